@@ -1,0 +1,55 @@
+# The two Quick start commands and the quality gates; see README.md.
+DEBUG_DIR   ?= build/debug
+RELEASE_DIR ?= build/release
+JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
+GENERATOR   := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
+
+.PHONY: all deps debug release test demo format format-check lint tidy cppcheck install bench fuzz memcheck clean
+
+all: release
+
+deps:
+	@scripts/install-deps
+
+debug: deps
+	@cmake -S . -B $(DEBUG_DIR) -G "$(GENERATOR)" -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	@cmake --build $(DEBUG_DIR) -j $(JOBS)
+
+release: deps
+	@cmake -S . -B $(RELEASE_DIR) -G "$(GENERATOR)" -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(RELEASE_DIR) -j $(JOBS)
+
+test: debug
+	ctest --test-dir $(DEBUG_DIR) --output-on-failure -j $(JOBS)
+
+demo: release
+	@scripts/demo $(RELEASE_DIR)
+
+format-check: deps
+	@scripts/lint format-check
+
+format: deps
+	@scripts/lint format
+
+lint: tidy cppcheck
+
+tidy: debug
+	@scripts/lint tidy $(DEBUG_DIR)
+
+cppcheck: debug
+	@scripts/lint cppcheck $(DEBUG_DIR)
+
+install: release
+	cmake --install $(RELEASE_DIR) $(if $(PREFIX),--prefix $(PREFIX))
+
+bench: release
+	@bench/run $(BENCH_ARGS)
+
+fuzz:
+	@scripts/fuzz $(FUZZ_ARGS)
+
+memcheck: deps
+	@scripts/memcheck
+
+clean:
+	rm -rf build

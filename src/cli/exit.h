@@ -1,0 +1,19 @@
+/* The one mapping from libpps result codes to the exit statuses of pps (docs/exit-codes.md). */
+#ifndef PPS_CLI_EXIT_H
+#define PPS_CLI_EXIT_H
+
+enum {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_FAILURE = 1, /* a partial failure, e.g. some batches of a bulk action failed */
+	CLI_EXIT_USAGE = 2,
+	CLI_EXIT_AUTH = 3,
+	CLI_EXIT_NOTFOUND = 4,
+	CLI_EXIT_SERVER = 5,
+	CLI_EXIT_NETWORK = 6,
+	CLI_EXIT_PROTO = 7
+};
+
+/* The exit status for a pps_code. */
+int cli_exit_status(int pps_code);
+
+#endif
