@@ -1,0 +1,62 @@
+/*
+ * Printing results: table, markdown (the reference's HumanReadable), json (the context
+ * output), ndjson, csv (RFC 4180) and raw. Knows nothing of commands beyond the output spec.
+ */
+#ifndef PPS_CLI_RENDER_H
+#define PPS_CLI_RENDER_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct json_t;
+
+typedef enum cli_format {
+	CLI_FMT_TABLE,
+	CLI_FMT_MARKDOWN,
+	CLI_FMT_JSON,
+	CLI_FMT_NDJSON,
+	CLI_FMT_CSV,
+	CLI_FMT_RAW
+} cli_format;
+
+/* Parses a format name ("table", "markdown", "json", "ndjson", "csv", "raw"); -1 if unknown. */
+int cli_format_parse(const char *name, cli_format *out);
+
+/* What a command's output looks like; from the command table. */
+typedef struct cli_output_spec {
+	const char *title;          /* table title, e.g. "Proofpoint Protection Server Users" */
+	const char *context;        /* context path, e.g. "Proofpoint.User" */
+	const char *key;            /* key field, e.g. "email" */
+	const char *const *columns; /* readable columns in order, NULL-terminated */
+	int single;                 /* 1: the context holds one object (a user), not a list */
+} cli_output_spec;
+
+typedef struct cli_render_opts {
+	cli_format format;
+	int width; /* terminal width for tables; 0 = no limit (not a terminal) */
+	int color; /* 1: ANSI emphasis allowed (stdout is a terminal) */
+} cli_render_opts;
+
+/*
+ * Prints records (a JSON array of objects, borrowed) in the chosen format:
+ * table/markdown use spec->title and spec->columns; json wraps them under spec->context
+ * ({"Proofpoint":{"SmartSearch":[...]}}); ndjson prints one compact record per line; csv prints
+ * a header row of spec->columns then one row per record. Returns 0, or -1 on a write error.
+ * An empty array prints "No results found." for table and markdown, "[]"-style empty output for
+ * json (the context with an empty list), nothing for ndjson, the header alone for csv.
+ */
+int cli_render_records(FILE *out, const cli_render_opts *opts, const cli_output_spec *spec,
+		       const struct json_t *records);
+
+/* Prints a plain message (a quarantine action's text, "Deleted User"); json wraps it as
+ * {"message": "..."}; ndjson the same on one line. Returns 0 or -1. */
+int cli_render_message(FILE *out, const cli_render_opts *opts, const char *message);
+
+/* One markdown cell as the reference writes it (escaping, list joining); malloc'd or NULL. */
+char *cli_markdown_cell(const struct json_t *value);
+/* One CSV field per RFC 4180, quoted when needed; malloc'd or NULL. */
+char *cli_csv_field(const char *text);
+/* Display width of UTF-8 text in terminal columns (utf8proc); invalid bytes count one each. */
+size_t cli_display_width(const char *text);
+
+#endif
