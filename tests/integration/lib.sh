@@ -14,6 +14,16 @@ T_CHECKS=0
 SIM_PID=
 SIM_PIDS=()
 
+# PPS_WRAP (e.g. "valgrind -q --error-exitcode=99"): run both binaries under a wrapper.
+if [ -n "${PPS_WRAP:-}" ]; then
+	mkdir -p "$T_DIR/bin"
+	printf '#!/bin/sh\nexec %s %q "$@"\n' "$PPS_WRAP" "$PPS" >"$T_DIR/bin/pps"
+	printf '#!/bin/sh\nexec %s %q "$@"\n' "$PPS_WRAP" "$PPS_SIM" >"$T_DIR/bin/pps-sim"
+	chmod +x "$T_DIR/bin/pps" "$T_DIR/bin/pps-sim"
+	PPS="$T_DIR/bin/pps"
+	PPS_SIM="$T_DIR/bin/pps-sim"
+fi
+
 # Keep the client's environment clean of the user's own configuration.
 unset PPS_URL PPS_USERNAME PPS_PASSWORD PPS_CACERT PPS_INSECURE PPS_PROFILE http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
 export XDG_CONFIG_HOME="$T_DIR/config"
