@@ -74,4 +74,101 @@ int sim_store_add_user(sim_store *st, const struct json_t *profile);
 int sim_store_get_meta(sim_store *st, const char *key, char *value, size_t len);
 int sim_store_set_meta(sim_store *st, const char *key, const char *value);
 
+/*
+ * Queries for the route handlers (added by the store's implementer). Strings in the rows below
+ * are borrowed and valid only during the callback.
+ */
+
+/* A Smart Search record as a scan sees it: the indexed columns and the stored JSON text. */
+typedef struct sim_msg_row {
+	int64_t id;
+	int64_t epoch;
+	const char *guid;
+	const char *sender;  /* lowercased envelope sender */
+	const char *rcpts;   /* lowercased recipients, comma-separated */
+	const char *qid;
+	const char *sid;
+	const char *hdr_mid; /* the Message-ID without angle brackets */
+	const char *host;    /* lowercased Sender_Host */
+	const char *ip;	     /* lowercased Sender_IP_Address */
+	const char *action;  /* Final_Action */
+	const char *virus;   /* Virus_Names */
+	const char *attach;  /* Attachment_Names */
+	const char *terms;   /* the analyzed subject (sim_analyze with query 0) */
+	const char *record;  /* the compact JSON record */
+	size_t record_len;
+} sim_msg_row;
+
+enum { SIM_ROLE_SENDER = 0, SIM_ROLE_RCPT = 1 };
+
+/* What narrows a scan. The callback must still check every condition itself. */
+typedef struct sim_msg_scan {
+	int64_t from; /* inclusive; INT64_MIN for none */
+	int64_t to;   /* exclusive; INT64_MAX for none */
+	/* exact keys; the store narrows by one of them (NULL = unset) */
+	const char *guid;
+	const char *hdr_mid; /* without angle brackets */
+	const char *qid;
+	const char *sid;
+	/* when set: only messages having an address of addr_role for which addr_pred returns 1 */
+	int (*addr_pred)(void *arg, const char *address);
+	void *addr_arg;
+	int addr_role;
+} sim_msg_scan;
+
+/* 1 to go on, 0 to stop, -1 on error (the scan then returns -1). */
+typedef int (*sim_msg_cb)(void *arg, const sim_msg_row *row);
+
+/* Calls cb for candidate records newest first, each once, inside one read snapshot. 0 or -1. */
+int sim_store_scan_messages(sim_store *st, const sim_msg_scan *scan, sim_msg_cb cb, void *arg);
+
+/* A quarantined message as a scan or lookup sees it. */
+typedef struct sim_qrow {
+	int64_t id;
+	const char *guid;
+	const char *localguid;
+	const char *folder;
+	const char *folder_type;
+	const char *from;
+	const char *rcpts; /* a JSON array text */
+	const char *subject;
+	int64_t date;
+	const char *spamscore;
+	const char *host_ip;
+	const char *messageid;
+	const char *processingserver;
+	const char *status; /* the messagestatus JSON array text */
+	int64_t size;	    /* bytes of the raw message */
+} sim_qrow;
+
+typedef int (*sim_qrow_cb)(void *arg, const sim_qrow *row);
+
+/* The type of a folder into type (at least 8 bytes). 1 found, 0 unknown, -1 error. */
+int sim_store_folder_type(sim_store *st, const char *name, char *type, size_t len);
+/* Messages of a folder with start <= date <= end, newest first, until cb returns 0. 0 or -1. */
+int sim_store_scan_quarantine(sim_store *st, const char *folder, int64_t start, int64_t end,
+			      sim_qrow_cb cb, void *arg);
+/* The message of a localguid: cb is called once when found. 1 found, 0 unknown, -1 error. */
+int sim_store_quarantine_by_localguid(sim_store *st, const char *localguid, sim_qrow_cb cb,
+				      void *arg);
+/* The raw message of a guid, malloc'd into *out (NUL-terminated). 1 found, 0 unknown, -1. */
+int sim_store_quarantine_raw(sim_store *st, const char *guid, char **out, size_t *len);
+/* Moves a message (by row id) to a folder. 0 or -1. */
+int sim_store_quarantine_move(sim_store *st, int64_t id, const char *folder);
+/* Removes a message (by row id). 0 or -1. */
+int sim_store_quarantine_delete(sim_store *st, int64_t id);
+/* Replaces the messagestatus JSON array text of a message. 0 or -1. */
+int sim_store_quarantine_set_status(sim_store *st, int64_t id, const char *status);
+
+/* Appends an outbox entry (a JSON object, borrowed); its id into *id. 0 or -1. */
+int sim_store_outbox_add(sim_store *st, const struct json_t *entry, int64_t *id);
+/* Outbox entries with id > since in id order: cb(arg, id, JSON text). 0 or -1. */
+int sim_store_outbox_scan(sim_store *st, int64_t since,
+			  int (*cb)(void *arg, int64_t id, const char *entry), void *arg);
+
+/* The profile of an email (case-insensitive) or uid, a new reference into *out. 1, 0, -1. */
+int sim_store_get_user(sim_store *st, const char *email_or_uid, struct json_t **out);
+/* Removes the user of an email (case-insensitive) or uid. 1 removed, 0 unknown, -1. */
+int sim_store_delete_user(sim_store *st, const char *email_or_uid);
+
 #endif
