@@ -84,8 +84,8 @@ typedef struct sim_msg_row {
 	int64_t id;
 	int64_t epoch;
 	const char *guid;
-	const char *sender;  /* lowercased envelope sender */
-	const char *rcpts;   /* lowercased recipients, comma-separated */
+	const char *sender; /* lowercased envelope sender */
+	const char *rcpts;  /* lowercased recipients, comma-separated */
 	const char *qid;
 	const char *sid;
 	const char *hdr_mid; /* the Message-ID without angle brackets */
