@@ -1,19 +1,587 @@
-/* pps-sim: an emulator of the PPS REST API. Flags, start-up, signals, shutdown. */
+/*
+ * pps-sim: an emulator of the PPS REST API. Flags, start-up, signals, shutdown.
+ * It must not serve or store anything itself: server.c, store.c and the loaders do.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "pps/version.h"
+#include "sim/faults.h"
+#include "sim/fixture.h"
+#include "sim/seed.h"
+#include "sim/server.h"
+#include "sim/sim.h"
+#include "sim/store.h"
+#include "sim/tls.h"
+
+#include "util/banned.h"
+
+#define EXIT_USAGE    2
+#define MAX_ACCOUNTS  64
+#define NAMES_LEN     65536
+#define DEFAULT_PORT  "10000"
+#define DEFAULT_COUNT 10000L
+
+static const char usage[] =
+	"usage: pps-sim [--listen ADDR:PORT] [--state-dir DIR] [--seed N] [--fixture FILE]\n"
+	"               [--account NAME:PASSWORD[:MODULES]]... [--max-count N] [--no-tls]\n"
+	"               [--cert FILE --key FILE] [--faults SPEC] [--threads N] [-v]\n"
+	"               [--help] [--version]\n"
+	"\n"
+	"  --listen ADDR:PORT   address to bind (default 127.0.0.1:10000; port 0 picks one)\n"
+	"  --state-dir DIR      store and certificate (default $XDG_STATE_HOME/pps-sim)\n"
+	"  --seed N             add N synthetic messages (repeatable for the same N)\n"
+	"  --fixture FILE       load a JSON fixture (docs/sim-fixture.md)\n"
+	"  --account NAME:PASSWORD[:MODULES]\n"
+	"                       add an account; MODULES a comma list of pss, Quarantine,\n"
+	"                       enduser (default all)\n"
+	"  --max-count N        cap of the Smart Search count (default 10000)\n"
+	"  --no-tls             serve plain HTTP\n"
+	"  --cert FILE --key FILE  serve this certificate and key instead of the generated one\n"
+	"  --faults SPEC        inject faults, e.g. latency=300ms,error=0.2:503,seed=7\n"
+	"  --threads N          server threads (default 2)\n"
+	"  -v, --verbose        log one line per request on stderr\n";
+
+struct account_arg {
+	char name[128];
+	const char *password; /* points into argv */
+	size_t password_len;
+	unsigned modules;
+};
+
+struct options {
+	const char *listen;
+	const char *state_dir;
+	const char *fixture;
+	const char *faults;
+	const char *cert;
+	const char *key;
+	long seed;
+	long max_count;
+	long threads;
+	int no_tls;
+	int verbose;
+	struct account_arg accounts[MAX_ACCOUNTS];
+	size_t naccounts;
+};
+
+/* Prints one line "pps-sim: ..." on stderr. */
+static void complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void complain(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("pps-sim: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int parse_long(const char *flag, const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < min || v > max) {
+		complain("invalid %s '%s': expected a number from %ld to %ld", flag, s, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* "pss,Quarantine,enduser" (any case) or "all" into SIM_MOD_* bits. */
+static int parse_modules(const char *s, size_t len, unsigned *out)
+{
+	static const struct {
+		const char *name;
+		unsigned bit;
+	} mods[] = { { "pss", SIM_MOD_PSS },
+		     { "quarantine", SIM_MOD_QUARANTINE },
+		     { "enduser", SIM_MOD_ENDUSER },
+		     { "all", SIM_MOD_ALL } };
+	const char *p = s, *end = s + len;
+
+	*out = 0;
+	while (p <= end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		size_t n = (size_t)((comma ? comma : end) - p);
+		unsigned bit = 0;
+
+		for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
+			if (strlen(mods[i].name) == n && strncasecmp(p, mods[i].name, n) == 0)
+				bit = mods[i].bit;
+		if (!bit)
+			return -1;
+		*out |= bit;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	return 0;
+}
+
+/*
+ * NAME:PASSWORD[:MODULES]. With two colons or more, the part after the last one is the module
+ * list; so a password holding a colon needs the modules spelled out (e.g. "a:p:ss:all").
+ */
+static int parse_account(const char *arg, struct account_arg *out)
+{
+	const char *colon = strchr(arg, ':'), *last = strrchr(arg, ':');
+	size_t namelen;
+
+	if (!colon || colon == arg) {
+		complain("invalid --account '%s': expected NAME:PASSWORD[:MODULES]", arg);
+		return -1;
+	}
+	namelen = (size_t)(colon - arg);
+	if (namelen >= sizeof(out->name)) {
+		complain("invalid --account '%s': the name is longer than %zu characters", arg,
+			 sizeof(out->name) - 1);
+		return -1;
+	}
+	memcpy(out->name, arg, namelen);
+	out->name[namelen] = '\0';
+	out->password = colon + 1;
+	out->modules = SIM_MOD_ALL;
+	if (last != colon) {
+		if (parse_modules(last + 1, strlen(last + 1), &out->modules) < 0) {
+			complain("invalid --account '%s': unknown module in '%s' (expected a comma "
+				 "list of pss, Quarantine, enduser)",
+				 arg, last + 1);
+			return -1;
+		}
+		out->password_len = (size_t)(last - out->password);
+	} else {
+		out->password_len = strlen(out->password);
+	}
+	if (!out->password_len) {
+		complain("invalid --account '%s': empty password", arg);
+		return -1;
+	}
+	return 0;
+}
+
+enum {
+	O_LISTEN,
+	O_STATE,
+	O_SEED,
+	O_FIXTURE,
+	O_ACCOUNT,
+	O_MAXCOUNT,
+	O_NOTLS,
+	O_FAULTS,
+	O_THREADS,
+	O_CERT,
+	O_KEY,
+	O_VERBOSE,
+	O_HELP,
+	O_VERSION
+};
+
+static const struct {
+	const char *name;
+	int id;
+	int has_arg;
+} flags[] = {
+	{ "--listen", O_LISTEN, 1 },   { "--state-dir", O_STATE, 1 },
+	{ "--seed", O_SEED, 1 },       { "--fixture", O_FIXTURE, 1 },
+	{ "--account", O_ACCOUNT, 1 }, { "--max-count", O_MAXCOUNT, 1 },
+	{ "--no-tls", O_NOTLS, 0 },    { "--faults", O_FAULTS, 1 },
+	{ "--threads", O_THREADS, 1 }, { "--cert", O_CERT, 1 },
+	{ "--key", O_KEY, 1 },	       { "--verbose", O_VERBOSE, 0 },
+	{ "-v", O_VERBOSE, 0 },	       { "--help", O_HELP, 0 },
+	{ "-h", O_HELP, 0 },	       { "--version", O_VERSION, 0 },
+};
+
+/* Returns 0 to go on, 1 after --help/--version (exit 0), -1 on a bad flag (exit 2). */
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *eq = strchr(arg, '='), *val = NULL;
+		size_t len = eq && arg[0] == '-' && arg[1] == '-' ? (size_t)(eq - arg)
+								  : strlen(arg);
+		int id = -1, has_arg = 0;
+
+		for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
+			if (strlen(flags[k].name) == len && strncmp(flags[k].name, arg, len) == 0) {
+				id = flags[k].id;
+				has_arg = flags[k].has_arg;
+			}
+		if (id < 0) {
+			complain("unknown option '%s' (see pps-sim --help)", arg);
+			return -1;
+		}
+		if (has_arg) {
+			if (arg[len] == '=')
+				val = arg + len + 1;
+			else if (i + 1 < argc)
+				val = argv[++i];
+			else {
+				complain("option '%.*s' needs a value", (int)len, arg);
+				return -1;
+			}
+		} else if (arg[len] == '=') {
+			complain("option '%.*s' takes no value", (int)len, arg);
+			return -1;
+		}
+		switch (id) {
+		case O_LISTEN:
+			o->listen = val;
+			break;
+		case O_STATE:
+			if (!*val) {
+				complain("invalid --state-dir '': empty");
+				return -1;
+			}
+			o->state_dir = val;
+			break;
+		case O_SEED:
+			if (parse_long("--seed", val, 0, 10000000L, &o->seed) < 0)
+				return -1;
+			break;
+		case O_FIXTURE:
+			o->fixture = val;
+			break;
+		case O_ACCOUNT:
+			if (o->naccounts == MAX_ACCOUNTS) {
+				complain("too many --account options (at most %d)", MAX_ACCOUNTS);
+				return -1;
+			}
+			if (parse_account(val, &o->accounts[o->naccounts]) < 0)
+				return -1;
+			o->naccounts++;
+			break;
+		case O_MAXCOUNT:
+			if (parse_long("--max-count", val, 1, 1000000000L, &o->max_count) < 0)
+				return -1;
+			break;
+		case O_NOTLS:
+			o->no_tls = 1;
+			break;
+		case O_FAULTS:
+			o->faults = val;
+			break;
+		case O_THREADS:
+			if (parse_long("--threads", val, 1, 64, &o->threads) < 0)
+				return -1;
+			break;
+		case O_CERT:
+			o->cert = val;
+			break;
+		case O_KEY:
+			o->key = val;
+			break;
+		case O_VERBOSE:
+			o->verbose = 1;
+			break;
+		case O_HELP:
+			fputs(usage, stdout);
+			return 1;
+		case O_VERSION:
+			printf("pps-sim %s\n", PPS_VERSION);
+			return 1;
+		}
+	}
+	if (!o->cert != !o->key) {
+		complain("--cert and --key go together");
+		return -1;
+	}
+	if (o->cert && o->no_tls) {
+		complain("--cert and --key make no sense with --no-tls");
+		return -1;
+	}
+	return 0;
+}
+
+/* The address to bind and the host part of the URL clients use. */
+struct listen_addr {
+	struct sockaddr_storage ss;
+	char host[INET6_ADDRSTRLEN + 2]; /* the host in the URL, IPv6 in brackets */
+	char name[256];			 /* the host as given */
+};
+
+static int parse_listen(const char *s, struct listen_addr *out)
+{
+	const char *portstr, *hoststart = s;
+	size_t hostlen;
+	char ip[INET6_ADDRSTRLEN];
+	long port;
+	struct addrinfo hints = { 0 }, *res = NULL;
+	int grc;
+
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+
+		if (!close || close[1] != ':') {
+			complain("invalid --listen '%s': expected ADDR:PORT or [IPv6]:PORT", s);
+			return -1;
+		}
+		hoststart = s + 1;
+		hostlen = (size_t)(close - hoststart);
+		portstr = close + 2;
+	} else {
+		const char *colon = strrchr(s, ':');
+
+		if (!colon || strchr(s, ':') != colon) {
+			complain("invalid --listen '%s': expected ADDR:PORT or [IPv6]:PORT", s);
+			return -1;
+		}
+		hostlen = (size_t)(colon - s);
+		portstr = colon + 1;
+	}
+	if (!hostlen || hostlen >= sizeof(out->name)) {
+		complain("invalid --listen '%s': expected ADDR:PORT or [IPv6]:PORT", s);
+		return -1;
+	}
+	if (parse_long("--listen port", portstr, 0, 65535, &port) < 0)
+		return -1;
+	memcpy(out->name, hoststart, hostlen);
+	out->name[hostlen] = '\0';
+	hints.ai_socktype = SOCK_STREAM;
+	grc = getaddrinfo(out->name, NULL, &hints, &res);
+	if (grc != 0 || !res) {
+		complain("invalid --listen '%s': cannot resolve '%s': %s", s, out->name,
+			 gai_strerror(grc));
+		if (res)
+			freeaddrinfo(res);
+		return -1;
+	}
+	memset(&out->ss, 0, sizeof(out->ss));
+	memcpy(&out->ss, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+	if (out->ss.ss_family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&out->ss;
+
+		in->sin_port = htons((unsigned short)port);
+		if (in->sin_addr.s_addr == htonl(INADDR_ANY))
+			snprintf(out->host, sizeof(out->host), "127.0.0.1");
+		else
+			snprintf(out->host, sizeof(out->host), "%s",
+				 inet_ntop(AF_INET, &in->sin_addr, ip, sizeof(ip)));
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&out->ss;
+
+		in6->sin6_port = htons((unsigned short)port);
+		if (memcmp(&in6->sin6_addr, &in6addr_any, sizeof(in6addr_any)) == 0)
+			snprintf(out->host, sizeof(out->host), "[::1]");
+		else
+			snprintf(out->host, sizeof(out->host), "[%s]",
+				 inet_ntop(AF_INET6, &in6->sin6_addr, ip, sizeof(ip)));
+	}
+	return 0;
+}
+
+/* Makes path absolute (relative to the working directory) without resolving links. */
+static int absolute(const char *path, char *out, size_t len)
+{
+	char cwd[PATH_MAX];
+	size_t n;
+
+	if (path[0] == '/') {
+		if (snprintf(out, len, "%s", path) >= (int)len)
+			return -1;
+	} else {
+		if (!getcwd(cwd, sizeof(cwd)))
+			return -1;
+		if (snprintf(out, len, "%s/%s", cwd, path) >= (int)len)
+			return -1;
+	}
+	n = strlen(out);
+	while (n > 1 && out[n - 1] == '/')
+		out[--n] = '\0';
+	return 0;
+}
+
+/* mkdir -p with mode 0700 for what it creates. */
+static int make_dirs(char *path)
+{
+	struct stat sb;
+
+	for (char *p = path + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+
+		*p = '\0';
+		if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+			*p = saved;
+			return -1;
+		}
+		*p = saved;
+		if (!saved)
+			break;
+	}
+	if (stat(path, &sb) < 0)
+		return -1;
+	if (!S_ISDIR(sb.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+static int default_state_dir(char *out, size_t len)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	int n;
+
+	if (xdg && xdg[0] == '/')
+		n = snprintf(out, len, "%s/pps-sim", xdg);
+	else if (home && *home)
+		n = snprintf(out, len, "%s/.local/state/pps-sim", home);
+	else
+		return -1;
+	return n < (int)len ? 0 : -1;
+}
+
+static int add_accounts(sim_store *st, const struct options *o)
+{
+	for (size_t i = 0; i < o->naccounts; i++) {
+		const struct account_arg *a = &o->accounts[i];
+		char *pw = strndup(a->password, a->password_len);
+		int rc;
+
+		if (!pw) {
+			complain("out of memory");
+			return -1;
+		}
+		rc = sim_store_put_account(st, a->name, pw, a->modules);
+		free(pw);
+		if (rc < 0) {
+			complain("cannot store the account '%s'", a->name);
+			return -1;
+		}
+	}
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		printf("usage: pps-sim [--listen ADDR:PORT] [--state-dir DIR] [--seed N]\n");
-		return 0;
+	struct options o = { .listen = "127.0.0.1:" DEFAULT_PORT,
+			     .max_count = DEFAULT_COUNT,
+			     .threads = 2 };
+	struct listen_addr la;
+	sim_fault_spec faults;
+	sim_store *store = NULL;
+	sim_server *srv = NULL;
+	sim_tls tls = { 0 };
+	sim_ctx ctx = { 0 };
+	sim_server_config cfg = { 0 };
+	char dir[PATH_MAX], path[PATH_MAX], err[1024] = "", *names = NULL;
+	sigset_t sigs;
+	int rc, sig, ret = 1;
+
+	rc = parse_args(argc, argv, &o);
+	if (rc != 0)
+		return rc > 0 ? 0 : EXIT_USAGE;
+	if (parse_listen(o.listen, &la) < 0)
+		return EXIT_USAGE;
+	if (sim_fault_spec_parse(&faults, o.faults ? o.faults : "", err, sizeof(err)) < 0) {
+		complain("%s", err);
+		return EXIT_USAGE;
 	}
-	if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-		printf("pps-sim %s\n", PPS_VERSION);
-		return 0;
+	if (o.state_dir ? absolute(o.state_dir, dir, sizeof(dir)) < 0
+			: default_state_dir(path, sizeof(path)) < 0 ||
+				  absolute(path, dir, sizeof(dir)) < 0) {
+		complain("cannot name the state directory: give --state-dir DIR");
+		return EXIT_USAGE;
 	}
-	fprintf(stderr, "pps-sim: not yet able to serve\n");
-	return 2;
+
+	/* Every thread started from here on (store, server) inherits this mask. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (make_dirs(dir) < 0) {
+		complain("cannot create the state directory '%s': %s", dir, strerror(errno));
+		goto done;
+	}
+	if (sim_store_open(&store, dir, err, sizeof(err)) < 0) {
+		complain("%s", err);
+		goto done;
+	}
+	if (add_accounts(store, &o) < 0)
+		goto done;
+	if (o.fixture && sim_fixture_load(store, o.fixture, err, sizeof(err)) < 0) {
+		complain("%s", err);
+		ret = EXIT_USAGE;
+		goto done;
+	}
+	if (o.seed > 0 && sim_seed(store, o.seed, (int64_t)time(NULL), err, sizeof(err)) < 0) {
+		complain("%s", err);
+		goto done;
+	}
+	names = malloc(NAMES_LEN);
+	if (!names || sim_store_account_names(store, names, NAMES_LEN) < 0) {
+		complain("cannot read the accounts from the store");
+		goto done;
+	}
+	if (!names[0]) {
+		complain("no accounts: give --account NAME:PASSWORD");
+		ret = EXIT_USAGE;
+		goto done;
+	}
+
+	if (!o.no_tls) {
+		if (o.cert) {
+			if (absolute(o.cert, path, sizeof(path)) < 0 ||
+			    sim_tls_load(&tls, path, o.key, err, sizeof(err)) < 0) {
+				complain("%s", err[0] ? err : "certificate path too long");
+				ret = EXIT_USAGE;
+				goto done;
+			}
+		} else if (sim_tls_prepare(&tls, dir, la.name, err, sizeof(err)) < 0) {
+			complain("%s", err);
+			goto done;
+		}
+	}
+
+	ctx.store = store;
+	ctx.max_count = o.max_count;
+	cfg.addr = (struct sockaddr *)&la.ss;
+	cfg.cert_pem = tls.cert_pem;
+	cfg.key_pem = tls.key_pem;
+	cfg.threads = (unsigned)o.threads;
+	cfg.timeout_secs = 30;
+	cfg.verbose = o.verbose;
+	cfg.faults = &faults;
+	cfg.ctx = &ctx;
+	if (sim_server_start(&srv, &cfg, err, sizeof(err)) < 0) {
+		complain("%s: %s", o.listen, err);
+		goto done;
+	}
+	printf("pps-sim: ready url=%s://%s:%u cacert=%s accounts=%s\n", o.no_tls ? "http" : "https",
+	       la.host, sim_server_port(srv), o.no_tls ? "-" : tls.cert_path, names);
+	fflush(stdout);
+
+	do {
+		rc = sigwait(&sigs, &sig);
+	} while (rc == EINTR);
+	ret = 0;
+done:
+	sim_server_stop(srv);
+	sim_store_close(store);
+	sim_tls_release(&tls);
+	free(names);
+	return ret;
 }
