@@ -1,0 +1,197 @@
+/*
+ * The end-user operations on /enduser/{email-or-uid} (spec §6): get, create, modify, delete.
+ * No transport here (http.c) and nothing printed.
+ */
+#include "lib/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "util/banned.h"
+
+/* Parses a caller's JSON object text; what names it in messages is what. */
+static int parse_object(pps_client *c, const char *what, const char *text, json_t **out)
+{
+	json_error_t jerr;
+
+	*out = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
+	if (!*out)
+		return pps__error_set(c, PPS_EUSAGE, 0, "invalid %s: %s", what, jerr.text);
+	if (!json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return pps__error_set(c, PPS_EUSAGE, 0, "invalid %s: expected a JSON object", what);
+	}
+	return PPS_OK;
+}
+
+int pps__enduser_body(pps_client *c, const char *fields_json, const char *attributes_json,
+		      json_t **out)
+{
+	json_t *body = NULL, *attrs = NULL;
+	int ret = PPS_OK;
+
+	*out = NULL;
+	if (fields_json) {
+		ret = parse_object(c, "fields", fields_json, &body);
+		if (ret < 0)
+			goto done;
+	} else {
+		body = json_object();
+		if (!body) {
+			ret = pps__error_set(c, PPS_ENOMEM, 0, "out of memory");
+			goto done;
+		}
+	}
+	if (attributes_json) {
+		ret = parse_object(c, "attributes", attributes_json, &attrs);
+		if (ret < 0)
+			goto done;
+		/* Given on its own, attributes win over an "attributes" key inside fields. */
+		if (json_object_set(body, "attributes", attrs) < 0) {
+			ret = pps__error_set(c, PPS_ENOMEM, 0, "out of memory");
+			goto done;
+		}
+	}
+	*out = body;
+	body = NULL;
+done:
+	json_decref(attrs);
+	json_decref(body);
+	return ret;
+}
+
+static int only_space(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * json becomes the profile and records a new array wrapping it, owned by the response
+ * (pps_response_free knows the wrapper by its element); no body gives an empty records array.
+ */
+static int wrap_profile(pps_client *c, pps_response *resp, int text_ok)
+{
+	int ret;
+
+	if (resp->body_len == 0 || only_space(resp->body, resp->body_len)) {
+		resp->records = json_array();
+		return resp->records ? PPS_OK : pps__error_set(c, PPS_ENOMEM, 0, "out of memory");
+	}
+	if (text_ok && resp->body[0] != '{' &&
+	    !(resp->content_type && strstr(resp->content_type, "json"))) {
+		/* A deletion that answers in words has still happened. */
+		resp->message =
+			pps__error_first_line(resp->body, resp->body_len, PPS__SERVER_MESSAGE_MAX);
+		resp->records = json_array();
+		return resp->records ? PPS_OK : pps__error_set(c, PPS_ENOMEM, 0, "out of memory");
+	}
+	ret = pps__response_parse_object(c, resp);
+	if (ret < 0)
+		return ret;
+	resp->records = json_array();
+	if (!resp->records || json_array_append(resp->records, resp->json) < 0)
+		return pps__error_set(c, PPS_ENOMEM, 0, "out of memory");
+	return PPS_OK;
+}
+
+static int call(pps_client *c, const char *method, const char *id, const char *body,
+		pps_response **out)
+{
+	ppsbuf path = PPSBUF_INIT;
+	pps_response *resp = NULL;
+	int ret;
+
+	if (ppsbuf_adds(&path, "/enduser/") < 0 || pps__http_escape(&path, id, 1) < 0) {
+		ret = pps__error_set(c, PPS_ENOMEM, 0, "out of memory");
+		goto done;
+	}
+	ret = pps__http_request(c, method, path.buf, NULL, body, body ? strlen(body) : 0, &resp);
+	if (ret < 0)
+		goto done;
+	ret = wrap_profile(c, resp, !strcmp(method, "DELETE"));
+	if (ret < 0)
+		goto done;
+	*out = resp;
+	resp = NULL;
+done:
+	pps_response_free(resp);
+	ppsbuf_release(&path);
+	return ret;
+}
+
+static int check_id(pps_client *c, const char *id)
+{
+	if (!id || !*id)
+		return pps__error_set(c, PPS_EUSAGE, 0, "an email or uid is required");
+	return PPS_OK;
+}
+
+int pps_enduser_get(pps_client *c, const char *id, pps_response **out)
+{
+	*out = NULL;
+	pps__error_reset(c);
+	if (check_id(c, id) < 0)
+		return c->err.code;
+	return call(c, "GET", id, NULL, out);
+}
+
+int pps_enduser_delete(pps_client *c, const char *id, pps_response **out)
+{
+	*out = NULL;
+	pps__error_reset(c);
+	if (check_id(c, id) < 0)
+		return c->err.code;
+	return call(c, "DELETE", id, NULL, out);
+}
+
+static int with_body(pps_client *c, const char *method, const char *id, const char *fields_json,
+		     const char *attributes_json, pps_response **out)
+{
+	json_t *body = NULL;
+	char *text = NULL;
+	int ret;
+
+	ret = pps__enduser_body(c, fields_json, attributes_json, &body);
+	if (ret < 0)
+		goto done;
+	text = json_dumps(body, JSON_COMPACT);
+	if (!text) {
+		ret = pps__error_set(c, PPS_ENOMEM, 0, "out of memory");
+		goto done;
+	}
+	ret = call(c, method, id, text, out);
+done:
+	free(text);
+	json_decref(body);
+	return ret;
+}
+
+int pps_enduser_create(pps_client *c, const char *email, const char *fields_json,
+		       const char *attributes_json, pps_response **out)
+{
+	*out = NULL;
+	pps__error_reset(c);
+	if (!email || !*email)
+		return pps__error_set(c, PPS_EUSAGE, 0, "an email is required to create a user");
+	if (!strchr(email, '@'))
+		return pps__error_set(c, PPS_EUSAGE, 0,
+				      "invalid email '%s': expected an address with '@'", email);
+	return with_body(c, "POST", email, fields_json, attributes_json, out);
+}
+
+int pps_enduser_modify(pps_client *c, const char *id, const char *fields_json,
+		       const char *attributes_json, pps_response **out)
+{
+	*out = NULL;
+	pps__error_reset(c);
+	if (check_id(c, id) < 0)
+		return c->err.code;
+	return with_body(c, "PUT", id, fields_json, attributes_json, out);
+}

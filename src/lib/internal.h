@@ -1,0 +1,158 @@
+/*
+ * Declarations shared by the files of libpps and its unit tests; never installed or exported.
+ * Names are pps__<module>_<verb>. Nothing here mentions libcurl: only http.c includes it.
+ */
+#ifndef PPS_LIB_INTERNAL_H
+#define PPS_LIB_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pps/pps.h"
+#include "util/buf.h"
+
+/* The largest response body read; more is a bad response (an untrusted body is bounded). */
+#define PPS__BODY_CAP ((size_t)1 << 30)
+/* The longest one-line message kept in the handle, and the longest server text quoted. */
+#define PPS__MSG_MAX		512
+#define PPS__SERVER_MESSAGE_MAX 300
+/* Defaults of pps_client_options. */
+#define PPS__DEFAULT_TIMEOUT_MS	   60000L
+#define PPS__DEFAULT_RETRIES	   3
+#define PPS__DEFAULT_RETRY_BASE_MS 500L
+#define PPS__RETRY_MAX_DELAY_MS	   30000L
+#define PPS__RETRY_AFTER_MAX_MS	   60000L
+
+/* The transport state of http.c (the curl handle and its header lists). */
+struct pps__http;
+
+struct pps_client {
+	char *base; /* the user's URL, trailing slashes removed, plus "/rest/v1" */
+	char *host; /* the URL's host, for messages */
+	long port;  /* the URL's port (the scheme's default when none is given) */
+	char *username;
+	char *password; /* wiped before it is freed */
+	char *cacert;
+	char *proxy;
+	char *user_agent;
+	int insecure;
+	int no_proxy;
+	long timeout_ms;
+	int retries;
+	long retry_base_ms;
+	pps_log_fn log;
+	void *log_ctx;
+	long connections;	/* TCP connections opened so far */
+	uint32_t rng;		/* jitter of the retry backoff; per client, not global */
+	struct pps__http *http; /* owned, see http.c */
+	pps_error err;		/* err.message is msg, err.server_message is server_message */
+	char msg[PPS__MSG_MAX];
+	char *server_message; /* owned */
+};
+
+/* error.c: the error detail kept in the handle. */
+/* Clears the last error: code PPS_OK, status 0, message "", no server message. */
+void pps__error_reset(pps_client *c);
+/* Records an error (message is printf-style, made one line) and returns code. */
+int pps__error_set(pps_client *c, int code, long http_status, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Hands over a malloc'd server text (or NULL) to the handle. */
+void pps__error_take_server_message(pps_client *c, char *text);
+/* The pps_code of an HTTP status: 0 for 2xx (see the mapping in error.c). */
+int pps__error_from_status(long status);
+/* The lower-case reason phrase of a status ("service unavailable"), or "" when unknown. */
+const char *pps__error_reason(long status);
+/*
+ * The server's own text in an error body, malloc'd, or NULL when there is none (or no memory):
+ * JSON errors.invalidarguments[0].error, else message, else error, else a string status;
+ * an HTML page's <title>; else a text body's first line. One line, trimmed, control
+ * characters replaced, at most PPS__SERVER_MESSAGE_MAX bytes (cut on a UTF-8 boundary).
+ */
+char *pps__error_server_message(const char *body, size_t len, const char *content_type);
+/* The first line of s[0..len), trimmed and made safe as above, at most max bytes; or NULL. */
+char *pps__error_first_line(const char *s, size_t len, size_t max);
+
+/* A query string: names and values are borrowed; a NULL value leaves the pair out. */
+#define PPS__QUERY_MAX 16
+typedef struct pps__query {
+	size_t n;
+	struct {
+		const char *name;
+		const char *value;
+	} p[PPS__QUERY_MAX];
+} pps__query;
+
+void pps__query_add(pps__query *q, const char *name, const char *value);
+
+/* http.c: the one place that talks to libcurl. */
+/*
+ * Checks the user's URL (http:// or https://, a host, no credentials, query or fragment) and
+ * joins "/rest/v1" with one slash. On success *base and *host are malloc'd. Returns 0,
+ * PPS_EUSAGE (reason in err) or PPS_ENOMEM.
+ */
+int pps__http_base_url(const char *url, char **base, char **host, long *port, char *err,
+		       size_t errlen);
+/* Creates and configures the client's curl handle from its options. 0 or PPS_ENOMEM. */
+int pps__http_open(pps_client *c);
+void pps__http_close(pps_client *c);
+/* Appends s percent-encoded (everything but A-Z a-z 0-9 - . _ ~; '@' too unless keep_at). */
+int pps__http_escape(ppsbuf *out, const char *s, int keep_at);
+/* base + path + "?" + escaped name=value pairs joined by '&'. 0 or PPS_ENOMEM. */
+int pps__http_build_url(ppsbuf *out, const char *base, const char *path, const pps__query *q);
+/*
+ * Sends one request (path below the base, already escaped) and reads the answer, retrying as
+ * the policy allows. On a 2xx returns 0 and *out holds status, body and content type (no
+ * JSON parsed yet). Otherwise returns a negative pps_code with the detail in the handle
+ * (the server's text of an error body in server_message) and *out is NULL.
+ */
+int pps__http_request(pps_client *c, const char *method, const char *path, const pps__query *q,
+		      const char *body, size_t body_len, pps_response **out);
+/* The pps_code of a libcurl result (a CURLcode value). */
+int pps__http_code_from_curl(int curl_code);
+/*
+ * Whether a failed attempt may be repeated: GET and HEAD on a network failure (refused,
+ * reset, timeout, nothing received), 429 or 5xx; any other method only when the connection
+ * was never made (refused, host not resolved). curl_code 0 means an HTTP answer of status.
+ */
+int pps__http_may_retry(const char *method, long status, int curl_code);
+/*
+ * The delay before retry number attempt (0-based): base * 2^attempt plus up to 10 % jitter
+ * (jitter is any random number), capped at 30 s; a Retry-After of retry_after_s seconds
+ * (-1 when absent) on a 429 or 503 is used instead, capped at 60 s.
+ */
+long pps__http_retry_delay_ms(long base_ms, int attempt, long status, long retry_after_s,
+			      uint32_t jitter);
+
+/* response.c: turning bodies into results. */
+pps_response *pps__response_new(void);
+/* Parses resp's body as JSON into resp->json. 0, or PPS_EPROTO / PPS_ENOMEM with the detail. */
+int pps__response_parse_json(pps_client *c, pps_response *resp);
+/* Like pps__response_parse_json and requires a JSON object. */
+int pps__response_parse_object(pps_client *c, pps_response *resp);
+/*
+ * Points resp->records at the array under key in the JSON object resp->json: missing or null
+ * becomes an empty array (stored in resp->json); anything else than an array of objects is
+ * PPS_EPROTO.
+ */
+int pps__response_records(pps_client *c, pps_response *resp, const char *key);
+
+/* quarantine.c: the pure pieces of the actions and the search. */
+/* The wire name of an action ("release", ...), or NULL for a value out of range. */
+const char *pps__quarantine_action_name(pps_qaction action);
+/* Checks the request and builds the JSON body (a new reference in *out). 0 or PPS_EUSAGE. */
+int pps__quarantine_action_body(pps_client *c, const pps_quarantine_action_req *req,
+				struct json_t **out);
+/*
+ * The message of a successful action, malloc'd: the JSON status, else the text body trimmed,
+ * else the documented sentence for the action and its ids. NULL only when out of memory.
+ */
+char *pps__quarantine_action_message(pps_qaction action, const char *localguid,
+				     const pps_response *resp);
+/* Checks that the records' size and spamscore are strings, numbers or null. 0 or PPS_EPROTO. */
+int pps__quarantine_check_records(pps_client *c, const pps_response *resp);
+
+/* enduser.c: builds the body of create/modify (a new reference in *out). 0 or PPS_EUSAGE. */
+int pps__enduser_body(pps_client *c, const char *fields_json, const char *attributes_json,
+		      struct json_t **out);
+
+#endif
