@@ -1,0 +1,277 @@
+/*
+ * Command arguments: name=value, --name value, --name=value; checked against the command table
+ * before anything is sent. Holds no wire fact and never prints: errors go back as text.
+ */
+#include "cli/args.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/buf.h"
+
+#include "util/banned.h"
+
+int cli_bool_parse(const char *text, int *out)
+{
+	if (strcasecmp(text, "true") == 0) {
+		*out = 1;
+		return 0;
+	}
+	if (strcasecmp(text, "false") == 0) {
+		*out = 0;
+		return 0;
+	}
+	return -1;
+}
+
+void cli_args_release(cli_args *a)
+{
+	for (int i = 0; i < CLI_MAX_ARGS; i++)
+		cli_strlist_release(&a->list[i]);
+	memset(a, 0, sizeof(*a));
+}
+
+int cli_args_index(const cli_args *a, const char *name)
+{
+	int i = cli_command_arg_index(a->cmd, name);
+
+	assert(i >= 0);
+	return i;
+}
+
+const char *cli_args_get(const cli_args *a, const char *name)
+{
+	return a->value[cli_args_index(a, name)];
+}
+
+/* "a, b, c" from a NULL-terminated list, into b. */
+static void join_names(ppsbuf *b, const char *const *names)
+{
+	for (size_t i = 0; names[i]; i++)
+		ppsbuf_addf(b, "%s%s", i ? ", " : "", names[i]);
+}
+
+static void unknown_arg(const cli_command *cmd, const char *name, char *err, size_t errlen)
+{
+	ppsbuf b = PPSBUF_INIT;
+
+	for (size_t i = 0; cmd->args[i].name; i++)
+		ppsbuf_addf(&b, "%s%s", i ? ", " : "", cmd->args[i].name);
+	if (b.len)
+		snprintf(err, errlen, "unknown argument '%s' for %s; valid arguments: %s", name,
+			 cmd->name, b.buf);
+	else
+		snprintf(err, errlen, "unknown argument '%s': %s takes no arguments", name,
+			 cmd->name);
+	ppsbuf_release(&b);
+}
+
+/* Records one name/value pair; -1 with err on an unknown or repeated name. */
+static int set_value(cli_args *out, const char *name, const char *value, char *err, size_t errlen)
+{
+	int i = cli_command_arg_index(out->cmd, name);
+
+	if (i < 0) {
+		unknown_arg(out->cmd, name, err, errlen);
+		return -1;
+	}
+	if (out->given[i]) {
+		snprintf(err, errlen, "argument '%s' given twice", out->cmd->args[i].name);
+		return -1;
+	}
+	out->given[i] = 1;
+	/* An empty value is an unset argument, as the reference treats it. */
+	out->value[i] = value[0] ? value : NULL;
+	return 0;
+}
+
+/* Collects the words into value[]; the name of --name=value is copied into a short buffer. */
+static int collect(cli_args *out, int argc, char *const *argv, char *err, size_t errlen)
+{
+	char name[64];
+
+	for (int k = 0; k < argc; k++) {
+		const char *w = argv[k];
+		const char *eq = strchr(w, '=');
+		size_t nlen;
+		int i;
+
+		if (w[0] == '-' && w[1] == '-' && w[2]) {
+			w += 2;
+			eq = strchr(w, '=');
+			nlen = eq ? (size_t)(eq - w) : strlen(w);
+			if (nlen >= sizeof(name)) {
+				unknown_arg(out->cmd, w, err, errlen);
+				return -1;
+			}
+			memcpy(name, w, nlen);
+			name[nlen] = '\0';
+			if (eq) {
+				if (set_value(out, name, eq + 1, err, errlen))
+					return -1;
+				continue;
+			}
+			i = cli_command_arg_index(out->cmd, name);
+			if (i >= 0 && out->cmd->args[i].kind == CLI_ARG_BOOL) {
+				int b;
+				/* --force alone means true; --force false is allowed too. */
+				if (k + 1 < argc && cli_bool_parse(argv[k + 1], &b) == 0)
+					w = argv[++k];
+				else
+					w = "true";
+				if (set_value(out, name, w, err, errlen))
+					return -1;
+				continue;
+			}
+			if (i >= 0 && k + 1 >= argc) {
+				snprintf(err, errlen, "argument '--%s' needs a value", name);
+				return -1;
+			}
+			if (set_value(out, name, i >= 0 ? argv[++k] : "", err, errlen))
+				return -1;
+			continue;
+		}
+		if (!eq || eq == w) {
+			snprintf(err, errlen,
+				 "unexpected argument '%s' for %s: expected name=value", w,
+				 out->cmd->name);
+			return -1;
+		}
+		nlen = (size_t)(eq - w);
+		if (nlen >= sizeof(name)) {
+			unknown_arg(out->cmd, w, err, errlen);
+			return -1;
+		}
+		memcpy(name, w, nlen);
+		name[nlen] = '\0';
+		if (set_value(out, name, eq + 1, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
+static int check_choice(cli_args *out, int i, char *err, size_t errlen)
+{
+	const cli_arg_spec *s = &out->cmd->args[i];
+	ppsbuf b = PPSBUF_INIT;
+
+	for (size_t c = 0; s->choices[c]; c++) {
+		if (strcasecmp(out->value[i], s->choices[c]) == 0) {
+			out->value[i] = s->choices[c];
+			return 0;
+		}
+	}
+	join_names(&b, s->choices);
+	snprintf(err, errlen, "invalid %s '%s': expected one of %s", s->name, out->value[i], b.buf);
+	ppsbuf_release(&b);
+	return -1;
+}
+
+static int check_value(cli_args *out, int i, int64_t now, FILE *in, char *err, size_t errlen)
+{
+	const cli_arg_spec *s = &out->cmd->args[i];
+	const char *v = out->value[i];
+
+	if (s->choices && check_choice(out, i, err, errlen))
+		return -1;
+	v = out->value[i];
+	switch (s->kind) {
+	case CLI_ARG_STRING:
+		return 0;
+	case CLI_ARG_BOOL:
+		if (cli_bool_parse(v, &out->boolean[i]) == 0)
+			return 0;
+		snprintf(err, errlen, "invalid %s '%s': expected one of true, false", s->name, v);
+		return -1;
+	case CLI_ARG_INT: {
+		char *end = NULL;
+		long n;
+
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (errno || end == v || *end || n <= 0) {
+			snprintf(err, errlen, "invalid %s '%s': expected a positive integer",
+				 s->name, v);
+			return -1;
+		}
+		out->number[i] = n;
+		return 0;
+	}
+	case CLI_ARG_TIME:
+		if (pps_time_parse(&out->time[i], v, now) == 0)
+			return 0;
+		snprintf(err, errlen, "invalid %s '%s': expected '<number> <unit>' or ISO-8601",
+			 s->name, v);
+		return -1;
+	case CLI_ARG_JSON: {
+		json_error_t jerr;
+		json_t *j = json_loads(v, JSON_REJECT_DUPLICATES, &jerr);
+		int bad = !j || !json_is_object(j);
+
+		json_decref(j);
+		if (!bad)
+			return 0;
+		snprintf(err, errlen, "invalid %s '%s': expected a JSON object", s->name, v);
+		return -1;
+	}
+	case CLI_ARG_GUIDLIST: {
+		char why[256];
+
+		if (strcmp(v, "-") == 0 || v[0] == '@')
+			out->from_file = 1;
+		if (cli_guids_from_arg(&out->list[i], v, in, why, sizeof(why)) == 0)
+			return 0;
+		snprintf(err, errlen, "invalid %s '%s': %s", s->name, v, why);
+		return -1;
+	}
+	case CLI_ARG_LIST: {
+		char why[256];
+
+		if (cli_folders_from_arg(&out->list[i], v, why, sizeof(why)) == 0)
+			return 0;
+		snprintf(err, errlen, "invalid %s '%s': %s", s->name, v, why);
+		return -1;
+	}
+	}
+	return 0;
+}
+
+int cli_args_parse(cli_args *out, const cli_command *cmd, int argc, char *const *argv, int64_t now,
+		   FILE *in, char *err, size_t errlen)
+{
+	size_t n = cli_command_nargs(cmd);
+
+	assert(n <= CLI_MAX_ARGS);
+	memset(out, 0, sizeof(*out));
+	out->cmd = cmd;
+	if (collect(out, argc, argv, err, errlen))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!out->value[i] && cmd->args[i].required) {
+			snprintf(err, errlen, "missing required argument '%s' for %s",
+				 cmd->args[i].name, cmd->name);
+			return -1;
+		}
+	}
+	if (cmd->one_of) {
+		int any = 0;
+
+		for (size_t k = 0; cmd->one_of[k]; k++)
+			any |= out->value[cli_command_arg_index(cmd, cmd->one_of[k])] != NULL;
+		if (!any) {
+			snprintf(err, errlen, "%s", cmd->one_of_msg);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!out->value[i])
+			out->value[i] = cmd->args[i].def;
+		if (out->value[i] && check_value(out, (int)i, now, in, err, errlen))
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,48 @@
+/*
+ * Command arguments: name=value, --name value and --name=value, checked against the command
+ * table (unknown names, required, predefined values, booleans, integers, times, JSON, lists)
+ * before anything is sent. Knows no wire format.
+ */
+#ifndef PPS_CLI_ARGS_H
+#define PPS_CLI_ARGS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cli/bulk.h"
+#include "cli/commands.h"
+#include "pps/pps.h"
+
+/* The checked arguments of one command; cli_args_release() frees what it holds. */
+typedef struct cli_args {
+	const cli_command *cmd;
+	const char
+		*value[CLI_MAX_ARGS]; /* borrowed from argv or the table's default; NULL = unset */
+	int given[CLI_MAX_ARGS];      /* 1: on the command line (not a default) */
+	pps_instant time[CLI_MAX_ARGS]; /* CLI_ARG_TIME */
+	int boolean[CLI_MAX_ARGS];	/* CLI_ARG_BOOL */
+	long number[CLI_MAX_ARGS];	/* CLI_ARG_INT */
+	cli_strlist list[CLI_MAX_ARGS]; /* CLI_ARG_GUIDLIST and CLI_ARG_LIST */
+	int from_file;			/* 1: a list was read from a file or stdin */
+} cli_args;
+
+/*
+ * Parses argv[0..argc) (the words after the command name) for cmd, relative to now (epoch
+ * seconds); in is read for "local_guid=-". Defaults are applied and every value is checked.
+ * Returns 0, or -1 with a one-line reason (without the "pps: " prefix) in err. out is always
+ * initialised and must be released.
+ */
+int cli_args_parse(cli_args *out, const cli_command *cmd, int argc, char *const *argv, int64_t now,
+		   FILE *in, char *err, size_t errlen);
+void cli_args_release(cli_args *a);
+
+/* The value of an argument by name (NULL when unset). The name must be in the table. */
+const char *cli_args_get(const cli_args *a, const char *name);
+/* The index of a named argument (asserted to exist). */
+int cli_args_index(const cli_args *a, const char *name);
+
+/* The canonical text of a boolean choice: "true" or "false". */
+int cli_bool_parse(const char *text, int *out);
+
+#endif

@@ -1,0 +1,582 @@
+/*
+ * THE command table: every fact about a command (names, arguments, defaults, predefined values,
+ * help, wire names, output) is written here once. Handlers live in cmd_*.c; no I/O here.
+ */
+#include "cli/commands.h"
+
+#include <string.h>
+
+#include "cli/cli.h"
+
+#include "util/banned.h"
+
+#define START_HELP                                                                                \
+	"Time from when the search should begin: <number> <unit> [ago] (12 hours, 7 days), now, " \
+	"today, yesterday or ISO-8601 (2020-01-25T10:00:00Z)."
+#define END_HELP                                                                               \
+	"Time of when the search should end: <number> <unit> [ago], now, today, yesterday or " \
+	"ISO-8601."
+#define FOLDER_HELP "Name of the folder where the message is stored (e.g., HIPAA)."
+#define LOCAL_GUID_HELP                                                                           \
+	"Comma-separated list of message GUIDs (folder_id:table_id:dbase_id such as 4:2:6, or a " \
+	"cloud GUID); @FILE or - (stdin) reads one GUID per line."
+#define DELETED_FOLDER_HELP                                                                  \
+	"Name of the folder to move the message to; it must hold the same type of module's " \
+	"messages (spam or DLP incidents)."
+
+static const char *const bool_choices[] = { "true", "false", NULL };
+static const char *const action_choices[] = { "accept", "continue", "discard", "redirect",
+					      "reject", "retry",    NULL };
+
+/* Field lists of the outputs, in the reference's order. */
+static const char *const search_columns[] = { "GUID",	 "Date",	 "Sender", "Recipients",
+					      "Subject", "Final_Action", NULL };
+static const char *const quarantine_columns[] = { "localguid", "folder", "spamscore", "from",
+						  "rcpts",     "date",	 "subject",   "size",
+						  "host_ip",   NULL };
+static const char *const user_columns[] = { "uid",     "email",	       "firstname", "lastname",
+					    "created", "lastmodified", NULL };
+
+static const cli_arg_spec search_args[] = {
+	{ .name = "action",
+	  .wire = "action",
+	  .choices = action_choices,
+	  .help = "Final disposition action of the message." },
+	{ .name = "start_time",
+	  .wire = "from",
+	  .def = "24 hours",
+	  .kind = CLI_ARG_TIME,
+	  .help = START_HELP },
+	{ .name = "end_time", .wire = "to", .kind = CLI_ARG_TIME, .help = END_HELP },
+	{ .name = "virus",
+	  .wire = "virus",
+	  .help = "Comma-separated list of the detected virus names that infected the message." },
+	{ .name = "sender",
+	  .wire = "env_from",
+	  .help = "Envelope sender address; partial matches such as a.b*, *@c.d, @*.d work." },
+	{ .name = "recipient",
+	  .wire = "env_rcpt",
+	  .help = "Envelope recipient address; same partial matches as sender." },
+	{ .name = "attachment",
+	  .wire = "attach",
+	  .help = "Comma-separated list of the message attachments." },
+	{ .name = "queue_id", .wire = "qid", .help = "ID of the message queue." },
+	{ .name = "host", .wire = "host", .help = "The host or IP address of the sender." },
+	{ .name = "sid", .wire = "sid", .help = "The SID of the message." },
+	{ .name = "subject",
+	  .wire = "subject",
+	  .help = "The subject; stemmed, stop words dropped, a trailing * makes a prefix." },
+	{ .name = "guid", .wire = "guid", .help = "The global unique ID of the message." },
+	{ .name = "message_id", .wire = "hdr_mid", .help = "The header Message-ID." },
+	{ .name = "limit",
+	  .wire = "count",
+	  .def = "100",
+	  .kind = CLI_ARG_INT,
+	  .help = "The maximum number of messages to return (the server caps it)." },
+	{ .name = NULL },
+};
+
+static const char *const sender_or_rcpt[] = { "sender", "recipient", "subject", "guid", NULL };
+static const char *const quarantine_fixed[] = { "dlpviolation", "details", "messagestatus", "t",
+						NULL };
+
+static const cli_arg_spec qlist_args[] = {
+	{ .name = "sender",
+	  .wire = "from",
+	  .help = "Envelope sender equals, starts with (foo*), ends with (*foo) or is in a domain "
+		  "(bar.com)." },
+	{ .name = "recipient",
+	  .wire = "rcpt",
+	  .help = "Envelope recipient; same matching as sender." },
+	{ .name = "subject",
+	  .wire = "subject",
+	  .help = "Subject starts with (Loan*), ends with (*Loan) or contains (Loan)." },
+	{ .name = "start_time",
+	  .wire = "startdate",
+	  .def = "24 hours",
+	  .kind = CLI_ARG_TIME,
+	  .help = START_HELP },
+	{ .name = "end_time",
+	  .wire = "enddate",
+	  .def = "now",
+	  .kind = CLI_ARG_TIME,
+	  .help = END_HELP },
+	{ .name = "folder_name",
+	  .wire = "folder",
+	  .def = "Quarantine",
+	  .kind = CLI_ARG_LIST,
+	  .help = "Quarantine folder; several as a comma list or a JSON array, one request each." },
+	{ .name = "guid",
+	  .wire = "guid",
+	  .help = "Global unique ID of a message: prints that message's raw data instead." },
+	{ .name = "limit",
+	  .wire = "limit",
+	  .def = "100",
+	  .kind = CLI_ARG_INT,
+	  .help = "The maximum number of messages to return (the server's maximum is 1000)." },
+	{ .name = NULL },
+};
+
+static const cli_arg_spec release_args[] = {
+	{ .name = "folder_name", .wire = "folder", .required = 1, .help = FOLDER_HELP },
+	{ .name = "local_guid",
+	  .wire = "localguid",
+	  .required = 1,
+	  .kind = CLI_ARG_GUIDLIST,
+	  .help = LOCAL_GUID_HELP },
+	{ .name = "deleted_folder", .wire = "deletedfolder", .help = DELETED_FOLDER_HELP },
+	{ .name = "scan",
+	  .wire = "scan",
+	  .def = "false",
+	  .choices = bool_choices,
+	  .kind = CLI_ARG_BOOL,
+	  .help = "Whether to rescan the message with the DLP and Attachment Defense modules." },
+	{ .name = "brand_template",
+	  .wire = "brandtemplate",
+	  .help = "The Branding Template to use when an encrypted message is released." },
+	{ .name = "security_policy",
+	  .wire = "securitypolicy",
+	  .help = "The Secure Reader response profile to use for an encrypted message." },
+	{ .name = NULL },
+};
+
+static const cli_arg_spec resubmit_args[] = {
+	{ .name = "folder_name", .wire = "folder", .required = 1, .help = FOLDER_HELP },
+	{ .name = "local_guid",
+	  .wire = "localguid",
+	  .required = 1,
+	  .kind = CLI_ARG_GUIDLIST,
+	  .help = LOCAL_GUID_HELP },
+	{ .name = NULL },
+};
+
+static const cli_arg_spec forward_args[] = {
+	{ .name = "folder_name", .wire = "folder", .required = 1, .help = FOLDER_HELP },
+	{ .name = "local_guid",
+	  .wire = "localguid",
+	  .required = 1,
+	  .kind = CLI_ARG_GUIDLIST,
+	  .help = LOCAL_GUID_HELP },
+	{ .name = "deleted_folder", .wire = "deletedfolder", .help = DELETED_FOLDER_HELP },
+	{ .name = "subject",
+	  .wire = "subject",
+	  .help = "The new subject that replaces the original one." },
+	{ .name = "append_old_subject",
+	  .wire = "appendoldsubject",
+	  .def = "false",
+	  .choices = bool_choices,
+	  .kind = CLI_ARG_BOOL,
+	  .help = "Whether to append the original subject to the new subject." },
+	{ .name = "sender", .wire = "from", .help = "The envelope sender address." },
+	{ .name = "header_from", .wire = "headerfrom", .help = "The header From address." },
+	{ .name = "recipient",
+	  .wire = "to",
+	  .required = 1,
+	  .help = "Comma-separated list of recipient addresses." },
+	{ .name = "comment",
+	  .wire = "comment",
+	  .help = "New message body; the original message is attached." },
+	{ .name = NULL },
+};
+
+static const cli_arg_spec move_args[] = {
+	{ .name = "folder_name", .wire = "folder", .required = 1, .help = FOLDER_HELP },
+	{ .name = "local_guid",
+	  .wire = "localguid",
+	  .required = 1,
+	  .kind = CLI_ARG_GUIDLIST,
+	  .help = LOCAL_GUID_HELP },
+	{ .name = "target_folder",
+	  .wire = "targetfolder",
+	  .required = 1,
+	  .help = "Name of the folder to move the message to (e.g., PCI), of the same module "
+		  "type." },
+	{ .name = NULL },
+};
+
+static const cli_arg_spec delete_args[] = {
+	{ .name = "folder_name", .wire = "folder", .required = 1, .help = FOLDER_HELP },
+	{ .name = "local_guid",
+	  .wire = "localguid",
+	  .required = 1,
+	  .kind = CLI_ARG_GUIDLIST,
+	  .help = LOCAL_GUID_HELP },
+	{ .name = "deleted_folder", .wire = "deletedfolder", .help = DELETED_FOLDER_HELP },
+	{ .name = NULL },
+};
+
+static const cli_arg_spec download_args[] = {
+	{ .name = "guid",
+	  .wire = "guid",
+	  .required = 1,
+	  .help = "Global unique ID of the message (e.g., g4fsnj_sTLMk9hECaJwmmxwP6lQkr5k7)." },
+	{ .name = "out",
+	  .wire = CLI_WIRE_NONE,
+	  .help = "Where to write the message: a file or directory; - for stdout. Default "
+		  "<guid>.eml in the current directory." },
+	{ .name = "force",
+	  .wire = CLI_WIRE_NONE,
+	  .def = "false",
+	  .choices = bool_choices,
+	  .kind = CLI_ARG_BOOL,
+	  .help = "Whether to overwrite an existing file." },
+	{ .name = NULL },
+};
+
+static const char *const email_or_uid[] = { "email", "uid", NULL };
+
+static const cli_arg_spec get_user_args[] = {
+	{ .name = "email",
+	  .wire = CLI_WIRE_NONE,
+	  .help = "Email address of the user (wins over uid)." },
+	{ .name = "uid", .wire = CLI_WIRE_NONE, .help = "UID of the user." },
+	{ .name = NULL },
+};
+
+static const cli_arg_spec create_user_args[] = {
+	{ .name = "email",
+	  .wire = CLI_WIRE_NONE,
+	  .required = 1,
+	  .help = "Email address of the user." },
+	{ .name = "fields",
+	  .wire = CLI_WIRE_MERGE,
+	  .kind = CLI_ARG_JSON,
+	  .help = "Profile fields as a JSON object (e.g., "
+		  "{\"firstname\":\"Jane\",\"addgroup\":\"g\"})." },
+	{ .name = "attributes",
+	  .wire = "attributes",
+	  .kind = CLI_ARG_JSON,
+	  .help = "Attributes as a JSON object." },
+	{ .name = NULL },
+};
+
+static const cli_arg_spec modify_user_args[] = {
+	{ .name = "email",
+	  .wire = CLI_WIRE_NONE,
+	  .help = "Email address of the user (wins over uid)." },
+	{ .name = "uid", .alias = "UID", .wire = CLI_WIRE_NONE, .help = "UID of the user." },
+	{ .name = "fields",
+	  .wire = CLI_WIRE_MERGE,
+	  .kind = CLI_ARG_JSON,
+	  .help = "Profile fields as a JSON object (firstname, lastname, addgroup, safelist, "
+		  "...)." },
+	{ .name = "attributes",
+	  .wire = "attributes",
+	  .kind = CLI_ARG_JSON,
+	  .help = "Attributes as a JSON object, merged into the profile's." },
+	{ .name = NULL },
+};
+
+static const cli_arg_spec no_args[] = {
+	{ .name = NULL },
+};
+
+#define EMAIL_OR_UID_MSG "Please specify an email or uid"
+
+const cli_command cli_commands[] = {
+	{
+		.name = "smart-search",
+		.reference = 1,
+		.summary = "Trace messages after filtering (Smart Search)",
+		.description =
+			"Traces and analyzes messages after the Proofpoint Protection Server "
+			"filtered them. Records come newest first.",
+		.args = search_args,
+		.method = "GET",
+		.path = "/pss/filter",
+		.module = "pss",
+		.time_wire = CLI_TIME_FILTER,
+		.example =
+			"pps smart-search recipient=user@example.com start_time=\"24 hours ago\"",
+		.run = cmd_smart_search,
+		.out = { .title = "Proofpoint Protection Server Smart Search Results",
+			 .context = "Proofpoint.SmartSearch",
+			 .key = "GUID",
+			 .columns = search_columns },
+	},
+	{
+		.name = "quarantine-messages-list",
+		.reference = 1,
+		.summary = "Search quarantined messages",
+		.description =
+			"Searches quarantined messages in one or more folders (one request per "
+			"folder, records merged newest first). With guid, prints that "
+			"message's raw data.",
+		.args = qlist_args,
+		.one_of = sender_or_rcpt,
+		.one_of_msg = "At least one of the following arguments must be specified: sender, "
+			      "recipient, subject.",
+		.method = "GET",
+		.path = "/quarantine",
+		.module = "Quarantine",
+		.time_wire = CLI_TIME_QUARANTINE,
+		.fixed = quarantine_fixed,
+		.example = "pps quarantine-messages-list subject='Loan*' sender=john@doe.com",
+		.run = cmd_quarantine_list,
+		.out = { .title = "Proofpoint Protection Server Quarantined Messages",
+			 .context = "Proofpoint.QuarantinedMessage",
+			 .key = "guid",
+			 .columns = quarantine_columns },
+	},
+	{
+		.name = "quarantine-message-release",
+		.reference = 1,
+		.summary = "Release quarantined messages without further scanning",
+		.description = "Releases the messages to the email infrastructure without further "
+			       "scanning. They stay in the folder, or move to deleted_folder.",
+		.args = release_args,
+		.method = "POST",
+		.path = "/quarantine",
+		.action = "release",
+		.verb = "released",
+		.module = "Quarantine",
+		.example = "pps quarantine-message-release folder_name=HIPAA local_guid=4:2:6",
+		.run = cmd_quarantine_action,
+	},
+	{
+		.name = "quarantine-message-resubmit",
+		.reference = 1,
+		.summary = "Resubmit quarantined messages to the filtering modules",
+		.description =
+			"Resubmits the messages to the filtering modules; they leave the folder.",
+		.args = resubmit_args,
+		.method = "POST",
+		.path = "/quarantine",
+		.action = "resubmit",
+		.verb = "resubmitted",
+		.module = "Quarantine",
+		.example = "pps quarantine-message-resubmit folder_name=HIPAA local_guid=4:2:6",
+		.run = cmd_quarantine_action,
+	},
+	{
+		.name = "quarantine-message-forward",
+		.reference = 1,
+		.summary = "Forward quarantined messages to other recipients",
+		.description =
+			"Forwards the messages to other recipients. They stay in the folder, or "
+			"move to deleted_folder.",
+		.args = forward_args,
+		.method = "POST",
+		.path = "/quarantine",
+		.action = "forward",
+		.verb = "forwarded",
+		.module = "Quarantine",
+		.example = "pps quarantine-message-forward folder_name=HIPAA local_guid=4:2:6 "
+			   "recipient=analyst@example.com",
+		.run = cmd_quarantine_action,
+	},
+	{
+		.name = "quarantine-message-move",
+		.reference = 1,
+		.summary = "Move quarantined messages to another folder",
+		.description =
+			"Moves the messages to target_folder, which must hold the same type of "
+			"module's messages.",
+		.args = move_args,
+		.method = "POST",
+		.path = "/quarantine",
+		.action = "move",
+		.verb = "moved",
+		.module = "Quarantine",
+		.example = "pps quarantine-message-move folder_name=HIPAA local_guid=4:2:6 "
+			   "target_folder=PCI",
+		.run = cmd_quarantine_action,
+	},
+	{
+		.name = "quarantine-message-delete",
+		.reference = 1,
+		.summary = "Delete quarantined messages",
+		.description = "Deletes the messages from their folder, or moves them to "
+			       "deleted_folder.",
+		.args = delete_args,
+		.method = "POST",
+		.path = "/quarantine",
+		.action = "delete",
+		.verb = "deleted",
+		.module = "Quarantine",
+		.example = "pps quarantine-message-delete folder_name=HIPAA local_guid=4:2:6",
+		.run = cmd_quarantine_action,
+	},
+	{
+		.name = "quarantine-message-download",
+		.reference = 1,
+		.summary = "Download a quarantined message's raw data",
+		.description = "Writes the raw message byte-exact to <guid>.eml, atomically; never "
+			       "overwrites a file unless force=true.",
+		.args = download_args,
+		.method = "GET",
+		.path = "/quarantine",
+		.module = "Quarantine",
+		.example = "pps quarantine-message-download guid=g4fsnj_sTLMk9hECaJwmmxwP6lQkr5k7",
+		.run = cmd_quarantine_download,
+	},
+	{
+		.name = "get-user",
+		.reference = 1,
+		.summary = "Get an end user by email address or UID",
+		.description = "Gets the end-user profile with the email address or UID.",
+		.args = get_user_args,
+		.one_of = email_or_uid,
+		.one_of_msg = EMAIL_OR_UID_MSG,
+		.method = "GET",
+		.path = "/enduser/{email|uid}",
+		.module = "enduser",
+		.example = "pps get-user email=demo.user@example.com",
+		.run = cmd_get_user,
+		.out = { .title = "Proofpoint Protection Server Users",
+			 .context = "Proofpoint.User",
+			 .key = "email",
+			 .columns = user_columns,
+			 .single = 1 },
+	},
+	{
+		.name = "create-user",
+		.reference = 1,
+		.summary = "Create an end user",
+		.description = "Creates an end-user profile with the email address.",
+		.args = create_user_args,
+		.method = "POST",
+		.path = "/enduser/{email}",
+		.module = "enduser",
+		.example = "pps create-user email=new.user@example.com "
+			   "fields='{\"firstname\":\"New\",\"lastname\":\"User\"}'",
+		.run = cmd_create_user,
+		.out = { .title = "User created",
+			 .context = "Proofpoint.User",
+			 .key = "email",
+			 .columns = user_columns,
+			 .single = 1 },
+	},
+	{
+		.name = "modify-user",
+		.reference = 1,
+		.summary = "Modify an end user",
+		.description = "Modifies the end-user profile with the email address or UID.",
+		.args = modify_user_args,
+		.one_of = email_or_uid,
+		.one_of_msg = EMAIL_OR_UID_MSG,
+		.method = "PUT",
+		.path = "/enduser/{email|uid}",
+		.module = "enduser",
+		.example = "pps modify-user email=demo.user@example.com "
+			   "fields='{\"lastname\":\"Doe\"}'",
+		.run = cmd_modify_user,
+		.out = { .title = "Modified User",
+			 .context = "Proofpoint.User",
+			 .key = "email",
+			 .columns = user_columns,
+			 .single = 1 },
+	},
+	{
+		.name = "delete-user",
+		.reference = 1,
+		.summary = "Delete an end user",
+		.description = "Deletes the end-user profile with the email address or UID.",
+		.args = get_user_args,
+		.one_of = email_or_uid,
+		.one_of_msg = EMAIL_OR_UID_MSG,
+		.method = "DELETE",
+		.path = "/enduser/{email|uid}",
+		.module = "enduser",
+		.example = "pps delete-user uid=demo.user",
+		.run = cmd_delete_user,
+	},
+	{
+		.name = "test",
+		.summary = "Check the credentials and every managed module",
+		.description = "Checks the credentials and each managed module the API role needs "
+			       "(pss, Quarantine, enduser); prints ok or names what is missing.",
+		.args = no_args,
+		.method = "GET",
+		.path = "/pss/health",
+		.module = "pss",
+		.example = "pps test",
+		.run = cmd_test,
+	},
+	{
+		.name = "health",
+		.summary = "Check the server's health",
+		.description = "Asks the server for its health (GET /pss/health).",
+		.args = no_args,
+		.method = "GET",
+		.path = "/pss/health",
+		.module = "pss",
+		.example = "pps -o json health",
+		.run = cmd_health,
+	},
+	{ .name = NULL },
+};
+
+const cli_global_opt cli_global_opts[] = {
+	{ 'o', "output", "FORMAT",
+	  "Output format: table (default), markdown, json, ndjson, csv, raw." },
+	{ 0, "url", "URL", "Server URL, e.g. https://host:10000 (env PPS_URL)." },
+	{ 0, "username", "NAME", "API user name (env PPS_USERNAME)." },
+	{ 0, "password-file", "FILE", "Read the password from the first line of FILE." },
+	{ 0, "password-stdin", NULL, "Read the password from the first line of standard input." },
+	{ 0, "cacert", "FILE", "Trust the CA certificates in FILE (env PPS_CACERT)." },
+	{ 0, "insecure", NULL, "Do not verify the server certificate (env PPS_INSECURE)." },
+	{ 0, "proxy", "URL", "Use this proxy (the proxy environment is honoured by default)." },
+	{ 0, "no-proxy", NULL, "Never use a proxy." },
+	{ 0, "timeout", "SECONDS", "Timeout of each request (default 60)." },
+	{ 0, "retries", "N", "Retries of a GET on network errors, 429 and 5xx (default 3)." },
+	{ 0, "profile", "NAME",
+	  "Config file profile to use (env PPS_PROFILE, default 'default')." },
+	{ 0, "config", "FILE", "Config file (default $XDG_CONFIG_HOME/pps/config)." },
+	{ 0, "batch", "N", "GUIDs per quarantine action request (default 100)." },
+	{ 0, "dry-run", NULL, "Print each request that would be sent; send nothing." },
+	{ 'v', "verbose", NULL, "Log each request (method, URL, status, time) on stderr." },
+	{ 'q', "quiet", NULL, "Print no progress or counts on stderr." },
+	{ 0, "version", NULL, "Print the version and exit." },
+	{ 'h', "help", NULL, "Print help and exit." },
+	{ 0, NULL, NULL, NULL },
+};
+
+/* Hyphens and underscores are the same in argument names (--local-guid = local_guid). */
+static int name_eq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char x = *a == '-' ? '_' : *a;
+		char y = *b == '-' ? '_' : *b;
+
+		if (x != y)
+			return 0;
+	}
+	return *a == *b;
+}
+
+const cli_command *cli_command_find(const char *name)
+{
+	const size_t plen = strlen(CLI_REFERENCE_PREFIX);
+
+	if (name[0] == '!')
+		name++;
+	for (const cli_command *c = cli_commands; c->name; c++) {
+		if (strcmp(name, c->name) == 0)
+			return c;
+		if (c->reference && strncmp(name, CLI_REFERENCE_PREFIX, plen) == 0 &&
+		    strcmp(name + plen, c->name) == 0)
+			return c;
+	}
+	return NULL;
+}
+
+int cli_command_arg_index(const cli_command *cmd, const char *name)
+{
+	for (int i = 0; cmd->args[i].name; i++) {
+		if (name_eq(cmd->args[i].name, name))
+			return i;
+		if (cmd->args[i].alias && strcmp(cmd->args[i].alias, name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+size_t cli_command_nargs(const cli_command *cmd)
+{
+	size_t n = 0;
+
+	while (cmd->args[n].name)
+		n++;
+	return n;
+}

@@ -1,0 +1,99 @@
+/*
+ * The command table of pps: one entry per command, everything about it in one place. Dispatch,
+ * argument checking, help, the man page, the README reference and completion all read it.
+ */
+#ifndef PPS_CLI_COMMANDS_H
+#define PPS_CLI_COMMANDS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cli/render.h"
+#include "pps/pps.h"
+
+/* The prefix of the reference's command names: proofpoint-pps-smart-search. */
+#define CLI_REFERENCE_PREFIX "proofpoint-pps-"
+/* The most arguments one command takes. */
+#define CLI_MAX_ARGS 16
+
+typedef enum cli_arg_kind {
+	CLI_ARG_STRING,
+	CLI_ARG_TIME,	  /* pps_time_parse: "<number> <unit> [ago]", now, today, ISO-8601 */
+	CLI_ARG_BOOL,	  /* true/false, sent as t/f */
+	CLI_ARG_INT,	  /* a positive integer */
+	CLI_ARG_GUIDLIST, /* comma list, @FILE or - (stdin): one GUID per line, duplicates dropped */
+	CLI_ARG_LIST,	  /* comma list or JSON array of strings */
+	CLI_ARG_JSON	  /* a JSON object text */
+} cli_arg_kind;
+
+/* Where an argument goes on the wire. */
+#define CLI_WIRE_NONE  NULL /* local to pps (out, force) or part of the path (email, uid) */
+#define CLI_WIRE_MERGE "*"  /* a JSON object whose keys go at the top of the body (fields) */
+
+typedef struct cli_arg_spec {
+	const char *name;	    /* as the reference names it: start_time */
+	const char *alias;	    /* another accepted name (modify-user's UID), or NULL */
+	const char *wire;	    /* query parameter or body key, or CLI_WIRE_* */
+	int required;		    /* 1: a usage error when missing or empty */
+	const char *def;	    /* default value, or NULL */
+	const char *const *choices; /* predefined values, NULL-terminated, or NULL */
+	cli_arg_kind kind;
+	const char *help; /* one sentence */
+} cli_arg_spec;
+
+typedef enum cli_time_wire {
+	CLI_TIME_FILTER,    /* Smart Search: YYYY-MM-DDThh:mm:ss+HHMM */
+	CLI_TIME_QUARANTINE /* quarantine: YYYY-MM-DD hh:mm:ss UTC */
+} cli_time_wire;
+
+struct cli_ctx;
+struct cli_args;
+struct cli_command;
+
+/* A command's handler: returns the exit status; prints its own one-line errors. */
+typedef int (*cli_handler)(struct cli_ctx *ctx, const struct cli_args *args);
+
+typedef struct cli_command {
+	const char *name;	  /* short name: smart-search; the reference name adds the prefix */
+	int reference;		  /* 1: also known as proofpoint-pps-<name> */
+	const char *summary;	  /* one line for pps help */
+	const char *description;  /* a paragraph for pps help COMMAND and the man page */
+	const cli_arg_spec *args; /* terminated by an entry with name NULL */
+	const char *const *one_of; /* at least one of these must be given, or NULL */
+	const char *one_of_msg;	   /* the usage error when none is */
+	const char *method;	   /* HTTP method and path under /rest/v1, for docs and --dry-run */
+	const char *path;
+	const char *action;	  /* the body's "action" for quarantine actions, or NULL */
+	const char *verb;	  /* past tense for bulk counts: released */
+	const char *module;	  /* the managed module the API role needs */
+	cli_time_wire time_wire;  /* how time arguments are written on the wire */
+	const char *const *fixed; /* constant query parameters: name, value, ..., NULL */
+	const char *example;	  /* one example command line */
+	cli_handler run;
+	cli_output_spec out;
+} cli_command;
+
+/* A global option of pps (before the command). */
+typedef struct cli_global_opt {
+	char short_name;       /* 'o', or 0 */
+	const char *long_name; /* "output" */
+	const char *metavar;   /* "FORMAT", or NULL for a flag */
+	const char *help;
+} cli_global_opt;
+
+/* The table, terminated by an entry with name NULL. */
+extern const cli_command cli_commands[];
+/* The global options, terminated by an entry with long_name NULL. */
+extern const cli_global_opt cli_global_opts[];
+
+/*
+ * Finds a command by its short or reference name; a leading '!' (a line pasted from the XSOAR
+ * war room) is ignored. Returns NULL when there is none.
+ */
+const cli_command *cli_command_find(const char *name);
+/* The index of an argument by name or alias (hyphens match underscores), or -1. */
+int cli_command_arg_index(const cli_command *cmd, const char *name);
+/* The number of arguments of a command. */
+size_t cli_command_nargs(const cli_command *cmd);
+
+#endif

@@ -1,0 +1,352 @@
+/*
+ * Help, man page, README reference and bash completion from the command table. Each fact comes
+ * from commands.c; nothing about a command is written here. No configuration, no network.
+ */
+#include "cli/gen.h"
+
+#include <string.h>
+
+#include "pps/pps.h"
+#include "util/buf.h"
+
+#include "util/banned.h"
+
+static const char *const formats = "table, markdown, json, ndjson, csv, raw";
+
+static const char *metavar(const cli_arg_spec *s)
+{
+	switch (s->kind) {
+	case CLI_ARG_TIME:
+		return "TIME";
+	case CLI_ARG_BOOL:
+		return "true|false";
+	case CLI_ARG_INT:
+		return "N";
+	case CLI_ARG_GUIDLIST:
+		return "GUIDS";
+	case CLI_ARG_LIST:
+		return "NAMES";
+	case CLI_ARG_JSON:
+		return "JSON";
+	case CLI_ARG_STRING:
+		break;
+	}
+	return "VALUE";
+}
+
+/* The full help sentence of an argument: help, choices, default, required, alias. */
+static void arg_help(ppsbuf *b, const cli_arg_spec *s)
+{
+	ppsbuf_adds(b, s->help);
+	if (s->choices && s->kind != CLI_ARG_BOOL) {
+		ppsbuf_adds(b, " One of:");
+		for (size_t i = 0; s->choices[i]; i++)
+			ppsbuf_addf(b, "%s %s", i ? "," : "", s->choices[i]);
+		ppsbuf_adds(b, ".");
+	}
+	if (s->def)
+		ppsbuf_addf(b, " Default: %s.", s->def);
+	if (s->required)
+		ppsbuf_adds(b, " Required.");
+	if (s->alias)
+		ppsbuf_addf(b, " Also accepted as %s.", s->alias);
+}
+
+static void opt_usage(ppsbuf *b, const cli_global_opt *o)
+{
+	if (o->short_name)
+		ppsbuf_addf(b, "-%c, ", o->short_name);
+	ppsbuf_addf(b, "--%s", o->long_name);
+	if (o->metavar)
+		ppsbuf_addf(b, " %s", o->metavar);
+}
+
+void cli_help_main(FILE *out)
+{
+	fputs("usage: pps [OPTIONS] COMMAND [name=value ...]\n\n"
+	      "A client for the Proofpoint Protection Server REST API.\n\nCommands:\n",
+	      out);
+	for (const cli_command *c = cli_commands; c->name; c++)
+		fprintf(out, "  %-30s %s\n", c->name, c->summary);
+	fprintf(out, "  %-30s %s\n", "help [COMMAND]", "Print help for pps or one command");
+	fprintf(out, "  %-30s %s\n", "version", "Print the version");
+	fprintf(out, "  %-30s %s\n", "completion bash", "Print the bash completion script");
+	fputs("\nOptions:\n", out);
+	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
+		ppsbuf b = PPSBUF_INIT;
+
+		opt_usage(&b, o);
+		fprintf(out, "  %-30s %s\n", b.buf, o->help);
+		ppsbuf_release(&b);
+	}
+	fputs("\nCommands also answer to the reference's names (proofpoint-pps-smart-search), and "
+	      "a\n"
+	      "leading '!' is ignored. Arguments are name=value, --name value or --name=value.\n"
+	      "Run 'pps help COMMAND' for a command's arguments.\n",
+	      out);
+}
+
+void cli_help_command(FILE *out, const cli_command *c)
+{
+	fprintf(out, "usage: pps [OPTIONS] %s [name=value ...]\n", c->name);
+	if (c->reference)
+		fprintf(out, "       pps [OPTIONS] %s%s [name=value ...]\n", CLI_REFERENCE_PREFIX,
+			c->name);
+	fprintf(out, "\n%s\n", c->description);
+	if (c->args[0].name)
+		fputs("\nArguments:\n", out);
+	for (const cli_arg_spec *s = c->args; s->name; s++) {
+		ppsbuf b = PPSBUF_INIT;
+
+		arg_help(&b, s);
+		fprintf(out, "  %s=%s\n      %s\n", s->name, metavar(s), b.buf);
+		ppsbuf_release(&b);
+	}
+	if (c->one_of_msg)
+		fprintf(out, "\n%s\n", c->one_of_msg);
+	fprintf(out, "\nRequest: %s /rest/v1%s (managed module %s)\n", c->method, c->path,
+		c->module);
+	if (c->out.title)
+		fprintf(out, "Output: %s (context %s)\n", c->out.title, c->out.context);
+	fprintf(out, "\nExample:\n  %s\n", c->example);
+}
+
+/* Roff text: backslashes and hyphens escaped, a leading dot or quote protected. */
+static void roff(FILE *out, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", out);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\e", out);
+		else if (*s == '-')
+			fputs("\\-", out);
+		else
+			fputc(*s, out);
+	}
+}
+
+void cli_gen_man(FILE *out)
+{
+	fprintf(out, ".\\\" %s\n", CLI_GENERATED_NOTE);
+	fprintf(out, ".TH PPS 1 \"\" \"pps %s\" \"User Commands\"\n", PPS_VERSION);
+	fputs(".SH NAME\npps \\- command line client for the Proofpoint Protection Server REST "
+	      "API\n"
+	      ".SH SYNOPSIS\n.B pps\n[\\fIOPTIONS\\fR] \\fICOMMAND\\fR [\\fIname\\fR=\\fIvalue\\fR "
+	      "...]\n"
+	      ".SH DESCRIPTION\n"
+	      "pps runs the commands of the Cortex XSOAR \"Proofpoint Protection Server v2\" "
+	      "integration against a Proofpoint Protection Server: Smart Search, quarantine search "
+	      "and actions, raw message download and end\\-user management.\n"
+	      "A command is named by its short name (smart\\-search) or the reference's name "
+	      "(proofpoint\\-pps\\-smart\\-search); a leading ! is ignored.\n"
+	      "Arguments are \\fIname\\fR=\\fIvalue\\fR, \\fB\\-\\-name\\fR \\fIvalue\\fR or "
+	      "\\fB\\-\\-name\\fR=\\fIvalue\\fR.\n"
+	      "A local_guid of @\\fIFILE\\fR or \\- reads one GUID per line; the GUIDs are sent in "
+	      "batches.\n"
+	      ".SH OPTIONS\n",
+	      out);
+	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
+		fputs(".TP\n", out);
+		if (o->short_name)
+			fprintf(out, "\\fB\\-%c\\fR, ", o->short_name);
+		fputs("\\fB\\-\\-", out);
+		roff(out, o->long_name);
+		fputs("\\fR", out);
+		if (o->metavar)
+			fprintf(out, " \\fI%s\\fR", o->metavar);
+		fputc('\n', out);
+		roff(out, o->help);
+		fputc('\n', out);
+	}
+	fputs(".SH COMMANDS\n", out);
+	for (const cli_command *c = cli_commands; c->name; c++) {
+		fputs(".SS ", out);
+		roff(out, c->name);
+		fputc('\n', out);
+		roff(out, c->description);
+		fputc('\n', out);
+		if (c->reference) {
+			fputs("Also named ", out);
+			roff(out, CLI_REFERENCE_PREFIX);
+			roff(out, c->name);
+			fputs(".\n", out);
+		}
+		fprintf(out, "Request: %s /rest/v1", c->method);
+		roff(out, c->path);
+		fputs(" (managed module ", out);
+		roff(out, c->module);
+		fputs(").\n", out);
+		for (const cli_arg_spec *s = c->args; s->name; s++) {
+			ppsbuf b = PPSBUF_INIT;
+
+			arg_help(&b, s);
+			fputs(".TP\n\\fB", out);
+			roff(out, s->name);
+			fputs("\\fR=\\fI", out);
+			roff(out, metavar(s));
+			fputs("\\fR\n", out);
+			roff(out, b.buf);
+			fputc('\n', out);
+			ppsbuf_release(&b);
+		}
+		if (c->one_of_msg) {
+			fputs(".PP\n", out);
+			roff(out, c->one_of_msg);
+			fputc('\n', out);
+		}
+		fputs(".PP\nExample:\n.RS\n.nf\n", out);
+		roff(out, c->example);
+		fputs("\n.fi\n.RE\n", out);
+	}
+	fputs(".SH ENVIRONMENT\n"
+	      ".TP\n\\fBPPS_URL\\fR, \\fBPPS_USERNAME\\fR, \\fBPPS_PASSWORD\\fR, "
+	      "\\fBPPS_CACERT\\fR, "
+	      "\\fBPPS_INSECURE\\fR, \\fBPPS_PROFILE\\fR\n"
+	      "Used when the matching option is not given; they win over the config file.\n"
+	      ".TP\n\\fBNO_COLOR\\fR\nNo ANSI emphasis in tables.\n"
+	      ".SH FILES\n.TP\n\\fI$XDG_CONFIG_HOME/pps/config\\fR (else "
+	      "\\fI~/.config/pps/config\\fR)\n"
+	      "INI file, one section per profile ([default] unless \\fB\\-\\-profile\\fR); keys "
+	      "url, "
+	      "username, password, password_file, cacert, insecure, proxy, timeout, retries, "
+	      "output. A file holding a password must not be readable by group or others.\n"
+	      ".SH EXIT STATUS\n"
+	      "0 success (also \"No results found.\"), 1 some batches failed, 2 usage, "
+	      "3 authentication or permission, 4 not found, 5 server error, 6 network or TLS, "
+	      "7 bad response.\n"
+	      ".SH SEE ALSO\n\\fBpps\\-sim\\fR(1)\n",
+	      out);
+}
+
+/* Markdown table cell text: pipes escaped. */
+static void md(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+}
+
+void cli_gen_markdown(FILE *out)
+{
+	fprintf(out, "<!-- %s -->\n\n## Command reference\n\n", CLI_GENERATED_NOTE);
+	fputs("`pps [OPTIONS] COMMAND [name=value ...]`. A command answers to its short name and "
+	      "to "
+	      "the reference's name (`proofpoint-pps-` + short name); a leading `!` is ignored. "
+	      "Arguments are `name=value`, `--name value` or `--name=value`.\n\n"
+	      "| option | meaning |\n|---|---|\n",
+	      out);
+	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
+		ppsbuf b = PPSBUF_INIT;
+
+		opt_usage(&b, o);
+		fprintf(out, "| `%s` | ", b.buf);
+		md(out, o->help);
+		fputs(" |\n", out);
+		ppsbuf_release(&b);
+	}
+	for (const cli_command *c = cli_commands; c->name; c++) {
+		fprintf(out, "\n### %s\n\n", c->name);
+		md(out, c->description);
+		fprintf(out, "\n\n`%s /rest/v1%s`, managed module `%s`", c->method, c->path,
+			c->module);
+		if (c->reference)
+			fprintf(out, "; reference name `%s%s`", CLI_REFERENCE_PREFIX, c->name);
+		fputs(".\n\n", out);
+		if (c->args[0].name)
+			fputs("| argument | description |\n|---|---|\n", out);
+		for (const cli_arg_spec *s = c->args; s->name; s++) {
+			ppsbuf b = PPSBUF_INIT;
+
+			arg_help(&b, s);
+			fprintf(out, "| `%s` | ", s->name);
+			md(out, b.buf);
+			fputs(" |\n", out);
+			ppsbuf_release(&b);
+		}
+		if (c->one_of_msg)
+			fprintf(out, "\n%s\n", c->one_of_msg);
+		fprintf(out, "\n```sh\n%s\n```\n", c->example);
+	}
+}
+
+static void bash_words(FILE *out, const cli_command *c)
+{
+	for (const cli_arg_spec *s = c->args; s->name; s++)
+		fprintf(out, "%s%s=", s == c->args ? "" : " ", s->name);
+}
+
+void cli_gen_bash(FILE *out)
+{
+	fprintf(out, "# bash completion for pps; %s\n", CLI_GENERATED_NOTE);
+	fputs("_pps() {\n"
+	      "\tlocal line=${COMP_LINE:0:COMP_POINT} cur i w cmd= skip= cands=\n"
+	      "\tcur=${line##*[[:space:]]}\n"
+	      "\tlocal withval=\"",
+	      out);
+	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
+		if (!o->metavar)
+			continue;
+		fprintf(out, " --%s", o->long_name);
+		if (o->short_name)
+			fprintf(out, " -%c", o->short_name);
+	}
+	fputs(" \"\n\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
+	      "\t\tw=${COMP_WORDS[i]}\n"
+	      "\t\tif [ -n \"$skip\" ]; then skip=; continue; fi\n"
+	      "\t\tcase \" $withval \" in *\" $w \"*) skip=1; continue ;; esac\n"
+	      "\t\tcase $w in -*) ;; *) cmd=${w#!}; cmd=${cmd#" CLI_REFERENCE_PREFIX
+	      "}; break ;; esac\n"
+	      "\tdone\n"
+	      "\tif [ -z \"$cmd\" ]; then\n"
+	      "\t\tcase ${COMP_WORDS[COMP_CWORD-1]} in\n"
+	      "\t\t-o|--output) cands=\"",
+	      out);
+	for (const char *p = formats; *p; p++)
+		if (*p != ',')
+			fputc(*p, out);
+	fputs("\" ;;\n"
+	      "\t\t--password-file|--cacert|--config) COMPREPLY=($(compgen -f -- \"$cur\")); "
+	      "return ;;\n"
+	      "\t\t*) cands=\"",
+	      out);
+	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++)
+		fprintf(out, "--%s ", o->long_name);
+	for (const cli_command *c = cli_commands; c->name; c++)
+		fprintf(out, "%s ", c->name);
+	fputs("help version completion\" ;;\n\t\tesac\n"
+	      "\t\tCOMPREPLY=($(compgen -W \"$cands\" -- \"$cur\"))\n\t\treturn\n\tfi\n"
+	      "\tcase $cur in\n",
+	      out);
+	/* Values of arguments with predefined choices. */
+	for (const cli_command *c = cli_commands; c->name; c++) {
+		for (const cli_arg_spec *s = c->args; s->name; s++) {
+			if (!s->choices)
+				continue;
+			fprintf(out, "\t%s=*) [ \"$cmd\" = %s ] && cands=\"", s->name, c->name);
+			for (size_t k = 0; s->choices[k]; k++)
+				fprintf(out, "%s%s=%s", k ? " " : "", s->name, s->choices[k]);
+			fputs("\" ;;\n", out);
+		}
+	}
+	fputs("\tesac\n\tif [ -z \"$cands\" ]; then\n\t\tcase $cmd in\n", out);
+	for (const cli_command *c = cli_commands; c->name; c++) {
+		fprintf(out, "\t\t%s) cands=\"", c->name);
+		bash_words(out, c);
+		fputs("\" ;;\n", out);
+	}
+	fputs("\t\thelp) cands=\"", out);
+	for (const cli_command *c = cli_commands; c->name; c++)
+		fprintf(out, "%s ", c->name);
+	fputs("\" ;;\n\t\tcompletion) cands=bash ;;\n\t\tesac\n\tfi\n"
+	      "\tCOMPREPLY=($(compgen -W \"$cands\" -- \"$cur\"))\n"
+	      "\t# bash replaces only the text after the last '=' or ':' of the word.\n"
+	      "\tlocal head=${cur%\"${cur##*[=:]}\"}\n"
+	      "\t[ -n \"$head\" ] && COMPREPLY=(\"${COMPREPLY[@]#\"$head\"}\")\n"
+	      "\tcase ${COMPREPLY[0]:-} in *=) compopt -o nospace 2>/dev/null ;; esac\n"
+	      "}\n"
+	      "complete -F _pps pps\n",
+	      out);
+}
