@@ -1,0 +1,909 @@
+/*
+ * Prints records and messages as table, markdown, json, ndjson, csv or raw (render.h).
+ * Knows the output spec only, never a command; never lets a record write terminal controls.
+ */
+#include "cli/render.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "util/buf.h"
+
+#include "util/banned.h"
+
+/* Output is gathered in memory and handed to stdio in pieces of about this size. */
+#define FLUSH_AT (64 * 1024)
+/* A column is never shrunk below this many terminal columns (or its natural width). */
+#define MIN_COL	    8
+#define ELLIPSIS    "\xe2\x80\xa6"
+#define REPLACEMENT "\xef\xbf\xbd"
+#define NO_RESULTS  "No results found."
+
+/* Buffered output: errors (allocation or write) are remembered and reported once at the end. */
+struct out {
+	FILE *f;
+	ppsbuf b;
+	int err;
+};
+
+static void out_init(struct out *o, FILE *f)
+{
+	o->f = f;
+	ppsbuf_init(&o->b, 0);
+	o->err = ppsbuf_grow(&o->b, FLUSH_AT + 4096) < 0;
+}
+
+static void out_flush(struct out *o)
+{
+	if (o->b.len && !o->err && fwrite(o->b.buf, 1, o->b.len, o->f) != o->b.len)
+		o->err = 1;
+	ppsbuf_reset(&o->b);
+}
+
+static void out_add(struct out *o, const char *s, size_t n)
+{
+	if (ppsbuf_add(&o->b, s, n) < 0)
+		o->err = 1;
+	else if (o->b.len >= FLUSH_AT)
+		out_flush(o);
+}
+
+static void out_adds(struct out *o, const char *s)
+{
+	out_add(o, s, strlen(s));
+}
+
+static void out_spaces(struct out *o, size_t n)
+{
+	static const char sp[] = "                                ";
+
+	while (n) {
+		size_t k = n < sizeof(sp) - 1 ? n : sizeof(sp) - 1;
+		out_add(o, sp, k);
+		n -= k;
+	}
+}
+
+/* Flushes and releases; 0, or -1 when anything failed (ENOMEM, EPIPE, ENOSPC...). */
+static int out_finish(struct out *o)
+{
+	out_flush(o);
+	ppsbuf_release(&o->b);
+	if (fflush(o->f) != 0 || ferror(o->f))
+		o->err = 1;
+	return o->err ? -1 : 0;
+}
+
+/* Appends the JSON text of v to b without an intermediate allocation. Returns 0 or -1. */
+static int buf_dump(ppsbuf *b, const json_t *v, size_t flags)
+{
+	size_t room = b->alloc > b->len + 1 ? b->alloc - b->len - 1 : 0;
+	size_t n = json_dumpb(v, room ? b->buf + b->len : NULL, room, flags | JSON_ENCODE_ANY);
+
+	if (n == 0)
+		return -1;
+	if (n > room) {
+		if (ppsbuf_grow(b, n) < 0)
+			return -1;
+		if (json_dumpb(v, b->buf + b->len, n, flags | JSON_ENCODE_ANY) != n)
+			return -1;
+	}
+	b->len += n;
+	b->buf[b->len] = '\0';
+	return 0;
+}
+
+static void out_dump(struct out *o, const json_t *v, size_t flags)
+{
+	if (buf_dump(&o->b, v, flags) < 0)
+		o->err = 1;
+	else if (o->b.len >= FLUSH_AT)
+		out_flush(o);
+}
+
+int cli_format_parse(const char *name, cli_format *out)
+{
+	static const struct {
+		const char *name;
+		cli_format fmt;
+	} names[] = {
+		{ "table", CLI_FMT_TABLE }, { "markdown", CLI_FMT_MARKDOWN },
+		{ "json", CLI_FMT_JSON },   { "ndjson", CLI_FMT_NDJSON },
+		{ "csv", CLI_FMT_CSV },	    { "raw", CLI_FMT_RAW },
+	};
+
+	if (!name)
+		return -1;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(name, names[i].name) == 0) {
+			*out = names[i].fmt;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* Characters a terminal would act on rather than show: C0, DEL, C1, line separators, bidi. */
+static int is_control(int32_t cp)
+{
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static size_t char_width(int32_t cp)
+{
+	int w = utf8proc_charwidth(cp);
+
+	return w > 0 ? (size_t)w : 0;
+}
+
+size_t cli_display_width(const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t w = 0;
+
+	if (!text)
+		return 0;
+	while (*p) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n;
+
+		if (*p < 0x80) {
+			w += *p >= 0x20 && *p != 0x7f;
+			p++;
+			continue;
+		}
+		n = utf8proc_iterate(p, -1, &cp);
+		if (n <= 0) {
+			w++;
+			p++;
+			continue;
+		}
+		w += char_width(cp);
+		p += n;
+	}
+	return w;
+}
+
+/*
+ * Appends s (n bytes) to b as safe display text: controls become a space, invalid UTF-8 bytes
+ * U+FFFD. Adds the display width to *width. Returns 0 or -1.
+ */
+static int add_display(ppsbuf *b, const char *s, size_t n, size_t *width)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	size_t w = 0;
+	int rc = 0;
+
+	while (p < end && !rc) {
+		const unsigned char *run = p;
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k;
+
+		while (p < end && *p >= 0x20 && *p < 0x7f)
+			p++;
+		if (p > run) {
+			rc = ppsbuf_add(b, run, (size_t)(p - run));
+			w += (size_t)(p - run);
+			continue;
+		}
+		k = utf8proc_iterate(p, end - p, &cp);
+		if (k <= 0) {
+			rc = ppsbuf_add(b, REPLACEMENT, 3);
+			w++;
+			p++;
+		} else if (is_control(cp)) {
+			rc = ppsbuf_addch(b, ' ');
+			w++;
+			p += k;
+		} else {
+			rc = ppsbuf_add(b, p, (size_t)k);
+			w += char_width(cp);
+			p += k;
+		}
+	}
+	*width += w;
+	return rc;
+}
+
+/* Appends the compact JSON text of v (a number, a bool, an object, ...) as display text. */
+static int add_display_json(ppsbuf *b, ppsbuf *scratch, const json_t *v, size_t *width)
+{
+	ppsbuf_reset(scratch);
+	if (buf_dump(scratch, v, JSON_COMPACT) < 0)
+		return -1;
+	return add_display(b, scratch->buf, scratch->len, width);
+}
+
+/* A table cell: strings as they are, lists joined with ", ", the rest as compact JSON. */
+static int add_table_cell(ppsbuf *b, ppsbuf *scratch, const json_t *v, size_t *width)
+{
+	size_t i;
+	const json_t *item;
+
+	if (!v || json_is_null(v))
+		return 0;
+	if (json_is_string(v))
+		return add_display(b, json_string_value(v), json_string_length(v), width);
+	if (!json_is_array(v))
+		return add_display_json(b, scratch, v, width);
+	json_array_foreach(v, i, item)
+	{
+		if (i && ppsbuf_add(b, ", ", 2) < 0)
+			return -1;
+		if (i)
+			*width += 2;
+		if (json_is_string(item)) {
+			if (add_display(b, json_string_value(item), json_string_length(item),
+					width))
+				return -1;
+		} else if (add_display_json(b, scratch, item, width) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* jansson's iterators take a mutable object though they only read it. */
+static json_t *iterable(const json_t *v)
+{
+	union {
+		const json_t *c;
+		json_t *m;
+	} u;
+
+	u.c = v;
+	return u.m;
+}
+
+/* The records as a list: an array as it is, one object as a list of one, NULL as empty. */
+static size_t record_count(const json_t *records)
+{
+	if (json_is_array(records))
+		return json_array_size(records);
+	return json_is_object(records) ? 1 : 0;
+}
+
+static const json_t *record_at(const json_t *records, size_t i)
+{
+	return json_is_array(records) ? json_array_get(records, i) : records;
+}
+
+/* The columns: spec->columns, or else the keys of the first record. malloc'd, borrowed names. */
+static const char **columns_of(const cli_output_spec *spec, const json_t *records, size_t *ncols)
+{
+	const char **cols;
+	size_t n = 0;
+
+	if (spec && spec->columns && spec->columns[0]) {
+		while (spec->columns[n])
+			n++;
+		cols = malloc(n * sizeof(*cols));
+		if (!cols)
+			return NULL;
+		for (size_t i = 0; i < n; i++)
+			cols[i] = spec->columns[i];
+	} else {
+		const json_t *first = NULL, *value;
+		const char *key;
+
+		for (size_t i = 0; i < record_count(records) && !first; i++)
+			if (json_is_object(record_at(records, i)))
+				first = record_at(records, i);
+		cols = malloc((first ? json_object_size(first) : 0) * sizeof(*cols) + 1);
+		if (!cols)
+			return NULL;
+		if (first) {
+			json_object_foreach(iterable(first), key, value)
+			{
+				(void)value;
+				cols[n++] = key;
+			}
+		}
+	}
+	*ncols = n;
+	return cols;
+}
+
+static const json_t *field(const json_t *record, const char *name)
+{
+	return json_is_object(record) ? json_object_get(record, name) : NULL;
+}
+
+/* ---- table ---- */
+
+struct cell {
+	size_t off, len, width;
+};
+
+/* Writes text cut to w columns (with an ellipsis when cut), padded to w unless last. */
+static void write_cell(struct out *o, const char *text, const struct cell *c, size_t w, int last)
+{
+	const unsigned char *p = (const unsigned char *)text + c->off;
+	const unsigned char *end = p + c->len;
+	size_t used = 0;
+
+	if (c->width <= w) {
+		out_add(o, text + c->off, c->len);
+		if (!last)
+			out_spaces(o, w - c->width);
+		return;
+	}
+	if (w == 0)
+		return;
+	/* The text is valid UTF-8 here: add_display replaced everything else. */
+	while (p < end) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p, end - p, &cp);
+		size_t cw;
+
+		if (k <= 0)
+			break;
+		cw = char_width(cp);
+		if (used + cw > w - 1)
+			break;
+		used += cw;
+		p += k;
+	}
+	out_add(o, text + c->off, (size_t)(p - ((const unsigned char *)text + c->off)));
+	out_add(o, ELLIPSIS, 3);
+	used++;
+	if (!last)
+		out_spaces(o, w - used);
+}
+
+/* Shrinks the widest columns first until the row fits in width (or all are at their minimum). */
+static void fit_widths(size_t *w, const size_t *natural, size_t ncols, size_t width)
+{
+	size_t total = 2 * (ncols - 1);
+
+	for (size_t i = 0; i < ncols; i++)
+		total += w[i];
+	while (total > width) {
+		size_t widest = ncols, second = 0, floor, cut;
+
+		for (size_t i = 0; i < ncols; i++) {
+			size_t min = natural[i] < MIN_COL ? natural[i] : MIN_COL;
+			if (w[i] <= min)
+				continue;
+			if (widest == ncols || w[i] > w[widest]) {
+				if (widest != ncols && w[widest] > second)
+					second = w[widest];
+				widest = i;
+			} else if (w[i] > second) {
+				second = w[i];
+			}
+		}
+		if (widest == ncols)
+			break;
+		floor = natural[widest] < MIN_COL ? natural[widest] : MIN_COL;
+		if (second > floor)
+			floor = second;
+		cut = w[widest] - floor;
+		if (cut == 0)
+			cut = 1;
+		if (cut > total - width)
+			cut = total - width;
+		w[widest] -= cut;
+		total -= cut;
+	}
+}
+
+static int render_table(struct out *o, const cli_render_opts *opts, const cli_output_spec *spec,
+			const json_t *records)
+{
+	size_t nrec = record_count(records), ncols = 0, rows;
+	const char **cols = NULL;
+	struct cell *cells = NULL;
+	size_t *w = NULL, *natural = NULL;
+	ppsbuf text = PPSBUF_INIT, scratch = PPSBUF_INIT;
+	int rc = -1;
+
+	if (nrec == 0) {
+		out_adds(o, NO_RESULTS "\n");
+		return 0;
+	}
+	cols = columns_of(spec, records, &ncols);
+	if (!cols)
+		goto done;
+	if (ncols == 0) {
+		out_adds(o, NO_RESULTS "\n");
+		rc = 0;
+		goto done;
+	}
+	rows = nrec + 1;
+	cells = calloc(rows * ncols, sizeof(*cells));
+	w = calloc(ncols, sizeof(*w));
+	natural = calloc(ncols, sizeof(*natural));
+	if (!cells || !w || !natural || ppsbuf_grow(&text, nrec * ncols * 16) < 0)
+		goto done;
+	/* One pass: every cell's safe text is cached in one arena with its display width. */
+	for (size_t c = 0; c < ncols; c++) {
+		struct cell *cell = &cells[c];
+		cell->off = text.len;
+		if (add_display(&text, cols[c], strlen(cols[c]), &cell->width) < 0)
+			goto done;
+		cell->len = text.len - cell->off;
+		natural[c] = cell->width;
+	}
+	for (size_t r = 0; r < nrec; r++) {
+		const json_t *rec = record_at(records, r);
+		for (size_t c = 0; c < ncols; c++) {
+			struct cell *cell = &cells[(r + 1) * ncols + c];
+			cell->off = text.len;
+			if (add_table_cell(&text, &scratch, field(rec, cols[c]), &cell->width) < 0)
+				goto done;
+			cell->len = text.len - cell->off;
+			if (cell->width > natural[c])
+				natural[c] = cell->width;
+		}
+	}
+	memcpy(w, natural, ncols * sizeof(*w));
+	if (opts->width > 0)
+		fit_widths(w, natural, ncols, (size_t)opts->width);
+
+	if (spec && spec->title) {
+		size_t ignored = 0;
+		ppsbuf_reset(&scratch);
+		if (add_display(&scratch, spec->title, strlen(spec->title), &ignored) < 0)
+			goto done;
+		out_add(o, scratch.buf, scratch.len);
+		out_add(o, "\n", 1);
+	}
+	for (size_t r = 0; r < rows; r++) {
+		if (r == 0 && opts->color)
+			out_adds(o, "\033[1m");
+		for (size_t c = 0; c < ncols; c++) {
+			if (c)
+				out_add(o, "  ", 2);
+			write_cell(o, text.buf, &cells[r * ncols + c], w[c], c + 1 == ncols);
+		}
+		if (r == 0 && opts->color)
+			out_adds(o, "\033[0m");
+		out_add(o, "\n", 1);
+		if (r == 0) {
+			for (size_t c = 0; c < ncols; c++) {
+				if (c)
+					out_add(o, "  ", 2);
+				for (size_t k = 0; k < w[c]; k++)
+					out_add(o, "-", 1);
+			}
+			out_add(o, "\n", 1);
+		}
+	}
+	rc = 0;
+done:
+	ppsbuf_release(&text);
+	ppsbuf_release(&scratch);
+	free(natural);
+	free(w);
+	free(cells);
+	free(cols);
+	return rc;
+}
+
+/* ---- markdown (the reference's tableToMarkdown) ---- */
+
+/* Python's str() of a non-string list item or a json.dumps() value: jansson's spaced JSON. */
+static int md_json(ppsbuf *b, const json_t *v)
+{
+	return buf_dump(b, v, 0);
+}
+
+/* flattenCell: strings as they are, lists joined with ",\n", anything else as JSON. */
+static int md_flatten(ppsbuf *b, const json_t *v)
+{
+	size_t i;
+	const json_t *item;
+
+	if (json_is_string(v))
+		return ppsbuf_add(b, json_string_value(v), json_string_length(v));
+	if (!json_is_array(v))
+		return md_json(b, v);
+	json_array_foreach(v, i, item)
+	{
+		if (i && ppsbuf_add(b, ",\n", 2) < 0)
+			return -1;
+		if (json_is_string(item)) {
+			if (ppsbuf_add(b, json_string_value(item), json_string_length(item)) < 0)
+				return -1;
+		} else if (md_json(b, item) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* formatCell: objects become "key: value" lines, the rest is flattened. */
+static int md_format(ppsbuf *b, const json_t *v)
+{
+	const char *key;
+	const json_t *value;
+	int first = 1;
+
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_object(v))
+		return md_flatten(b, v);
+	json_object_foreach(iterable(v), key, value)
+	{
+		if ((!first && ppsbuf_addch(b, '\n') < 0) || ppsbuf_adds(b, key) < 0 ||
+		    ppsbuf_add(b, ": ", 2) < 0 || md_flatten(b, value) < 0)
+			return -1;
+		first = 0;
+	}
+	return 0;
+}
+
+/*
+ * stringEscapeMD(minimal, multiline): line breaks become <br>, | and ` get a backslash. Other
+ * control characters (ESC...) become a space so a record cannot drive the terminal.
+ */
+static int md_escape(ppsbuf *b, const char *s, size_t n)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < n && !rc; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '\r' && i + 1 < n && s[i + 1] == '\n') {
+			rc = ppsbuf_add(b, "<br>", 4);
+			i++;
+		} else if (ch == '\r' || ch == '\n') {
+			rc = ppsbuf_add(b, "<br>", 4);
+		} else if (ch == '|' || ch == '`') {
+			rc = ppsbuf_addch(b, '\\') < 0 || ppsbuf_addch(b, (char)ch) < 0;
+		} else if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
+			rc = ppsbuf_addch(b, ' ');
+		} else if (ch == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+			   (unsigned char)s[i + 1] <= 0x9f) {
+			rc = ppsbuf_addch(b, ' ');
+			i++;
+		} else {
+			rc = ppsbuf_addch(b, (char)ch);
+		}
+	}
+	return rc ? -1 : 0;
+}
+
+static int md_cell(ppsbuf *b, ppsbuf *scratch, const json_t *v)
+{
+	ppsbuf_reset(scratch);
+	if (md_format(scratch, v) < 0)
+		return -1;
+	return md_escape(b, scratch->buf, scratch->len);
+}
+
+char *cli_markdown_cell(const json_t *value)
+{
+	ppsbuf b = PPSBUF_INIT, scratch = PPSBUF_INIT;
+	char *s = NULL;
+
+	if (md_cell(&b, &scratch, value) == 0)
+		s = ppsbuf_detach(&b, NULL);
+	ppsbuf_release(&b);
+	ppsbuf_release(&scratch);
+	return s;
+}
+
+static int render_markdown(struct out *o, const cli_output_spec *spec, const json_t *records)
+{
+	size_t nrec = record_count(records), ncols = 0;
+	const char **cols = NULL;
+	ppsbuf scratch = PPSBUF_INIT;
+	int rc = -1;
+
+	if (nrec == 0) {
+		out_adds(o, NO_RESULTS "\n");
+		return 0;
+	}
+	cols = columns_of(spec, records, &ncols);
+	if (!cols)
+		goto done;
+	if (spec && spec->title) {
+		out_adds(o, "### ");
+		out_adds(o, spec->title);
+		out_add(o, "\n", 1);
+	}
+	out_add(o, "|", 1);
+	for (size_t c = 0; c < ncols; c++) {
+		out_adds(o, cols[c]);
+		out_add(o, "|", 1);
+	}
+	out_add(o, "\n|", 2);
+	for (size_t c = 0; c < ncols; c++)
+		out_add(o, "---|", 4);
+	out_add(o, "\n", 1);
+	for (size_t r = 0; r < nrec; r++) {
+		const json_t *rec = record_at(records, r);
+		out_add(o, "| ", 2);
+		for (size_t c = 0; c < ncols; c++) {
+			if (c)
+				out_add(o, " | ", 3);
+			if (md_cell(&o->b, &scratch, field(rec, cols[c])) < 0)
+				goto done;
+		}
+		out_add(o, " |\n", 3);
+	}
+	rc = 0;
+done:
+	ppsbuf_release(&scratch);
+	free(cols);
+	return rc;
+}
+
+/* ---- csv ---- */
+
+static int csv_add(ppsbuf *b, const char *s, size_t n)
+{
+	int quote = 0, rc;
+
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = s[i] == '"' || s[i] == ',' || s[i] == '\r' || s[i] == '\n';
+	if (!quote)
+		return ppsbuf_add(b, s, n);
+	rc = ppsbuf_addch(b, '"');
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (s[i] == '"')
+			rc = ppsbuf_addch(b, '"');
+		if (!rc)
+			rc = ppsbuf_addch(b, s[i]);
+	}
+	return rc ? rc : ppsbuf_addch(b, '"');
+}
+
+char *cli_csv_field(const char *text)
+{
+	ppsbuf b = PPSBUF_INIT;
+	char *s = NULL;
+
+	if (text && csv_add(&b, text, strlen(text)) == 0)
+		s = ppsbuf_detach(&b, NULL);
+	ppsbuf_release(&b);
+	return s;
+}
+
+/* A CSV value before quoting: strings as they are, lists joined with ",", the rest compact JSON. */
+static int csv_value(ppsbuf *b, const json_t *v)
+{
+	size_t i;
+	const json_t *item;
+
+	if (!v || json_is_null(v))
+		return 0;
+	if (json_is_string(v))
+		return ppsbuf_add(b, json_string_value(v), json_string_length(v));
+	if (!json_is_array(v))
+		return buf_dump(b, v, JSON_COMPACT);
+	json_array_foreach(v, i, item)
+	{
+		if (i && ppsbuf_addch(b, ',') < 0)
+			return -1;
+		if (json_is_string(item)) {
+			if (ppsbuf_add(b, json_string_value(item), json_string_length(item)) < 0)
+				return -1;
+		} else if (buf_dump(b, item, JSON_COMPACT) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int render_csv(struct out *o, const cli_output_spec *spec, const json_t *records)
+{
+	size_t nrec = record_count(records), ncols = 0;
+	const char **cols = NULL;
+	ppsbuf scratch = PPSBUF_INIT;
+	int rc = -1;
+
+	cols = columns_of(spec, records, &ncols);
+	if (!cols)
+		goto done;
+	for (size_t c = 0; c < ncols; c++) {
+		if ((c && ppsbuf_addch(&o->b, ',') < 0) ||
+		    csv_add(&o->b, cols[c], strlen(cols[c])) < 0)
+			goto done;
+	}
+	out_add(o, "\r\n", 2);
+	for (size_t r = 0; r < nrec; r++) {
+		const json_t *rec = record_at(records, r);
+		for (size_t c = 0; c < ncols; c++) {
+			ppsbuf_reset(&scratch);
+			if (csv_value(&scratch, field(rec, cols[c])) < 0 ||
+			    (c && ppsbuf_addch(&o->b, ',') < 0) ||
+			    csv_add(&o->b, scratch.buf, scratch.len) < 0)
+				goto done;
+		}
+		out_add(o, "\r\n", 2);
+	}
+	rc = 0;
+done:
+	ppsbuf_release(&scratch);
+	free(cols);
+	return rc;
+}
+
+/* ---- json, ndjson, raw ---- */
+
+/* Appends v dumped with a 2-space indent, every line after the first shifted by indent. */
+static int json_indented(struct out *o, ppsbuf *scratch, const json_t *v, size_t indent)
+{
+	const char *p, *end, *nl;
+
+	ppsbuf_reset(scratch);
+	if (buf_dump(scratch, v, JSON_INDENT(2)) < 0)
+		return -1;
+	p = scratch->buf;
+	end = p + scratch->len;
+	/* jansson escapes newlines inside strings, so each '\n' here is a line break. */
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		out_add(o, p, (size_t)(nl - p) + 1);
+		out_spaces(o, indent);
+		p = nl + 1;
+	}
+	out_add(o, p, (size_t)(end - p));
+	return 0;
+}
+
+static int render_json(struct out *o, const cli_output_spec *spec, const json_t *records)
+{
+	const char *ctx = spec && spec->context ? spec->context : "";
+	size_t depth = 0, nrec = record_count(records), indent;
+	ppsbuf scratch = PPSBUF_INIT;
+	int single = spec && spec->single, rc = -1;
+
+	/* Opens one object per segment of the context path: {"Proofpoint": {"SmartSearch": */
+	while (*ctx) {
+		const char *dot = strchr(ctx, '.');
+		size_t n = dot ? (size_t)(dot - ctx) : strlen(ctx);
+		json_t *key = json_stringn(ctx, n);
+
+		if (!key)
+			goto done;
+		out_add(o, "{\n", 2);
+		depth++;
+		out_spaces(o, 2 * depth);
+		out_dump(o, key, 0);
+		json_decref(key);
+		out_add(o, ": ", 2);
+		ctx += n;
+		if (*ctx == '.')
+			ctx++;
+	}
+	indent = 2 * depth;
+	if (single) {
+		if (nrec == 0)
+			out_add(o, "{}", 2);
+		else if (json_indented(o, &scratch, record_at(records, 0), indent) < 0)
+			goto done;
+	} else if (nrec == 0) {
+		out_add(o, "[]", 2);
+	} else {
+		out_add(o, "[\n", 2);
+		for (size_t r = 0; r < nrec; r++) {
+			out_spaces(o, indent + 2);
+			if (json_indented(o, &scratch, record_at(records, r), indent + 2) < 0)
+				goto done;
+			out_adds(o, r + 1 < nrec ? ",\n" : "\n");
+		}
+		out_spaces(o, indent);
+		out_add(o, "]", 1);
+	}
+	while (depth--) {
+		out_add(o, "\n", 1);
+		out_spaces(o, 2 * depth);
+		out_add(o, "}", 1);
+	}
+	out_add(o, "\n", 1);
+	rc = 0;
+done:
+	ppsbuf_release(&scratch);
+	return rc;
+}
+
+static void render_ndjson(struct out *o, const json_t *records)
+{
+	size_t nrec = record_count(records);
+
+	for (size_t r = 0; r < nrec && !o->err; r++) {
+		out_dump(o, record_at(records, r), JSON_COMPACT);
+		out_add(o, "\n", 1);
+	}
+}
+
+int cli_render_records(FILE *out, const cli_render_opts *opts, const cli_output_spec *spec,
+		       const json_t *records)
+{
+	struct out o;
+	int rc = 0;
+
+	out_init(&o, out);
+	switch (opts->format) {
+	case CLI_FMT_TABLE:
+		rc = render_table(&o, opts, spec, records);
+		break;
+	case CLI_FMT_MARKDOWN:
+		rc = render_markdown(&o, spec, records);
+		break;
+	case CLI_FMT_JSON:
+		rc = render_json(&o, spec, records);
+		break;
+	case CLI_FMT_NDJSON:
+		render_ndjson(&o, records);
+		break;
+	case CLI_FMT_CSV:
+		rc = render_csv(&o, spec, records);
+		break;
+	case CLI_FMT_RAW:
+		/* The caller prints a body verbatim; records alone come out as compact JSON. */
+		if (records)
+			out_dump(&o, records, JSON_COMPACT);
+		else
+			out_add(&o, "[]", 2);
+		out_add(&o, "\n", 1);
+		break;
+	}
+	if (rc < 0)
+		o.err = 1;
+	return out_finish(&o);
+}
+
+/* Copies s with invalid UTF-8 replaced by U+FFFD and, when safe, controls but \n and \t by a
+ * space; jansson refuses invalid UTF-8 and a terminal must not see ESC. */
+static int clean_text(ppsbuf *b, const char *s, int safe)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	const unsigned char *end = p + n;
+	int rc = 0;
+
+	while (p < end && !rc) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p, end - p, &cp);
+
+		if (k <= 0) {
+			rc = ppsbuf_add(b, REPLACEMENT, 3);
+			p++;
+		} else if (safe && cp != '\n' && cp != '\t' && is_control(cp)) {
+			rc = ppsbuf_addch(b, ' ');
+			p += k;
+		} else {
+			rc = ppsbuf_add(b, p, (size_t)k);
+			p += k;
+		}
+	}
+	return rc;
+}
+
+int cli_render_message(FILE *out, const cli_render_opts *opts, const char *message)
+{
+	struct out o;
+	ppsbuf text = PPSBUF_INIT;
+	json_t *obj = NULL;
+	int json = opts->format == CLI_FMT_JSON || opts->format == CLI_FMT_NDJSON;
+
+	out_init(&o, out);
+	if (clean_text(&text, message ? message : "", !json) < 0) {
+		o.err = 1;
+		goto done;
+	}
+	if (!json) {
+		out_add(&o, text.buf, text.len);
+		out_add(&o, "\n", 1);
+		goto done;
+	}
+	obj = json_object();
+	if (!obj || json_object_set_new(obj, "message", json_stringn(text.buf, text.len)) < 0) {
+		o.err = 1;
+		goto done;
+	}
+	out_dump(&o, obj, opts->format == CLI_FMT_JSON ? JSON_INDENT(2) : JSON_COMPACT);
+	out_add(&o, "\n", 1);
+done:
+	json_decref(obj);
+	ppsbuf_release(&text);
+	return out_finish(&o);
+}
