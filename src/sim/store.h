@@ -171,4 +171,11 @@ int sim_store_get_user(sim_store *st, const char *email_or_uid, struct json_t **
 /* Removes the user of an email (case-insensitive) or uid. 1 removed, 0 unknown, -1. */
 int sim_store_delete_user(sim_store *st, const char *email_or_uid);
 
+/*
+ * Parses a time parameter of the route handlers (store_params.c): ISO-8601 with Z, +HHMM or
+ * +HH:MM (no zone = UTC), also "YYYY-MM-DD hh:mm:ss"; a '+' that arrived as a space because a
+ * client did not escape it ("2021-02-08T08:12:30 0500") is taken as '+'. 0 or -1.
+ */
+int sim_parse_when(const char *s, int64_t *epoch);
+
 #endif

@@ -1,0 +1,351 @@
+/*
+ * /enduser/{email-or-uid}: get, create, modify and delete end-user profiles. Errors use the
+ * server's {"status":N,"errors":{"invalidarguments":[{"error":...}]}} shape. No SQL here.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "sim/store.h"
+#include "util/timeutil.h"
+
+#include "util/banned.h"
+
+static void user_error(sim_response *resp, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void user_error(sim_response *resp, int status, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sim_respond_json(resp, status,
+			 json_pack("{s:i, s:{s:[{s:s}]}}", "status", status, "errors",
+				   "invalidarguments", "error", msg));
+}
+
+static const char *tail_of(const sim_request *req)
+{
+	return req->tail && *req->tail ? req->tail : NULL;
+}
+
+static int now_text(char *buf, size_t len)
+{
+	return tu_format_utc((int64_t)time(NULL), buf, len);
+}
+
+void route_enduser_get(const sim_request *req, sim_response *resp)
+{
+	const char *who = tail_of(req);
+	json_t *profile = NULL;
+	int rc;
+
+	if (!who) {
+		user_error(resp, 400, "Please specify an email or uid");
+		return;
+	}
+	rc = sim_store_get_user(req->ctx->store, who, &profile);
+	if (rc < 0)
+		sim_respond_error(resp, 500, "the store failed to answer");
+	else if (rc == 0)
+		user_error(resp, 404, "User not found");
+	else
+		sim_respond_json(resp, 200, profile);
+}
+
+void route_enduser_delete(const sim_request *req, sim_response *resp)
+{
+	const char *who = tail_of(req);
+	int rc;
+
+	if (!who) {
+		user_error(resp, 400, "Please specify an email or uid");
+		return;
+	}
+	rc = sim_store_delete_user(req->ctx->store, who);
+	if (rc < 0)
+		sim_respond_error(resp, 500, "the store failed to answer");
+	else if (rc == 0)
+		user_error(resp, 404, "User not found");
+	else
+		sim_respond_json(resp, 200,
+				 json_pack("{s:i, s:s}", "status", 200, "message", "User deleted"));
+}
+
+/* A list value: an array of strings, or a comma list in one string. New reference or NULL. */
+static json_t *list_value(const json_t *v)
+{
+	json_t *out = json_array();
+	size_t i;
+	json_t *item;
+
+	if (!out)
+		return NULL;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, item)
+		{
+			if (!json_is_string(item) || json_array_append(out, item) < 0)
+				goto fail;
+		}
+		return out;
+	}
+	if (json_is_string(v)) {
+		const char *p = json_string_value(v);
+
+		while (*p) {
+			const char *comma = strchr(p, ','), *end = comma ? comma : p + strlen(p);
+			const char *start = p;
+
+			while (start < end && *start == ' ')
+				start++;
+			while (end > start && end[-1] == ' ')
+				end--;
+			if (end > start &&
+			    json_array_append_new(out, json_stringn(start, (size_t)(end - start))) <
+				    0)
+				goto fail;
+			p = comma ? comma + 1 : p + strlen(p);
+		}
+		return out;
+	}
+fail:
+	json_decref(out);
+	return NULL;
+}
+
+static int list_has(const json_t *list, const char *s)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(list, i, v) if (strcmp(json_string_value(v), s) == 0) return 1;
+	return 0;
+}
+
+/* Adds (or with remove, drops) the groups of v to the profile's groups. 0 or -1. */
+static int change_groups(json_t *profile, const json_t *v, int remove)
+{
+	json_t *groups = json_object_get(profile, "groups"), *add = list_value(v);
+	size_t i;
+	json_t *g;
+	int rc = -1;
+
+	if (!add)
+		return -1;
+	if (!json_is_array(groups)) {
+		groups = json_array();
+		if (!groups || json_object_set_new(profile, "groups", groups) < 0)
+			goto done;
+	}
+	json_array_foreach(add, i, g)
+	{
+		const char *name = json_string_value(g);
+
+		if (!remove && !list_has(groups, name) && json_array_append(groups, g) < 0)
+			goto done;
+		for (size_t j = json_array_size(groups); remove && j-- > 0;)
+			if (strcmp(json_string_value(json_array_get(groups, j)), name) == 0)
+				json_array_remove(groups, j);
+	}
+	rc = 0;
+done:
+	json_decref(add);
+	return rc;
+}
+
+/*
+ * Applies the body's fields to a profile. allowed is a NULL-terminated list of the keys the
+ * method accepts. Returns NULL, or the key that is unknown or has a bad value.
+ */
+static const char *apply_fields(json_t *profile, json_t *body, const char *const *allowed)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(body, key, v)
+	{
+		int ok = 0;
+
+		for (const char *const *a = allowed; *a; a++)
+			ok |= strcmp(*a, key) == 0;
+		if (!ok)
+			return key;
+		if (strcmp(key, "firstname") == 0 || strcmp(key, "lastname") == 0 ||
+		    strcmp(key, "suborg") == 0 || strcmp(key, "uid") == 0) {
+			if (!json_is_string(v) || json_object_set(profile, key, v) < 0)
+				return key;
+		} else if (strcmp(key, "type") == 0) {
+			long t = -1;
+
+			if (json_is_integer(v))
+				t = (long)json_integer_value(v);
+			else if (json_is_string(v) && (strcmp(json_string_value(v), "0") == 0 ||
+						       strcmp(json_string_value(v), "1") == 0))
+				t = json_string_value(v)[0] - '0';
+			if ((t != 0 && t != 1) ||
+			    json_object_set_new(profile, "type", json_integer(t)) < 0)
+				return key;
+		} else if (strcmp(key, "alias") == 0 || strcmp(key, "safelist") == 0 ||
+			   strcmp(key, "blocklist") == 0) {
+			json_t *list = list_value(v);
+
+			if (!list || json_object_set_new(profile, key, list) < 0)
+				return key;
+		} else if (strcmp(key, "addgroup") == 0 || strcmp(key, "removegroup") == 0) {
+			if (change_groups(profile, v, key[0] == 'r') < 0)
+				return key;
+		} else if (strcmp(key, "attributes") == 0) {
+			json_t *attrs = json_object_get(profile, "attributes");
+
+			if (!json_is_object(v))
+				return key;
+			if (!json_is_object(attrs)) {
+				attrs = json_object();
+				if (!attrs || json_object_set_new(profile, "attributes", attrs) < 0)
+					return key;
+			}
+			if (json_object_update(attrs, v) < 0)
+				return key;
+		}
+	}
+	return NULL;
+}
+
+/* The request body as a JSON object (an empty body is an empty object), or NULL after a 400. */
+static json_t *body_object(const sim_request *req, sim_response *resp)
+{
+	json_error_t jerr;
+	json_t *body;
+
+	if (!req->body || req->body_len == 0)
+		return json_object();
+	body = json_loadb(req->body, req->body_len, 0, &jerr);
+	if (!body) {
+		user_error(resp, 400, "invalid JSON body: %s", jerr.text);
+		return NULL;
+	}
+	if (!json_is_object(body)) {
+		json_decref(body);
+		user_error(resp, 400, "invalid JSON body: expected an object");
+		return NULL;
+	}
+	return body;
+}
+
+static json_t *new_profile(const char *email, const char *now)
+{
+	const char *at = strchr(email, '@');
+
+	return json_pack("{s:[], s:{}, s:[], s:[], s:s, s:s, s:s, s:s, s:s, s:[], s:s, s:s, s:s,"
+			 " s:s, s:i, s:s%}",
+			 "alias", "attributes", "blocklist", "safelist", "created", now,
+			 "creationsource", "api", "email", email, "firstname", "", "lastname", "",
+			 "groups", "lastmodified", now, "lastpasswordchange", "", "lastsignon", "",
+			 "suborg", "", "type", 0, "uid", email, (size_t)(at - email));
+}
+
+void route_enduser_post(const sim_request *req, sim_response *resp)
+{
+	static const char *const allowed[] = { "firstname",  "lastname", "suborg",    "type",
+					       "alias",	     "safelist", "blocklist", "addgroup",
+					       "attributes", "uid",	 NULL };
+	sim_store *st = req->ctx->store;
+	const char *email = tail_of(req), *bad;
+	json_t *body = NULL, *profile = NULL, *old = NULL;
+	char now[32];
+	int rc;
+
+	if (!email || !strchr(email, '@') || email[0] == '@') {
+		user_error(resp, 400, "Invalid argument: email: '%s' is not an email address",
+			   email ? email : "");
+		return;
+	}
+	body = body_object(req, resp);
+	if (!body)
+		return;
+	if (now_text(now, sizeof(now)) < 0 || !(profile = new_profile(email, now))) {
+		sim_respond_error(resp, 500, "out of memory");
+		goto done;
+	}
+	bad = apply_fields(profile, body, allowed);
+	if (bad) {
+		user_error(resp, 400, "Invalid argument: %s", bad);
+		goto done;
+	}
+	if (sim_store_begin(st) < 0) {
+		sim_respond_error(resp, 500, "the store is busy");
+		goto done;
+	}
+	rc = sim_store_get_user(st, email, &old);
+	if (rc == 0 && sim_store_add_user(st, profile) == 0 && sim_store_commit(st) == 0) {
+		sim_respond_json(resp, 200, json_incref(profile));
+		goto done;
+	}
+	sim_store_rollback(st);
+	if (rc == 1)
+		user_error(resp, 400, "User already exists");
+	else
+		sim_respond_error(resp, 500, "the store failed to answer");
+done:
+	json_decref(old);
+	json_decref(profile);
+	json_decref(body);
+}
+
+void route_enduser_put(const sim_request *req, sim_response *resp)
+{
+	static const char *const allowed[] = { "firstname", "lastname",	  "suborg",	 "type",
+					       "alias",	    "addgroup",	  "removegroup", "safelist",
+					       "blocklist", "attributes", NULL };
+	sim_store *st = req->ctx->store;
+	const char *who = tail_of(req), *bad;
+	json_t *body = NULL, *profile = NULL;
+	char now[32];
+	int rc;
+
+	if (!who) {
+		user_error(resp, 400, "Please specify an email or uid");
+		return;
+	}
+	body = body_object(req, resp);
+	if (!body)
+		return;
+	if (now_text(now, sizeof(now)) < 0 || sim_store_begin(st) < 0) {
+		sim_respond_error(resp, 500, "the store is busy");
+		goto done;
+	}
+	rc = sim_store_get_user(st, who, &profile);
+	if (rc != 1) {
+		sim_store_rollback(st);
+		if (rc == 0)
+			user_error(resp, 404, "User not found");
+		else
+			sim_respond_error(resp, 500, "the store failed to answer");
+		goto done;
+	}
+	bad = apply_fields(profile, body, allowed);
+	if (bad) {
+		sim_store_rollback(st);
+		user_error(resp, 400, "Invalid argument: %s", bad);
+		goto done;
+	}
+	if (json_object_set_new(profile, "lastmodified", json_string(now)) < 0 ||
+	    sim_store_add_user(st, profile) < 0 || sim_store_commit(st) < 0) {
+		sim_store_rollback(st);
+		sim_respond_error(resp, 500, "the store failed to save the user");
+		goto done;
+	}
+	sim_respond_json(resp, 200, json_incref(profile));
+done:
+	json_decref(profile);
+	json_decref(body);
+}
