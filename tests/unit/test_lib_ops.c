@@ -1,0 +1,389 @@
+/* Unit tests of the operations' pure pieces: client options, response and records parsing,
+ * quarantine action bodies and messages, end-user bodies, and the checks made before sending. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "lib/internal.h"
+
+/* On failure, shows the client's last error (libgit2's cl_git_pass habit). */
+#define expect_code(c, expr, want)                                               \
+	do {                                                                     \
+		int rc_ = (expr);                                                \
+		if (rc_ != (want))                                               \
+			fail_msg("%s: got %d, want %d (%s)", #expr, rc_, (want), \
+				 pps_client_last_error(c)->message);             \
+	} while (0)
+
+static int log_lines;
+
+static void count_log(void *ctx, const char *line)
+{
+	(void)ctx;
+	(void)line;
+	log_lines++;
+}
+
+/* A client aimed at a port nobody listens on: a request that leaked out would fail as ENET. */
+static int setup(void **state)
+{
+	pps_client_options o = { 0 };
+	pps_client *c = NULL;
+	char err[256];
+
+	o.url = "https://127.0.0.1:1/";
+	o.username = "admin";
+	o.password = "admin-pass";
+	o.retries = 0;
+	o.log = count_log;
+	if (pps_global_init() != 0 || pps_client_new(&c, &o, err, sizeof(err)) != 0)
+		return -1;
+	log_lines = 0;
+	*state = c;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	pps_client_free(*state);
+	pps_global_cleanup();
+	return 0;
+}
+
+static pps_response *response(const char *body, const char *ctype)
+{
+	pps_response *r = pps__response_new();
+
+	assert_non_null(r);
+	r->status = 200;
+	r->body = strdup(body);
+	r->body_len = strlen(body);
+	r->content_type = ctype ? strdup(ctype) : NULL;
+	return r;
+}
+
+static void test_ops__client_new_checks_options(void **state)
+{
+	pps_client_options o = { 0 };
+	pps_client *c = (pps_client *)1;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(pps_client_new(&c, NULL, err, sizeof(err)), PPS_EUSAGE);
+	assert_null(c);
+	o.url = "ftp://h";
+	assert_int_equal(pps_client_new(&c, &o, err, sizeof(err)), PPS_EUSAGE);
+	assert_non_null(strstr(err, "https://"));
+	assert_int_equal(pps_client_new(&c, &o, NULL, 0), PPS_EUSAGE);
+	o.url = "https://h:10000";
+	o.timeout_ms = -1;
+	assert_int_equal(pps_client_new(&c, &o, err, sizeof(err)), PPS_EUSAGE);
+	o.timeout_ms = 0;
+	o.retries = -1;
+	assert_int_equal(pps_client_new(&c, &o, err, sizeof(err)), PPS_OK);
+	assert_string_equal(c->base, "https://h:10000/rest/v1");
+	assert_int_equal(c->timeout_ms, 60000);
+	assert_int_equal(c->retries, 3);
+	assert_int_equal(c->retry_base_ms, 500);
+	assert_string_equal(c->user_agent, "pps/" PPS_VERSION);
+	assert_int_equal(pps_client_connections(c), 0);
+	assert_string_equal(pps_client_last_error(c)->message, "");
+	pps_client_free(c);
+	pps_client_free(NULL);
+	pps_response_free(NULL);
+}
+
+static void test_ops__records_shapes(void **state)
+{
+	static const struct {
+		const char *body;
+		int code;
+		int count;
+		const char *msg;
+	} cases[] = {
+		{ "{}", PPS_OK, 0, NULL },
+		{ "{\"result\":null}", PPS_OK, 0, NULL },
+		{ "{\"result\":[]}", PPS_OK, 0, NULL },
+		{ "{\"result\":[{\"GUID\":\"g\"},{}]}", PPS_OK, 2, NULL },
+		{ "{\"result\":{}}", PPS_EPROTO, 0, "response field 'result' is not an array" },
+		{ "{\"result\":\"x\"}", PPS_EPROTO, 0, "response field 'result' is not an array" },
+		{ "{\"result\":[{},1]}", PPS_EPROTO, 0, "non-object at index 1" },
+		{ "[{}]", PPS_EPROTO, 0, "response is not a JSON object" },
+		{ "\"x\"", PPS_EPROTO, 0, "response is not valid JSON" },
+		{ "", PPS_EPROTO, 0, "response is not valid JSON" },
+		{ "{\"result\":[}", PPS_EPROTO, 0, "at line 1 column 12" },
+	};
+	pps_client *c = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pps_response *r = response(cases[i].body, "application/json");
+		int rc = pps__response_parse_object(c, r);
+
+		if (rc == PPS_OK)
+			rc = pps__response_records(c, r, "result");
+		if (rc != cases[i].code)
+			fail_msg("%s: got %d (%s)", cases[i].body, rc, c->err.message);
+		if (rc == PPS_OK) {
+			assert_true(json_is_array(r->records));
+			assert_int_equal(json_array_size(r->records), cases[i].count);
+		} else if (!strstr(c->err.message, cases[i].msg)) {
+			fail_msg("%s: message '%s' lacks '%s'", cases[i].body, c->err.message,
+				 cases[i].msg);
+		}
+		pps_response_free(r);
+	}
+}
+
+static void test_ops__body_with_nul_is_not_json(void **state)
+{
+	pps_client *c = *state;
+	pps_response *r = response("{}", NULL);
+
+	r->body[1] = '\0';
+	expect_code(c, pps__response_parse_json(c, r), PPS_EPROTO);
+	pps_response_free(r);
+}
+
+static void test_ops__quarantine_sizes_as_strings_or_numbers(void **state)
+{
+	pps_client *c = *state;
+	pps_response *r = response("{\"count\":3,\"records\":[{\"size\":\"6496\",\"spamscore\":"
+				   "\"100\"},{\"size\":23104551,\"spamscore\":0},{}]}",
+				   "application/json");
+
+	expect_code(c, pps__response_parse_object(c, r), PPS_OK);
+	expect_code(c, pps__response_records(c, r, "records"), PPS_OK);
+	expect_code(c, pps__quarantine_check_records(c, r), PPS_OK);
+	assert_int_equal(json_array_size(r->records), 3);
+	pps_response_free(r);
+	r = response("{\"records\":[{\"size\":1},{\"spamscore\":{\"v\":1}}]}", NULL);
+	expect_code(c, pps__response_parse_object(c, r), PPS_OK);
+	expect_code(c, pps__response_records(c, r, "records"), PPS_OK);
+	expect_code(c, pps__quarantine_check_records(c, r), PPS_EPROTO);
+	assert_string_equal(c->err.message,
+			    "record 1: 'spamscore' is neither a string nor a number");
+	pps_response_free(r);
+}
+
+static void check_body(pps_client *c, const pps_quarantine_action_req *req, const char *want)
+{
+	json_t *body = NULL;
+	char *text;
+
+	expect_code(c, pps__quarantine_action_body(c, req, &body), PPS_OK);
+	text = json_dumps(body, JSON_COMPACT);
+	assert_string_equal(text, want);
+	free(text);
+	json_decref(body);
+}
+
+static void test_ops__action_body_leaves_unset_keys_out(void **state)
+{
+	pps_client *c = *state;
+	pps_quarantine_action_req req = { 0 };
+
+	req.action = PPS_QA_RELEASE;
+	req.folder = "Quarantine";
+	req.localguid = "6:6:239,6:6:4";
+	req.scan = "f";
+	check_body(
+		c, &req,
+		"{\"action\":\"release\",\"folder\":\"Quarantine\",\"localguid\":\"6:6:239,6:6:4\","
+		"\"scan\":\"f\"}");
+	memset(&req, 0, sizeof(req));
+	req.action = PPS_QA_FORWARD;
+	req.folder = "HIPAA";
+	req.localguid = "4:2:6";
+	req.to = "a@b.c,d@e.f";
+	req.subject = "Fwd \"x\"";
+	req.appendoldsubject = "t";
+	req.from = "me@x.y";
+	req.headerfrom = "Me <me@x.y>";
+	req.deletedfolder = "Deleted Incidents";
+	req.comment = "see attached\n";
+	check_body(c, &req,
+		   "{\"action\":\"forward\",\"folder\":\"HIPAA\",\"localguid\":\"4:2:6\","
+		   "\"deletedfolder\":\"Deleted Incidents\",\"subject\":\"Fwd \\\"x\\\"\","
+		   "\"appendoldsubject\":\"t\",\"from\":\"me@x.y\",\"headerfrom\":\"Me <me@x.y>\","
+		   "\"to\":\"a@b.c,d@e.f\",\"comment\":\"see attached\\n\"}");
+	memset(&req, 0, sizeof(req));
+	req.action = PPS_QA_MOVE;
+	req.folder = "Quarantine";
+	req.localguid = "1:2:3";
+	req.targetfolder = "Spam";
+	check_body(c, &req,
+		   "{\"action\":\"move\",\"folder\":\"Quarantine\",\"localguid\":\"1:2:3\","
+		   "\"targetfolder\":\"Spam\"}");
+}
+
+static void test_ops__action_body_requires_its_arguments(void **state)
+{
+	pps_client *c = *state;
+	pps_quarantine_action_req req = { 0 };
+	json_t *body = NULL;
+
+	req.action = PPS_QA_DELETE;
+	req.localguid = "1:2:3";
+	expect_code(c, pps__quarantine_action_body(c, &req, &body), PPS_EUSAGE);
+	assert_string_equal(c->err.message, "a folder is required to delete");
+	req.folder = "Quarantine";
+	req.localguid = "";
+	expect_code(c, pps__quarantine_action_body(c, &req, &body), PPS_EUSAGE);
+	req.localguid = "1:2:3";
+	req.action = PPS_QA_MOVE;
+	expect_code(c, pps__quarantine_action_body(c, &req, &body), PPS_EUSAGE);
+	assert_string_equal(c->err.message, "a target folder is required to move");
+	req.action = PPS_QA_FORWARD;
+	expect_code(c, pps__quarantine_action_body(c, &req, &body), PPS_EUSAGE);
+	assert_string_equal(c->err.message, "a recipient is required to forward");
+	req.action = (pps_qaction)42;
+	expect_code(c, pps__quarantine_action_body(c, &req, &body), PPS_EUSAGE);
+	req.action = PPS_QA_DELETE;
+	req.comment = "bad \xff utf-8";
+	expect_code(c, pps__quarantine_action_body(c, &req, &body), PPS_EUSAGE);
+	assert_null(body);
+	/* Nothing left the client for any of them. */
+	expect_code(c, pps_quarantine_action(c, &req, &(pps_response *){ NULL }), PPS_EUSAGE);
+	assert_int_equal(log_lines, 0);
+}
+
+static void check_message(pps_qaction action, const char *body, const char *ctype, const char *want)
+{
+	pps_response *r = response(body, ctype);
+	char *got;
+
+	if (*body == '{')
+		r->json = json_loads(body, 0, NULL);
+	got = pps__quarantine_action_message(action, "14:14:7", r);
+	assert_string_equal(got, want);
+	free(got);
+	pps_response_free(r);
+}
+
+static void test_ops__action_messages_and_fallbacks(void **state)
+{
+	(void)state;
+	check_message(PPS_QA_RELEASE,
+		      "Request sent. Message 14:14:7 will be released momentarily\n", "text/plain",
+		      "Request sent. Message 14:14:7 will be released momentarily");
+	check_message(PPS_QA_RELEASE, "", NULL,
+		      "Request sent. Message 14:14:7 will be released momentarily");
+	check_message(PPS_QA_RESUBMIT, "  \n", "text/plain",
+		      "Request sent. Message 14:14:7 will be resubmitted momentarily");
+	check_message(PPS_QA_FORWARD, "", NULL,
+		      "Request sent. Message 14:14:7 will be forwarded momentarily");
+	check_message(PPS_QA_MOVE, "{\"status\":\"Successfully moved message 14:14:7\"}",
+		      "application/json", "Successfully moved message 14:14:7");
+	check_message(PPS_QA_MOVE, "{}", "application/json", "Successfully moved message 14:14:7");
+	check_message(PPS_QA_DELETE, "{\"status\":200}", "application/json",
+		      "Successfully deleted message 14:14:7");
+	check_message(PPS_QA_DELETE, "", NULL, "Successfully deleted message 14:14:7");
+}
+
+static void check_user_body(pps_client *c, const char *fields, const char *attrs, const char *want)
+{
+	json_t *body = NULL;
+	char *text;
+
+	expect_code(c, pps__enduser_body(c, fields, attrs, &body), PPS_OK);
+	text = json_dumps(body, JSON_COMPACT);
+	assert_string_equal(text, want);
+	free(text);
+	json_decref(body);
+}
+
+static void test_ops__enduser_body(void **state)
+{
+	pps_client *c = *state;
+	json_t *body = NULL;
+
+	check_user_body(c, NULL, NULL, "{}");
+	check_user_body(c, "{\"firstname\":\"Demo\",\"addgroup\":\"sales\"}", NULL,
+			"{\"firstname\":\"Demo\",\"addgroup\":\"sales\"}");
+	check_user_body(c, "{\"firstname\":\"Demo\"}", "{\"dept\":\"x\"}",
+			"{\"firstname\":\"Demo\",\"attributes\":{\"dept\":\"x\"}}");
+	check_user_body(c, "{\"attributes\":{\"a\":1}}", "{\"b\":2}", "{\"attributes\":{\"b\":2}}");
+	check_user_body(c, NULL, "{}", "{\"attributes\":{}}");
+	expect_code(c, pps__enduser_body(c, "firstname=x", NULL, &body), PPS_EUSAGE);
+	assert_non_null(strstr(c->err.message, "invalid fields: "));
+	expect_code(c, pps__enduser_body(c, "[1]", NULL, &body), PPS_EUSAGE);
+	assert_string_equal(c->err.message, "invalid fields: expected a JSON object");
+	expect_code(c, pps__enduser_body(c, "{}", "{\"a\":", &body), PPS_EUSAGE);
+	assert_non_null(strstr(c->err.message, "invalid attributes: "));
+	expect_code(c, pps__enduser_body(c, "{\"a\":1,\"a\":2}", NULL, &body), PPS_EUSAGE);
+	assert_null(body);
+}
+
+static void test_ops__checks_before_sending(void **state)
+{
+	pps_client *c = *state;
+	pps_response *r = (pps_response *)1;
+	pps_quarantine_search_req q = { 0 };
+	pps_smartsearch_req s = { 0 };
+
+	q.startdate.set = 1;
+	q.enddate.set = 1;
+	q.from = "";
+	expect_code(c, pps_quarantine_search(c, &q, &r), PPS_EUSAGE);
+	assert_null(r);
+	assert_string_equal(c->err.message, "At least one of the following arguments must be "
+					    "specified: sender, recipient, subject.");
+	q.subject = "Loan";
+	q.limit = -5;
+	expect_code(c, pps_quarantine_search(c, &q, &r), PPS_EUSAGE);
+	expect_code(c, pps_quarantine_download(c, "", &r), PPS_EUSAGE);
+	expect_code(c, pps_quarantine_download(c, NULL, &r), PPS_EUSAGE);
+	expect_code(c, pps_smartsearch(c, &s, &r), PPS_EUSAGE);
+	expect_code(c, pps_enduser_create(c, "no-at-sign", NULL, NULL, &r), PPS_EUSAGE);
+	assert_non_null(strstr(c->err.message, "'no-at-sign'"));
+	expect_code(c, pps_enduser_create(c, "a@b.c", "{bad", NULL, &r), PPS_EUSAGE);
+	expect_code(c, pps_enduser_modify(c, "uid", NULL, "[]", &r), PPS_EUSAGE);
+	expect_code(c, pps_enduser_get(c, "", &r), PPS_EUSAGE);
+	expect_code(c, pps_enduser_delete(c, NULL, &r), PPS_EUSAGE);
+	assert_null(r);
+	assert_int_equal(log_lines, 0);
+	assert_int_equal(pps_client_connections(c), 0);
+}
+
+static void test_ops__every_call_resets_the_error(void **state)
+{
+	pps_client *c = *state;
+	pps_response *r = NULL;
+
+	expect_code(c, pps_enduser_get(c, "", &r), PPS_EUSAGE);
+	assert_int_equal(c->err.code, PPS_EUSAGE);
+	/* The next call fails differently (the port is closed): no trace of the first. */
+	expect_code(c, pps_enduser_get(c, "demo.user", &r), PPS_ENET);
+	assert_string_equal(c->err.message, "connection refused by 127.0.0.1 port 1");
+	assert_int_equal(c->err.http_status, 0);
+	assert_null(c->err.server_message);
+	assert_int_equal(log_lines, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ops__client_new_checks_options),
+		cmocka_unit_test_setup_teardown(test_ops__records_shapes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ops__body_with_nul_is_not_json, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ops__quarantine_sizes_as_strings_or_numbers,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ops__action_body_leaves_unset_keys_out, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ops__action_body_requires_its_arguments, setup,
+						teardown),
+		cmocka_unit_test(test_ops__action_messages_and_fallbacks),
+		cmocka_unit_test_setup_teardown(test_ops__enduser_body, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ops__checks_before_sending, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ops__every_call_resets_the_error, setup,
+						teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
