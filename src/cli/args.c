@@ -174,7 +174,7 @@ static int check_choice(cli_args *out, int i, char *err, size_t errlen)
 static int check_value(cli_args *out, int i, int64_t now, FILE *in, char *err, size_t errlen)
 {
 	const cli_arg_spec *s = &out->cmd->args[i];
-	const char *v = out->value[i];
+	const char *v;
 
 	if (s->choices && check_choice(out, i, err, errlen))
 		return -1;

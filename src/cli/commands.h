@@ -34,11 +34,11 @@ typedef struct cli_arg_spec {
 	const char *name;	    /* as the reference names it: start_time */
 	const char *alias;	    /* another accepted name (modify-user's UID), or NULL */
 	const char *wire;	    /* query parameter or body key, or CLI_WIRE_* */
-	int required;		    /* 1: a usage error when missing or empty */
 	const char *def;	    /* default value, or NULL */
 	const char *const *choices; /* predefined values, NULL-terminated, or NULL */
+	const char *help;	    /* one sentence */
+	int required;		    /* 1: a usage error when missing or empty */
 	cli_arg_kind kind;
-	const char *help; /* one sentence */
 } cli_arg_spec;
 
 typedef enum cli_time_wire {
@@ -55,7 +55,6 @@ typedef int (*cli_handler)(struct cli_ctx *ctx, const struct cli_args *args);
 
 typedef struct cli_command {
 	const char *name;	  /* short name: smart-search; the reference name adds the prefix */
-	int reference;		  /* 1: also known as proofpoint-pps-<name> */
 	const char *summary;	  /* one line for pps help */
 	const char *description;  /* a paragraph for pps help COMMAND and the man page */
 	const cli_arg_spec *args; /* terminated by an entry with name NULL */
@@ -66,10 +65,11 @@ typedef struct cli_command {
 	const char *action;	  /* the body's "action" for quarantine actions, or NULL */
 	const char *verb;	  /* past tense for bulk counts: released */
 	const char *module;	  /* the managed module the API role needs */
-	cli_time_wire time_wire;  /* how time arguments are written on the wire */
 	const char *const *fixed; /* constant query parameters: name, value, ..., NULL */
 	const char *example;	  /* one example command line */
 	cli_handler run;
+	int reference;		 /* 1: also known as proofpoint-pps-<name> */
+	cli_time_wire time_wire; /* how time arguments are written on the wire */
 	cli_output_spec out;
 } cli_command;
 

@@ -41,7 +41,7 @@ static void usage_error(const char *fmt, ...)
 
 	fputs("pps: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized) */
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -51,6 +51,8 @@ static int parse_long(const char *v, long min, long max, long *out)
 	char *end = NULL;
 	long n;
 
+	if (!v)
+		return -1;
 	errno = 0;
 	n = strtol(v, &end, 10);
 	if (errno || end == v || *end || n < min || n > max)
