@@ -319,17 +319,24 @@ struct cell {
 	size_t off, len, width;
 };
 
-/* Writes text cut to w columns (with an ellipsis when cut), padded to w unless last. */
-static void write_cell(struct out *o, const char *text, const struct cell *c, size_t w, int last)
+/*
+ * Writes text cut to w columns (with an ellipsis when cut). Padding is owed rather than written
+ * (*owed), so that a line never ends in spaces: it is paid before the next non-empty cell.
+ */
+static void write_cell(struct out *o, const char *text, const struct cell *c, size_t w,
+		       size_t *owed)
 {
-	const unsigned char *p = (const unsigned char *)text + c->off;
-	const unsigned char *end = p + c->len;
+	const unsigned char *start = (const unsigned char *)text + c->off;
+	const unsigned char *p = start, *end = start + c->len;
 	size_t used = 0;
 
 	if (c->width <= w) {
-		out_add(o, text + c->off, c->len);
-		if (!last)
-			out_spaces(o, w - c->width);
+		if (c->len) {
+			out_spaces(o, *owed);
+			*owed = 0;
+			out_add(o, text + c->off, c->len);
+		}
+		*owed += w - c->width;
 		return;
 	}
 	if (w == 0)
@@ -348,11 +355,10 @@ static void write_cell(struct out *o, const char *text, const struct cell *c, si
 		used += cw;
 		p += k;
 	}
-	out_add(o, text + c->off, (size_t)(p - ((const unsigned char *)text + c->off)));
+	out_spaces(o, *owed);
+	out_add(o, text + c->off, (size_t)(p - start));
 	out_add(o, ELLIPSIS, 3);
-	used++;
-	if (!last)
-		out_spaces(o, w - used);
+	*owed = w - used - 1;
 }
 
 /* Shrinks the widest columns first until the row fits in width (or all are at their minimum). */
@@ -454,12 +460,13 @@ static int render_table(struct out *o, const cli_render_opts *opts, const cli_ou
 		out_add(o, "\n", 1);
 	}
 	for (size_t r = 0; r < rows; r++) {
+		size_t owed = 0;
+
 		if (r == 0 && opts->color)
 			out_adds(o, "\033[1m");
 		for (size_t c = 0; c < ncols; c++) {
-			if (c)
-				out_add(o, "  ", 2);
-			write_cell(o, text.buf, &cells[r * ncols + c], w[c], c + 1 == ncols);
+			owed += c ? 2 : 0;
+			write_cell(o, text.buf, &cells[r * ncols + c], w[c], &owed);
 		}
 		if (r == 0 && opts->color)
 			out_adds(o, "\033[0m");

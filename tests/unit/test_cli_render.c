@@ -317,7 +317,7 @@ static void test_render__table_aligned(void **state)
 				 "---  -----------  ----\n"
 				 "1    Ann          a, b\n"
 				 "22   Bartholomew  x\n"
-				 "333               \n");
+				 "333\n");
 	free(out);
 }
 
@@ -327,6 +327,8 @@ static void test_render__table_quarantine_records(void **state)
 
 	(void)state;
 	out = render_text(CLI_FMT_TABLE, &q_spec, q_records);
+	/* Padding is never left at the end of a line. */
+	assert_null(strstr(out, " \n"));
 	assert_non_null(strstr(out, "Proofpoint Protection Server Quarantined Messages\n"
 				    "localguid  folder      spamscore  from          rcpts"));
 	assert_non_null(
