@@ -90,7 +90,7 @@ static int set_value(cli_args *out, const char *name, const char *value, char *e
 }
 
 /* Collects the words into value[]; the name of --name=value is copied into a short buffer. */
-static int collect(cli_args *out, int argc, char *const *argv, char *err, size_t errlen)
+static int collect(cli_args *out, int argc, const char *const *argv, char *err, size_t errlen)
 {
 	char name[64];
 
@@ -240,8 +240,8 @@ static int check_value(cli_args *out, int i, int64_t now, FILE *in, char *err, s
 	return 0;
 }
 
-int cli_args_parse(cli_args *out, const cli_command *cmd, int argc, char *const *argv, int64_t now,
-		   FILE *in, char *err, size_t errlen)
+int cli_args_parse(cli_args *out, const cli_command *cmd, int argc, const char *const *argv,
+		   int64_t now, FILE *in, char *err, size_t errlen)
 {
 	size_t n = cli_command_nargs(cmd);
 

@@ -33,8 +33,8 @@ typedef struct cli_args {
  * Returns 0, or -1 with a one-line reason (without the "pps: " prefix) in err. out is always
  * initialised and must be released.
  */
-int cli_args_parse(cli_args *out, const cli_command *cmd, int argc, char *const *argv, int64_t now,
-		   FILE *in, char *err, size_t errlen);
+int cli_args_parse(cli_args *out, const cli_command *cmd, int argc, const char *const *argv,
+		   int64_t now, FILE *in, char *err, size_t errlen);
 void cli_args_release(cli_args *a);
 
 /* The value of an argument by name (NULL when unset). The name must be in the table. */

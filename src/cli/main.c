@@ -316,7 +316,7 @@ int main(int argc, char **argv)
 	struct globals g;
 	const cli_command *cmd;
 	cli_args args;
-	char **rest = NULL;
+	const char **rest = NULL;
 	int nrest = 0, k = 1, r, status;
 	char err[1024];
 
