@@ -1,0 +1,985 @@
+/*
+ * Deterministic synthetic mail flow for pps-sim --seed N: Smart Search records, a quarantined
+ * share with RFC 5322 bodies, folders and end users. Its own PRNG (never rand()); no SQL here.
+ */
+#include "sim/seed.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "util/buf.h"
+#include "util/timeutil.h"
+
+#include "util/banned.h"
+
+#define SEED_DOMAINS 200
+#define SEED_SENDERS 3000
+#define SEED_USERS   300
+#define SEED_DEMO    8 /* quarantined messages for the demo in the last 24 hours */
+#define SEED_WINDOW  (7 * 86400)
+#define INTERNAL     "example.com"
+
+/* SplitMix64: small, fast, and the same stream on every platform for the same n. */
+typedef struct rng {
+	uint64_t s;
+} rng;
+
+static uint64_t next(rng *r)
+{
+	uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+static uint32_t below(rng *r, uint32_t n)
+{
+	return (uint32_t)((next(r) >> 32) * n >> 32);
+}
+
+#define PICK(r, arr) ((arr)[below((r), sizeof(arr) / sizeof((arr)[0]))])
+
+static const char *const first_names[] = {
+	"james",  "mary",    "john",	  "patricia", "robert",	  "jennifer", "michael",
+	"linda",  "william", "elizabeth", "david",    "barbara",  "richard",  "susan",
+	"joseph", "jessica", "thomas",	  "sarah",    "charles",  "karen",    "christopher",
+	"nancy",  "daniel",  "lisa",	  "matthew",  "betty",	  "anthony",  "margaret",
+	"mark",	  "sandra",  "donald",	  "ashley",   "steven",	  "kimberly", "paul",
+	"emily",  "andrew",  "donna",	  "joshua",   "michelle",
+};
+static const char *const last_names[] = {
+	"smith",    "johnson",	 "williams", "brown",	  "jones",  "garcia",	"miller",
+	"davis",    "rodriguez", "martinez", "hernandez", "lopez",  "gonzalez", "wilson",
+	"anderson", "taylor",	 "moore",    "jackson",	  "martin", "lee",	"perez",
+	"thompson", "white",	 "harris",   "sanchez",	  "clark",  "ramirez",	"lewis",
+	"robinson", "walker",	 "young",    "allen",	  "king",   "wright",	"scott",
+	"torres",   "nguyen",	 "hill",     "flores",	  "green",
+};
+#define NFIRST (sizeof(first_names) / sizeof(first_names[0]))
+#define NLAST  (sizeof(last_names) / sizeof(last_names[0]))
+
+static const char *const roles[] = { "noreply", "info",	  "news",      "billing", "support",
+				     "alerts",	"orders", "marketing", "hr",	  "accounts" };
+static const char *const dom_stems[] = {
+	"acme",	   "globex",   "initech", "umbrella",  "stark",	   "wayne",   "wonka",
+	"hooli",   "vandelay", "soylent", "cyberdyne", "tyrell",   "massive", "gringotts",
+	"oceanic", "pied",     "monarch", "aperture",  "nakatomi", "duff",
+};
+static const char *const dom_suffixes[] = { "corp", "mail",  "net",  "systems", "group",
+					    "labs", "media", "bank", "shop",	"travel" };
+static const char *const tlds[] = { ".com", ".net", ".org", ".io", ".co.uk", ".de", ".fr" };
+static const char *const countries[] = { "us", "us", "us", "de", "gb", "fr",
+					 "nl", "cn", "ru", "br", "in", "**" };
+static const char *const departments[] = { "sales", "finance", "engineering", "hr",
+					   "legal", "support", "marketing",   "it" };
+static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+				      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+static const char *const topics[] = {
+	"budget review",     "project kickoff",	    "Q3 planning",    "team lunch",
+	"contract renewal",  "server maintenance",  "hiring update",  "customer feedback",
+	"product launch",    "travel arrangements", "board meeting",  "security training",
+	"office move",	     "marketing plan",	    "sales pipeline", "annual review",
+	"vendor onboarding", "release schedule",    "expense report", "holiday party",
+};
+static const char *const prizes[] = { "gift card", "new iPhone", "cruise", "cash prize",
+				      "free vacation" };
+static const char *const services[] = { "Microsoft 365", "PayPal",   "Apple ID",
+					"Netflix",	 "DocuSign", "Dropbox" };
+static const char *const ham_subjects[] = {
+	"Re: %T",
+	"Fwd: %T",
+	"RE: RE: %T",
+	"%T",
+	"Meeting notes: %T",
+	"Invitation: %T @ %D",
+	"Your %C invoice %N",
+	"Invoice %N from %C",
+	"%C newsletter - %M edition",
+	"Your order #%N has shipped",
+	"Weekly digest from %C",
+	"Payment received - thank you",
+	"Quarterly report Q%Q",
+	"Updated: %T",
+	"Reminder: %T tomorrow",
+	"Welcome to %C",
+	"Your receipt from %C",
+	"Out of office: %T",
+	"Shared document: %T",
+	"Action items from %D's call",
+};
+static const char *const spam_subjects[] = {
+	"Lowest mortgage rates - act now", "You have been selected for a %P",
+	"Cheap meds, no prescription",	   "Make $5000 a week from home",
+	"Congratulations! You won a %P",   "Limited offer: 90% off at %C",
+	"Loan approved: claim your funds", "Re: your loan application",
+	"Lose 10 kg in 10 days",	   "Exclusive deal for %F",
+};
+static const char *const phish_subjects[] = {
+	"Action required: verify your %S account",     "Your %S password expires today",
+	"Unusual sign-in activity on your %S account", "Your mailbox is full - upgrade now",
+	"Invoice %N overdue - pay immediately",	       "DocuSign: please review and sign",
+	"Your package could not be delivered",	       "Urgent wire transfer request",
+	"Security alert: confirm your identity",       "Voicemail received from %F",
+};
+static const char *const virus_subjects[] = {
+	"Scanned document %N",	   "Invoice %N",	  "Your order details",
+	"Payment confirmation %N", "Fax message from %F", "Resume - %F",
+};
+static const char *const dlp_subjects[] = {
+	"Patient records %N", "Customer card list", "Account statements for review",
+	"Payroll export %M",  "Claims data %N",	    "Loan applicants list",
+};
+static const char *const attachments[] = { "invoice.pdf",   "report.xlsx", "photo.jpg",
+					   "document.docx", "slides.pptx", "statement.pdf",
+					   "scan001.pdf",   "notes.txt" };
+static const char *const bad_attachments[] = { "invoice.zip",  "document.docm", "payment.js",
+					       "scan.pdf.exe", "order.xlsm",	"macro.docm" };
+static const char *const viruses[] = { "Eicar-Test-Signature",	  "W32/Mydoom.A@mm",
+				       "Trojan.Emotet-9785706-0", "JS/Nemucod.gen",
+				       "W97M/Downloader.BX",	  "Win.Trojan.Agent-1388596" };
+
+/* The quarantine folders the seed creates; folder ids in localguids are index + 1. */
+static const struct {
+	const char *name, *type;
+} folders[] = {
+	{ "Quarantine", "spam" },
+	{ "Spam", "spam" },
+	{ "Phish", "spam" },
+	{ "Malware", "virus" },
+	{ "Virus", "virus" },
+	{ "Bulk", "spam" },
+	{ "Deleted", "spam" },
+	{ "HIPAA", "dlp" },
+	{ "PCI", "dlp" },
+	{ "GLBA", "dlp" },
+	{ "Deleted Incidents", "dlp" },
+};
+#define NFOLDERS (sizeof(folders) / sizeof(folders[0]))
+enum {
+	F_QUARANTINE,
+	F_SPAM,
+	F_PHISH,
+	F_MALWARE,
+	F_VIRUS,
+	F_BULK,
+	F_DELETED,
+	F_HIPAA,
+	F_PCI,
+	F_GLBA
+};
+
+/* What happens to a message. */
+enum kind { K_HAM, K_CONTINUE, K_RETRY, K_REJECT, K_REDIRECT, K_SPAM, K_PHISH, K_VIRUS, K_DLP };
+
+/* The record's fields, in the API's order (spec §8). */
+enum field {
+	RULE_ID,
+	DISPOSITION_ACTION,
+	SENDMAIL_ACTION,
+	ATTACHMENT_NAMES,
+	RECIPIENTS,
+	SENDMAILRAW_LOG,
+	GUID,
+	DATE,
+	RAW_LOG,
+	SENDER_HOST,
+	MODULE_ID,
+	SENDER_IP_ADDRESS,
+	QUARANTINE_FOLDER,
+	QID,
+	QUARANTINE_RULE,
+	DURATION,
+	SPAM_SCORE,
+	COUNTRY,
+	TLS,
+	POLICY_ROUTES,
+	CURRENT_FOLDER,
+	FID,
+	MODULE_RULES,
+	PE_RECIPIENTS,
+	VIRUS_NAMES,
+	SENDMAIL_ERRORCODE,
+	FQIN,
+	SMIME_RECIPIENTS,
+	AGENT,
+	SUBJECT,
+	FINAL_RULE,
+	SUBORG,
+	SMIME_RECIPIENTS_SIGNED,
+	MESSAGE_ENCRYPTED,
+	MESSAGE_SPLIT,
+	DISPOSITION_SMTPPROFILE,
+	SENDMAIL_TO,
+	SENDMAIL_STAT,
+	SID,
+	MESSAGE_ID,
+	FINAL_ACTION,
+	SENDER,
+	SENDMAIL_TO_STAT,
+	MESSAGE_SIZE,
+	NFIELDS
+};
+static const char *const field_names[NFIELDS] = {
+	"Rule_ID",
+	"Disposition_Action",
+	"Sendmail_Action",
+	"Attachment_Names",
+	"Recipients",
+	"SendmailRaw_Log",
+	"GUID",
+	"Date",
+	"Raw_Log",
+	"Sender_Host",
+	"Module_ID",
+	"Sender_IP_Address",
+	"Quarantine_Folder",
+	"QID",
+	"Quarantine_Rule",
+	"Duration",
+	"Spam_Score",
+	"country",
+	"TLS",
+	"Policy_Routes",
+	"current_folder",
+	"FID",
+	"module_rules",
+	"PE_Recipients",
+	"Virus_Names",
+	"Sendmail_Errorcode",
+	"FQIN",
+	"SMIME_Recipients",
+	"Agent",
+	"Subject",
+	"Final_Rule",
+	"Suborg",
+	"SMIME_Recipients_Signed",
+	"Message_Encrypted",
+	"Message_Split",
+	"Disposition_SmtpProfile",
+	"Sendmail_To",
+	"Sendmail_Stat",
+	"SID",
+	"Message_ID",
+	"Final_Action",
+	"Sender",
+	"Sendmail_To_Stat",
+	"Message_Size",
+};
+
+/* Prebuilt pools and the reusable record: one allocation set for the whole run. */
+struct seeder {
+	sim_store *st;
+	rng r;
+	int64_t now;
+	char domains[SEED_DOMAINS][40];
+	char senders[SEED_SENDERS][72];
+	char users[SEED_USERS][64];
+	const char *user_first[SEED_USERS];
+	const char *user_last[SEED_USERS];
+	json_t *rec;		/* the record, reused: its string values are set in place */
+	json_t *val[NFIELDS];	/* borrowed from rec */
+	json_t *rules[NFIELDS]; /* module_rules arrays by kind; owned */
+	long dbase[NFOLDERS];	/* the next dbase_id of each folder */
+	ppsbuf raw;
+	char *err;
+	size_t errlen;
+};
+
+static void set(struct seeder *sd, enum field f, const char *v)
+{
+	/* json_string_set copies v and keeps the value's place in the record. */
+	json_string_set(sd->val[f], v);
+}
+
+static void random_id(rng *r, char *out, size_t n, const char *alphabet, uint32_t asize)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = alphabet[below(r, asize)];
+	out[n] = '\0';
+}
+
+static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+static const char alnum[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+static const char lowalnum[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+static void build_pools(struct seeder *sd)
+{
+	for (size_t i = 0; i < SEED_DOMAINS; i++) {
+		size_t stems = sizeof(dom_stems) / sizeof(dom_stems[0]);
+
+		snprintf(
+			sd->domains[i], sizeof(sd->domains[i]), "%s%s%s", dom_stems[i % stems],
+			dom_suffixes[(i / stems) % (sizeof(dom_suffixes) / sizeof(dom_suffixes[0]))],
+			tlds[i % (sizeof(tlds) / sizeof(tlds[0]))]);
+	}
+	for (size_t i = 0; i < SEED_SENDERS; i++) {
+		const char *dom = sd->domains[(i * 7919) % SEED_DOMAINS];
+		const char *f = first_names[(i * 31) % NFIRST];
+		const char *l = last_names[(i * 17 + i / NFIRST) % NLAST];
+		char *out = sd->senders[i];
+		size_t len = sizeof(sd->senders[i]);
+
+		if (i % 10 == 0) {
+			snprintf(out, len, "%s@%s",
+				 roles[(i / 10) % (sizeof(roles) / sizeof(roles[0]))], dom);
+			continue;
+		}
+		switch ((i / 3) % 5) {
+		case 0:
+			snprintf(out, len, "%s.%s@%s", f, l, dom);
+			break;
+		case 1:
+			snprintf(out, len, "%c%s@%s", f[0], l, dom);
+			break;
+		case 2:
+			snprintf(out, len, "%s@%s", f, dom);
+			break;
+		case 3:
+			snprintf(out, len, "%s_%s@%s", f, l, dom);
+			break;
+		default:
+			snprintf(out, len, "%s.%s%zu@%s", l, f, i % 100, dom);
+			break;
+		}
+	}
+	/* Internal users: demo.user and jane.doe first, then unique first.last pairs. */
+	snprintf(sd->users[0], sizeof(sd->users[0]), "demo.user@" INTERNAL);
+	sd->user_first[0] = "Demo";
+	sd->user_last[0] = "User";
+	snprintf(sd->users[1], sizeof(sd->users[1]), "jane.doe@" INTERNAL);
+	sd->user_first[1] = "Jane";
+	sd->user_last[1] = "Doe";
+	for (size_t k = 0; k + 2 < SEED_USERS; k++) {
+		size_t a = k % NFIRST, b = (k + k / NFIRST) % NLAST;
+
+		snprintf(sd->users[k + 2], sizeof(sd->users[k + 2]), "%s.%s@" INTERNAL,
+			 first_names[a], last_names[b]);
+		sd->user_first[k + 2] = first_names[a];
+		sd->user_last[k + 2] = last_names[b];
+	}
+}
+
+/* A sender index skewed towards the low end: a few senders send much of the mail. */
+static const char *pick_sender(struct seeder *sd)
+{
+	uint64_t a = below(&sd->r, SEED_SENDERS), b = below(&sd->r, SEED_SENDERS);
+
+	return sd->senders[a * b / SEED_SENDERS];
+}
+
+static const char *domain_of(const char *addr)
+{
+	const char *at = strchr(addr, '@');
+
+	return at ? at + 1 : addr;
+}
+
+/* Expands a subject template: %T topic, %C company, %N number, %M month, %D day, %Q quarter,
+ * %P prize, %S service, %F first name. */
+static void expand(struct seeder *sd, const char *tmpl, const char *sender, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (const char *p = tmpl; *p && o + 1 < len; p++) {
+		char tmp[64];
+		const char *ins = tmp;
+
+		if (*p != '%' || !p[1]) {
+			out[o++] = *p;
+			continue;
+		}
+		switch (*++p) {
+		case 'T':
+			ins = PICK(&sd->r, topics);
+			break;
+		case 'C': {
+			const char *d = domain_of(sender);
+			size_t n = strcspn(d, ".");
+
+			snprintf(tmp, sizeof(tmp), "%c%.*s",
+				 d[0] >= 'a' && d[0] <= 'z' ? d[0] - 32 : d[0],
+				 (int)(n ? n - 1 : 0), d + 1);
+			break;
+		}
+		case 'N':
+			snprintf(tmp, sizeof(tmp), "%" PRIu32, 10000 + below(&sd->r, 90000));
+			break;
+		case 'M':
+			ins = PICK(&sd->r, months);
+			break;
+		case 'D':
+			ins = PICK(&sd->r, days);
+			break;
+		case 'Q':
+			snprintf(tmp, sizeof(tmp), "%" PRIu32, 1 + below(&sd->r, 4));
+			break;
+		case 'P':
+			ins = PICK(&sd->r, prizes);
+			break;
+		case 'S':
+			ins = PICK(&sd->r, services);
+			break;
+		case 'F': {
+			const char *f = PICK(&sd->r, first_names);
+
+			snprintf(tmp, sizeof(tmp), "%c%s", f[0] - 32, f + 1);
+			break;
+		}
+		default:
+			tmp[0] = *p;
+			tmp[1] = '\0';
+			break;
+		}
+		while (*ins && o + 1 < len)
+			out[o++] = *ins++;
+	}
+	out[o] = '\0';
+}
+
+static enum kind pick_kind(rng *r)
+{
+	uint32_t x = below(r, 1000);
+
+	if (x < 825)
+		return K_HAM;
+	if (x < 855)
+		return K_CONTINUE;
+	if (x < 865)
+		return K_RETRY;
+	if (x < 905)
+		return K_REJECT;
+	if (x < 920)
+		return K_REDIRECT;
+	if (x < 960)
+		return K_SPAM;
+	if (x < 975)
+		return K_PHISH;
+	if (x < 985)
+		return K_VIRUS;
+	return K_DLP;
+}
+
+static int pick_folder(rng *r, enum kind k)
+{
+	uint32_t x = below(r, 10);
+
+	switch (k) {
+	case K_SPAM:
+		return x < 6 ? F_QUARANTINE : x < 8 ? F_SPAM : F_BULK;
+	case K_PHISH:
+		return F_PHISH;
+	case K_VIRUS:
+		return x < 6 ? F_VIRUS : F_MALWARE;
+	case K_DLP:
+		return x < 4 ? F_HIPAA : x < 8 ? F_PCI : F_GLBA;
+	default:
+		return -1;
+	}
+}
+
+/* "Tue, 19 May 2020 14:20:00 +0000" */
+static void rfc5322_date(int64_t epoch, char *out, size_t len)
+{
+	int64_t y, d = epoch / 86400;
+	int mon, day, h, mi, s;
+
+	tu_civil(epoch, &y, &mon, &day, &h, &mi, &s);
+	snprintf(out, len, "%s, %02d %s %04" PRId64 " %02d:%02d:%02d +0000",
+		 days[((d % 7) + 11) % 7], day, months[mon - 1], y, h, mi, s);
+}
+
+static const char *body_text(enum kind k)
+{
+	switch (k) {
+	case K_PHISH:
+		return "Dear customer,\r\n\r\nWe noticed unusual activity on your account. To "
+		       "avoid "
+		       "suspension, confirm your\r\nidentity within 24 hours:\r\n\r\n"
+		       "  http://account-verify.invalid/login\r\n\r\nThe Security Team\r\n";
+	case K_VIRUS:
+		return "Please find the document attached.\r\n\r\nRegards\r\n";
+	case K_DLP:
+		return "As requested, the records for review:\r\n\r\n"
+		       "Name: Sample Person, DOB 1970-01-01, MRN 00451234\r\n"
+		       "Card: 4111 1111 1111 1111, exp 12/29\r\n"
+		       "SSN: 078-05-1120\r\n";
+	default:
+		return "Hello,\r\n\r\nAct now: this exclusive offer expires tonight. Low rates, "
+		       "fast "
+		       "approval,\r\nno paperwork. Reply to claim your funds.\r\n\r\n"
+		       "To unsubscribe, reply with REMOVE.\r\n";
+	}
+}
+
+/* The raw RFC 5322 text of a quarantined message into sd->raw (CRLF line ends). */
+static int build_raw(struct seeder *sd, enum kind k, int64_t epoch, const char *from,
+		     const char *rcpts, const char *subject, const char *mid, const char *ip,
+		     const char *attach)
+{
+	char date[48];
+	ppsbuf *b = &sd->raw;
+	int err;
+
+	rfc5322_date(epoch, date, sizeof(date));
+	ppsbuf_reset(b);
+	err = ppsbuf_addf(b,
+			  "Return-Path: <%s>\r\nReceived: from mail.%s (mail.%s [%s])\r\n\tby "
+			  "mx1." INTERNAL " with ESMTPS; %s\r\nMessage-ID: %s\r\nDate: %s\r\n"
+			  "From: %s\r\nTo: %s\r\nSubject: %s\r\nMIME-Version: 1.0\r\n",
+			  from, domain_of(from), domain_of(from), ip, date, mid, date, from, rcpts,
+			  subject);
+	if (err)
+		return -1;
+	if (!*attach)
+		return ppsbuf_addf(b, "Content-Type: text/plain; charset=us-ascii\r\n\r\n%s",
+				   body_text(k));
+	return ppsbuf_addf(b,
+			   "Content-Type: multipart/mixed; boundary=\"=_b1\"\r\n\r\n--=_b1\r\n"
+			   "Content-Type: text/plain; charset=us-ascii\r\n\r\n%s\r\n--=_b1\r\n"
+			   "Content-Type: application/octet-stream; name=\"%.*s\"\r\n"
+			   "Content-Transfer-Encoding: base64\r\n\r\n"
+			   "U2FtcGxlIGF0dGFjaG1lbnQgb2YgcHBzLXNpbQo=\r\n--=_b1--\r\n",
+			   body_text(k), (int)strcspn(attach, ","), attach);
+}
+
+static const char *const final_rules[] = {
+	"spam.none",  "spam.safe", "access.retry", "access.reject", "dlp.redirect", "spam.definite",
+	"spam.phish", "av.virus",  "dlp.hipaa",	   "dlp.pci",	    "dlp.glba",
+};
+enum {
+	R_NONE,
+	R_SAFE,
+	R_RETRY,
+	R_REJECT,
+	R_REDIRECT,
+	R_DEFINITE,
+	R_PHISH,
+	R_VIRUS,
+	R_HIPAA,
+	R_PCI,
+	R_GLBA,
+	NRULES
+};
+
+static int rule_of(enum kind k, int folder)
+{
+	switch (k) {
+	case K_HAM:
+		return R_NONE;
+	case K_CONTINUE:
+		return R_SAFE;
+	case K_RETRY:
+		return R_RETRY;
+	case K_REJECT:
+		return R_REJECT;
+	case K_REDIRECT:
+		return R_REDIRECT;
+	case K_SPAM:
+		return R_DEFINITE;
+	case K_PHISH:
+		return R_PHISH;
+	case K_VIRUS:
+		return R_VIRUS;
+	default:
+		return folder == F_HIPAA ? R_HIPAA : folder == F_PCI ? R_PCI : R_GLBA;
+	}
+}
+
+static const char *action_of(enum kind k)
+{
+	switch (k) {
+	case K_HAM:
+		return "accept";
+	case K_CONTINUE:
+		return "continue";
+	case K_RETRY:
+		return "retry";
+	case K_REJECT:
+		return "reject";
+	case K_REDIRECT:
+		return "redirect";
+	default:
+		return "discard";
+	}
+}
+
+static const char *subject_template(rng *r, enum kind k)
+{
+	switch (k) {
+	case K_SPAM:
+		return PICK(r, spam_subjects);
+	case K_PHISH:
+		return PICK(r, phish_subjects);
+	case K_VIRUS:
+		return PICK(r, virus_subjects);
+	case K_DLP:
+		return PICK(r, dlp_subjects);
+	default:
+		return PICK(r, ham_subjects);
+	}
+}
+
+static uint32_t score_of(rng *r, enum kind k)
+{
+	switch (k) {
+	case K_SPAM:
+		return 80 + below(r, 21);
+	case K_PHISH:
+		return 60 + below(r, 41);
+	case K_HAM:
+	case K_REDIRECT:
+	case K_RETRY:
+		return below(r, 40);
+	default:
+		return below(r, 10);
+	}
+}
+
+static uint32_t str_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+/* Adds message number i; demo messages land in Quarantine within the last 24 hours. */
+static int add_one(struct seeder *sd, long i, int demo)
+{
+	static const char *const ip_nets[] = { "192.0.2", "198.51.100", "203.0.113" };
+	rng *r = &sd->r;
+	enum kind k = demo ? K_SPAM : pick_kind(r);
+	int folder = demo ? F_QUARANTINE : pick_folder(r, k);
+	int rule = rule_of(k, folder);
+	int64_t epoch;
+	int outbound;
+	const char *sender, *rcpt[3];
+	size_t nrcpt;
+	char rcpts[256], subject[160], date[48], guid[33], fid[33], qid[16], sid[12], mid[128];
+	char ip[48], host[96], num[32], attach[64] = "", localguid[48];
+	uint32_t h;
+
+	if (demo)
+		epoch = sd->now - (int64_t)(3 * i + 1) * 3600 + below(r, 1800);
+	else
+		epoch = sd->now - 1 - below(r, SEED_WINDOW);
+	outbound = !demo && (k == K_DLP || k == K_REDIRECT || (k == K_HAM && below(r, 100) < 12));
+	if (outbound) {
+		sender = sd->users[below(r, SEED_USERS)];
+		nrcpt = 1 + (below(r, 10) == 0);
+		for (size_t j = 0; j < nrcpt; j++)
+			rcpt[j] = sd->senders[below(r, SEED_SENDERS)];
+	} else {
+		uint32_t x = below(r, 20);
+
+		sender = pick_sender(sd);
+		nrcpt = x < 16 ? 1 : x < 19 ? 2 : 3;
+		for (size_t j = 0; j < nrcpt; j++)
+			rcpt[j] = sd->users[below(r, SEED_USERS)];
+		if (demo)
+			rcpt[0] = sd->users[i % 2 == 0 ? 0 : 2 + i];
+	}
+	rcpts[0] = '\0';
+	for (size_t j = 0, o = 0; j < nrcpt; j++)
+		o += (size_t)snprintf(rcpts + o, sizeof(rcpts) - o, "%s%s", j ? "," : "", rcpt[j]);
+	expand(sd, subject_template(r, k), sender, subject, sizeof(subject));
+
+	random_id(r, guid, 32, b64url, 64);
+	random_id(r, fid, 32, b64url, 64);
+	random_id(r, qid, 8, alnum, 62);
+	snprintf(qid + 8, sizeof(qid) - 8, "%06" PRIu32, below(r, 1000000));
+	random_id(r, sid, 10, lowalnum, 36);
+	/* One draw: the order of evaluation of arguments is unspecified. */
+	snprintf(mid, sizeof(mid), "%012" PRIx64 ".%s@%s", next(r) >> 16, qid, domain_of(sender));
+	h = str_hash(domain_of(sender));
+	if (outbound) {
+		snprintf(ip, sizeof(ip), "10.%u.%u.%u", 1 + h % 4, (h >> 8) % 256,
+			 1 + (h >> 16) % 254);
+		snprintf(host, sizeof(host), "ws%03u.%s", (h >> 4) % 400, INTERNAL);
+	} else {
+		snprintf(ip, sizeof(ip), "%s.%u", ip_nets[h % 3], 1 + (h >> 8) % 254);
+		snprintf(host, sizeof(host), "%s.%s", (h >> 3) % 3 ? "mail" : "mx1",
+			 domain_of(sender));
+	}
+	if (k == K_VIRUS || (k == K_PHISH && below(r, 3) == 0))
+		snprintf(attach, sizeof(attach), "%s", PICK(r, bad_attachments));
+	else if (k == K_DLP)
+		snprintf(attach, sizeof(attach), "%s",
+			 folder == F_PCI ? "cards.csv" : "records.xlsx");
+	else if (k == K_HAM && below(r, 5) == 0) {
+		int two = below(r, 4) == 0;
+		const char *a1 = PICK(r, attachments);
+
+		snprintf(attach, sizeof(attach), "%s%s%s", a1, two ? "," : "",
+			 two ? PICK(r, attachments) : "");
+	}
+	if (tu_format_utc(epoch, date, sizeof(date)))
+		return -1;
+	snprintf(date + strlen(date), sizeof(date) - strlen(date), " [UTC+0000]");
+	set(sd, DATE, date);
+	set(sd, GUID, guid);
+	set(sd, FID, fid);
+	set(sd, QID, qid);
+	set(sd, SID, sid);
+	set(sd, SENDER, sender);
+	set(sd, RECIPIENTS, rcpts);
+	set(sd, SUBJECT, subject);
+	set(sd, SENDER_HOST, host);
+	set(sd, SENDER_IP_ADDRESS, ip);
+	set(sd, ATTACHMENT_NAMES, attach);
+	set(sd, VIRUS_NAMES, k == K_VIRUS ? PICK(r, viruses) : "");
+	set(sd, FINAL_ACTION, action_of(k));
+	set(sd, FINAL_RULE, final_rules[rule]);
+	{
+		size_t dot = strcspn(final_rules[rule], ".");
+		char module[16];
+
+		snprintf(module, sizeof(module), "%.*s", (int)dot, final_rules[rule]);
+		set(sd, MODULE_ID, module);
+		set(sd, RULE_ID, final_rules[rule] + dot + 1);
+	}
+	if (json_object_set(sd->rec, "module_rules", sd->rules[rule]))
+		return -1;
+	snprintf(num, sizeof(num), "%" PRIu32, score_of(r, k));
+	set(sd, SPAM_SCORE, num);
+	snprintf(num, sizeof(num), "0.%06" PRIu32, 20000 + below(r, 900000));
+	set(sd, DURATION, num);
+	{
+		uint32_t t = below(r, 10);
+
+		set(sd, TLS, t < 7 ? "TLSv1.3" : t < 9 ? "TLSv1.2" : "");
+	}
+	set(sd, COUNTRY, outbound ? "**" : PICK(r, countries));
+	set(sd, POLICY_ROUTES,
+	    outbound		? "internalnet,allow_relay"
+	    : below(r, 10) == 0 ? "default_inbound,partner"
+				: "default_inbound");
+	set(sd, AGENT, below(r, 2) ? "mx1." INTERNAL : "mx2." INTERNAL);
+	set(sd, SENDMAIL_ERRORCODE,
+	    k == K_RETRY    ? "451 4.7.1 Try again later"
+	    : k == K_REJECT ? "550 5.7.1 Message rejected"
+			    : "");
+	set(sd, SENDMAIL_STAT,
+	    k == K_RETRY					 ? "Deferred"
+	    : (k == K_HAM || k == K_CONTINUE || k == K_REDIRECT) ? "Sent"
+								 : "");
+	set(sd, DISPOSITION_ACTION, k == K_REDIRECT ? "redirect" : "");
+	set(sd, SENDMAIL_TO, k == K_REDIRECT ? "compliance@" INTERNAL : "");
+	set(sd, QUARANTINE_FOLDER, folder >= 0 ? folders[folder].name : "");
+	set(sd, CURRENT_FOLDER, folder >= 0 ? folders[folder].name : "");
+	set(sd, QUARANTINE_RULE,
+	    folder >= 0 ? final_rules[rule] + strcspn(final_rules[rule], ".") + 1 : "");
+	{
+		char angled[140];
+
+		snprintf(angled, sizeof(angled), "<%s>", mid);
+		set(sd, MESSAGE_ID, angled);
+	}
+
+	if (folder >= 0) {
+		sim_qmsg m = { 0 };
+		char hostip[112], score[8];
+
+		if (build_raw(sd, k, epoch, sender, rcpts, subject, mid, ip, attach))
+			return -1;
+		snprintf(num, sizeof(num), "%zu", sd->raw.len);
+		snprintf(localguid, sizeof(localguid), "%d:%d:%ld", folder + 1,
+			 1 + (int)((epoch / 86400) % 16), ++sd->dbase[folder]);
+		snprintf(hostip, sizeof(hostip), "[%s] [%s]", ip, ip);
+		snprintf(score, sizeof(score), "%s", json_string_value(sd->val[SPAM_SCORE]));
+		m.guid = guid;
+		m.localguid = localguid;
+		m.folder = folders[folder].name;
+		m.from = sender;
+		m.rcpts = rcpt;
+		m.nrcpts = nrcpt;
+		m.subject = subject;
+		m.date = epoch;
+		m.spamscore = score;
+		m.host_ip = hostip;
+		m.messageid = mid;
+		m.processingserver = below(r, 2) ? "pps1." INTERNAL : "pps2." INTERNAL;
+		m.raw = sd->raw.buf;
+		m.raw_len = sd->raw.len;
+		if (sim_store_add_quarantine(sd->st, &m))
+			return -1;
+	} else {
+		uint32_t size = 900 + below(r, 30000);
+
+		if (below(r, 20) == 0)
+			size *= 1 + below(r, 200);
+		snprintf(num, sizeof(num), "%" PRIu32, size);
+	}
+	set(sd, MESSAGE_SIZE, num);
+	return sim_store_add_message(sd->st, sd->rec, epoch);
+}
+
+static int add_users(struct seeder *sd)
+{
+	static const char *const lists[][2] = { { "all@" INTERNAL, "All staff" },
+						{ "sales-team@" INTERNAL, "Sales team" },
+						{ "it-alerts@" INTERNAL, "IT alerts" } };
+	rng *r = &sd->r;
+
+	for (size_t k = 0; k < SEED_USERS + sizeof(lists) / sizeof(lists[0]); k++) {
+		int is_list = k >= SEED_USERS;
+		const char *email = is_list ? lists[k - SEED_USERS][0] : sd->users[k];
+		const char *dept = departments[k % (sizeof(departments) / sizeof(departments[0]))];
+		char uid[64], first[32], last[32], created[24], modified[24], signon[24];
+		int64_t c = sd->now - (int64_t)(60 + (k * 7) % 600) * 86400;
+		json_t *p;
+		int rc;
+
+		snprintf(uid, sizeof(uid), "%.*s", (int)strcspn(email, "@"), email);
+		if (is_list) {
+			snprintf(first, sizeof(first), "%s", lists[k - SEED_USERS][1]);
+			last[0] = '\0';
+		} else {
+			snprintf(first, sizeof(first), "%s", sd->user_first[k]);
+			snprintf(last, sizeof(last), "%s", sd->user_last[k]);
+			first[0] = (char)(first[0] >= 'a' ? first[0] - 32 : first[0]);
+			last[0] = (char)(last[0] >= 'a' ? last[0] - 32 : last[0]);
+		}
+		if (tu_format_utc(c, created, sizeof(created)) ||
+		    tu_format_utc(c + (int64_t)below(r, 50) * 86400, modified, sizeof(modified)) ||
+		    tu_format_utc(sd->now - below(r, SEED_WINDOW), signon, sizeof(signon)))
+			return -1;
+		/* json_pack returns a new reference; "s" copies each string. */
+		p = json_pack("{s:s, s:s, s:s, s:s, s:i, s:[], s:{}, s:[], s:[], s:s, s:s, s:s, "
+			      "s:s, s:s, s:s}",
+			      "email", email, "uid", uid, "firstname", first, "lastname", last,
+			      "type", is_list, "alias", "attributes", "safelist", "blocklist",
+			      "suborg", "", "creationsource", k % 3 ? "ldap" : "api", "created",
+			      created, "lastmodified", modified, "lastpasswordchange", created,
+			      "lastsignon", is_list ? "" : signon);
+		if (!p)
+			return -1;
+		if (k == 0)
+			rc = json_object_set_new(p, "groups", json_pack("[s]", "staff"));
+		else if (is_list)
+			rc = json_object_set_new(p, "groups", json_array());
+		else
+			rc = json_object_set_new(p, "groups", json_pack("[s,s]", "staff", dept));
+		if (!rc)
+			rc = sim_store_add_user(sd->st, p);
+		json_decref(p);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+static void seeder_free(struct seeder *sd)
+{
+	if (!sd)
+		return;
+	json_decref(sd->rec);
+	for (size_t k = 0; k < NRULES; k++)
+		json_decref(sd->rules[k]);
+	ppsbuf_release(&sd->raw);
+	free(sd);
+}
+
+static struct seeder *seeder_new(sim_store *st, long n, int64_t now)
+{
+	struct seeder *sd = calloc(1, sizeof(*sd));
+
+	if (!sd)
+		return NULL;
+	sd->st = st;
+	sd->now = now;
+	sd->r.s = 0x5EED5EED00000000ULL ^ (uint64_t)n;
+	ppsbuf_init(&sd->raw, 0);
+	build_pools(sd);
+	sd->rec = json_object();
+	if (!sd->rec)
+		goto fail;
+	for (size_t f = 0; f < NFIELDS; f++) {
+		json_t *v = f == MODULE_RULES ? json_array() : json_string("");
+
+		/* json_object_set_new steals v; the record keeps it alive for val[f]. */
+		if (!v || json_object_set_new(sd->rec, field_names[f], v))
+			goto fail;
+		sd->val[f] = v;
+	}
+	set(sd, FQIN, "example.com-10000_instance1");
+	for (size_t k = 0; k < NRULES; k++) {
+		sd->rules[k] = json_pack("[s]", final_rules[k]);
+		if (!sd->rules[k])
+			goto fail;
+	}
+	return sd;
+fail:
+	seeder_free(sd);
+	return NULL;
+}
+
+int sim_seed(sim_store *st, long n, int64_t now, char *err, size_t errlen)
+{
+	struct seeder *sd = NULL;
+	char have[64], want[32];
+	int in_tx = 0, rc = -1;
+	long i;
+
+	if (n < 0) {
+		snprintf(err, errlen, "seed: invalid count %ld: expected 0 or more", n);
+		return -1;
+	}
+	snprintf(want, sizeof(want), "%ld", n);
+	if (sim_store_get_meta(st, "seed", have, sizeof(have))) {
+		snprintf(err, errlen, "seed: cannot read the store");
+		return -1;
+	}
+	if (*have) {
+		if (strcmp(have, want) == 0)
+			return 0;
+		snprintf(err, errlen,
+			 "seed: the store was seeded with %s, not %s: use another state directory",
+			 have, want);
+		return -1;
+	}
+	sd = seeder_new(st, n, now);
+	if (!sd) {
+		snprintf(err, errlen, "seed: out of memory");
+		return -1;
+	}
+	if (sim_store_begin(st)) {
+		snprintf(err, errlen, "seed: cannot begin a store transaction");
+		goto done;
+	}
+	in_tx = 1;
+	for (size_t f = 0; f < NFOLDERS; f++) {
+		if (sim_store_put_folder(st, folders[f].name, folders[f].type)) {
+			snprintf(err, errlen, "seed: cannot add folder '%s'", folders[f].name);
+			goto done;
+		}
+	}
+	if (add_users(sd)) {
+		snprintf(err, errlen, "seed: cannot add the end users");
+		goto done;
+	}
+	for (i = 0; i < n; i++) {
+		if (add_one(sd, i, i < SEED_DEMO)) {
+			snprintf(err, errlen, "seed: cannot add message %ld", i);
+			goto done;
+		}
+	}
+	if (sim_store_set_meta(st, "seed", want) || sim_store_commit(st)) {
+		snprintf(err, errlen, "seed: cannot commit the seeded data");
+		goto done;
+	}
+	in_tx = 0;
+	rc = 0;
+done:
+	if (in_tx)
+		sim_store_rollback(st);
+	seeder_free(sd);
+	return rc;
+}

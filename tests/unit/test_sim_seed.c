@@ -1,0 +1,316 @@
+/* Unit tests of src/sim/seed.c: the same n gives the same data, the demo's guarantees hold,
+ * and a store seeded once is not seeded again. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "sim/seed.h"
+#include "sim/store.h"
+#include "util/timeutil.h"
+
+#define NOW ((int64_t)1700000000) /* 2023-11-14 22:13:20 UTC */
+#define N   2000
+
+static sim_store *open_store(char *dir, size_t len)
+{
+	sim_store *st = NULL;
+	char err[256];
+
+	snprintf(dir, len, "/tmp/pps-test-seed.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	if (sim_store_open(&st, dir, err, sizeof(err)))
+		fail_msg("sim_store_open: %s", err);
+	return st;
+}
+
+static void close_store(sim_store *st, const char *dir)
+{
+	DIR *d;
+	struct dirent *de;
+
+	sim_store_close(st);
+	d = opendir(dir);
+	if (d) {
+		while ((de = readdir(d)) != NULL) {
+			char path[512];
+
+			if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			unlink(path);
+		}
+		closedir(d);
+	}
+	rmdir(dir);
+}
+
+static void seed_ok(sim_store *st, long n)
+{
+	char err[256] = "";
+
+	if (sim_seed(st, n, NOW, err, sizeof(err)))
+		fail_msg("sim_seed: %s", err);
+}
+
+/* A digest of the stored data: FNV-1a over every record and quarantined row in scan order. */
+struct digest {
+	uint64_t h;
+	size_t records;
+	size_t actions[6];
+	size_t bad;	    /* records out of the window or in the wrong shape */
+	size_t quarantined; /* records with a Quarantine_Folder */
+};
+
+static void mix(struct digest *d, const void *p, size_t len)
+{
+	const unsigned char *s = p;
+
+	for (size_t i = 0; i < len; i++)
+		d->h = (d->h ^ s[i]) * 1099511628211ULL;
+}
+
+static int record_cb(void *arg, const sim_msg_row *row)
+{
+	static const char *const actions[] = { "accept",   "continue", "discard",
+					       "redirect", "reject",   "retry" };
+	struct digest *d = arg;
+	json_t *rec = json_loadb(row->record, row->record_len, 0, NULL);
+	const char *date, *action, *folder;
+
+	assert_non_null(rec);
+	mix(d, row->record, row->record_len);
+	mix(d, &row->epoch, sizeof(row->epoch));
+	d->records++;
+	date = json_string_value(json_object_get(rec, "Date"));
+	action = json_string_value(json_object_get(rec, "Final_Action"));
+	folder = json_string_value(json_object_get(rec, "Quarantine_Folder"));
+	if (row->epoch > NOW || row->epoch <= NOW - 7 * 86400 || !date || strlen(date) != 30 ||
+	    strcmp(date + 19, " [UTC+0000]") != 0 || json_object_size(rec) != 44 ||
+	    strlen(json_string_value(json_object_get(rec, "GUID"))) != 32 || !folder)
+		d->bad++;
+	for (size_t i = 0; action && i < 6; i++)
+		if (strcmp(action, actions[i]) == 0)
+			d->actions[i]++;
+	if (folder && *folder)
+		d->quarantined++;
+	json_decref(rec);
+	return 1;
+}
+
+struct qcount {
+	struct digest *d;
+	size_t n;
+	size_t to_example; /* with a recipient @example.com */
+	size_t rfc5322;	   /* raw fetched and shaped like a message */
+	sim_store *st;
+};
+
+static int qrow_cb(void *arg, const sim_qrow *row)
+{
+	struct qcount *q = arg;
+	char *raw = NULL;
+	size_t len = 0;
+
+	mix(q->d, row->guid, strlen(row->guid));
+	mix(q->d, row->localguid, strlen(row->localguid));
+	mix(q->d, row->rcpts, strlen(row->rcpts));
+	mix(q->d, &row->size, sizeof(row->size));
+	q->n++;
+	if (strstr(row->rcpts, "@example.com\""))
+		q->to_example++;
+	if (sim_store_quarantine_raw(q->st, row->guid, &raw, &len) == 1) {
+		if ((int64_t)len == row->size && strstr(raw, "\r\n\r\n") &&
+		    strstr(raw, "\r\nSubject: "))
+			q->rfc5322++;
+		free(raw);
+	}
+	return 1;
+}
+
+static const char *const folder_names[] = {
+	"Quarantine", "Spam", "Phish", "Malware",	   "Virus", "Bulk", "Deleted",
+	"HIPAA",      "PCI",  "GLBA",  "Deleted Incidents"
+};
+#define NFOLDER_NAMES (sizeof(folder_names) / sizeof(folder_names[0]))
+
+static void digest_store(sim_store *st, struct digest *d, size_t *per_folder)
+{
+	sim_msg_scan scan = { 0 };
+
+	memset(d, 0, sizeof(*d));
+	d->h = 14695981039346656037ULL;
+	scan.from = INT64_MIN;
+	scan.to = INT64_MAX;
+	assert_int_equal(sim_store_scan_messages(st, &scan, record_cb, d), 0);
+	for (size_t f = 0; f < NFOLDER_NAMES; f++) {
+		struct qcount q = { d, 0, 0, 0, st };
+
+		assert_int_equal(sim_store_scan_quarantine(st, folder_names[f], INT64_MIN,
+							   INT64_MAX, qrow_cb, &q),
+				 0);
+		mix(d, folder_names[f], strlen(folder_names[f]));
+		mix(d, &q.n, sizeof(q.n));
+		if (per_folder)
+			per_folder[f] = q.n;
+		assert_int_equal(q.rfc5322, q.n);
+	}
+}
+
+static void test_seed__same_n_same_data(void **state)
+{
+	char dir1[64], dir2[64];
+	sim_store *a = open_store(dir1, sizeof(dir1));
+	sim_store *b = open_store(dir2, sizeof(dir2));
+	struct digest da, db;
+	size_t fa[NFOLDER_NAMES], fb[NFOLDER_NAMES];
+	json_t *ua = NULL, *ub = NULL;
+
+	(void)state;
+	seed_ok(a, N);
+	seed_ok(b, N);
+	digest_store(a, &da, fa);
+	digest_store(b, &db, fb);
+	assert_int_equal(da.records, N);
+	assert_int_equal(db.records, N);
+	assert_true(da.h == db.h);
+	assert_memory_equal(fa, fb, sizeof(fa));
+	assert_int_equal(sim_store_get_user(a, "mary.johnson@example.com", &ua), 1);
+	assert_int_equal(sim_store_get_user(b, "mary.johnson@example.com", &ub), 1);
+	assert_true(json_equal(ua, ub));
+	json_decref(ua);
+	json_decref(ub);
+	close_store(a, dir1);
+	close_store(b, dir2);
+}
+
+static void test_seed__other_n_other_data(void **state)
+{
+	char dir1[64], dir2[64];
+	sim_store *a = open_store(dir1, sizeof(dir1));
+	sim_store *b = open_store(dir2, sizeof(dir2));
+	struct digest da, db;
+
+	(void)state;
+	seed_ok(a, 300);
+	seed_ok(b, 301);
+	digest_store(a, &da, NULL);
+	digest_store(b, &db, NULL);
+	assert_int_equal(da.records, 300);
+	assert_int_equal(db.records, 301);
+	assert_true(da.h != db.h);
+	close_store(a, dir1);
+	close_store(b, dir2);
+}
+
+static void test_seed__shape_and_mix(void **state)
+{
+	char dir[64];
+	sim_store *st = open_store(dir, sizeof(dir));
+	struct digest d;
+	size_t per_folder[NFOLDER_NAMES], total = 0;
+	char type[16];
+
+	(void)state;
+	seed_ok(st, N);
+	digest_store(st, &d, per_folder);
+	assert_int_equal(d.bad, 0);
+	/* Every disposition occurs, accept most of all. */
+	for (size_t i = 0; i < 6; i++)
+		if (d.actions[i] == 0)
+			fail_msg("no record with disposition %zu", i);
+	assert_true(d.actions[0] > N / 2);
+	/* About 5% quarantined, each with its Smart Search record, in several module types. */
+	for (size_t f = 0; f < NFOLDER_NAMES; f++)
+		total += per_folder[f];
+	assert_int_equal(total, d.quarantined);
+	assert_true(total > N * 3 / 100 && total < N * 10 / 100);
+	assert_true(per_folder[7] + per_folder[8] + per_folder[9] > 0); /* HIPAA, PCI, GLBA */
+	assert_true(per_folder[3] + per_folder[4] > 0);			/* Malware, Virus */
+	assert_int_equal(sim_store_folder_type(st, "HIPAA", type, sizeof(type)), 1);
+	assert_string_equal(type, "dlp");
+	assert_int_equal(sim_store_folder_type(st, "Malware", type, sizeof(type)), 1);
+	assert_string_equal(type, "virus");
+	assert_int_equal(sim_store_folder_type(st, "Bulk", type, sizeof(type)), 1);
+	assert_string_equal(type, "spam");
+	close_store(st, dir);
+}
+
+static void test_seed__demo_guarantees(void **state)
+{
+	char dir[64];
+	sim_store *st = open_store(dir, sizeof(dir));
+	struct digest d = { 0 };
+	struct qcount q = { &d, 0, 0, 0, NULL };
+	json_t *u = NULL;
+
+	(void)state;
+	q.st = st;
+	/* Even a small seed has the demo's quarantined messages of the last 24 hours. */
+	seed_ok(st, 50);
+	assert_int_equal(sim_store_scan_quarantine(st, "Quarantine", NOW - 86400, NOW, qrow_cb, &q),
+			 0);
+	assert_true(q.n >= 5);
+	assert_true(q.to_example >= 5);
+	assert_int_equal(sim_store_get_user(st, "demo.user", &u), 1);
+	assert_string_equal(json_string_value(json_object_get(u, "email")),
+			    "demo.user@example.com");
+	assert_string_equal(json_string_value(json_object_get(u, "firstname")), "Demo");
+	assert_string_equal(json_string_value(json_object_get(u, "lastname")), "User");
+	assert_int_equal(json_array_size(json_object_get(u, "groups")), 1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(u, "groups"), 0)),
+			    "staff");
+	json_decref(u);
+	assert_int_equal(sim_store_get_user(st, "jane.doe@example.com", &u), 1);
+	json_decref(u);
+	assert_int_equal(sim_store_get_user(st, "all@example.com", &u), 1);
+	assert_int_equal(json_integer_value(json_object_get(u, "type")), 1);
+	json_decref(u);
+	close_store(st, dir);
+}
+
+static void test_seed__seeded_store_is_left_alone(void **state)
+{
+	char dir[64], err[256] = "", meta[32];
+	sim_store *st = open_store(dir, sizeof(dir));
+	struct digest before, after;
+
+	(void)state;
+	seed_ok(st, 100);
+	digest_store(st, &before, NULL);
+	assert_int_equal(sim_store_get_meta(st, "seed", meta, sizeof(meta)), 0);
+	assert_string_equal(meta, "100");
+	/* The same n again, even at another time: nothing changes. */
+	assert_int_equal(sim_seed(st, 100, NOW + 86400, err, sizeof(err)), 0);
+	digest_store(st, &after, NULL);
+	assert_true(before.h == after.h);
+	/* Another n: refused, nothing changes. */
+	assert_int_equal(sim_seed(st, 200, NOW, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "seeded with 100"));
+	digest_store(st, &after, NULL);
+	assert_true(before.h == after.h);
+	assert_int_equal(sim_seed(st, -1, NOW, err, sizeof(err)), -1);
+	close_store(st, dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seed__same_n_same_data),
+		cmocka_unit_test(test_seed__other_n_other_data),
+		cmocka_unit_test(test_seed__shape_and_mix),
+		cmocka_unit_test(test_seed__demo_guarantees),
+		cmocka_unit_test(test_seed__seeded_store_is_left_alone),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
