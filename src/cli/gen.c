@@ -268,7 +268,7 @@ void cli_gen_markdown(FILE *out)
 		}
 		if (c->one_of_msg)
 			fprintf(out, "\n%s\n", c->one_of_msg);
-		fprintf(out, "\n```sh\n%s\n```\n", c->example);
+		fprintf(out, "%s```sh\n%s\n```\n", c->args[0].name ? "\n" : "", c->example);
 	}
 }
 
