@@ -361,8 +361,18 @@ static void write_cell(struct out *o, const char *text, const struct cell *c, si
 	*owed = w - used - 1;
 }
 
-/* Shrinks the widest columns first until the row fits in width (or all are at their minimum). */
-static void fit_widths(size_t *w, const size_t *natural, size_t ncols, size_t width)
+/* The narrowest a column may become: its natural width when kept, else MIN_COL at most. */
+static size_t min_width(const size_t *natural, size_t i, size_t keep)
+{
+	return i == keep || natural[i] < MIN_COL ? natural[i] : MIN_COL;
+}
+
+/*
+ * Shrinks the widest columns first until the row fits in width (or all are at their minimum).
+ * Column keep (the key field users copy into the next command) is shrunk only when nothing
+ * else can be; pass keep = ncols for none.
+ */
+static void fit_widths(size_t *w, const size_t *natural, size_t ncols, size_t width, size_t keep)
 {
 	size_t total = 2 * (ncols - 1);
 
@@ -372,7 +382,7 @@ static void fit_widths(size_t *w, const size_t *natural, size_t ncols, size_t wi
 		size_t widest = ncols, second = 0, floor, cut;
 
 		for (size_t i = 0; i < ncols; i++) {
-			size_t min = natural[i] < MIN_COL ? natural[i] : MIN_COL;
+			size_t min = min_width(natural, i, keep);
 			if (w[i] <= min)
 				continue;
 			if (widest == ncols || w[i] > w[widest]) {
@@ -385,7 +395,7 @@ static void fit_widths(size_t *w, const size_t *natural, size_t ncols, size_t wi
 		}
 		if (widest == ncols)
 			break;
-		floor = natural[widest] < MIN_COL ? natural[widest] : MIN_COL;
+		floor = min_width(natural, widest, keep);
 		if (second > floor)
 			floor = second;
 		cut = w[widest] - floor;
@@ -448,8 +458,15 @@ static int render_table(struct out *o, const cli_render_opts *opts, const cli_ou
 		}
 	}
 	memcpy(w, natural, ncols * sizeof(*w));
-	if (opts->width > 0)
-		fit_widths(w, natural, ncols, (size_t)opts->width);
+	if (opts->width > 0) {
+		size_t keep = ncols;
+
+		for (size_t c = 0; c < ncols && spec && spec->key; c++)
+			if (strcmp(cols[c], spec->key) == 0)
+				keep = c;
+		fit_widths(w, natural, ncols, (size_t)opts->width, keep);
+		fit_widths(w, natural, ncols, (size_t)opts->width, ncols);
+	}
 
 	if (spec && spec->title) {
 		size_t ignored = 0;

@@ -408,6 +408,27 @@ static void test_render__table_fits_width_with_wide_characters(void **state)
 	json_decref(v);
 }
 
+static void test_render__table_keeps_the_key_column(void **state)
+{
+	char *recs = in_array(ss_record), *out;
+	json_t *v = load(recs);
+
+	(void)state;
+	/* The GUID (the key) stays whole while the others shrink. */
+	out = render(CLI_FMT_TABLE, 100, 0, &ss_spec, v, NULL);
+	assert_lines_fit(out, 100);
+	assert_non_null(strstr(out, "\n9rLtu31xs8H24NF8KcRw-S6EihtLK-y_  2020-05-20"));
+	assert_non_null(strstr(out, "\xe2\x80\xa6"));
+	free(out);
+	/* When nothing else can shrink, the key does too (and takes the spare columns). */
+	out = render(CLI_FMT_TABLE, 60, 0, &ss_spec, v, NULL);
+	assert_null(strstr(out, "9rLtu31xs8H24NF8KcRw-S6EihtLK-y_"));
+	assert_non_null(strstr(out, "\n9rLtu31xs\xe2\x80\xa6  "));
+	free(out);
+	json_decref(v);
+	free(recs);
+}
+
 static void test_render__display_width(void **state)
 {
 	(void)state;
@@ -662,6 +683,7 @@ int main(void)
 		cmocka_unit_test(test_render__table_quarantine_records),
 		cmocka_unit_test(test_render__table_empty),
 		cmocka_unit_test(test_render__table_fits_width_with_wide_characters),
+		cmocka_unit_test(test_render__table_keeps_the_key_column),
 		cmocka_unit_test(test_render__display_width),
 		cmocka_unit_test(test_render__table_strips_controls),
 		cmocka_unit_test(test_render__table_color_only_on_request),
