@@ -509,7 +509,11 @@ done:
 	return rc;
 }
 
-/* ---- markdown (the reference's tableToMarkdown) ---- */
+/*
+ * ---- markdown (the reference's tableToMarkdown) ----
+ * Where Python would print a repr (a number, a bool, an object inside a list) we print JSON
+ * text; controls other than tab and line breaks become a space, as in the table.
+ */
 
 /* Python's str() of a non-string list item or a json.dumps() value: jansson's spaced JSON. */
 static int md_json(ppsbuf *b, const json_t *v)
@@ -659,7 +663,12 @@ done:
 	return rc;
 }
 
-/* ---- csv ---- */
+/*
+ * ---- csv ----
+ * Cells are written exactly as the server sent them: no guard against spreadsheet formulas
+ * (a leading '=', '+', '-' or '@' is data, and prefixing it would corrupt it for every reader
+ * that treats CSV as data rather than as a spreadsheet).
+ */
 
 static int csv_add(ppsbuf *b, const char *s, size_t n)
 {
