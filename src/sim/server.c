@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,10 @@ struct sim_server {
 	int faults_on;
 	int verbose;
 	unsigned port;
+	/* Injected delays wait on this, so that stopping the server cuts them short. */
+	pthread_mutex_t delay_lock;
+	pthread_cond_t delay_cond;
+	int stopping;
 };
 
 /* One route: a method, a path (ending in '*' for a prefix whose rest is the tail), a module. */
@@ -262,12 +267,23 @@ static enum MHD_Result send_faulted(struct MHD_Connection *conn, sim_response *r
 	return reply(conn, resp, NULL, NULL);
 }
 
-static void sleep_ms(long ms)
+/* Waits ms milliseconds, or less when the server stops meanwhile. */
+static void delay(sim_server *srv, long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec until;
 
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&srv->delay_lock);
+	while (!srv->stopping &&
+	       pthread_cond_timedwait(&srv->delay_cond, &srv->delay_lock, &until) != ETIMEDOUT)
 		;
+	pthread_mutex_unlock(&srv->delay_lock);
 }
 
 static int starts_with(const char *s, const char *prefix)
@@ -407,7 +423,7 @@ static enum MHD_Result answer(struct MHD_Connection *conn, sim_server *srv, cons
 	if (faulted) {
 		sim_faults_draw(&srv->faults, &draw);
 		if (draw.latency_ms)
-			sleep_ms(draw.latency_ms);
+			delay(srv, draw.latency_ms);
 		if (fault_before(&draw, &srv->faults.spec, &resp, &hname, &hvalue, retry,
 				 sizeof(retry)))
 			goto send;
@@ -549,6 +565,51 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	*con_cls = NULL;
 }
 
+/* Frees what sim_server_start set up; the daemon must be stopped already. */
+static void server_free(sim_server *srv, int sync_ready)
+{
+	if (sync_ready) {
+		pthread_cond_destroy(&srv->delay_cond);
+		pthread_mutex_destroy(&srv->delay_lock);
+	}
+	if (srv->faults_on)
+		sim_faults_release(&srv->faults);
+	free(srv);
+}
+
+static int init_delay_sync(sim_server *srv)
+{
+	pthread_condattr_t attr;
+	int ok;
+
+	if (pthread_condattr_init(&attr) != 0)
+		return -1;
+	ok = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC) == 0 &&
+	     pthread_cond_init(&srv->delay_cond, &attr) == 0;
+	pthread_condattr_destroy(&attr);
+	if (!ok)
+		return -1;
+	if (pthread_mutex_init(&srv->delay_lock, NULL) != 0) {
+		pthread_cond_destroy(&srv->delay_cond);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *bind_failure(int err)
+{
+	switch (err) {
+	case EADDRINUSE:
+		return "address already in use";
+	case EADDRNOTAVAIL:
+		return "address not available on this host";
+	case EACCES:
+		return "permission denied";
+	default:
+		return "cannot start the server (address or certificate refused)";
+	}
+}
+
 int sim_server_start(sim_server **out, const sim_server_config *cfg, char *err, size_t errlen)
 {
 	sim_server *srv = calloc(1, sizeof(*srv));
@@ -556,7 +617,7 @@ int sim_server_start(sim_server **out, const sim_server_config *cfg, char *err, 
 	struct MHD_OptionItem opts[8];
 	size_t n = 0;
 	const union MHD_DaemonInfo *info;
-	int latency;
+	int latency, sync_ready = 0;
 
 	*out = NULL;
 	if (!srv) {
@@ -565,15 +626,21 @@ int sim_server_start(sim_server **out, const sim_server_config *cfg, char *err, 
 	}
 	srv->ctx = cfg->ctx;
 	srv->verbose = cfg->verbose;
-	srv->faults_on = cfg->faults && sim_fault_spec_active(cfg->faults);
-	latency = srv->faults_on && cfg->faults->latency_ms > 0;
-	if (srv->faults_on && sim_faults_init(&srv->faults, cfg->faults) < 0) {
-		snprintf(err, errlen, "cannot initialize the fault injector");
-		free(srv);
-		return -1;
+	if (init_delay_sync(srv) < 0) {
+		snprintf(err, errlen, "cannot initialize the server's locks");
+		goto fail;
 	}
+	sync_ready = 1;
+	if (cfg->faults && sim_fault_spec_active(cfg->faults)) {
+		if (sim_faults_init(&srv->faults, cfg->faults) < 0) {
+			snprintf(err, errlen, "cannot initialize the fault injector");
+			goto fail;
+		}
+		srv->faults_on = 1;
+	}
+	latency = srv->faults_on && srv->faults.spec.latency_ms > 0;
 	/*
-	 * An injected delay sleeps in the thread serving the request; with a thread per
+	 * An injected delay waits in the thread serving the request; with a thread per
 	 * connection it stalls only that connection, as a slow server would.
 	 */
 	if (latency)
@@ -602,12 +669,11 @@ int sim_server_start(sim_server **out, const sim_server_config *cfg, char *err, 
 	}
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 
+	errno = 0;
 	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_ARRAY,
 				       opts, MHD_OPTION_END);
 	if (!srv->daemon) {
-		snprintf(err, errlen,
-			 "cannot listen on the given address (in use, not local, or a bad "
-			 "certificate/key)");
+		snprintf(err, errlen, "%s", bind_failure(errno));
 		goto fail;
 	}
 	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -615,9 +681,7 @@ int sim_server_start(sim_server **out, const sim_server_config *cfg, char *err, 
 	*out = srv;
 	return 0;
 fail:
-	if (srv->faults_on)
-		sim_faults_release(&srv->faults);
-	free(srv);
+	server_free(srv, sync_ready);
 	return -1;
 }
 
@@ -630,8 +694,10 @@ void sim_server_stop(sim_server *srv)
 {
 	if (!srv)
 		return;
+	pthread_mutex_lock(&srv->delay_lock);
+	srv->stopping = 1;
+	pthread_cond_broadcast(&srv->delay_cond);
+	pthread_mutex_unlock(&srv->delay_lock);
 	MHD_stop_daemon(srv->daemon);
-	if (srv->faults_on)
-		sim_faults_release(&srv->faults);
-	free(srv);
+	server_free(srv, 1);
 }

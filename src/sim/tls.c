@@ -287,6 +287,28 @@ int sim_tls_prepare(sim_tls *out, const char *state_dir, const char *listen_host
 	return 0;
 }
 
+/* Refuses a pair GnuTLS would not serve, with its reason (the server's own error is vague). */
+static int check_pair(sim_tls *t, char *err, size_t errlen)
+{
+	gnutls_certificate_credentials_t cred;
+	gnutls_datum_t c = { (unsigned char *)t->cert_pem, (unsigned)strlen(t->cert_pem) };
+	gnutls_datum_t k = { (unsigned char *)t->key_pem, (unsigned)strlen(t->key_pem) };
+	int grc;
+
+	if ((grc = gnutls_certificate_allocate_credentials(&cred)) < 0) {
+		snprintf(err, errlen, "cannot check the certificate: %s", gnutls_strerror(grc));
+		return -1;
+	}
+	grc = gnutls_certificate_set_x509_key_mem(cred, &c, &k, GNUTLS_X509_FMT_PEM);
+	gnutls_certificate_free_credentials(cred);
+	if (grc < 0) {
+		snprintf(err, errlen, "unusable certificate '%s' and key: %s", t->cert_path,
+			 gnutls_strerror(grc));
+		return -1;
+	}
+	return 0;
+}
+
 int sim_tls_load(sim_tls *out, const char *cert_file, const char *key_file, char *err,
 		 size_t errlen)
 {
@@ -302,6 +324,8 @@ int sim_tls_load(sim_tls *out, const char *cert_file, const char *key_file, char
 		snprintf(err, errlen, "cannot read key '%s': %s", key_file, strerror(errno));
 		goto fail;
 	}
+	if (check_pair(out, err, errlen) < 0)
+		goto fail;
 	return 0;
 fail:
 	sim_tls_release(out);

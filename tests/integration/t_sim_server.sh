@@ -154,6 +154,11 @@ run curl -sv --cacert "$SIM_CACERT" -u "$PW" -o /dev/null -o /dev/null \
 expect_rc 0 "keep-alive run"
 grep -qi "Re-using existing connection" <<<"$ERR" && ok || fail "the connection was not reused"
 
+# A second emulator on the same port: exit 1, one line.
+run "$PPS_SIM" --listen "127.0.0.1:${SIM_URL##*:}" --state-dir "$T_DIR/second" --account a:b
+expect_rc 1 "port in use:"
+expect_err "pps-sim: 127.0.0.1:${SIM_URL##*:}: address already in use"
+
 # SIGTERM: a clean exit 0.
 kill -TERM "$SIM_PID"
 wait "$SIM_PID"
@@ -190,6 +195,14 @@ expect_eq "$SIM_CACERT" "$T_DIR/given.pem" "--cert is the printed cacert"
 curl_sim /rest/v1/pss/health
 expect_status 200 "health with --cert"
 sim_stop
+
+# A certificate with a key that is not its own is refused at start.
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$T_DIR/other.key" 2>/dev/null
+run "$PPS_SIM" --listen 127.0.0.1:0 --state-dir "$STATE" --cert "$T_DIR/given.pem" \
+	--key "$T_DIR/other.key"
+expect_rc 2 "--cert with a foreign key:"
+expect_err_has "pps-sim: unusable certificate '$T_DIR/given.pem' and key"
+expect_eq "$(wc -l <<<"$ERR")" 1 "one line"
 
 # Plain HTTP and the -v request log.
 sim_start --state-dir "$STATE" --no-tls -v || exit 1

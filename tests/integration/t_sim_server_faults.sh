@@ -105,6 +105,18 @@ T=$(curl -sS --cacert "$SIM_CACERT" -u admin:admin-pass -o /dev/null -w '%{time_
 awk -v t="$T" 'BEGIN { exit !(t >= 0.3) }' && ok || fail "latency=300ms answered in ${T}s"
 sim_stop
 
+# SIGTERM cuts a long injected delay short and still exits 0.
+sim_start --state-dir "$STATE" --faults latency=600s || exit 1
+curl -sS --cacert "$SIM_CACERT" -u admin:admin-pass -o /dev/null "$SIM_URL/rest/v1/pss/health" \
+	2>/dev/null &
+CURL_PID=$!
+sleep 0.5
+kill -TERM "$SIM_PID"
+wait "$SIM_PID"
+expect_eq "$?" 0 "exit status after SIGTERM during a delay"
+SIM_PID=
+wait "$CURL_PID"
+
 # The same seed gives the same sequence for one client; another seed another one.
 sequence() {
 	local s="" i
