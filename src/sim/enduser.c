@@ -3,7 +3,6 @@
  * server's {"status":N,"errors":{"invalidarguments":[{"error":...}]}} shape. No SQL here.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,20 +16,20 @@
 
 #include "util/banned.h"
 
-static void user_error(sim_response *resp, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void user_error(sim_response *resp, int status, const char *fmt, ...)
+static void user_error(sim_response *resp, int status, const char *msg)
 {
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	sim_respond_json(resp, status,
 			 json_pack("{s:i, s:{s:[{s:s}]}}", "status", status, "errors",
 				   "invalidarguments", "error", msg));
+}
+
+/* user_error with a message naming a value. */
+static void user_error_about(sim_response *resp, const char *what, const char *value)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "%s%s", what, value);
+	user_error(resp, 400, msg);
 }
 
 static const char *tail_of(const sim_request *req)
@@ -230,7 +229,7 @@ static json_t *body_object(const sim_request *req, sim_response *resp)
 		return json_object();
 	body = json_loadb(req->body, req->body_len, 0, &jerr);
 	if (!body) {
-		user_error(resp, 400, "invalid JSON body: %s", jerr.text);
+		user_error_about(resp, "invalid JSON body: ", jerr.text);
 		return NULL;
 	}
 	if (!json_is_object(body)) {
@@ -265,8 +264,8 @@ void route_enduser_post(const sim_request *req, sim_response *resp)
 	int rc;
 
 	if (!email || !strchr(email, '@') || email[0] == '@') {
-		user_error(resp, 400, "Invalid argument: email: '%s' is not an email address",
-			   email ? email : "");
+		user_error_about(resp, "Invalid argument: email: not an email address: ",
+				 email ? email : "");
 		return;
 	}
 	body = body_object(req, resp);
@@ -278,7 +277,7 @@ void route_enduser_post(const sim_request *req, sim_response *resp)
 	}
 	bad = apply_fields(profile, body, allowed);
 	if (bad) {
-		user_error(resp, 400, "Invalid argument: %s", bad);
+		user_error_about(resp, "Invalid argument: ", bad);
 		goto done;
 	}
 	if (sim_store_begin(st) < 0) {
@@ -335,7 +334,7 @@ void route_enduser_put(const sim_request *req, sim_response *resp)
 	bad = apply_fields(profile, body, allowed);
 	if (bad) {
 		sim_store_rollback(st);
-		user_error(resp, 400, "Invalid argument: %s", bad);
+		user_error_about(resp, "Invalid argument: ", bad);
 		goto done;
 	}
 	if (json_object_set_new(profile, "lastmodified", json_string(now)) < 0 ||

@@ -167,7 +167,7 @@ void route_pss_filter_get(const sim_request *req, sim_response *resp)
 			goto done;
 		}
 	}
-	if (req->ctx && req->ctx->max_count > 0 && f.count > req->ctx->max_count)
+	if (req->ctx->max_count > 0 && f.count > req->ctx->max_count)
 		f.count = req->ctx->max_count;
 	v = sim_param_get(req, "action");
 	if (v && !valid_action(v)) {
