@@ -49,6 +49,7 @@ int main(int argc, char **argv)
 	o.insecure = !strcmp(env("T_INSECURE", "0"), "1");
 	o.retries = (int)strtol(env("T_RETRIES", "0"), NULL, 10);
 	o.retry_base_ms = 1;
+	o.timeout_ms = strtol(env("T_TIMEOUT", "0"), NULL, 10);
 	o.no_proxy = 1;
 	if (pps_client_new(&c, &o, err, sizeof(err)) != 0) {
 		printf("new: %s\n", err);
@@ -232,6 +233,12 @@ sim_stop
 sim_start --fixture "$FIXTURES/basic.json" --faults ctype=1
 lib qsearch john@doe.com Loan 2020-01-01 2020-02-01 ""
 expect_out_has "rc=ok status=200 n=2 " "a JSON body is read whatever its content type"
+sim_stop
+
+sim_start --fixture "$FIXTURES/basic.json" --faults latency=2s
+T_TIMEOUT=300 lib health
+expect_out_has "rc=network status=0"
+expect_out_has "msg=no answer from 127.0.0.1 port ${SIM_URL##*:} within 300 ms"
 sim_stop
 
 sim_start --fixture "$FIXTURES/basic.json" --faults reset=1
