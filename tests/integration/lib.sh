@@ -76,12 +76,15 @@ sim_start() {
 	export SIM_URL SIM_CACERT
 }
 
-# sim_stop: stops the last started emulator (SIGTERM) and waits for it.
+# sim_stop: stops the last started emulator (SIGTERM), waits for it, returns its exit status.
 sim_stop() {
+	local rc
 	[ -n "$SIM_PID" ] || return 0
 	kill "$SIM_PID" 2>/dev/null
 	wait "$SIM_PID" 2>/dev/null
+	rc=$?
 	SIM_PID=
+	return $rc
 }
 
 # run CMD...: runs a command, capturing OUT, ERR and RC (never fails the script).
