@@ -277,6 +277,7 @@ struct seeder {
 	sim_store *st;
 	rng r;
 	int64_t now;
+	long n;
 	char domains[SEED_DOMAINS][40];
 	char senders[SEED_SENDERS][72];
 	char users[SEED_USERS][64];
@@ -293,20 +294,62 @@ struct seeder {
 
 static void set(struct seeder *sd, enum field f, const char *v)
 {
-	/* json_string_set copies v and keeps the value's place in the record. */
-	json_string_set(sd->val[f], v);
+	/* json_string_set copies v and keeps the value's place in the record; most fields repeat
+	 * from one message to the next, so an equal value is left as it is. */
+	if (strcmp(json_string_value(sd->val[f]), v) != 0)
+		json_string_set(sd->val[f], v);
 }
 
-static void random_id(rng *r, char *out, size_t n, const char *alphabet, uint32_t asize)
-{
-	for (size_t i = 0; i < n; i++)
-		out[i] = alphabet[below(r, asize)];
-	out[n] = '\0';
-}
-
-static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-static const char alnum[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+/* The GUID alphabet in ASCII order, so that a time prefix sorts as the time does. */
+static const char b64sorted[] = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
 static const char lowalnum[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+/* sendmail's queue-ID digits (base 60). */
+static const char base60[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx";
+
+/* Writes v in n digits of the given base (most significant first). */
+static void encode(char *out, size_t n, uint64_t v, const char *alphabet, unsigned base)
+{
+	for (size_t i = n; i > 0; i--) {
+		out[i - 1] = alphabet[v % base];
+		v /= base;
+	}
+}
+
+/*
+ * The identifiers of a message, shaped like the real ones and led by its time, as PPS's are:
+ * a GUID/FID of 32 characters, a sendmail queue ID (year, month, day, hour, minute, second in
+ * base 60, a 2-digit sequence, a 6-digit process id) and a 10-character SID. A time-ordered key
+ * also keeps the store's indexes appending rather than splitting pages all over.
+ */
+static void make_ids(rng *r, int64_t epoch, long seq, char guid[33], char fid[33], char qid[16],
+		     char sid[12])
+{
+	int64_t y;
+	int mon, day, h, mi, s;
+	uint64_t pid = 1000 + below(r, 999000); /* six decimal digits */
+
+	encode(guid, 6, (uint64_t)epoch, b64sorted, 64);
+	for (size_t i = 6; i < 32; i++)
+		guid[i] = b64sorted[below(r, 64)];
+	guid[32] = '\0';
+	memcpy(fid, guid, 33);
+	for (size_t i = 8; i < 32; i += 3)
+		fid[i] = b64sorted[below(r, 64)];
+	tu_civil(epoch, &y, &mon, &day, &h, &mi, &s);
+	qid[0] = base60[(y - 1900) % 60];
+	qid[1] = base60[mon - 1];
+	qid[2] = base60[day];
+	qid[3] = base60[h];
+	qid[4] = base60[mi];
+	qid[5] = base60[s];
+	encode(qid + 6, 2, (uint64_t)seq % 3600, base60, 60);
+	encode(qid + 8, 6, pid, lowalnum, 10);
+	qid[14] = '\0';
+	encode(sid, 6, (uint64_t)epoch, lowalnum, 36);
+	for (size_t i = 6; i < 10; i++)
+		sid[i] = lowalnum[below(r, 36)];
+	sid[10] = '\0';
+}
 
 static void build_pools(struct seeder *sd)
 {
@@ -432,8 +475,9 @@ static void expand(struct seeder *sd, const char *tmpl, const char *sender, char
 			break;
 		}
 		default:
-			tmp[0] = *p;
-			tmp[1] = '\0';
+			tmp[0] = '%';
+			tmp[1] = *p;
+			tmp[2] = '\0';
 			break;
 		}
 		while (*ins && o + 1 < len)
@@ -530,7 +574,7 @@ static int build_raw(struct seeder *sd, enum kind k, int64_t epoch, const char *
 	ppsbuf_reset(b);
 	err = ppsbuf_addf(b,
 			  "Return-Path: <%s>\r\nReceived: from mail.%s (mail.%s [%s])\r\n\tby "
-			  "mx1." INTERNAL " with ESMTPS; %s\r\nMessage-ID: %s\r\nDate: %s\r\n"
+			  "mx1." INTERNAL " with ESMTPS; %s\r\nMessage-ID: <%s>\r\nDate: %s\r\n"
 			  "From: %s\r\nTo: %s\r\nSubject: %s\r\nMIME-Version: 1.0\r\n",
 			  from, domain_of(from), domain_of(from), ip, date, mid, date, from, rcpts,
 			  subject);
@@ -666,10 +710,18 @@ static int add_one(struct seeder *sd, long i, int demo)
 	char ip[48], host[96], num[32], attach[64] = "", localguid[48];
 	uint32_t h;
 
-	if (demo)
+	if (demo) {
 		epoch = sd->now - (int64_t)(3 * i + 1) * 3600 + below(r, 1800);
-	else
-		epoch = sd->now - 1 - below(r, SEED_WINDOW);
+	} else {
+		/* Evenly spread in time order over the window, with jitter inside each slot. */
+		uint64_t slot = SEED_WINDOW / (uint64_t)sd->n;
+
+		epoch = sd->now - SEED_WINDOW + 1 +
+			(int64_t)((uint64_t)i * SEED_WINDOW / (uint64_t)sd->n);
+		epoch += below(r, slot > 1 ? (uint32_t)slot : 1);
+		if (epoch > sd->now)
+			epoch = sd->now;
+	}
 	outbound = !demo && (k == K_DLP || k == K_REDIRECT || (k == K_HAM && below(r, 100) < 12));
 	if (outbound) {
 		sender = sd->users[below(r, SEED_USERS)];
@@ -691,13 +743,15 @@ static int add_one(struct seeder *sd, long i, int demo)
 		o += (size_t)snprintf(rcpts + o, sizeof(rcpts) - o, "%s%s", j ? "," : "", rcpt[j]);
 	expand(sd, subject_template(r, k), sender, subject, sizeof(subject));
 
-	random_id(r, guid, 32, b64url, 64);
-	random_id(r, fid, 32, b64url, 64);
-	random_id(r, qid, 8, alnum, 62);
-	snprintf(qid + 8, sizeof(qid) - 8, "%06" PRIu32, below(r, 1000000));
-	random_id(r, sid, 10, lowalnum, 36);
-	/* One draw: the order of evaluation of arguments is unspecified. */
-	snprintf(mid, sizeof(mid), "%012" PRIx64 ".%s@%s", next(r) >> 16, qid, domain_of(sender));
+	make_ids(r, epoch, i, guid, fid, qid, sid);
+	{
+		int64_t y;
+		int mon, day, hh, mi, ss;
+
+		tu_civil(epoch, &y, &mon, &day, &hh, &mi, &ss);
+		snprintf(mid, sizeof(mid), "%04" PRId64 "%02d%02d%02d%02d%02d.%s@%s", y, mon, day,
+			 hh, mi, ss, qid, domain_of(sender));
+	}
 	h = str_hash(domain_of(sender));
 	if (outbound) {
 		snprintf(ip, sizeof(ip), "10.%u.%u.%u", 1 + h % 4, (h >> 8) % 256,
@@ -895,6 +949,7 @@ static struct seeder *seeder_new(sim_store *st, long n, int64_t now)
 		return NULL;
 	sd->st = st;
 	sd->now = now;
+	sd->n = n;
 	sd->r.s = 0x5EED5EED00000000ULL ^ (uint64_t)n;
 	ppsbuf_init(&sd->raw, 0);
 	build_pools(sd);
