@@ -14,7 +14,10 @@ typedef struct sim_addr_pattern sim_addr_pattern;
 /* Compiles a pattern; returns NULL only when out of memory. A lone "@" matches nothing. */
 sim_addr_pattern *sim_addr_pattern_new(const char *pattern);
 void sim_addr_pattern_free(sim_addr_pattern *p);
-/* 1 when the address matches the pattern (case-insensitive), else 0. */
+/*
+ * 1 when the address matches the pattern (case-insensitive), else 0. address may be a comma list
+ * (the Recipients field): then any address of it counts.
+ */
 int sim_addr_match(const sim_addr_pattern *p, const char *address);
 
 /* The subject analyzer; not thread-safe: one per thread, or guarded by the caller. */
@@ -28,7 +31,10 @@ void sim_analyzer_free(sim_analyzer *a);
  * memory. With query != 0 a trailing '*' on a word is kept (a prefix term, not stemmed).
  */
 char *sim_analyze(sim_analyzer *a, const char *text, int query);
-/* 1 when every term of the analyzed query is among the analyzed subject's terms. */
+/*
+ * 1 when every term of the analyzed query is among the analyzed subject's terms (a term ending
+ * in '*' as a prefix). A query without terms (empty, or stop words only) matches nothing.
+ */
 int sim_subject_match(const char *analyzed_query, const char *analyzed_subject);
 
 /* Quarantine search: sender/recipient equals, "foo*" starts with, "*foo" ends with, or a domain. */
