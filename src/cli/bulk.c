@@ -351,6 +351,11 @@ int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 		}
 		req.localguid = joined;
 		rc = pps_quarantine_action(ctx->client, &req, &resp);
+		if (show_progress) {
+			/* Clear the progress line so that answers and errors start clean. */
+			fputs("\r\033[K", ctx->err);
+			fflush(ctx->err);
+		}
 		if (rc == 0) {
 			done += count;
 			if (cli_print_message(ctx, resp->message ? resp->message : ""))
@@ -358,8 +363,6 @@ int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 		} else {
 			char what[160];
 
-			if (show_progress)
-				fputc('\n', ctx->err);
 			failed++;
 			if (nbatches > 1)
 				snprintf(what, sizeof(what), "batch %zu of %zu (first GUID %s)",
@@ -371,8 +374,6 @@ int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 		pps_response_free(resp);
 		free(joined);
 	}
-	if (show_progress)
-		fputc('\n', ctx->err);
 	if (!ctx->dry_run && !ctx->quiet && (nbatches > 1 || args->from_file))
 		fprintf(ctx->err, "%s %zu of %zu messages (%zu batch%s, %zu failed)\n",
 			ctx->cmd->verb, done, guids->n, nbatches, nbatches == 1 ? "" : "es",
