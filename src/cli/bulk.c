@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -315,72 +316,116 @@ static int dry_run_batch(cli_ctx *ctx, const cli_args *args, const char *joined)
 	return rc;
 }
 
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/*
+ * Sends one batch (or prints it with --dry-run); returns 0 when the server took it, else the
+ * failure's exit status. *write_failed is set when its answer could not be printed.
+ */
+static int run_batch(cli_ctx *ctx, const cli_args *args, pps_quarantine_action_req *req,
+		     const char *joined, const char *what, int *write_failed)
+{
+	pps_response *resp = NULL;
+	int rc;
+
+	if (ctx->dry_run)
+		return dry_run_batch(ctx, args, joined);
+	req->localguid = joined;
+	rc = pps_quarantine_action(ctx->client, req, &resp);
+	if (ctx->err_tty && what) {
+		/* Clear the progress line so that answers and errors start clean. */
+		fputs("\r\033[K", ctx->err);
+		fflush(ctx->err);
+	}
+	if (rc) {
+		pps_response_free(resp);
+		rc = cli_report(ctx, rc, what);
+		return rc ? rc : CLI_EXIT_FAILURE;
+	}
+	if (cli_print_message(ctx, resp->message ? resp->message : ""))
+		*write_failed = 1;
+	pps_response_free(resp);
+	return 0;
+}
+
 int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 {
 	const cli_strlist *guids = &args->list[cli_args_index(args, "local_guid")];
 	size_t batch = ctx->batch > 0 ? (size_t)ctx->batch : 100;
 	size_t nbatches = (guids->n + batch - 1) / batch;
-	size_t done = 0, failed = 0;
-	int last_status = CLI_EXIT_OK;
+	size_t done = 0, failed = 0, b;
+	int status = CLI_EXIT_OK, write_failed = 0;
+	int progress = ctx->err_tty && !ctx->quiet && nbatches > 1 && !ctx->dry_run;
 	pps_quarantine_action_req req;
-	int show_progress = ctx->err_tty && !ctx->quiet && nbatches > 1 && !ctx->dry_run;
+	struct sigaction sa, old_int, old_term;
 
+	/*
+	 * An interrupt lets the batch in flight finish and stops before the next one, so that the
+	 * count says exactly which GUIDs were acted on: a second run must not act on them twice.
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	interrupted = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
 	fill_request(&req, args);
-	for (size_t b = 0; b < nbatches; b++) {
+	for (b = 0; b < nbatches && !interrupted; b++) {
 		size_t first = b * batch;
 		size_t count = guids->n - first < batch ? guids->n - first : batch;
 		char *joined = cli_strlist_join(guids, first, count, ",");
-		pps_response *resp = NULL;
+		char what[160];
 		int rc;
 
 		if (!joined) {
 			cli_errorf(ctx, "out of memory");
-			return CLI_EXIT_FAILURE;
+			status = CLI_EXIT_FAILURE;
+			goto done;
 		}
-		if (show_progress) {
+		snprintf(what, sizeof(what), "batch %zu of %zu (first GUID %s)", b + 1, nbatches,
+			 guids->items[first]);
+		if (progress) {
 			fprintf(ctx->err, "\r%s: batch %zu of %zu", ctx->cmd->action, b + 1,
 				nbatches);
 			fflush(ctx->err);
 		}
-		if (ctx->dry_run) {
-			rc = dry_run_batch(ctx, args, joined);
-			free(joined);
-			if (rc)
-				return rc;
-			continue;
-		}
-		req.localguid = joined;
-		rc = pps_quarantine_action(ctx->client, &req, &resp);
-		if (show_progress) {
-			/* Clear the progress line so that answers and errors start clean. */
-			fputs("\r\033[K", ctx->err);
-			fflush(ctx->err);
-		}
-		if (rc == 0) {
-			done += count;
-			if (cli_print_message(ctx, resp->message ? resp->message : ""))
-				last_status = CLI_EXIT_FAILURE;
-		} else {
-			char what[160];
-
-			failed++;
-			if (nbatches > 1)
-				snprintf(what, sizeof(what), "batch %zu of %zu (first GUID %s)",
-					 b + 1, nbatches, guids->items[first]);
-			else
-				what[0] = '\0';
-			last_status = cli_report(ctx, rc, what[0] ? what : NULL);
-		}
-		pps_response_free(resp);
+		rc = run_batch(ctx, args, &req, joined, nbatches > 1 ? what : NULL, &write_failed);
 		free(joined);
+		if (rc && ctx->dry_run) {
+			status = rc;
+			goto done;
+		}
+		if (rc) {
+			failed++;
+			status = rc;
+		} else {
+			done += count;
+		}
+	}
+	if (b < nbatches) {
+		cli_errorf(ctx,
+			   "interrupted: %s %zu of %zu messages; not sent: %zu from GUID %s on",
+			   ctx->cmd->verb, done, guids->n, guids->n - b * batch,
+			   guids->items[b * batch]);
+		status = CLI_EXIT_INTERRUPTED;
+		goto done;
 	}
 	if (!ctx->dry_run && !ctx->quiet && (nbatches > 1 || args->from_file))
 		fprintf(ctx->err, "%s %zu of %zu messages (%zu batch%s, %zu failed)\n",
 			ctx->cmd->verb, done, guids->n, nbatches, nbatches == 1 ? "" : "es",
 			failed);
-	if (failed == 0)
-		return last_status;
-	if (failed == nbatches)
-		return last_status;
-	return CLI_EXIT_FAILURE;
+	/* Some batches done: 1; all failed: that failure's own status. */
+	if ((failed && failed < nbatches) || (!failed && write_failed))
+		status = CLI_EXIT_FAILURE;
+done:
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	return status;
 }

@@ -10,7 +10,8 @@ enum {
 	CLI_EXIT_NOTFOUND = 4,
 	CLI_EXIT_SERVER = 5,
 	CLI_EXIT_NETWORK = 6,
-	CLI_EXIT_PROTO = 7
+	CLI_EXIT_PROTO = 7,
+	CLI_EXIT_INTERRUPTED = 130 /* SIGINT/SIGTERM stopped a bulk action between batches */
 };
 
 /* The exit status for a pps_code. */
