@@ -376,6 +376,11 @@ int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 	interrupted = 0;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	/* A signal the caller chose to ignore (a background job) stays ignored. */
+	if (old_int.sa_handler == SIG_IGN)
+		sigaction(SIGINT, &old_int, NULL);
+	if (old_term.sa_handler == SIG_IGN)
+		sigaction(SIGTERM, &old_term, NULL);
 	fill_request(&req, args);
 	for (b = 0; b < nbatches && !interrupted; b++) {
 		size_t first = b * batch;

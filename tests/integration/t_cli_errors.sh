@@ -46,6 +46,35 @@ expect_eq "$(jq '[.records[] | select(.localguid == "4:2:6")] | length' <<<"$OUT
 url=$SIM_URL
 sim_stop
 
+# an interrupted bulk action: the batch in flight finishes, the rest is not sent, and the count
+# on stderr is exactly what the server received
+sim_start --seed 300 --account admin:admin-pass --faults latency=300ms || exit 1
+pps_admin -o ndjson quarantine-messages-list 'subject=*' start_time='10 years' folder_name=Quarantine limit=1000
+jq -r .localguid <<<"$OUT" >"$T_DIR/all.guids"
+total=$(wc -l <"$T_DIR/all.guids")
+[ "$total" -ge 6 ] && ok || fail "seeded Quarantine holds $total messages"
+env PPS_URL="$SIM_URL" PPS_USERNAME=admin PPS_PASSWORD=admin-pass PPS_CACERT="$SIM_CACERT" \
+	"$PPS" --batch 1 quarantine-message-release folder_name=Quarantine local_guid=@"$T_DIR/all.guids" \
+	>"$T_DIR/bulk.out" 2>"$T_DIR/bulk.err" &
+bulk=$!
+# wait for the first answer, then interrupt
+for _ in $(seq 1 100); do
+	[ -s "$T_DIR/bulk.out" ] && break
+	sleep 0.1
+done
+kill -TERM "$bulk"
+wait "$bulk"
+RC=$?
+ERR=$(cat "$T_DIR/bulk.err")
+OUT=$(cat "$T_DIR/bulk.out")
+expect_rc 130 "interrupted bulk"
+expect_err_has "pps: interrupted: released "
+sent=$(sed -n 's/.*released \([0-9]*\) of.*/\1/p' <<<"$ERR")
+curl_sim /rest/v1/sim/outbox
+expect_eq "$(jq '.records | length' <<<"$OUT")" "$sent" "the outbox holds exactly the reported count"
+[ "${sent:-0}" -lt "$total" ] && ok || fail "the interrupt stopped the run ($sent of $total)"
+sim_stop
+
 # nobody listening: network error
 run env PPS_URL="$url" PPS_USERNAME=admin PPS_PASSWORD=admin-pass PPS_CACERT="$SIM_CACERT" "$PPS" --retries 0 health
 expect_rc 6 "connection refused"
