@@ -214,7 +214,7 @@ void cli_gen_man(FILE *out)
 	      ".SH EXIT STATUS\n"
 	      "0 success (also \"No results found.\"), 1 some batches failed, 2 usage, "
 	      "3 authentication or permission, 4 not found, 5 server error, 6 network or TLS, "
-	      "7 bad response.\n"
+	      "7 bad response, 130 a bulk action interrupted between batches.\n"
 	      ".SH SEE ALSO\n\\fBpps\\-sim\\fR(1)\n",
 	      out);
 }
