@@ -61,13 +61,37 @@ static void opt_usage(ppsbuf *b, const cli_global_opt *o)
 		ppsbuf_addf(b, " %s", o->metavar);
 }
 
+/* The argument names of a command under its summary, optional ones in brackets, wrapped. */
+static void args_line(FILE *out, const cli_command *c)
+{
+	size_t col = 0;
+
+	for (const cli_arg_spec *s = c->args; s->name; s++) {
+		size_t w = strlen(s->name) + (s->required ? 0 : 2);
+
+		if (col == 0 || col + 1 + w > 96) {
+			fputs(col ? "\n      " : "      ", out);
+			col = 6;
+		} else {
+			fputc(' ', out);
+			col++;
+		}
+		fprintf(out, s->required ? "%s" : "[%s]", s->name);
+		col += w;
+	}
+	if (col)
+		fputc('\n', out);
+}
+
 void cli_help_main(FILE *out)
 {
 	fputs("usage: pps [OPTIONS] COMMAND [name=value ...]\n\n"
 	      "A client for the Proofpoint Protection Server REST API.\n\nCommands:\n",
 	      out);
-	for (const cli_command *c = cli_commands; c->name; c++)
+	for (const cli_command *c = cli_commands; c->name; c++) {
 		fprintf(out, "  %-30s %s\n", c->name, c->summary);
+		args_line(out, c);
+	}
 	fprintf(out, "  %-30s %s\n", "help [COMMAND]", "Print help for pps or one command");
 	fprintf(out, "  %-30s %s\n", "version", "Print the version");
 	fprintf(out, "  %-30s %s\n", "completion bash", "Print the bash completion script");

@@ -35,6 +35,9 @@ for c in $cmds; do
 	grep -qF "### $c" "$SRC/README.md" && ok || fail "README lacks $c"
 done
 expect_eq "$n" "14" "fourteen commands"
+for a in '[header_from] recipient' '[append_old_subject]' 'guid [out] [force]' '[fields] [attributes]'; do
+	grep -qF -- "$a" <<<"$OUT" && ok || fail "pps help lacks the arguments '$a'"
+done
 help_all=$OUT
 
 run "$PPS" help quarantine-message-forward
