@@ -45,14 +45,10 @@ static const char *const schema_sql =
 	" action TEXT NOT NULL, virus TEXT NOT NULL, attach TEXT NOT NULL, terms TEXT NOT NULL,"
 	" record TEXT NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS msg_epoch ON msg(epoch);"
-	"CREATE INDEX IF NOT EXISTS msg_qid ON msg(qid);"
-	"CREATE INDEX IF NOT EXISTS msg_sid ON msg(sid);"
-	"CREATE INDEX IF NOT EXISTS msg_hdr_mid ON msg(hdr_mid);"
 	"CREATE TABLE IF NOT EXISTS addr(id INTEGER PRIMARY KEY, address TEXT NOT NULL UNIQUE);"
 	"CREATE TABLE IF NOT EXISTS msg_addr(addr_id INTEGER NOT NULL, role INTEGER NOT NULL,"
 	" epoch INTEGER NOT NULL, msg_id INTEGER NOT NULL,"
 	" PRIMARY KEY(addr_id, role, epoch, msg_id)) WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS msg_addr_time ON msg_addr(role, epoch, msg_id, addr_id);"
 	"CREATE TABLE IF NOT EXISTS qmsg(id INTEGER PRIMARY KEY, guid TEXT NOT NULL UNIQUE,"
 	" localguid TEXT NOT NULL UNIQUE, folder_id INTEGER NOT NULL REFERENCES folder(id),"
 	" sender TEXT NOT NULL, rcpts TEXT NOT NULL, subject TEXT NOT NULL, date INTEGER NOT NULL,"
@@ -95,14 +91,10 @@ enum stmt_id {
 	ST_ADDR_COUNTS,
 	ST_MSG_BY_ID,
 	ST_MSG_BY_GUID,
-	ST_MSG_BY_HDR_MID,
-	ST_MSG_BY_QID,
-	ST_MSG_BY_SID,
 	ST_MSG_BY_TIME,
 	ST_WANT_CLEAR,
 	ST_WANT_ADD,
 	ST_MA_BY_WANT,
-	ST_MA_BY_TIME,
 	ST_Q_PUT,
 	ST_Q_SCAN,
 	ST_Q_BY_LG,
@@ -150,20 +142,12 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_ADDR_COUNTS] = "SELECT addr_id, role, count(*) FROM msg_addr GROUP BY addr_id, role",
 	[ST_MSG_BY_ID] = MSG_COLS "WHERE id = ?1",
 	[ST_MSG_BY_GUID] = MSG_COLS "WHERE guid = ?1 AND epoch >= ?2 AND epoch < ?3",
-	[ST_MSG_BY_HDR_MID] = MSG_COLS "WHERE hdr_mid = ?1 AND epoch >= ?2 AND epoch < ?3"
-				       " ORDER BY epoch DESC, id DESC",
-	[ST_MSG_BY_QID] = MSG_COLS "WHERE qid = ?1 AND epoch >= ?2 AND epoch < ?3"
-				   " ORDER BY epoch DESC, id DESC",
-	[ST_MSG_BY_SID] = MSG_COLS "WHERE sid = ?1 AND epoch >= ?2 AND epoch < ?3"
-				   " ORDER BY epoch DESC, id DESC",
 	[ST_MSG_BY_TIME] = MSG_COLS "WHERE epoch >= ?2 AND epoch < ?3 ORDER BY epoch DESC, id DESC",
 	[ST_WANT_CLEAR] = "DELETE FROM temp.want",
 	[ST_WANT_ADD] = "INSERT OR IGNORE INTO temp.want(id) VALUES(?1)",
 	[ST_MA_BY_WANT] = "SELECT msg_id FROM msg_addr WHERE addr_id IN (SELECT id FROM temp.want)"
 			  " AND role = ?1 AND epoch >= ?2 AND epoch < ?3"
 			  " ORDER BY epoch DESC, msg_id DESC",
-	[ST_MA_BY_TIME] = "SELECT addr_id, msg_id FROM msg_addr WHERE role = ?1 AND epoch >= ?2"
-			  " AND epoch < ?3 ORDER BY epoch DESC, msg_id DESC",
 	[ST_Q_PUT] = "INSERT INTO qmsg(guid, localguid, folder_id, sender, rcpts, subject, date,"
 		     " spamscore, host_ip, messageid, processingserver, raw, status)"
 		     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
@@ -290,11 +274,15 @@ static struct conn *conn_open(sim_store *st)
 			    NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
-	/* WAL: readers never block the writer, and a kill -9 never corrupts the file. */
-	if (exec_sql(c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-			    " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-			    " PRAGMA cache_size=-65536;"
-			    " CREATE TEMP TABLE IF NOT EXISTS want(id INTEGER PRIMARY KEY);") < 0)
+	/*
+	 * Large pages suit kilobyte-sized records (no effect once the file exists). WAL: readers
+	 * never block the writer, and a kill -9 never corrupts the file.
+	 */
+	if (exec_sql(c->db,
+		     "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+		     " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+		     " PRAGMA cache_size=-262144;"
+		     " CREATE TEMP TABLE IF NOT EXISTS want(id INTEGER PRIMARY KEY);") < 0)
 		goto fail;
 	return c;
 fail:
@@ -1315,45 +1303,42 @@ static int bind_window(sqlite3_stmt *s, int first, const sim_msg_scan *scan)
 		       : -1;
 }
 
-/* Scans by address: few matching rows are sorted, many are found walking the time index. */
+/*
+ * Scans by address when the matching addresses have few rows: their rows are sorted newest
+ * first. Returns 1 when there are too many (the caller walks the time index instead), else 0
+ * or -1.
+ */
 static int scan_by_addr(struct conn *c, const sim_msg_scan *scan, sim_msg_cb cb, void *arg)
 {
 	struct addr_set set;
-	sqlite3_stmt *s = NULL;
+	sqlite3_stmt *s = NULL, *add;
 	int64_t last = -1;
-	int rc, go = 1, ret = -1, want;
+	int rc, go = 1, ret = -1;
 
 	if (addr_set_build(c, scan, &set) < 0)
 		goto done;
-	if (set.rows == 0) {
-		ret = 0;
+	if (set.rows == 0 || set.naddrs > WANT_MAX_ADDRS || set.rows > WANT_MAX_ROWS) {
+		ret = set.rows == 0 ? 0 : 1;
 		goto done;
 	}
-	want = set.naddrs <= WANT_MAX_ADDRS && set.rows <= WANT_MAX_ROWS;
-	if (want) {
-		sqlite3_stmt *add = stmt(c, ST_WANT_ADD);
-
-		if (!add || step_plain(c, ST_WANT_CLEAR) < 0)
+	add = stmt(c, ST_WANT_ADD);
+	if (!add || step_plain(c, ST_WANT_CLEAR) < 0)
+		goto done;
+	for (size_t i = 1; i < set.n; i++) {
+		if (!addr_set_has(&set, (int64_t)i))
+			continue;
+		if (sqlite3_bind_int64(add, 1, (int64_t)i) != SQLITE_OK || step_done(c, add) < 0)
 			goto done;
-		for (size_t i = 1; i < set.n; i++) {
-			if (!addr_set_has(&set, (int64_t)i))
-				continue;
-			if (sqlite3_bind_int64(add, 1, (int64_t)i) != SQLITE_OK ||
-			    step_done(c, add) < 0)
-				goto done;
-		}
-		s = stmt(c, ST_MA_BY_WANT);
-	} else {
-		s = stmt(c, ST_MA_BY_TIME);
 	}
+	s = stmt(c, ST_MA_BY_WANT);
 	if (!s || sqlite3_bind_int(s, 1, scan->addr_role) != SQLITE_OK ||
 	    bind_window(s, 2, scan) < 0)
 		goto done;
 	while (go > 0 && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(s, want ? 0 : 1);
+		int64_t id = sqlite3_column_int64(s, 0);
 
 		/* Rows of one message are adjacent (same epoch, same id): emit it once. */
-		if (id == last || (!want && !addr_set_has(&set, sqlite3_column_int64(s, 0))))
+		if (id == last)
 			continue;
 		last = id;
 		go = emit_msg_id(c, id, cb, arg);
@@ -1376,7 +1361,6 @@ int sim_store_scan_messages(sim_store *st, const sim_msg_scan *scan, sim_msg_cb 
 {
 	struct conn *c = conn_get(st);
 	sqlite3_stmt *s = NULL;
-	char *mid = NULL;
 	int own, ret = -1;
 
 	if (!c)
@@ -1389,23 +1373,14 @@ int sim_store_scan_messages(sim_store *st, const sim_msg_scan *scan, sim_msg_cb 
 		s = stmt(c, ST_MSG_BY_GUID);
 		if (!s || bind_text(s, 1, scan->guid) < 0)
 			goto done;
-	} else if (scan->hdr_mid) {
-		mid = strip_angles(scan->hdr_mid);
-		s = stmt(c, ST_MSG_BY_HDR_MID);
-		if (!mid || !s || bind_text(s, 1, mid) < 0)
-			goto done;
-	} else if (scan->qid) {
-		s = stmt(c, ST_MSG_BY_QID);
-		if (!s || bind_text(s, 1, scan->qid) < 0)
-			goto done;
-	} else if (scan->sid) {
-		s = stmt(c, ST_MSG_BY_SID);
-		if (!s || bind_text(s, 1, scan->sid) < 0)
-			goto done;
-	} else if (scan->addr_pred) {
-		ret = scan_by_addr(c, scan, cb, arg);
-		goto done;
 	} else {
+		if (scan->addr_pred) {
+			ret = scan_by_addr(c, scan, cb, arg);
+			if (ret <= 0)
+				goto done;
+			ret = -1;
+		}
+		/* Many matching addresses are frequent: newest first by time finds them soon. */
 		s = stmt(c, ST_MSG_BY_TIME);
 		if (!s)
 			goto done;
@@ -1418,7 +1393,6 @@ int sim_store_scan_messages(sim_store *st, const sim_msg_scan *scan, sim_msg_cb 
 done:
 	if (own)
 		step_plain(c, ST_COMMIT);
-	free(mid);
 	return ret;
 }
 

@@ -105,12 +105,12 @@ enum { SIM_ROLE_SENDER = 0, SIM_ROLE_RCPT = 1 };
 typedef struct sim_msg_scan {
 	int64_t from; /* inclusive; INT64_MIN for none */
 	int64_t to;   /* exclusive; INT64_MAX for none */
-	/* exact keys; the store narrows by one of them (NULL = unset) */
+	/* exact keys (NULL = unset); the store may narrow by them */
 	const char *guid;
 	const char *hdr_mid; /* without angle brackets */
 	const char *qid;
 	const char *sid;
-	/* when set: only messages having an address of addr_role for which addr_pred returns 1 */
+	/* when set: the store may narrow to messages with an address of addr_role it accepts */
 	int (*addr_pred)(void *arg, const char *address);
 	void *addr_arg;
 	int addr_role;
