@@ -287,9 +287,7 @@ struct seeder {
 	json_t *val[NFIELDS];	/* borrowed from rec */
 	json_t *rules[NFIELDS]; /* module_rules arrays by kind; owned */
 	long dbase[NFOLDERS];	/* the next dbase_id of each folder */
-	ppsbuf raw;
-	char *err;
-	size_t errlen;
+	ppsbuf raw;		/* the body being built, reused */
 };
 
 static void set(struct seeder *sd, enum field f, const char *v)
