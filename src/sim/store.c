@@ -29,6 +29,12 @@
 #define HASH_LEN	  32
 #define AUTH_CACHE_SLOTS  64
 #define BUSY_TIMEOUT_MS	  10000
+/*
+ * Page cache per connection. A bulk transaction (seeding a million records) gets a large one so
+ * that index pages are not spilled to the WAL again and again; it is given back at its end.
+ */
+#define NORMAL_CACHE_KIB "65536"
+#define BULK_CACHE_KIB	 "4194304"
 /* Above these, an address query walks the time index instead of sorting the matches. */
 #define WANT_MAX_ADDRS 4000
 #define WANT_MAX_ROWS  50000
@@ -70,6 +76,8 @@ static const char *const schema_sql =
 
 enum stmt_id {
 	ST_BEGIN_WRITE,
+	ST_CACHE_BULK,
+	ST_CACHE_NORMAL,
 	ST_BEGIN_READ,
 	ST_COMMIT,
 	ST_ROLLBACK,
@@ -112,6 +120,8 @@ enum stmt_id {
 
 static const char *const stmt_sql[ST__COUNT] = {
 	[ST_BEGIN_WRITE] = "BEGIN IMMEDIATE",
+	[ST_CACHE_BULK] = "PRAGMA cache_size=-" BULK_CACHE_KIB,
+	[ST_CACHE_NORMAL] = "PRAGMA cache_size=-" NORMAL_CACHE_KIB,
 	[ST_BEGIN_READ] = "BEGIN",
 	[ST_COMMIT] = "COMMIT",
 	[ST_ROLLBACK] = "ROLLBACK",
@@ -183,6 +193,7 @@ struct conn {
 	sqlite3_stmt *stmt[ST__COUNT];
 	sim_analyzer *analyzer;
 	int dict_dirty; /* the address dictionary changed inside the open transaction */
+	int bulk;	/* inside sim_store_begin's transaction, with the large cache */
 	struct conn *next;
 };
 
@@ -281,7 +292,7 @@ static struct conn *conn_open(sim_store *st)
 	if (exec_sql(c->db,
 		     "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 		     " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-		     " PRAGMA cache_size=-262144;"
+		     " PRAGMA cache_size=-" NORMAL_CACHE_KIB ";"
 		     " CREATE TEMP TABLE IF NOT EXISTS want(id INTEGER PRIMARY KEY);") < 0)
 		goto fail;
 	return c;
@@ -601,6 +612,14 @@ int sim_store_open(sim_store **out, const char *dir, char *err, size_t errlen)
 		exec_sql(c->db, "ROLLBACK");
 		goto done;
 	}
+	/* Reading the address dictionary now spares the first address query a cold start. */
+	pthread_mutex_lock(&st->mu);
+	rc = dict_load(c, &st->dict);
+	pthread_mutex_unlock(&st->mu);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot read '%s': %s", st->path, sqlite3_errmsg(c->db));
+		goto done;
+	}
 	*out = st;
 	st = NULL;
 	ret = 0;
@@ -632,10 +651,21 @@ int sim_store_begin(sim_store *st)
 {
 	struct conn *c = conn_get(st);
 
-	if (!c)
+	if (!c || step_plain(c, ST_BEGIN_WRITE) < 0)
 		return -1;
 	c->dict_dirty = 0;
-	return step_plain(c, ST_BEGIN_WRITE);
+	c->bulk = 1;
+	return step_plain(c, ST_CACHE_BULK);
+}
+
+/* Gives the bulk transaction's cache back. */
+static void end_bulk(struct conn *c)
+{
+	if (!c->bulk)
+		return;
+	c->bulk = 0;
+	step_plain(c, ST_CACHE_NORMAL);
+	sqlite3_db_release_memory(c->db);
 }
 
 int sim_store_commit(sim_store *st)
@@ -645,6 +675,7 @@ int sim_store_commit(sim_store *st)
 	if (!c || step_plain(c, ST_COMMIT) < 0)
 		return -1;
 	c->dict_dirty = 0;
+	end_bulk(c);
 	return 0;
 }
 
@@ -660,6 +691,7 @@ int sim_store_rollback(sim_store *st)
 	if (c->dict_dirty)
 		dict_invalidate(st);
 	c->dict_dirty = 0;
+	end_bulk(c);
 	return rc;
 }
 
