@@ -62,29 +62,43 @@ class Sim:
         return json.loads(subprocess.run(cmd, check=True, capture_output=True).stdout)
 
 
-def run_once(argv, stdin=None, stdout=subprocess.DEVNULL, env=None):
-    """Runs one command; returns (wall seconds, peak RSS KiB, exit status)."""
+RSS_FILE = os.path.join(tempfile.gettempdir(), f"pps-bench-rss.{os.getpid()}")
+
+
+def with_rss(argv, tag):
+    """argv run under GNU time, which writes the peak RSS (KiB) of the command alone to a file.
+    (A child forked from Python would report Python's own pages as its peak.)"""
+    return ["/usr/bin/time", "-f", "%M", "-o", f"{RSS_FILE}.{tag}"] + argv
+
+
+def read_rss(tag):
+    try:
+        with open(f"{RSS_FILE}.{tag}") as f:
+            return int(f.read().split()[-1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def run_once(argv, stdin=None, stdout=subprocess.DEVNULL, env=None, rss=False):
+    """Runs one command; returns (wall seconds, peak RSS KiB or 0, exit status)."""
+    cmd = with_rss(argv, "a") if rss else argv
     t0 = time.perf_counter()
-    p = subprocess.Popen(argv, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL, env=env)
-    _, status, ru = os.wait4(p.pid, 0)
+    p = subprocess.run(cmd, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL, env=env)
     wall = time.perf_counter() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
-    return wall, ru.ru_maxrss, p.returncode
+    return wall, read_rss("a") if rss else 0, p.returncode
 
 
 def run_pipeline(first, second, env=None):
     """first | second > /dev/null; returns (wall, [peak RSS KiB of each], [exit statuses])."""
     t0 = time.perf_counter()
-    a = subprocess.Popen(first, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-    b = subprocess.Popen(second, stdin=a.stdout, stdout=subprocess.DEVNULL,
+    a = subprocess.Popen(with_rss(first, "p1"), stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, env=env)
+    b = subprocess.Popen(with_rss(second, "p2"), stdin=a.stdout, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, env=env)
     a.stdout.close()
-    results = {}
-    for p in (a, b):
-        _, status, ru = os.wait4(p.pid, 0)
-        results[p.pid] = (os.waitstatus_to_exitcode(status), ru.ru_maxrss)
+    rc = [a.wait(), b.wait()]
     wall = time.perf_counter() - t0
-    return wall, [results[a.pid][1], results[b.pid][1]], [results[a.pid][0], results[b.pid][0]]
+    return wall, [read_rss("p1"), read_rss("p2")], rc
 
 
 def stats(values):
@@ -281,7 +295,7 @@ def main():
         note(f"scenario 2: {size['large_runs']} runs each")
         w_pps, r_pps, w_pipe, r_curl, r_jq = [], [], [], [], []
         for _ in range(size["large_runs"]):
-            w, r, rc = run_once(pps_big, env=env)
+            w, r, rc = run_once(pps_big, env=env, rss=True)
             if rc:
                 die(f"pps -o ndjson exited {rc}")
             w_pps.append(w)
@@ -424,11 +438,11 @@ def main():
                            check=True, capture_output=True, env=env)
             with open(hf) as f:
                 r = json.load(f)["results"][0]
-            rss = [run_once(argv, env=env)[1] for _ in range(20)]
+            rss = [run_once(argv, env=env, rss=True)[1] for _ in range(20)]
             rows.append(f"| `{label}` | {r['median'] * 1000:.2f} ms | {r['min'] * 1000:.2f} ms | "
                         f"{r['max'] * 1000:.2f} ms | {mib(statistics.median(rss))} |")
         report.append(("6. Start-up and footprint", [
-            f"`hyperfine -N --warmup 10 --runs {size['startup_runs']}`; peak RSS is the median of 20 runs (wait4 ru_maxrss).",
+            f"`hyperfine -N --warmup 10 --runs {size['startup_runs']}`; peak RSS is the median of 20 runs under GNU time (`%M`).",
             "",
             "| command | median wall | min | max | peak RSS |", "|---|---|---|---|---|",
         ] + rows + ["", "Targets: `pps --version` ≤ 5 ms, peak RSS ≤ 8 MiB."]))

@@ -249,12 +249,12 @@ int cli_args_parse(cli_args *out, const cli_command *cmd, int argc, const char *
 	memset(out, 0, sizeof(*out));
 	out->cmd = cmd;
 	if (collect(out, argc, argv, err, errlen))
-		return -1;
+		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		if (!out->value[i] && cmd->args[i].required) {
 			snprintf(err, errlen, "missing required argument '%s' for %s",
 				 cmd->args[i].name, cmd->name);
-			return -1;
+			goto fail;
 		}
 	}
 	if (cmd->one_of) {
@@ -264,14 +264,18 @@ int cli_args_parse(cli_args *out, const cli_command *cmd, int argc, const char *
 			any |= out->value[cli_command_arg_index(cmd, cmd->one_of[k])] != NULL;
 		if (!any) {
 			snprintf(err, errlen, "%s", cmd->one_of_msg);
-			return -1;
+			goto fail;
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (!out->value[i])
 			out->value[i] = cmd->args[i].def;
 		if (out->value[i] && check_value(out, (int)i, now, in, err, errlen))
-			return -1;
+			goto fail;
 	}
 	return 0;
+fail:
+	/* Lists parsed before the failing argument (a default folder list) are freed here. */
+	cli_args_release(out);
+	return -1;
 }

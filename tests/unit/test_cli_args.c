@@ -292,6 +292,17 @@ static void test_args__json_objects(void **state)
 	cli_args_release(&a);
 }
 
+/* Found by fuzz_cli_args: a failure after the default folder list was parsed leaked the list. */
+static void test_args__failure_frees_parsed_lists(void **state)
+{
+	const char *argv[] = { "subject=Lo", "limit=0" };
+	cli_args a;
+
+	(void)state;
+	assert_int_equal(parse(&a, "quarantine-messages-list", 2, argv), -1);
+	/* no cli_args_release here: LeakSanitizer fails the test if the list was kept */
+}
+
 static void test_args__folder_lists(void **state)
 {
 	const char *json[] = { "sender=x", "folder_name=[\"HIPAA\", \"PCI\", \"HIPAA\"]" };
@@ -441,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_args__quarantine_list_needs_a_filter),
 		cmocka_unit_test(test_args__json_objects),
 		cmocka_unit_test(test_args__folder_lists),
+		cmocka_unit_test(test_args__failure_frees_parsed_lists),
 		cmocka_unit_test(test_args__guid_list_inline_dedup),
 		cmocka_unit_test(test_args__guid_list_from_file),
 		cmocka_unit_test(test_args__guid_list_from_stream),

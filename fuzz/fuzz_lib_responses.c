@@ -1,0 +1,90 @@
+/*
+ * Fuzzes libpps's response handlers with arbitrary bodies: Smart Search results, quarantine
+ * lists, action status texts, end-user profiles and error bodies. The first byte picks one.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "lib/internal.h"
+#include "pps/pps.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static pps_response *response(const uint8_t *data, size_t size, const char *ctype)
+{
+	pps_response *r = pps__response_new();
+
+	if (!r)
+		return NULL;
+	r->body = malloc(size + 1);
+	r->content_type = ctype ? strdup(ctype) : NULL;
+	if (!r->body || (ctype && !r->content_type)) {
+		pps_response_free(r);
+		return NULL;
+	}
+	memcpy(r->body, data, size);
+	r->body[size] = '\0';
+	r->body_len = size;
+	r->status = 200;
+	return r;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static pps_client *c;
+	static const char *const ctypes[] = { "application/json", "text/plain; charset=utf-8",
+					      "text/html", NULL };
+	pps_response *r;
+	unsigned sel;
+	char *s;
+
+	if (size < 1)
+		return 0;
+	if (!c) {
+		pps_client_options o = { .url = "https://127.0.0.1:1",
+					 .username = "u",
+					 .password = "p" };
+		if (pps_client_new(&c, &o, NULL, 0) != 0)
+			abort();
+	}
+	sel = data[0];
+	data++;
+	size--;
+	r = response(data, size, ctypes[sel % 4]);
+	if (!r)
+		return 0;
+	switch ((sel >> 2) % 5) {
+	case 0:
+		if (pps__response_parse_object(c, r) == 0)
+			pps__response_records(c, r, "result");
+		break;
+	case 1:
+		if (pps__response_parse_object(c, r) == 0 &&
+		    pps__response_records(c, r, "records") == 0)
+			pps__quarantine_check_records(c, r);
+		break;
+	case 2:
+		pps__response_parse_json(c, r);
+		for (int a = PPS_QA_RELEASE; a <= PPS_QA_DELETE; a++) {
+			s = pps__quarantine_action_message((pps_qaction)a, "1:2:3", r);
+			free(s);
+		}
+		break;
+	case 3:
+		s = pps__error_server_message(r->body, r->body_len, r->content_type);
+		free(s);
+		break;
+	default: {
+		json_t *body = NULL;
+		if (pps__enduser_body(c, r->body, r->body, &body) == 0)
+			json_decref(body);
+		break;
+	}
+	}
+	pps_response_free(r);
+	return 0;
+}
