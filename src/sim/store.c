@@ -93,6 +93,7 @@ enum stmt_id {
 	ST_MSG_DEL,
 	ST_MA_DEL,
 	ST_MSG_INS,
+	ST_ADDR_FIND,
 	ST_ADDR_INS,
 	ST_MA_INS,
 	ST_ADDR_ALL,
@@ -145,7 +146,8 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_MSG_INS] = "INSERT INTO msg(guid, epoch, sender, rcpts, qid, sid, hdr_mid, host, ip,"
 		       " action, virus, attach, terms, record)"
 		       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-	[ST_ADDR_INS] = "INSERT INTO addr(id, address) VALUES(?1, ?2)",
+	[ST_ADDR_FIND] = "SELECT id FROM addr WHERE address = ?1",
+	[ST_ADDR_INS] = "INSERT INTO addr(address) VALUES(?1)",
 	[ST_MA_INS] = "INSERT OR IGNORE INTO msg_addr(addr_id, role, epoch, msg_id)"
 		      " VALUES(?1, ?2, ?3, ?4)",
 	[ST_ADDR_ALL] = "SELECT id, address FROM addr",
@@ -192,8 +194,9 @@ struct conn {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[ST__COUNT];
 	sim_analyzer *analyzer;
-	int dict_dirty; /* the address dictionary changed inside the open transaction */
-	int bulk;	/* inside sim_store_begin's transaction, with the large cache */
+	int dict_dirty;	 /* the address dictionary changed inside the open transaction */
+	int64_t dict_n0; /* its highest id before the transaction */
+	int bulk;	 /* inside sim_store_begin's transaction, with the large cache */
 	struct conn *next;
 };
 
@@ -522,10 +525,33 @@ done:
 	return ret;
 }
 
-static void dict_invalidate(sim_store *st)
+/*
+ * Forgets the addresses of a rolled-back transaction: those with ids above the highest id
+ * before it (the transaction held the write lock, so nobody else added any meanwhile). Row
+ * counts stay as they were: they only choose a query strategy.
+ */
+static void dict_undo(struct conn *c)
 {
+	sim_store *st = c->st;
+	struct addr_dict *d = &st->dict;
+
+	if (!c->dict_dirty)
+		return;
+	c->dict_dirty = 0;
 	pthread_mutex_lock(&st->mu);
-	dict_clear(&st->dict);
+	if (d->loaded && c->dict_n0 >= 0 && (size_t)c->dict_n0 < d->n) {
+		for (size_t i = (size_t)c->dict_n0 + 1; i <= d->n; i++) {
+			free(d->addr[i]);
+			d->addr[i] = NULL;
+			d->count[0][i] = 0;
+			d->count[1][i] = 0;
+		}
+		d->n = (size_t)c->dict_n0;
+		memset(d->slots, 0, d->nslots * sizeof(*d->slots));
+		for (size_t i = 1; i <= d->n; i++)
+			if (d->addr[i])
+				dict_slot_put(d, (int64_t)i);
+	}
 	pthread_mutex_unlock(&st->mu);
 }
 
@@ -688,9 +714,7 @@ int sim_store_rollback(sim_store *st)
 		return -1;
 	rc = sqlite3_get_autocommit(c->db) ? 0 : step_plain(c, ST_ROLLBACK);
 	/* Addresses added in the undone transaction must leave the in-memory dictionary too. */
-	if (c->dict_dirty)
-		dict_invalidate(st);
-	c->dict_dirty = 0;
+	dict_undo(c);
 	end_bulk(c);
 	return rc;
 }
@@ -720,9 +744,7 @@ static int wtx_end(struct conn *c, int own, int rc)
 	}
 	if (!sqlite3_get_autocommit(c->db))
 		step_plain(c, ST_ROLLBACK);
-	if (c->dict_dirty)
-		dict_invalidate(c->st);
-	c->dict_dirty = 0;
+	dict_undo(c);
 	return -1;
 }
 
@@ -1035,6 +1057,30 @@ static char *strip_angles(const char *mid)
 	return out;
 }
 
+/* The id of an address in the table, inserting it when absent. 0 or -1. */
+static int addr_lookup(struct conn *c, const char *address, int64_t *id)
+{
+	sqlite3_stmt *s = stmt(c, ST_ADDR_FIND);
+	int rc;
+
+	if (!s || bind_text(s, 1, address) < 0)
+		return -1;
+	rc = sqlite3_step(s);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_complain(c, "finding an address");
+		return -1;
+	}
+	if (*id)
+		return 0;
+	s = stmt(c, ST_ADDR_INS);
+	if (!s || bind_text(s, 1, address) < 0 || step_done(c, s) < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(c->db);
+	return 0;
+}
+
 /* Adds or removes (delta -1) one msg_addr row and keeps the dictionary in step. 0 or -1. */
 static int addr_link(struct conn *c, const char *address, int role, int64_t epoch, int64_t msg_id,
 		     int delta)
@@ -1042,36 +1088,35 @@ static int addr_link(struct conn *c, const char *address, int role, int64_t epoc
 	sim_store *st = c->st;
 	struct addr_dict *d = &st->dict;
 	int64_t id;
-	int fresh = 0, ret = -1;
+	int ret = -1;
 	sqlite3_stmt *s;
 
 	if (!*address)
 		return 0;
 	pthread_mutex_lock(&st->mu);
-	if (dict_load(c, d) < 0) {
-		pthread_mutex_unlock(&st->mu);
-		return -1;
-	}
-	id = dict_find(d, address);
-	if (!id && delta > 0) {
-		/* Writers are serialized by the write transaction, so n + 1 is free. */
-		id = (int64_t)d->n + 1;
-		if (dict_set(d, id, address) < 0) {
-			pthread_mutex_unlock(&st->mu);
-			return -1;
-		}
-		fresh = 1;
-	}
-	c->dict_dirty = 1;
+	ret = dict_load(c, d);
+	id = ret < 0 ? 0 : dict_find(d, address);
 	pthread_mutex_unlock(&st->mu);
+	if (ret < 0)
+		return -1;
+	ret = -1;
+	if (!id && delta > 0) {
+		/* New to the dictionary; the table may still have it (the writer sees it all). */
+		if (addr_lookup(c, address, &id) < 0)
+			return -1;
+		pthread_mutex_lock(&st->mu);
+		if (!c->dict_dirty) {
+			c->dict_dirty = 1;
+			c->dict_n0 = (int64_t)d->n;
+		}
+		ret = dict_set(d, id, address);
+		pthread_mutex_unlock(&st->mu);
+		if (ret < 0)
+			return -1;
+		ret = -1;
+	}
 	if (!id)
 		return 0;
-	if (fresh) {
-		s = stmt(c, ST_ADDR_INS);
-		if (!s || sqlite3_bind_int64(s, 1, id) != SQLITE_OK ||
-		    bind_text(s, 2, address) < 0 || step_done(c, s) < 0)
-			return -1;
-	}
 	s = stmt(c, delta > 0 ? ST_MA_INS : ST_MA_DEL);
 	if (!s || sqlite3_bind_int64(s, 1, id) != SQLITE_OK ||
 	    sqlite3_bind_int(s, 2, role) != SQLITE_OK ||
@@ -1213,8 +1258,6 @@ int sim_store_add_message(sim_store *st, const json_t *record, int64_t epoch)
 done:
 	if (began)
 		rc = wtx_end(c, own, rc);
-	if (rc < 0 && !own && c->dict_dirty)
-		dict_invalidate(st);
 	free(sender);
 	free(rcpts);
 	free(mid);

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 #include <jansson.h>
+#include <pthread.h>
 
 #include "sim/sim.h"
 #include "sim/store.h"
@@ -753,6 +754,60 @@ static void test_routes__state_survives_reopen(void **state)
 		      "quarantine");
 }
 
+struct worker {
+	struct fx *f;
+	int first;
+	int ok;
+};
+
+/* Moves ten messages one request each, with searches in between, on its own thread. */
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	struct call c = { 0 };
+	char body[256];
+
+	for (int i = w->first; i < w->first + 10; i++) {
+		snprintf(body, sizeof(body),
+			 "{\"action\":\"%s\",\"folder\":\"Quarantine\",\"localguid\":\"9:9:%d\","
+			 "\"targetfolder\":\"Deleted\"}",
+			 i % 2 ? "move" : "release", i);
+		call(w->f, &c, route_quarantine_post, "POST", NULL, NULL, body);
+		w->ok += c.resp.status == (i % 2 ? 200 : 202);
+		call(w->f, &c, route_pss_filter_get, "GET", NULL, D1 "&env_from=*example*", NULL);
+		w->ok += c.resp.status == 200 &&
+			 json_array_size(json_object_get(c.json, "result")) == 5;
+	}
+	call_release(&c);
+	return NULL;
+}
+
+static void test_routes__concurrent_handlers(void **state)
+{
+	struct fx *f = *state;
+	struct worker w[4];
+	pthread_t t[4];
+	char guid[32], lg[32];
+
+	for (int i = 0; i < 40; i++) {
+		snprintf(guid, sizeof(guid), "conc%d", i);
+		snprintf(lg, sizeof(lg), "9:9:%d", i);
+		add_quarantined(f->st, guid, lg, "Quarantine", "Loan", 1579000000 + i);
+	}
+	for (int i = 0; i < 4; i++) {
+		w[i] = (struct worker){ .f = f, .first = i * 10 };
+		assert_int_equal(pthread_create(&t[i], NULL, worker_run, &w[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		assert_int_equal(w[i].ok, 20);
+	}
+	/* the releases stay in Quarantine, the moves are in Deleted; one entry per release */
+	assert_int_equal(folder_count(f, "Deleted"), 20);
+	assert_int_equal(folder_count(f, "Quarantine"), 23);
+	assert_int_equal(outbox_count(f), 20);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -773,6 +828,7 @@ int main(void)
 		T(test_routes__enduser_lifecycle),
 		T(test_routes__enduser_errors),
 		T(test_routes__state_survives_reopen),
+		T(test_routes__concurrent_handlers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

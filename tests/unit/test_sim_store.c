@@ -186,16 +186,20 @@ static void test_store__rollback_forgets_addresses(void **state)
 	assert_int_equal(sim_store_add_message(f->st, r, 10), 0);
 	json_decref(r);
 	assert_int_equal(sim_store_rollback(f->st), 0);
+	r = record("again", "a@example.com", "b@b.b", "one");
+	assert_int_equal(sim_store_add_message(f->st, r, 9), 0);
+	json_decref(r);
 	r = record("kept", "z@example.com", "b@b.b", "one");
 	assert_int_equal(sim_store_add_message(f->st, r, 11), 0);
 	json_decref(r);
 	assert_int_equal(sim_store_scan_messages(f->st, &scan, collect, got), 0);
-	assert_int_equal(json_array_size(got), 1);
+	assert_int_equal(json_array_size(got), 2);
 	assert_string_equal(json_string_value(json_array_get(got, 0)), "kept");
+	assert_string_equal(json_string_value(json_array_get(got, 1)), "again");
 	reopen(f);
 	json_array_clear(got);
 	assert_int_equal(sim_store_scan_messages(f->st, &scan, collect, got), 0);
-	assert_int_equal(json_array_size(got), 1);
+	assert_int_equal(json_array_size(got), 2);
 	json_decref(got);
 }
 
