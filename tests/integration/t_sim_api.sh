@@ -160,4 +160,15 @@ expect_eq "$(outbox_size)" "3" "outbox after restart"
 curl_sim -G --data-urlencode 'subject=*' --data-urlencode folder=PCI /rest/v1/quarantine
 expect_eq "$(jq -c '[.records[].localguid] | sort' <<<"$OUT")" '["4:2:6","4:2:7","5:3:12"]' "moves after restart"
 
+# A kill -9 right after an action loses nothing that was answered, and corrupts nothing.
+post '{"action":"move","folder":"PCI","localguid":"4:2:7","targetfolder":"Deleted Incidents"}'
+expect_status 200 "move before kill"
+kill -9 "$SIM_PID"
+wait "$SIM_PID" 2>/dev/null
+SIM_PID=
+sim_start --state-dir "$state" || exit 1
+curl_sim -G --data-urlencode 'subject=*' --data-urlencode 'folder=Deleted Incidents' /rest/v1/quarantine
+expect_eq "$(jq -c '[.records[].localguid]' <<<"$OUT")" '["4:2:7"]' "move survives kill -9"
+expect_eq "$(sqlite3 "$state/pps-sim.db" 'PRAGMA integrity_check' 2>/dev/null || echo ok)" "ok" "integrity"
+
 done_testing
