@@ -671,7 +671,8 @@ void route_quarantine_post(const sim_request *req, sim_response *resp)
 	json_error_t jerr;
 	json_t *body, *guids = NULL;
 	const char *bad = NULL;
-	char text[512];
+	ppsbuf answer = PPSBUF_INIT;
+	char text[64];
 
 	body = json_loadb(req->body ? req->body : "", req->body_len, 0, &jerr);
 	if (!body) {
@@ -708,19 +709,26 @@ void route_quarantine_post(const sim_request *req, sim_response *resp)
 		}
 		goto done;
 	}
+	/* The answer repeats the localguids as given, however many there are. */
 	if (strcmp(a.action, "move") == 0 || strcmp(a.action, "delete") == 0) {
-		snprintf(text, sizeof(text), "Successfully %s message %s",
-			 strcmp(a.action, "move") == 0 ? "moved" : "deleted", a.localguid);
-		sim_respond_json(resp, 200, json_pack("{s:s}", "status", text));
+		if (ppsbuf_addf(&answer, "Successfully %s message %s",
+				strcmp(a.action, "move") == 0 ? "moved" : "deleted",
+				a.localguid) < 0)
+			sim_respond_error(resp, 500, "out of memory");
+		else
+			sim_respond_json(resp, 200, json_pack("{s:s}", "status", answer.buf));
 	} else {
-		snprintf(text, sizeof(text), "Request sent. Message %s will be %s momentarily",
-			 a.localguid,
-			 strcmp(a.action, "release") == 0    ? "released"
-			 : strcmp(a.action, "resubmit") == 0 ? "resubmitted"
-							     : "forwarded");
-		sim_respond_text(resp, 202, text);
+		if (ppsbuf_addf(&answer, "Request sent. Message %s will be %s momentarily",
+				a.localguid,
+				strcmp(a.action, "release") == 0    ? "released"
+				: strcmp(a.action, "resubmit") == 0 ? "resubmitted"
+								    : "forwarded") < 0)
+			sim_respond_error(resp, 500, "out of memory");
+		else
+			sim_respond_text(resp, 202, answer.buf);
 	}
 done:
+	ppsbuf_release(&answer);
 	json_decref(guids);
 	json_decref(body);
 }
