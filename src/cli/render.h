@@ -24,11 +24,11 @@ int cli_format_parse(const char *name, cli_format *out);
 
 /* What a command's output looks like; from the command table. */
 typedef struct cli_output_spec {
-	const char *title;          /* table title, e.g. "Proofpoint Protection Server Users" */
-	const char *context;        /* context path, e.g. "Proofpoint.User" */
-	const char *key;            /* key field, e.g. "email" */
+	const char *title;	    /* table title, e.g. "Proofpoint Protection Server Users" */
+	const char *context;	    /* context path, e.g. "Proofpoint.User" */
+	const char *key;	    /* key field, e.g. "email" */
 	const char *const *columns; /* readable columns in order, NULL-terminated */
-	int single;                 /* 1: the context holds one object (a user), not a list */
+	int single;		    /* 1: the context holds one object (a user), not a list */
 } cli_output_spec;
 
 typedef struct cli_render_opts {

@@ -350,6 +350,7 @@ int pps__http_may_retry(const char *method, long status, int curl_code)
 	case CURLE_RECV_ERROR:
 	case CURLE_SEND_ERROR:
 	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE: /* the connection dropped mid-body: a GET may be asked again */
 		return 1;
 	default:
 		return 0;
@@ -472,8 +473,8 @@ static int run_once(pps_client *c, const char *method, const char *url, const ch
 }
 
 /* The one-line description of a failed transfer, cause first. */
-static int describe(pps_client *c, const struct attempt *a, const struct sink *s, char *out,
-		    size_t len)
+static int describe(pps_client *c, const char *method, const struct attempt *a,
+		    const struct sink *s, char *out, size_t len)
 {
 	const char *eb = c->http->errbuf[0] ? c->http->errbuf : curl_easy_strerror(a->rc);
 	const char *host = c->host;
@@ -502,7 +503,17 @@ static int describe(pps_client *c, const struct attempt *a, const struct sink *s
 			 c->timeout_ms);
 		break;
 	case CURLE_PEER_FAILED_VERIFICATION:
-		if (strstr(eb, "match"))
+		if (strstr(eb, "expired"))
+			snprintf(out, len,
+				 "certificate of '%s' has expired: renew it on the server, or use "
+				 "--insecure",
+				 host);
+		else if (strstr(eb, "not yet valid"))
+			snprintf(out, len,
+				 "certificate of '%s' is not yet valid: check both clocks, or use "
+				 "--insecure",
+				 host);
+		else if (strstr(eb, "match"))
 			snprintf(out, len,
 				 "certificate of '%s' is for another host name: use the name it "
 				 "holds, or --insecure",
@@ -538,7 +549,13 @@ static int describe(pps_client *c, const struct attempt *a, const struct sink *s
 			 port);
 		break;
 	case CURLE_PARTIAL_FILE:
-		snprintf(out, len, "response body was cut short");
+		if (is_idempotent(method))
+			snprintf(out, len, "response body was cut short");
+		else
+			snprintf(out, len,
+				 "response body was cut short: the server may have carried out the "
+				 "%s; check before sending it again",
+				 method);
 		break;
 	case CURLE_FILESIZE_EXCEEDED:
 		snprintf(out, len, "response body is larger than 1 GiB");
@@ -592,7 +609,7 @@ int pps__http_request(pps_client *c, const char *method, const char *path, const
 			goto done;
 		}
 		if (a.rc != CURLE_OK)
-			code = describe(c, &a, &s, why, sizeof(why));
+			code = describe(c, method, &a, &s, why, sizeof(why));
 		else
 			code = pps__error_from_status(a.status);
 		if (a.rc == CURLE_OK)

@@ -191,7 +191,8 @@ static void test_http__only_safe_requests_are_retried(void **state)
 		{ "GET", 0, CURLE_GOT_NOTHING, 1 },
 		{ "GET", 0, CURLE_PEER_FAILED_VERIFICATION, 0 },
 		{ "GET", 0, CURLE_COULDNT_RESOLVE_HOST, 0 },
-		{ "GET", 200, CURLE_PARTIAL_FILE, 0 },
+		{ "GET", 200, CURLE_PARTIAL_FILE, 1 },
+		{ "POST", 202, CURLE_PARTIAL_FILE, 0 },
 		/* A release or forward must never happen twice. */
 		{ "POST", 503, CURLE_OK, 0 },
 		{ "POST", 429, CURLE_OK, 0 },
