@@ -100,8 +100,7 @@ int ppsbuf_vaddf(ppsbuf *b, const char *fmt, va_list ap)
 	int n;
 
 	va_copy(cp, ap);
-	/* clang-analyzer does not follow va_copy (a false positive) */
-	n = vsnprintf(b->buf + b->len, b->alloc ? b->alloc - b->len : 0, fmt, cp); /* NOLINT */
+	n = vsnprintf(b->buf + b->len, b->alloc ? b->alloc - b->len : 0, fmt, cp);
 	va_end(cp);
 	if (n < 0)
 		return -1;
