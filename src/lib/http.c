@@ -2,6 +2,8 @@
  * The transport of libpps and the only file that includes libcurl: URL and query building,
  * one kept-alive curl handle per client, sending, reading status and body, the retry policy.
  * It knows no API path or parameter name and never prints (the log goes to the caller).
+ * libcurl is loaded on first use (dlopen), not at program start: linking it pulls in some thirty
+ * libraries whose constructors cost about 5 ms, which `pps --version` or `pps help` never need.
  */
 #include "lib/internal.h"
 
@@ -14,9 +16,99 @@
 #include <string.h>
 #include <time.h>
 
+#include <dlfcn.h>
+#include <pthread.h>
+
+/* The calls below go through the table loaded by load_curl(), so curl's type-checking macros,
+ * which name the functions directly, are turned off. */
+#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
 
 #include "util/banned.h"
+
+/* libcurl's functions, resolved once per process by load_curl(). */
+static struct curl_api {
+	CURLcode (*global_init)(long flags);
+	void (*global_cleanup)(void);
+	CURL *(*easy_init)(void);
+	void (*easy_cleanup)(CURL *curl);
+	CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
+	CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
+	CURLcode (*easy_perform)(CURL *curl);
+	const char *(*easy_strerror)(CURLcode code);
+	char *(*easy_escape)(CURL *curl, const char *string, int length);
+	void (*free)(void *p);
+	struct curl_slist *(*slist_append)(struct curl_slist *list, const char *string);
+	void (*slist_free_all)(struct curl_slist *list);
+	CURLU *(*url)(void);
+	void (*url_cleanup)(CURLU *handle);
+	CURLUcode (*url_get)(const CURLU *handle, CURLUPart what, char **part, unsigned int flags);
+	CURLUcode (*url_set)(CURLU *handle, CURLUPart what, const char *part, unsigned int flags);
+} curl_api;
+static int curl_api_ok;
+static pthread_once_t curl_api_once = PTHREAD_ONCE_INIT;
+
+#undef curl_easy_setopt
+#undef curl_easy_getinfo
+#define curl_global_init    curl_api.global_init
+#define curl_global_cleanup curl_api.global_cleanup
+#define curl_easy_init	    curl_api.easy_init
+#define curl_easy_cleanup   curl_api.easy_cleanup
+#define curl_easy_setopt    curl_api.easy_setopt
+#define curl_easy_getinfo   curl_api.easy_getinfo
+#define curl_easy_perform   curl_api.easy_perform
+#define curl_easy_strerror  curl_api.easy_strerror
+#define curl_easy_escape    curl_api.easy_escape
+#define curl_free	    curl_api.free
+#define curl_slist_append   curl_api.slist_append
+#define curl_slist_free_all curl_api.slist_free_all
+#define curl_url	    curl_api.url
+#define curl_url_cleanup    curl_api.url_cleanup
+#define curl_url_get	    curl_api.url_get
+#define curl_url_set	    curl_api.url_set
+
+static void load_curl_once(void)
+{
+	/* The library stays loaded for the life of the process, as a linked one would. */
+	void *lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+	struct {
+		const char *name;
+		void **slot;
+	} syms[] = {
+		{ "curl_global_init", (void **)&curl_api.global_init },
+		{ "curl_global_cleanup", (void **)&curl_api.global_cleanup },
+		{ "curl_easy_init", (void **)&curl_api.easy_init },
+		{ "curl_easy_cleanup", (void **)&curl_api.easy_cleanup },
+		{ "curl_easy_setopt", (void **)&curl_api.easy_setopt },
+		{ "curl_easy_getinfo", (void **)&curl_api.easy_getinfo },
+		{ "curl_easy_perform", (void **)&curl_api.easy_perform },
+		{ "curl_easy_strerror", (void **)&curl_api.easy_strerror },
+		{ "curl_easy_escape", (void **)&curl_api.easy_escape },
+		{ "curl_free", (void **)&curl_api.free },
+		{ "curl_slist_append", (void **)&curl_api.slist_append },
+		{ "curl_slist_free_all", (void **)&curl_api.slist_free_all },
+		{ "curl_url", (void **)&curl_api.url },
+		{ "curl_url_cleanup", (void **)&curl_api.url_cleanup },
+		{ "curl_url_get", (void **)&curl_api.url_get },
+		{ "curl_url_set", (void **)&curl_api.url_set },
+	};
+
+	if (!lib)
+		return;
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		*syms[i].slot = dlsym(lib, syms[i].name);
+		if (!*syms[i].slot)
+			return;
+	}
+	curl_api_ok = 1;
+}
+
+/* 1 when libcurl is loaded (loading it on the first call), 0 when it cannot be. */
+static int load_curl(void)
+{
+	pthread_once(&curl_api_once, load_curl_once);
+	return curl_api_ok;
+}
 
 struct pps__http {
 	CURL *curl;
@@ -44,12 +136,15 @@ struct attempt {
 
 int pps_global_init(void)
 {
+	if (!load_curl())
+		return PPS_ENET;
 	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? PPS_OK : PPS_ENOMEM;
 }
 
 void pps_global_cleanup(void)
 {
-	curl_global_cleanup();
+	if (load_curl())
+		curl_global_cleanup();
 }
 
 static int has_prefix_nocase(const char *s, const char *prefix)
@@ -78,6 +173,10 @@ int pps__http_base_url(const char *url, char **base, char **host, long *port, ch
 	*base = NULL;
 	*host = NULL;
 	*port = 0;
+	if (!load_curl()) {
+		snprintf(err, errlen, "libcurl (libcurl.so.4) cannot be loaded");
+		return PPS_ENET;
+	}
 	if (!url || !*url) {
 		snprintf(err, errlen, "no server url given");
 		goto done;
@@ -263,6 +362,8 @@ int pps__http_escape(ppsbuf *out, const char *s, int keep_at)
 	char *esc;
 	int ret = PPS_OK;
 
+	if (!load_curl())
+		return PPS_ENOMEM;
 	if (len == 0)
 		return PPS_OK;
 	if (len > INT_MAX)
