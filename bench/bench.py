@@ -232,6 +232,7 @@ def main():
         env.pop(k, None)
     env["XDG_CONFIG_HOME"] = os.path.join(work, "config")
     report = []
+    targets = []  # (target, measured, met)
     sims = []
     try:
         # 5a. Seeding: time from start to the ready line on a fresh state dir.
@@ -270,6 +271,8 @@ def main():
         s1 = {k: stats(v) for k, v in walls.items()}
         r_pps_curl = s1["pps"]["median"] / s1["curl"]["median"]
         r_py_pps = s1["python"]["median"] / s1["pps"]["median"]
+        targets += [("(1) pps/curl median wall ≤ 1.10", f"{r_pps_curl:.2f}", r_pps_curl <= 1.10),
+                    ("(1) python/pps ≥ 5", f"{r_py_pps:.1f}", r_py_pps >= 5)]
         report.append(("1. Small query latency (Smart Search, 10 records)", [
             f"- pps: `{' '.join(pps_small[:4])} recipient=@example.com start_time=<7 days ago> limit=10`",
             f"- curl: `curl -sS --fail -u USER:PASS --cacert CERT -H 'Accept: application/json' '<same URL>'`",
@@ -307,6 +310,11 @@ def main():
             r_curl.append(rc_)
             r_jq.append(rj)
         s2p, s2c = stats(w_pps), stats(w_pipe)
+        r2 = s2c["median"] / s2p["median"]
+        targets += [("(2) pps ≥ 3× faster than curl | jq", f"{r2:.1f}×", r2 >= 3),
+                    ("(2) pps peak RSS ≤ jq's", f"{mib(statistics.median(r_pps))} vs "
+                     f"{mib(statistics.median(r_jq))}",
+                     statistics.median(r_pps) <= statistics.median(r_jq))]
         report.append((f"2. Large result ({size['large']:,} records to NDJSON)", [
             f"- pps: `pps -o ndjson smart-search start_time=<7 days ago> limit={size['large']}`",
             f"- curl | jq: `curl -sS --fail -u USER:PASS --cacert CERT '<same query>' | jq -c '.result[]'`",
@@ -335,6 +343,8 @@ def main():
             "curl | jq -r | column -t": lambda: run_once(jq_tbl, env=env)[:2],
         }, size["table_runs"])
         s3 = {k: stats(v) for k, v in walls.items()}
+        r3 = s3["curl | jq -r | column -t"]["median"] / s3["pps -o table"]["median"]
+        targets.append(("(3) pps ≥ 3× faster than jq + column", f"{r3:.1f}×", r3 >= 3))
         report.append((f"3. Human table ({size['table']:,} records)", [
             f"- pps: `pps -o table smart-search start_time=<7 days ago> limit={size['table']}` (not a terminal: no width limit)",
             "- jq: `curl ... | jq -r '.result[] | [.GUID, .Date, .Sender, .Recipients, .Subject, .Final_Action] | @tsv' | column -t -s TAB`",
@@ -358,6 +368,10 @@ def main():
                               "-H", f"Authorization: Basic {token}", sim.url + wrk_path],
                              capture_output=True, text=True, check=True).stdout
         w = parse_wrk(wrk)
+        targets += [(f"(5) seeding {size['seed']:,} messages ≤ 60 s", f"{seed_seconds:.1f} s",
+                     seed_seconds <= 60),
+                    ("(5) ≥ 1,000 requests/s", f"{w['rps']:.0f}", w["rps"] >= 1000),
+                    ("(5) p99 ≤ 50 ms", f"{w.get('p99', 0):.2f} ms", 0 < w.get("p99", 0) <= 50)]
         rss_sim = 0
         with open(f"/proc/{sim.proc.pid}/status") as f:
             for line in f:
@@ -412,6 +426,8 @@ def main():
         out2 = bsim.get("/rest/v1/sim/outbox")["records"]
         released = [r["localguid"] for r in out1]
         exact = sorted(released) == sorted(mine) and len(set(released)) == n
+        targets += [("(4) ≥ 2,000 releases/s", f"{n / w_pps:.0f}", n / w_pps >= 2000),
+                    (f"(4) outbox exactly {n:,}", f"{len(out1)}", exact)]
         curl_released = [r["localguid"] for r in out2[len(out1):]]
         report.append((f"4. Bulk release ({n:,} quarantined messages by local GUID)", [
             "- pps: `pps --batch 100 quarantine-message-release folder_name=Quarantine local_guid=@guids.txt`",
@@ -439,6 +455,11 @@ def main():
             with open(hf) as f:
                 r = json.load(f)["results"][0]
             rss = [run_once(argv, env=env, rss=True)[1] for _ in range(20)]
+            if label == "pps --version":
+                targets += [("(6) `pps --version` ≤ 5 ms", f"{r['median'] * 1000:.2f} ms",
+                             r["median"] <= 0.005),
+                            ("(6) `pps --version` peak RSS ≤ 8 MiB",
+                             mib(statistics.median(rss)), statistics.median(rss) <= 8192)]
             rows.append(f"| `{label}` | {r['median'] * 1000:.2f} ms | {r['min'] * 1000:.2f} ms | "
                         f"{r['max'] * 1000:.2f} ms | {mib(statistics.median(rss))} |")
         report.append(("6. Start-up and footprint", [
@@ -470,6 +491,13 @@ def main():
         "Wall times include process start-up (each run is a new process, as a SOAR playbook or cron job runs it).",
         "",
     ]
+    lines += ["## Targets", "", "| target | measured | met |", "|---|---|---|"]
+    lines += [f"| {t} | {m} | {'yes' if ok else '**no**'} |" for t, m, ok in targets]
+    lines.append("")
+    gaps = os.path.join(ROOT, "bench", "gaps.md")
+    if os.path.exists(gaps) and any(not ok for _, _, ok in targets):
+        with open(gaps) as f:
+            lines += [f.read().rstrip(), ""]
     for title, body in order:
         lines += [f"## {title}", ""] + body + [""]
     os.makedirs(os.path.dirname(out_path), exist_ok=True)
