@@ -6,7 +6,7 @@
 
 LOAD="$PPS_BUILD_DIR/pps-load"
 SECONDS_LOAD=${PPS_LOAD_SECONDS:-60}
-N=120
+N=400
 state="$T_DIR/state"
 
 make_fixture() { # FILE GUIDS N TABLE

@@ -109,7 +109,7 @@ static void *work(void *arg)
 			req.to = "soc@example.com";
 			req.appendoldsubject = "t";
 			req.subject = "FW:";
-		} else if (kind < 97) {
+		} else if (kind < 99) {
 			req.action = PPS_QA_DELETE;
 			req.deletedfolder = o->deleted;
 		} else {
