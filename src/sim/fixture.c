@@ -3,6 +3,7 @@
  * Validates every entry and names the bad one; no SQL here, only the store's functions.
  */
 #include "sim/fixture.h"
+#include "sim/record.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -22,55 +23,6 @@
 
 /* A fixture larger than this is refused before it is parsed. */
 #define FIXTURE_MAX (512L * 1024 * 1024)
-
-/* The fields of a Smart Search record, in the order the API sends them (spec §8). */
-static const char *const record_fields[] = {
-	"Rule_ID",
-	"Disposition_Action",
-	"Sendmail_Action",
-	"Attachment_Names",
-	"Recipients",
-	"SendmailRaw_Log",
-	"GUID",
-	"Date",
-	"Raw_Log",
-	"Sender_Host",
-	"Module_ID",
-	"Sender_IP_Address",
-	"Quarantine_Folder",
-	"QID",
-	"Quarantine_Rule",
-	"Duration",
-	"Spam_Score",
-	"country",
-	"TLS",
-	"Policy_Routes",
-	"current_folder",
-	"FID",
-	"module_rules",
-	"PE_Recipients",
-	"Virus_Names",
-	"Sendmail_Errorcode",
-	"FQIN",
-	"SMIME_Recipients",
-	"Agent",
-	"Subject",
-	"Final_Rule",
-	"Suborg",
-	"SMIME_Recipients_Signed",
-	"Message_Encrypted",
-	"Message_Split",
-	"Disposition_SmtpProfile",
-	"Sendmail_To",
-	"Sendmail_Stat",
-	"SID",
-	"Message_ID",
-	"Final_Action",
-	"Sender",
-	"Sendmail_To_Stat",
-	"Message_Size",
-};
-#define NRECORD_FIELDS (sizeof(record_fields) / sizeof(record_fields[0]))
 
 static const char *const quarantine_fields[] = {
 	"guid",	   "localguid", "folder",	    "from", "rcpts", "subject", "date", "spamscore",
@@ -376,7 +328,7 @@ static json_t *build_record(struct loader *ld, json_t *e, size_t i, int64_t *epo
 	}
 	json_object_foreach(e, key, v)
 	{
-		if (!IN_LIST(key, record_fields)) {
+		if (sim_record_field(key) < 0) {
 			fail(ld, "messages", i, "unknown field '%s'", key);
 			return NULL;
 		}
@@ -394,8 +346,8 @@ static json_t *build_record(struct loader *ld, json_t *e, size_t i, int64_t *epo
 	rec = json_object();
 	if (!rec)
 		goto oom;
-	for (size_t f = 0; f < NRECORD_FIELDS; f++) {
-		const char *name = record_fields[f];
+	for (size_t f = 0; f < SIM_NFIELDS; f++) {
+		const char *name = sim_record_fields[f];
 		json_t *val = NULL; /* a new reference, stolen by json_object_set_new */
 		char text[512];
 

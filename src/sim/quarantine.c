@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "sim/match.h"
+#include "sim/record.h"
 #include "sim/store.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
@@ -354,34 +355,47 @@ static int add_sent_record(sim_store *st, const struct qaction *a, const struct 
 		goto done;
 	snprintf(date, sizeof(date), "%s [UTC+0000]", a->now_text);
 	snprintf(size, sizeof(size), "%lld", (long long)m->size);
-	rec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
-			" s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-			"Rule_ID", "", "Disposition_Action", a->action, "Sendmail_Action", "",
-			"Attachment_Names", "", "Recipients", rcpts, "SendmailRaw_Log", "", "GUID",
-			guid, "Date", date, "Raw_Log", "", "Sender_Host", "localhost", "Module_ID",
-			"quarantine", "Sender_IP_Address", "127.0.0.1", "Quarantine_Folder",
-			m->folder, "QID", qid, "Quarantine_Rule", "", "Duration", "0.0",
-			"Spam_Score", m->spamscore, "country", "**", "TLS", "", "Policy_Routes", "",
-			"current_folder", "", "FID", m->guid);
-	if (!rec || json_object_set_new(rec, "module_rules", json_pack("[s]", "quarantine")) < 0)
+	rec = sim_record_new();
+	if (!rec)
 		goto done;
 	{
-		json_t *more = json_pack(
-			"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
-			" s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-			"PE_Recipients", "", "Virus_Names", "", "Sendmail_Errorcode", "", "FQIN",
-			"pps-sim", "SMIME_Recipients", "", "Agent", "pps-sim", "Subject", subject,
-			"Final_Rule", "", "Suborg", "", "SMIME_Recipients_Signed", "",
-			"Message_Encrypted", "", "Message_Split", "", "Disposition_SmtpProfile", "",
-			"Sendmail_To", rcpts, "Sendmail_Stat", "Sent", "SID", sid, "Message_ID",
-			m->messageid, "Final_Action", "accept", "Sender", sender,
-			"Sendmail_To_Stat", "", "Message_Size", size);
+		/* The fields that are not empty; every other one stays "". */
+		const struct {
+			enum sim_field f;
+			const char *v;
+		} set[] = {
+			{ SIM_F_DISPOSITION_ACTION, a->action },
+			{ SIM_F_RECIPIENTS, rcpts },
+			{ SIM_F_GUID, guid },
+			{ SIM_F_DATE, date },
+			{ SIM_F_SENDER_HOST, "localhost" },
+			{ SIM_F_MODULE_ID, "quarantine" },
+			{ SIM_F_SENDER_IP_ADDRESS, "127.0.0.1" },
+			{ SIM_F_QUARANTINE_FOLDER, m->folder },
+			{ SIM_F_QID, qid },
+			{ SIM_F_DURATION, "0.0" },
+			{ SIM_F_SPAM_SCORE, m->spamscore },
+			{ SIM_F_COUNTRY, "**" },
+			{ SIM_F_FID, m->guid },
+			{ SIM_F_FQIN, "pps-sim" },
+			{ SIM_F_AGENT, "pps-sim" },
+			{ SIM_F_SUBJECT, subject },
+			{ SIM_F_SENDMAIL_TO, rcpts },
+			{ SIM_F_SENDMAIL_STAT, "Sent" },
+			{ SIM_F_SID, sid },
+			{ SIM_F_MESSAGE_ID, m->messageid },
+			{ SIM_F_FINAL_ACTION, "accept" },
+			{ SIM_F_SENDER, sender },
+			{ SIM_F_MESSAGE_SIZE, size },
+		};
 
-		if (!more || json_object_update(rec, more) < 0) {
-			json_decref(more);
+		for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++)
+			if (json_object_set_new(rec, sim_record_fields[set[i].f],
+						json_string(set[i].v ? set[i].v : "")) < 0)
+				goto done;
+		if (json_object_set_new(rec, sim_record_fields[SIM_F_MODULE_RULES],
+					json_pack("[s]", "quarantine")) < 0)
 			goto done;
-		}
-		json_decref(more);
 	}
 	rc = sim_store_add_message(st, rec, a->now);
 done:

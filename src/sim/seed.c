@@ -3,6 +3,7 @@
  * share with RFC 5322 bodies, folders and end users. Its own PRNG (never rand()); no SQL here.
  */
 #include "sim/seed.h"
+#include "sim/record.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -177,101 +178,6 @@ enum {
 /* What happens to a message. */
 enum kind { K_HAM, K_CONTINUE, K_RETRY, K_REJECT, K_REDIRECT, K_SPAM, K_PHISH, K_VIRUS, K_DLP };
 
-/* The record's fields, in the API's order (spec §8). */
-enum field {
-	RULE_ID,
-	DISPOSITION_ACTION,
-	SENDMAIL_ACTION,
-	ATTACHMENT_NAMES,
-	RECIPIENTS,
-	SENDMAILRAW_LOG,
-	GUID,
-	DATE,
-	RAW_LOG,
-	SENDER_HOST,
-	MODULE_ID,
-	SENDER_IP_ADDRESS,
-	QUARANTINE_FOLDER,
-	QID,
-	QUARANTINE_RULE,
-	DURATION,
-	SPAM_SCORE,
-	COUNTRY,
-	TLS,
-	POLICY_ROUTES,
-	CURRENT_FOLDER,
-	FID,
-	MODULE_RULES,
-	PE_RECIPIENTS,
-	VIRUS_NAMES,
-	SENDMAIL_ERRORCODE,
-	FQIN,
-	SMIME_RECIPIENTS,
-	AGENT,
-	SUBJECT,
-	FINAL_RULE,
-	SUBORG,
-	SMIME_RECIPIENTS_SIGNED,
-	MESSAGE_ENCRYPTED,
-	MESSAGE_SPLIT,
-	DISPOSITION_SMTPPROFILE,
-	SENDMAIL_TO,
-	SENDMAIL_STAT,
-	SID,
-	MESSAGE_ID,
-	FINAL_ACTION,
-	SENDER,
-	SENDMAIL_TO_STAT,
-	MESSAGE_SIZE,
-	NFIELDS
-};
-static const char *const field_names[NFIELDS] = {
-	"Rule_ID",
-	"Disposition_Action",
-	"Sendmail_Action",
-	"Attachment_Names",
-	"Recipients",
-	"SendmailRaw_Log",
-	"GUID",
-	"Date",
-	"Raw_Log",
-	"Sender_Host",
-	"Module_ID",
-	"Sender_IP_Address",
-	"Quarantine_Folder",
-	"QID",
-	"Quarantine_Rule",
-	"Duration",
-	"Spam_Score",
-	"country",
-	"TLS",
-	"Policy_Routes",
-	"current_folder",
-	"FID",
-	"module_rules",
-	"PE_Recipients",
-	"Virus_Names",
-	"Sendmail_Errorcode",
-	"FQIN",
-	"SMIME_Recipients",
-	"Agent",
-	"Subject",
-	"Final_Rule",
-	"Suborg",
-	"SMIME_Recipients_Signed",
-	"Message_Encrypted",
-	"Message_Split",
-	"Disposition_SmtpProfile",
-	"Sendmail_To",
-	"Sendmail_Stat",
-	"SID",
-	"Message_ID",
-	"Final_Action",
-	"Sender",
-	"Sendmail_To_Stat",
-	"Message_Size",
-};
-
 /* Prebuilt pools and the reusable record: one allocation set for the whole run. */
 struct seeder {
 	sim_store *st;
@@ -283,14 +189,14 @@ struct seeder {
 	char users[SEED_USERS][64];
 	const char *user_first[SEED_USERS];
 	const char *user_last[SEED_USERS];
-	json_t *rec;		/* the record, reused: its string values are set in place */
-	json_t *val[NFIELDS];	/* borrowed from rec */
-	json_t *rules[NFIELDS]; /* module_rules arrays by kind; owned */
-	long dbase[NFOLDERS];	/* the next dbase_id of each folder */
-	ppsbuf raw;		/* the body being built, reused */
+	json_t *rec;		    /* the record, reused: its string values are set in place */
+	json_t *val[SIM_NFIELDS];   /* borrowed from rec */
+	json_t *rules[SIM_NFIELDS]; /* module_rules arrays by kind; owned */
+	long dbase[NFOLDERS];	    /* the next dbase_id of each folder */
+	ppsbuf raw;		    /* the body being built, reused */
 };
 
-static void set(struct seeder *sd, enum field f, const char *v)
+static void set(struct seeder *sd, enum sim_field f, const char *v)
 {
 	/* json_string_set copies v and keeps the value's place in the record; most fields repeat
 	 * from one message to the next, so an equal value is left as it is. */
@@ -775,64 +681,64 @@ static int add_one(struct seeder *sd, long i, int demo)
 	if (tu_format_utc(epoch, date, sizeof(date)))
 		return -1;
 	snprintf(date + strlen(date), sizeof(date) - strlen(date), " [UTC+0000]");
-	set(sd, DATE, date);
-	set(sd, GUID, guid);
-	set(sd, FID, fid);
-	set(sd, QID, qid);
-	set(sd, SID, sid);
-	set(sd, SENDER, sender);
-	set(sd, RECIPIENTS, rcpts);
-	set(sd, SUBJECT, subject);
-	set(sd, SENDER_HOST, host);
-	set(sd, SENDER_IP_ADDRESS, ip);
-	set(sd, ATTACHMENT_NAMES, attach);
-	set(sd, VIRUS_NAMES, k == K_VIRUS ? PICK(r, viruses) : "");
-	set(sd, FINAL_ACTION, action_of(k));
-	set(sd, FINAL_RULE, final_rules[rule]);
+	set(sd, SIM_F_DATE, date);
+	set(sd, SIM_F_GUID, guid);
+	set(sd, SIM_F_FID, fid);
+	set(sd, SIM_F_QID, qid);
+	set(sd, SIM_F_SID, sid);
+	set(sd, SIM_F_SENDER, sender);
+	set(sd, SIM_F_RECIPIENTS, rcpts);
+	set(sd, SIM_F_SUBJECT, subject);
+	set(sd, SIM_F_SENDER_HOST, host);
+	set(sd, SIM_F_SENDER_IP_ADDRESS, ip);
+	set(sd, SIM_F_ATTACHMENT_NAMES, attach);
+	set(sd, SIM_F_VIRUS_NAMES, k == K_VIRUS ? PICK(r, viruses) : "");
+	set(sd, SIM_F_FINAL_ACTION, action_of(k));
+	set(sd, SIM_F_FINAL_RULE, final_rules[rule]);
 	{
 		size_t dot = strcspn(final_rules[rule], ".");
 		char module[16];
 
 		snprintf(module, sizeof(module), "%.*s", (int)dot, final_rules[rule]);
-		set(sd, MODULE_ID, module);
-		set(sd, RULE_ID, final_rules[rule] + dot + 1);
+		set(sd, SIM_F_MODULE_ID, module);
+		set(sd, SIM_F_RULE_ID, final_rules[rule] + dot + 1);
 	}
 	if (json_object_set(sd->rec, "module_rules", sd->rules[rule]))
 		return -1;
 	snprintf(num, sizeof(num), "%" PRIu32, score_of(r, k));
-	set(sd, SPAM_SCORE, num);
+	set(sd, SIM_F_SPAM_SCORE, num);
 	snprintf(num, sizeof(num), "0.%06" PRIu32, 20000 + below(r, 900000));
-	set(sd, DURATION, num);
+	set(sd, SIM_F_DURATION, num);
 	{
 		uint32_t t = below(r, 10);
 
-		set(sd, TLS, t < 7 ? "TLSv1.3" : t < 9 ? "TLSv1.2" : "");
+		set(sd, SIM_F_TLS, t < 7 ? "TLSv1.3" : t < 9 ? "TLSv1.2" : "");
 	}
-	set(sd, COUNTRY, outbound ? "**" : PICK(r, countries));
-	set(sd, POLICY_ROUTES,
+	set(sd, SIM_F_COUNTRY, outbound ? "**" : PICK(r, countries));
+	set(sd, SIM_F_POLICY_ROUTES,
 	    outbound		? "internalnet,allow_relay"
 	    : below(r, 10) == 0 ? "default_inbound,partner"
 				: "default_inbound");
-	set(sd, AGENT, below(r, 2) ? "mx1." INTERNAL : "mx2." INTERNAL);
-	set(sd, SENDMAIL_ERRORCODE,
+	set(sd, SIM_F_AGENT, below(r, 2) ? "mx1." INTERNAL : "mx2." INTERNAL);
+	set(sd, SIM_F_SENDMAIL_ERRORCODE,
 	    k == K_RETRY    ? "451 4.7.1 Try again later"
 	    : k == K_REJECT ? "550 5.7.1 Message rejected"
 			    : "");
-	set(sd, SENDMAIL_STAT,
+	set(sd, SIM_F_SENDMAIL_STAT,
 	    k == K_RETRY					 ? "Deferred"
 	    : (k == K_HAM || k == K_CONTINUE || k == K_REDIRECT) ? "Sent"
 								 : "");
-	set(sd, DISPOSITION_ACTION, k == K_REDIRECT ? "redirect" : "");
-	set(sd, SENDMAIL_TO, k == K_REDIRECT ? "compliance@" INTERNAL : "");
-	set(sd, QUARANTINE_FOLDER, folder >= 0 ? folders[folder].name : "");
-	set(sd, CURRENT_FOLDER, folder >= 0 ? folders[folder].name : "");
-	set(sd, QUARANTINE_RULE,
+	set(sd, SIM_F_DISPOSITION_ACTION, k == K_REDIRECT ? "redirect" : "");
+	set(sd, SIM_F_SENDMAIL_TO, k == K_REDIRECT ? "compliance@" INTERNAL : "");
+	set(sd, SIM_F_QUARANTINE_FOLDER, folder >= 0 ? folders[folder].name : "");
+	set(sd, SIM_F_CURRENT_FOLDER, folder >= 0 ? folders[folder].name : "");
+	set(sd, SIM_F_QUARANTINE_RULE,
 	    folder >= 0 ? final_rules[rule] + strcspn(final_rules[rule], ".") + 1 : "");
 	{
 		char angled[140];
 
 		snprintf(angled, sizeof(angled), "<%s>", mid);
-		set(sd, MESSAGE_ID, angled);
+		set(sd, SIM_F_MESSAGE_ID, angled);
 	}
 
 	if (folder >= 0) {
@@ -845,7 +751,7 @@ static int add_one(struct seeder *sd, long i, int demo)
 		snprintf(localguid, sizeof(localguid), "%d:%d:%ld", folder + 1,
 			 1 + (int)((epoch / 86400) % 16), ++sd->dbase[folder]);
 		snprintf(hostip, sizeof(hostip), "[%s] [%s]", ip, ip);
-		snprintf(score, sizeof(score), "%s", json_string_value(sd->val[SPAM_SCORE]));
+		snprintf(score, sizeof(score), "%s", json_string_value(sd->val[SIM_F_SPAM_SCORE]));
 		m.guid = guid;
 		m.localguid = localguid;
 		m.folder = folders[folder].name;
@@ -869,7 +775,7 @@ static int add_one(struct seeder *sd, long i, int demo)
 			size *= 1 + below(r, 200);
 		snprintf(num, sizeof(num), "%" PRIu32, size);
 	}
-	set(sd, MESSAGE_SIZE, num);
+	set(sd, SIM_F_MESSAGE_SIZE, num);
 	return sim_store_add_message(sd->st, sd->rec, epoch);
 }
 
@@ -951,18 +857,13 @@ static struct seeder *seeder_new(sim_store *st, long n, int64_t now)
 	sd->r.s = 0x5EED5EED00000000ULL ^ (uint64_t)n;
 	ppsbuf_init(&sd->raw, 0);
 	build_pools(sd);
-	sd->rec = json_object();
+	sd->rec = sim_record_new();
 	if (!sd->rec)
 		goto fail;
-	for (size_t f = 0; f < NFIELDS; f++) {
-		json_t *v = f == MODULE_RULES ? json_array() : json_string("");
-
-		/* json_object_set_new steals v; the record keeps it alive for val[f]. */
-		if (!v || json_object_set_new(sd->rec, field_names[f], v))
-			goto fail;
-		sd->val[f] = v;
-	}
-	set(sd, FQIN, "example.com-10000_instance1");
+	/* Borrowed: the record keeps each value alive, and set() changes it in place. */
+	for (size_t f = 0; f < SIM_NFIELDS; f++)
+		sd->val[f] = json_object_get(sd->rec, sim_record_fields[f]);
+	set(sd, SIM_F_FQIN, "example.com-10000_instance1");
 	for (size_t k = 0; k < NRULES; k++) {
 		sd->rules[k] = json_pack("[s]", final_rules[k]);
 		if (!sd->rules[k])

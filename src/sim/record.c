@@ -1,0 +1,80 @@
+/* The Smart Search record fields of the emulator (record.h). */
+#include "sim/record.h"
+
+#include <string.h>
+
+#include <jansson.h>
+
+#include "util/banned.h"
+
+const char *const sim_record_fields[SIM_NFIELDS] = {
+	[SIM_F_RULE_ID] = "Rule_ID",
+	[SIM_F_DISPOSITION_ACTION] = "Disposition_Action",
+	[SIM_F_SENDMAIL_ACTION] = "Sendmail_Action",
+	[SIM_F_ATTACHMENT_NAMES] = "Attachment_Names",
+	[SIM_F_RECIPIENTS] = "Recipients",
+	[SIM_F_SENDMAILRAW_LOG] = "SendmailRaw_Log",
+	[SIM_F_GUID] = "GUID",
+	[SIM_F_DATE] = "Date",
+	[SIM_F_RAW_LOG] = "Raw_Log",
+	[SIM_F_SENDER_HOST] = "Sender_Host",
+	[SIM_F_MODULE_ID] = "Module_ID",
+	[SIM_F_SENDER_IP_ADDRESS] = "Sender_IP_Address",
+	[SIM_F_QUARANTINE_FOLDER] = "Quarantine_Folder",
+	[SIM_F_QID] = "QID",
+	[SIM_F_QUARANTINE_RULE] = "Quarantine_Rule",
+	[SIM_F_DURATION] = "Duration",
+	[SIM_F_SPAM_SCORE] = "Spam_Score",
+	[SIM_F_COUNTRY] = "country",
+	[SIM_F_TLS] = "TLS",
+	[SIM_F_POLICY_ROUTES] = "Policy_Routes",
+	[SIM_F_CURRENT_FOLDER] = "current_folder",
+	[SIM_F_FID] = "FID",
+	[SIM_F_MODULE_RULES] = "module_rules",
+	[SIM_F_PE_RECIPIENTS] = "PE_Recipients",
+	[SIM_F_VIRUS_NAMES] = "Virus_Names",
+	[SIM_F_SENDMAIL_ERRORCODE] = "Sendmail_Errorcode",
+	[SIM_F_FQIN] = "FQIN",
+	[SIM_F_SMIME_RECIPIENTS] = "SMIME_Recipients",
+	[SIM_F_AGENT] = "Agent",
+	[SIM_F_SUBJECT] = "Subject",
+	[SIM_F_FINAL_RULE] = "Final_Rule",
+	[SIM_F_SUBORG] = "Suborg",
+	[SIM_F_SMIME_RECIPIENTS_SIGNED] = "SMIME_Recipients_Signed",
+	[SIM_F_MESSAGE_ENCRYPTED] = "Message_Encrypted",
+	[SIM_F_MESSAGE_SPLIT] = "Message_Split",
+	[SIM_F_DISPOSITION_SMTPPROFILE] = "Disposition_SmtpProfile",
+	[SIM_F_SENDMAIL_TO] = "Sendmail_To",
+	[SIM_F_SENDMAIL_STAT] = "Sendmail_Stat",
+	[SIM_F_SID] = "SID",
+	[SIM_F_MESSAGE_ID] = "Message_ID",
+	[SIM_F_FINAL_ACTION] = "Final_Action",
+	[SIM_F_SENDER] = "Sender",
+	[SIM_F_SENDMAIL_TO_STAT] = "Sendmail_To_Stat",
+	[SIM_F_MESSAGE_SIZE] = "Message_Size",
+};
+
+int sim_record_field(const char *name)
+{
+	for (int f = 0; f < SIM_NFIELDS; f++)
+		if (strcmp(sim_record_fields[f], name) == 0)
+			return f;
+	return -1;
+}
+
+json_t *sim_record_new(void)
+{
+	json_t *rec = json_object();
+
+	if (!rec)
+		return NULL;
+	for (int f = 0; f < SIM_NFIELDS; f++) {
+		json_t *v = f == SIM_F_MODULE_RULES ? json_array() : json_string("");
+
+		if (!v || json_object_set_new(rec, sim_record_fields[f], v) < 0) {
+			json_decref(rec);
+			return NULL;
+		}
+	}
+	return rec;
+}

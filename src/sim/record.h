@@ -1,0 +1,71 @@
+/*
+ * The fields of a Smart Search record as the emulator builds them: the one list the seeder, the
+ * fixture loader and the quarantine actions share. The emulator's own statement of spec §8.
+ */
+#ifndef PPS_SIM_RECORD_H
+#define PPS_SIM_RECORD_H
+
+#include <stddef.h>
+
+struct json_t;
+
+/* The fields in the API's order. */
+enum sim_field {
+	SIM_F_RULE_ID,
+	SIM_F_DISPOSITION_ACTION,
+	SIM_F_SENDMAIL_ACTION,
+	SIM_F_ATTACHMENT_NAMES,
+	SIM_F_RECIPIENTS,
+	SIM_F_SENDMAILRAW_LOG,
+	SIM_F_GUID,
+	SIM_F_DATE,
+	SIM_F_RAW_LOG,
+	SIM_F_SENDER_HOST,
+	SIM_F_MODULE_ID,
+	SIM_F_SENDER_IP_ADDRESS,
+	SIM_F_QUARANTINE_FOLDER,
+	SIM_F_QID,
+	SIM_F_QUARANTINE_RULE,
+	SIM_F_DURATION,
+	SIM_F_SPAM_SCORE,
+	SIM_F_COUNTRY,
+	SIM_F_TLS,
+	SIM_F_POLICY_ROUTES,
+	SIM_F_CURRENT_FOLDER,
+	SIM_F_FID,
+	SIM_F_MODULE_RULES,
+	SIM_F_PE_RECIPIENTS,
+	SIM_F_VIRUS_NAMES,
+	SIM_F_SENDMAIL_ERRORCODE,
+	SIM_F_FQIN,
+	SIM_F_SMIME_RECIPIENTS,
+	SIM_F_AGENT,
+	SIM_F_SUBJECT,
+	SIM_F_FINAL_RULE,
+	SIM_F_SUBORG,
+	SIM_F_SMIME_RECIPIENTS_SIGNED,
+	SIM_F_MESSAGE_ENCRYPTED,
+	SIM_F_MESSAGE_SPLIT,
+	SIM_F_DISPOSITION_SMTPPROFILE,
+	SIM_F_SENDMAIL_TO,
+	SIM_F_SENDMAIL_STAT,
+	SIM_F_SID,
+	SIM_F_MESSAGE_ID,
+	SIM_F_FINAL_ACTION,
+	SIM_F_SENDER,
+	SIM_F_SENDMAIL_TO_STAT,
+	SIM_F_MESSAGE_SIZE,
+	SIM_NFIELDS
+};
+
+/* The API's name of each field, indexed by enum sim_field. */
+extern const char *const sim_record_fields[SIM_NFIELDS];
+
+/* The index of a field name, or -1 when it is not one. */
+int sim_record_field(const char *name);
+
+/* A new record (a new reference) with every field present and empty: "" for the strings, []
+ * for module_rules. NULL when out of memory. */
+struct json_t *sim_record_new(void);
+
+#endif
