@@ -117,14 +117,25 @@ static const cli_arg_spec qlist_args[] = {
 	{ .name = NULL },
 };
 
+/* The arguments every quarantine action shares. */
+#define ARG_FOLDER_NAME                                                                     \
+	{                                                                                   \
+		.name = "folder_name", .wire = "folder", .required = 1, .help = FOLDER_HELP \
+	}
+#define ARG_LOCAL_GUID                                                    \
+	{                                                                 \
+		.name = "local_guid", .wire = "localguid", .required = 1, \
+		.kind = CLI_ARG_GUIDLIST, .help = LOCAL_GUID_HELP         \
+	}
+#define ARG_DELETED_FOLDER                                                                     \
+	{                                                                                      \
+		.name = "deleted_folder", .wire = "deletedfolder", .help = DELETED_FOLDER_HELP \
+	}
+
 static const cli_arg_spec release_args[] = {
-	{ .name = "folder_name", .wire = "folder", .required = 1, .help = FOLDER_HELP },
-	{ .name = "local_guid",
-	  .wire = "localguid",
-	  .required = 1,
-	  .kind = CLI_ARG_GUIDLIST,
-	  .help = LOCAL_GUID_HELP },
-	{ .name = "deleted_folder", .wire = "deletedfolder", .help = DELETED_FOLDER_HELP },
+	ARG_FOLDER_NAME,
+	ARG_LOCAL_GUID,
+	ARG_DELETED_FOLDER,
 	{ .name = "scan",
 	  .wire = "scan",
 	  .def = "false",
@@ -141,23 +152,15 @@ static const cli_arg_spec release_args[] = {
 };
 
 static const cli_arg_spec resubmit_args[] = {
-	{ .name = "folder_name", .wire = "folder", .required = 1, .help = FOLDER_HELP },
-	{ .name = "local_guid",
-	  .wire = "localguid",
-	  .required = 1,
-	  .kind = CLI_ARG_GUIDLIST,
-	  .help = LOCAL_GUID_HELP },
+	ARG_FOLDER_NAME,
+	ARG_LOCAL_GUID,
 	{ .name = NULL },
 };
 
 static const cli_arg_spec forward_args[] = {
-	{ .name = "folder_name", .wire = "folder", .required = 1, .help = FOLDER_HELP },
-	{ .name = "local_guid",
-	  .wire = "localguid",
-	  .required = 1,
-	  .kind = CLI_ARG_GUIDLIST,
-	  .help = LOCAL_GUID_HELP },
-	{ .name = "deleted_folder", .wire = "deletedfolder", .help = DELETED_FOLDER_HELP },
+	ARG_FOLDER_NAME,
+	ARG_LOCAL_GUID,
+	ARG_DELETED_FOLDER,
 	{ .name = "subject",
 	  .wire = "subject",
 	  .help = "The new subject that replaces the original one." },
@@ -180,12 +183,8 @@ static const cli_arg_spec forward_args[] = {
 };
 
 static const cli_arg_spec move_args[] = {
-	{ .name = "folder_name", .wire = "folder", .required = 1, .help = FOLDER_HELP },
-	{ .name = "local_guid",
-	  .wire = "localguid",
-	  .required = 1,
-	  .kind = CLI_ARG_GUIDLIST,
-	  .help = LOCAL_GUID_HELP },
+	ARG_FOLDER_NAME,
+	ARG_LOCAL_GUID,
 	{ .name = "target_folder",
 	  .wire = "targetfolder",
 	  .required = 1,
@@ -195,13 +194,9 @@ static const cli_arg_spec move_args[] = {
 };
 
 static const cli_arg_spec delete_args[] = {
-	{ .name = "folder_name", .wire = "folder", .required = 1, .help = FOLDER_HELP },
-	{ .name = "local_guid",
-	  .wire = "localguid",
-	  .required = 1,
-	  .kind = CLI_ARG_GUIDLIST,
-	  .help = LOCAL_GUID_HELP },
-	{ .name = "deleted_folder", .wire = "deletedfolder", .help = DELETED_FOLDER_HELP },
+	ARG_FOLDER_NAME,
+	ARG_LOCAL_GUID,
+	ARG_DELETED_FOLDER,
 	{ .name = NULL },
 };
 
