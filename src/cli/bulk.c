@@ -413,6 +413,16 @@ int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 		} else {
 			done += count;
 		}
+		/* Credentials or rights that failed once fail for every later batch too. */
+		if (rc == CLI_EXIT_AUTH && b + 1 < nbatches) {
+			b++;
+			cli_errorf(ctx,
+				   "stopped: %s %zu of %zu messages; not sent: %zu from GUID %s on",
+				   ctx->cmd->verb, done, guids->n, guids->n - b * batch,
+				   guids->items[b * batch]);
+			status = done ? CLI_EXIT_FAILURE : CLI_EXIT_AUTH;
+			goto done;
+		}
 	}
 	if (b < nbatches) {
 		cli_errorf(ctx,

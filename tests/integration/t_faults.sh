@@ -84,14 +84,16 @@ sim_stop
 
 # 401 in the middle of a bulk run: the first batches land, the rest fail, nothing twice.
 sim_start --fixture "$FIXTURES/basic.json" --faults "authfail_after=2"
-printf '6:6:239\n6:6:4\n72wWvWN8qIx-jclF-uv6feVwEFDkkidM\n' >"$T_DIR/guids"
+printf '6:6:239\n6:6:4\n6:6:300\n9:9:9\n' >"$T_DIR/guids"
 run timeout $LIMIT env PPS_URL="$SIM_URL" PPS_USERNAME=admin PPS_PASSWORD=admin-pass \
 	PPS_CACERT="$SIM_CACERT" "$PPS" --batch 1 quarantine-message-release folder_name=Quarantine \
 	local_guid=@"$T_DIR/guids"
 expect_rc 1 "bulk with a 401 in the middle"
 expect_err_has "401" "the 401 is reported"
+expect_err_has "stopped: released 2 of 4 messages; not sent: 1 from GUID 9:9:9 on" \
+	"the run stops at the 401 and names what was not sent"
 curl_sim /rest/v1/sim/outbox
-expect_eq "$(jq '.records | length' <<<"$OUT")" 2 "two batches released, the third refused"
+expect_eq "$(jq '.records | length' <<<"$OUT")" 2 "two batches released, the third refused, the fourth not sent"
 expect_eq "$(jq '[.records[].localguid] | unique | length' <<<"$OUT")" 2 "none twice"
 sim_stop
 
