@@ -100,7 +100,7 @@ sim_stop
 # TLS: self-signed without --cacert, name mismatch, expired certificate.
 sim_start --fixture "$FIXTURES/basic.json"
 run timeout $LIMIT env PPS_URL="$SIM_URL" PPS_USERNAME=admin PPS_PASSWORD=admin-pass \
-	"$PPS" --timeout 5 "${SEARCH[@]}"
+	"$PPS" --timeout "$TO" "${SEARCH[@]}"
 expect_rc 6 "self-signed without --cacert"
 one_line "self-signed without --cacert"
 expect_err_has "--cacert" "the fix is named"
@@ -113,7 +113,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$certs/wrong.key" -out "$cert
 	-addext "basicConstraints=critical,CA:TRUE" 2>/dev/null
 sim_start --fixture "$FIXTURES/basic.json" --cert "$certs/wrong.pem" --key "$certs/wrong.key"
 run timeout $LIMIT env PPS_URL="$SIM_URL" PPS_USERNAME=admin PPS_PASSWORD=admin-pass \
-	PPS_CACERT="$certs/wrong.pem" "$PPS" --timeout 5 "${SEARCH[@]}"
+	PPS_CACERT="$certs/wrong.pem" "$PPS" --timeout "$TO" "${SEARCH[@]}"
 expect_rc 6 "name mismatch"
 one_line "name mismatch"
 sim_stop
@@ -133,7 +133,7 @@ certtool --generate-self-signed --load-privkey "$certs/expired.key" \
 	--template "$certs/expired.tmpl" --outfile "$certs/expired.pem" 2>/dev/null
 sim_start --fixture "$FIXTURES/basic.json" --cert "$certs/expired.pem" --key "$certs/expired.key"
 run timeout $LIMIT env PPS_URL="$SIM_URL" PPS_USERNAME=admin PPS_PASSWORD=admin-pass \
-	PPS_CACERT="$certs/expired.pem" "$PPS" --timeout 5 "${SEARCH[@]}"
+	PPS_CACERT="$certs/expired.pem" "$PPS" --timeout "$TO" "${SEARCH[@]}"
 expect_rc 6 "expired certificate"
 one_line "expired certificate"
 expect_err_has "expire" "expiry named"
