@@ -168,6 +168,11 @@ int cli_list_read_lines(cli_strlist *l, FILE *in)
 			goto done;
 	if (ferror(in))
 		goto done;
+	/* A NUL would silently cut a GUID short, and a cut GUID may name another message. */
+	if (memchr(b.buf, '\0', b.len)) {
+		rc = -2;
+		goto done;
+	}
 	for (char *line = b.buf; *line;) {
 		char *nl = strchr(line, '\n');
 
@@ -188,8 +193,12 @@ done:
 int cli_guids_from_arg(cli_strlist *out, const char *value, FILE *in, char *err, size_t errlen)
 {
 	if (strcmp(value, "-") == 0) {
-		if (cli_list_read_lines(out, in)) {
-			snprintf(err, errlen, "cannot read standard input");
+		int rc = cli_list_read_lines(out, in);
+
+		if (rc) {
+			snprintf(err, errlen, "%s",
+				 rc == -2 ? "standard input holds a NUL byte"
+					  : "cannot read standard input");
 			return -1;
 		}
 	} else if (value[0] == '@') {
@@ -203,7 +212,9 @@ int cli_guids_from_arg(cli_strlist *out, const char *value, FILE *in, char *err,
 		rc = cli_list_read_lines(out, f);
 		fclose(f);
 		if (rc) {
-			snprintf(err, errlen, "cannot read '%s'", value + 1);
+			snprintf(err, errlen,
+				 rc == -2 ? "'%s' holds a NUL byte" : "cannot read '%s'",
+				 value + 1);
 			return -1;
 		}
 	} else if (cli_list_split(out, value)) {

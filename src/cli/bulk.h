@@ -30,7 +30,8 @@ char *cli_strlist_join(const cli_strlist *l, size_t from, size_t count, const ch
 
 /* Splits a comma list into l (items trimmed, empty ones skipped). Returns 0 or -1 (memory). */
 int cli_list_split(cli_strlist *l, const char *text);
-/* Reads one item per line (also split on commas); blank lines skipped. Returns 0 or -1. */
+/* Reads one item per line (also split on commas); blank lines skipped. Returns 0, -1 (read
+ * error or memory) or -2 (the input holds a NUL byte, which would cut a GUID short). */
 int cli_list_read_lines(cli_strlist *l, FILE *in);
 
 /*

@@ -396,6 +396,23 @@ static void test_args__guid_list_from_stream(void **state)
 	cli_strlist_release(&l);
 }
 
+/* "6:6:2\0" + "39" must not release 6:6:2: a NUL anywhere refuses the whole list. */
+static void test_args__guid_list_with_nul_is_refused(void **state)
+{
+	static const char text[] = "6:6:4\n6:6:2\0"
+				   "39\n";
+	FILE *in = fmemopen((void *)(uintptr_t)text, sizeof(text) - 1, "r");
+	cli_strlist l = CLI_STRLIST_INIT;
+	char why[256];
+
+	(void)state;
+	assert_non_null(in);
+	assert_int_equal(cli_guids_from_arg(&l, "-", in, why, sizeof(why)), -1);
+	fclose(in);
+	assert_string_equal(why, "standard input holds a NUL byte");
+	cli_strlist_release(&l);
+}
+
 static void test_args__empty_guid_list_is_refused(void **state)
 {
 	char text[] = "\n \n";
@@ -456,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_args__guid_list_inline_dedup),
 		cmocka_unit_test(test_args__guid_list_from_file),
 		cmocka_unit_test(test_args__guid_list_from_stream),
+		cmocka_unit_test(test_args__guid_list_with_nul_is_refused),
 		cmocka_unit_test(test_args__empty_guid_list_is_refused),
 		cmocka_unit_test(test_args__dedup_keeps_first_of_many),
 	};
