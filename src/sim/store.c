@@ -4,6 +4,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -692,6 +693,9 @@ static void end_bulk(struct conn *c)
 	c->bulk = 0;
 	step_plain(c, ST_CACHE_NORMAL);
 	sqlite3_db_release_memory(c->db);
+	/* The pages SQLite freed stay in the C library's heap unless they are handed back: a
+	 * seeded store would otherwise keep the bulk cache resident (1.8 GB after 1,000,000). */
+	malloc_trim(0);
 }
 
 int sim_store_commit(sim_store *st)
