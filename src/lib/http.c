@@ -70,7 +70,7 @@ static pthread_once_t curl_api_once = PTHREAD_ONCE_INIT;
 static void load_curl_once(void)
 {
 	/* The library stays loaded for the life of the process, as a linked one would. */
-	void *lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+	void *lib = dlopen("libcurl.so.4", RTLD_LAZY | RTLD_LOCAL);
 	struct {
 		const char *name;
 		void **slot;
