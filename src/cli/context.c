@@ -20,7 +20,7 @@ void cli_errorf(cli_ctx *ctx, const char *fmt, ...)
 
 	fputs("pps: ", ctx->err);
 	va_start(ap, fmt);
-	vfprintf(ctx->err, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized) */
+	vfprintf(ctx->err, fmt, ap);
 	va_end(ap);
 	fputc('\n', ctx->err);
 	fflush(ctx->err);

@@ -41,7 +41,7 @@ static void usage_error(const char *fmt, ...)
 
 	fputs("pps: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized) */
+	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }

@@ -70,7 +70,6 @@ int pps__error_set(pps_client *c, int code, long http_status, const char *fmt, .
 
 	va_start(ap, fmt);
 	/* clang-analyzer takes this va_list for uninitialized (a false positive) */
-	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized) */
 	vsnprintf(c->msg, sizeof(c->msg), fmt, ap);
 	va_end(ap);
 	make_one_line(c->msg);

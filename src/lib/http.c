@@ -507,7 +507,7 @@ static void log_line(pps_client *c, const char *fmt, ...)
 		return;
 	va_start(ap, fmt);
 	/* clang-analyzer takes this va_list for uninitialized (a false positive) */
-	vsnprintf(line, sizeof(line), fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized) */
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	c->log(c->log_ctx, line);
 }
