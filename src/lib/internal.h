@@ -135,6 +135,12 @@ int pps__response_parse_object(pps_client *c, pps_response *resp);
  * PPS_EPROTO.
  */
 int pps__response_records(pps_client *c, pps_response *resp, const char *key);
+/*
+ * GET path with the query, require a JSON object and, when records_key is not NULL, point
+ * records at its array. On success *out owns the response; on failure *out is NULL.
+ */
+int pps__get_object(pps_client *c, const char *path, const pps__query *q, const char *records_key,
+		    pps_response **out);
 
 /* quarantine.c: the pure pieces of the actions and the search. */
 /* The wire name of an action ("release", ...), or NULL for a value out of range. */

@@ -74,22 +74,13 @@ int pps_quarantine_search(pps_client *c, const pps_quarantine_search_req *req, p
 	pps__query_add(&q, "dlpviolation", "details");
 	pps__query_add(&q, "messagestatus", "t");
 	pps__query_add(&q, "limit", limit);
-	ret = pps__http_request(c, "GET", "/quarantine", &q, NULL, 0, &resp);
-	if (ret < 0)
-		goto done;
-	ret = pps__response_parse_object(c, resp);
-	if (ret < 0)
-		goto done;
-	ret = pps__response_records(c, resp, "records");
-	if (ret < 0)
-		goto done;
-	ret = pps__quarantine_check_records(c, resp);
-	if (ret < 0)
-		goto done;
-	*out = resp;
-	resp = NULL;
-done:
-	pps_response_free(resp);
+	ret = pps__get_object(c, "/quarantine", &q, "records", &resp);
+	if (ret == 0)
+		ret = pps__quarantine_check_records(c, resp);
+	if (ret == 0)
+		*out = resp;
+	else
+		pps_response_free(resp);
 	return ret;
 }
 

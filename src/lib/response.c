@@ -88,3 +88,28 @@ int pps__response_records(pps_client *c, pps_response *resp, const char *key)
 	resp->records = list;
 	return PPS_OK;
 }
+
+int pps__get_object(pps_client *c, const char *path, const pps__query *q, const char *records_key,
+		    pps_response **out)
+{
+	pps_response *resp = NULL;
+	int ret;
+
+	*out = NULL;
+	ret = pps__http_request(c, "GET", path, q, NULL, 0, &resp);
+	if (ret < 0)
+		goto done;
+	ret = pps__response_parse_object(c, resp);
+	if (ret < 0)
+		goto done;
+	if (records_key) {
+		ret = pps__response_records(c, resp, records_key);
+		if (ret < 0)
+			goto done;
+	}
+	*out = resp;
+	resp = NULL;
+done:
+	pps_response_free(resp);
+	return ret;
+}

@@ -12,30 +12,15 @@
 
 int pps_health(pps_client *c, pps_response **out)
 {
-	pps_response *resp = NULL;
-	int ret;
-
 	*out = NULL;
 	pps__error_reset(c);
-	ret = pps__http_request(c, "GET", "/pss/health", NULL, NULL, 0, &resp);
-	if (ret < 0)
-		goto done;
-	ret = pps__response_parse_object(c, resp);
-	if (ret < 0)
-		goto done;
-	*out = resp;
-	resp = NULL;
-done:
-	pps_response_free(resp);
-	return ret;
+	return pps__get_object(c, "/pss/health", NULL, NULL, out);
 }
 
 int pps_smartsearch(pps_client *c, const pps_smartsearch_req *req, pps_response **out)
 {
 	pps__query q = { 0 };
-	pps_response *resp = NULL;
 	char from[40], to[40], count[24];
-	int ret;
 
 	*out = NULL;
 	pps__error_reset(c);
@@ -64,18 +49,5 @@ int pps_smartsearch(pps_client *c, const pps_smartsearch_req *req, pps_response 
 	pps__query_add(&q, "guid", req->guid);
 	pps__query_add(&q, "hdr_mid", req->hdr_mid);
 	pps__query_add(&q, "count", count);
-	ret = pps__http_request(c, "GET", "/pss/filter", &q, NULL, 0, &resp);
-	if (ret < 0)
-		goto done;
-	ret = pps__response_parse_object(c, resp);
-	if (ret < 0)
-		goto done;
-	ret = pps__response_records(c, resp, "result");
-	if (ret < 0)
-		goto done;
-	*out = resp;
-	resp = NULL;
-done:
-	pps_response_free(resp);
-	return ret;
+	return pps__get_object(c, "/pss/filter", &q, "result", out);
 }
