@@ -38,7 +38,14 @@ typedef enum pps_code {
 	PPS_EPROTO = -8,    /* malformed, truncated or unexpected response */
 	PPS_ENOMEM = -9,    /* out of memory */
 	PPS_EREJECTED =
-		-10 /* the server refused the request as invalid (400, 405, 409, 413, 422) */
+		-10, /* the server refused the request as invalid (400, 405, 409, 413, 422) */
+	/*
+	 * A request that changes something (POST, PUT, DELETE) went out and its answer was lost
+	 * (connection closed, reset or timed out, body cut short): the server may have carried it
+	 * out. libpps never sends such a request again, and neither should the caller without
+	 * checking first.
+	 */
+	PPS_EUNKNOWN = -11
 } pps_code;
 
 /* The detail of the last failure; every public call on a client resets it. */

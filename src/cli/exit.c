@@ -23,6 +23,8 @@ int cli_exit_status(int code)
 		return CLI_EXIT_NETWORK;
 	case PPS_EPROTO:
 		return CLI_EXIT_PROTO;
+	case PPS_EUNKNOWN:
+		return CLI_EXIT_UNKNOWN;
 	default:
 		return CLI_EXIT_FAILURE;
 	}

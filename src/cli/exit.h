@@ -11,6 +11,8 @@ enum {
 	CLI_EXIT_SERVER = 5,
 	CLI_EXIT_NETWORK = 6,
 	CLI_EXIT_PROTO = 7,
+	CLI_EXIT_UNKNOWN =
+		8, /* an action went out and its answer was lost: it may have been done */
 	CLI_EXIT_INTERRUPTED = 130 /* SIGINT/SIGTERM stopped a bulk action between batches */
 };
 

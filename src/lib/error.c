@@ -39,6 +39,8 @@ const char *pps_code_name(int code)
 		return "out of memory";
 	case PPS_EREJECTED:
 		return "rejected";
+	case PPS_EUNKNOWN:
+		return "outcome unknown";
 	default:
 		return "unknown";
 	}
@@ -77,6 +79,14 @@ int pps__error_set(pps_client *c, int code, long http_status, const char *fmt, .
 	c->err.http_status = http_status;
 	c->err.message = c->msg;
 	return code;
+}
+
+int pps__error_unknown(pps_client *c, long http_status, const char *what)
+{
+	return pps__error_set(
+		c, PPS_EUNKNOWN, http_status,
+		"%s: the server may have carried out %s; check before sending it again",
+		c->unknown_cause, what);
 }
 
 void pps__error_take_server_message(pps_client *c, char *text)

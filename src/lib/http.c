@@ -110,10 +110,18 @@ static int load_curl(void)
 	return curl_api_ok;
 }
 
+/* The body of the request in flight, handed to libcurl by on_read(). */
+struct upload {
+	const char *data;
+	size_t len;
+	size_t pos;
+};
+
 struct pps__http {
 	CURL *curl;
 	struct curl_slist *hdr_plain; /* headers of a request without a body */
 	struct curl_slist *hdr_body;  /* headers of a request with a JSON body */
+	struct upload up;
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -129,6 +137,7 @@ struct attempt {
 	CURLcode rc;
 	long status;
 	long os_errno;
+	long request_size;  /* bytes of request head sent; 0 when nothing left */
 	long retry_after_s; /* -1 when the server sent none */
 	curl_off_t time_us;
 	char *content_type; /* malloc'd or NULL */
@@ -263,6 +272,34 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *userp)
 	return n;
 }
 
+static size_t on_read(char *dest, size_t size, size_t nmemb, void *userp)
+{
+	struct upload *u = userp;
+	size_t n = size * nmemb;
+
+	if (n > u->len - u->pos)
+		n = u->len - u->pos;
+	memcpy(dest, u->data + u->pos, n);
+	u->pos += n;
+	return n;
+}
+
+/*
+ * A body is never rewound. libcurl rewinds it only to send the request again on its own: when
+ * a kept-alive connection dies after the request went out and before any answer byte came
+ * back, it silently re-sends on a fresh connection. For a release or a forward that is the
+ * worst outcome there is (the server may have carried out the first one), so the rewind fails
+ * and the transfer ends with CURLE_SEND_FAIL_REWIND, which pps__http_request reports as
+ * PPS_EUNKNOWN.
+ */
+static int on_seek(void *userp, curl_off_t offset, int origin)
+{
+	(void)userp;
+	(void)offset;
+	(void)origin;
+	return CURL_SEEKFUNC_CANTSEEK;
+}
+
 static struct curl_slist *headers_new(int with_body)
 {
 	struct curl_slist *list = NULL, *next;
@@ -310,6 +347,10 @@ int pps__http_open(pps_client *c)
 	bad |= curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)PPS__BODY_CAP) !=
 	       CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_READDATA, &h->up) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, on_seek) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_SEEKDATA, &h->up) != CURLE_OK;
 	if (c->username) {
 		bad |= curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC) != CURLE_OK;
 		bad |= curl_easy_setopt(e, CURLOPT_USERNAME, c->username) != CURLE_OK;
@@ -516,22 +557,32 @@ static int set_method(CURL *e, struct pps__http *h, const char *method, const ch
 		      size_t body_len)
 {
 	int bad = 0;
+	int idempotent = is_idempotent(method);
 
-	int plain = !strcmp(method, "GET") || !strcmp(method, "HEAD");
-
+	/*
+	 * A request that may change something is sent once. With a body, on_seek() stops libcurl
+	 * from re-sending it; without one (DELETE) there is nothing to rewind, so libcurl would
+	 * re-send it silently on a dead kept-alive connection: it gets a connection of its own.
+	 */
+	bad |= curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, !idempotent && !body ? 1L : 0L) !=
+	       CURLE_OK;
 	if (!body && strcmp(method, "POST") != 0 && strcmp(method, "PUT") != 0) {
 		bad |= curl_easy_setopt(e, CURLOPT_HTTPGET, 1L) != CURLE_OK;
 		bad |= curl_easy_setopt(e, CURLOPT_NOBODY, !strcmp(method, "HEAD") ? 1L : 0L) !=
 		       CURLE_OK;
-		bad |= curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, plain ? NULL : method) !=
+		bad |= curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, idempotent ? NULL : method) !=
 		       CURLE_OK;
 		bad |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->hdr_plain) != CURLE_OK;
 		return bad;
 	}
+	h->up.data = body ? body : "";
+	h->up.len = body ? body_len : 0;
+	h->up.pos = 0;
 	bad |= curl_easy_setopt(e, CURLOPT_NOBODY, 0L) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_POST, 1L) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDS, body ? body : "") != CURLE_OK;
+	/* The body comes from on_read(), never from POSTFIELDS, which libcurl may send again. */
+	bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDS, NULL) != CURLE_OK;
+	bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)h->up.len) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST,
 				!strcmp(method, "POST") ? NULL : method) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, h->hdr_body) != CURLE_OK;
@@ -560,6 +611,7 @@ static int run_once(pps_client *c, const char *method, const char *url, const ch
 	a->rc = curl_easy_perform(e);
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &a->status);
 	curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &a->os_errno);
+	curl_easy_getinfo(e, CURLINFO_REQUEST_SIZE, &a->request_size);
 	curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &a->time_us);
 	if (curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK)
 		c->connections += connects;
@@ -573,9 +625,18 @@ static int run_once(pps_client *c, const char *method, const char *url, const ch
 	return PPS_OK;
 }
 
+/*
+ * Whether a failed attempt may have reached the server whole: its request head went out (and
+ * with it the body, which libcurl sends right after), or libcurl wanted to send it again.
+ */
+static int may_have_arrived(const struct attempt *a)
+{
+	return a->rc == CURLE_SEND_FAIL_REWIND || a->request_size > 0;
+}
+
 /* The one-line description of a failed transfer, cause first. */
-static int describe(pps_client *c, const char *method, const struct attempt *a,
-		    const struct sink *s, char *out, size_t len)
+static int describe(pps_client *c, const struct attempt *a, const struct sink *s, char *out,
+		    size_t len)
 {
 	const char *eb = c->http->errbuf[0] ? c->http->errbuf : curl_easy_strerror(a->rc);
 	const char *host = c->host;
@@ -650,13 +711,11 @@ static int describe(pps_client *c, const char *method, const struct attempt *a,
 			 port);
 		break;
 	case CURLE_PARTIAL_FILE:
-		if (is_idempotent(method))
-			snprintf(out, len, "response body was cut short");
-		else
-			snprintf(out, len,
-				 "response body was cut short: the server may have carried out the "
-				 "%s; check before sending it again",
-				 method);
+		snprintf(out, len, "response body was cut short");
+		break;
+	case CURLE_SEND_FAIL_REWIND:
+		/* on_seek() refused libcurl's silent re-send on a fresh connection. */
+		snprintf(out, len, "connection to %s port %ld closed before answering", host, port);
 		break;
 	case CURLE_FILESIZE_EXCEEDED:
 		snprintf(out, len, "response body is larger than 1 GiB");
@@ -710,7 +769,7 @@ int pps__http_request(pps_client *c, const char *method, const char *path, const
 			goto done;
 		}
 		if (a.rc != CURLE_OK)
-			code = describe(c, method, &a, &s, why, sizeof(why));
+			code = describe(c, &a, &s, why, sizeof(why));
 		else
 			code = pps__error_from_status(a.status);
 		if (a.rc == CURLE_OK)
@@ -730,6 +789,12 @@ int pps__http_request(pps_client *c, const char *method, const char *path, const
 		else
 			log_line(c, "retrying in %ld ms (%s)", delay, why);
 		sleep_ms(delay);
+	}
+	if (a.rc != CURLE_OK && !is_idempotent(method) && may_have_arrived(&a)) {
+		snprintf(c->unknown_cause, sizeof(c->unknown_cause), "%s", why);
+		snprintf(why, sizeof(why), "the %s %s", method, path);
+		ret = pps__error_unknown(c, a.status, why);
+		goto done;
 	}
 	if (a.rc != CURLE_OK) {
 		ret = pps__error_set(c, code, a.status, "%s", why);

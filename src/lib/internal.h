@@ -47,7 +47,8 @@ struct pps_client {
 	struct pps__http *http; /* owned, see http.c */
 	pps_error err;		/* err.message is msg, err.server_message is server_message */
 	char msg[PPS__MSG_MAX];
-	char *server_message; /* owned */
+	char *server_message;		  /* owned */
+	char unknown_cause[PPS__MSG_MAX]; /* why the outcome of the last PPS_EUNKNOWN is unknown */
 };
 
 /* error.c: the error detail kept in the handle. */
@@ -56,6 +57,11 @@ void pps__error_reset(pps_client *c);
 /* Records an error (message is printf-style, made one line) and returns code. */
 int pps__error_set(pps_client *c, int code, long http_status, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/*
+ * Records PPS_EUNKNOWN: a request that changes something went out and its answer was lost.
+ * The message names what (e.g. "the release of 1:2:3") and c->unknown_cause. Returns the code.
+ */
+int pps__error_unknown(pps_client *c, long http_status, const char *what);
 /* Hands over a malloc'd server text (or NULL) to the handle. */
 void pps__error_take_server_message(pps_client *c, char *text);
 /* The pps_code of an HTTP status: 0 for 2xx (see the mapping in error.c). */

@@ -241,6 +241,25 @@ static int looks_like_json(const pps_response *resp)
 	return i < resp->body_len && resp->body[i] == '{';
 }
 
+/* Names the action whose answer was lost in the handle's message; returns PPS_EUNKNOWN. */
+static int unknown_outcome(pps_client *c, const pps_quarantine_action_req *req)
+{
+	const char *name = pps__quarantine_action_name(req->action);
+	const char *ids = req->localguid;
+	const char *comma = strchr(ids, ',');
+	size_t n = 1;
+	char what[160];
+
+	for (const char *p = ids; (p = strchr(p, ',')); p++)
+		n++;
+	if (!comma)
+		snprintf(what, sizeof(what), "the %s of %.100s", name, ids);
+	else
+		snprintf(what, sizeof(what), "the %s of %zu messages (%.*s, ...)", name, n,
+			 (int)(comma - ids < 60 ? comma - ids : 60), ids);
+	return pps__error_unknown(c, c->err.http_status, what);
+}
+
 int pps_quarantine_action(pps_client *c, const pps_quarantine_action_req *req, pps_response **out)
 {
 	json_t *body = NULL;
@@ -262,6 +281,10 @@ int pps_quarantine_action(pps_client *c, const pps_quarantine_action_req *req, p
 	}
 	/* POST: http.c never repeats it once it may have reached the server. */
 	ret = pps__http_request(c, "POST", "/quarantine", NULL, text, strlen(text), &resp);
+	if (ret == PPS_EUNKNOWN) {
+		ret = unknown_outcome(c, req);
+		goto done;
+	}
 	if (ret < 0)
 		goto done;
 	/*

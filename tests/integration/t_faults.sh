@@ -67,9 +67,9 @@ sim_stop
 # A POST whose response is lost (reset after the action ran) is never retried: one outbox entry.
 sim_start --fixture "$FIXTURES/basic.json" --faults "reset=1"
 pps_admin_t quarantine-message-release folder_name=HIPAA local_guid=4:2:6
-expect_rc 7 "release with lost response"
+expect_rc 8 "release with lost response"
 one_line "release with lost response"
-expect_err_has "may have carried out the POST" "the user is told the release may have happened"
+expect_err_has "may have carried out the release of 4:2:6" "the user is told the release may have happened"
 curl_sim /rest/v1/sim/outbox
 expect_eq "$(jq '[.records[] | select(.localguid == "4:2:6")] | length' <<<"$OUT")" 1 "released exactly once"
 # A download whose body is cut leaves no file behind.
