@@ -54,6 +54,7 @@ typedef struct pps_error {
 	long http_status;	    /* 0 when no HTTP response was received */
 	const char *message;	    /* one line, lower-case, no full stop; never NULL */
 	const char *server_message; /* the server's own text (plain body or JSON error), or NULL */
+	long retry_after_ms;	    /* the Retry-After of a 429 or 503 answer in ms, 0 when none */
 } pps_error;
 
 /* A short constant name for a code ("usage", "network", "tls", "auth", ...). */

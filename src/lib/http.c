@@ -755,6 +755,7 @@ int pps__http_request(pps_client *c, const char *method, const char *path, const
 	int ret, code;
 
 	*out = NULL;
+	c->err.retry_after_ms = 0;
 	ppsbuf_init(&s.body, PPS__BODY_CAP);
 	if (pps__http_build_url(&url, c->base, path, q) < 0) {
 		ret = pps__error_set(c, PPS_ENOMEM, 0, "out of memory");
@@ -805,6 +806,9 @@ int pps__http_request(pps_client *c, const char *method, const char *path, const
 
 		pps__error_take_server_message(c, pps__error_server_message(s.body.buf, s.body.len,
 									    a.content_type));
+		/* A caller that may repeat the request (a throttled action) waits this long. */
+		if (a.retry_after_s >= 0)
+			c->err.retry_after_ms = a.retry_after_s * 1000;
 		ret = pps__error_set(c, code, a.status, "server answered %ld%s%s", a.status,
 				     *reason ? " " : "", reason);
 		goto done;
