@@ -7,6 +7,9 @@
 PROXY_PID=
 proxy_start() { # proxy_start [--cert F --key F]: sets PROXY_PORT
 	local i
+	# The shell truncates proxy.out in the background child: the last proxy's port must not
+	# be read before that happens.
+	rm -f "$T_DIR/proxy.out"
 	python3 "$PPS_SOURCE_DIR/tests/integration/helpers/drop_proxy.py" \
 		--upstream "${SIM_URL#http://}" "$@" >"$T_DIR/proxy.out" 2>"$T_DIR/proxy.err" &
 	PROXY_PID=$!
