@@ -1,6 +1,7 @@
 /*
- * GUID and folder lists (comma lists, JSON arrays, one per line from a file or stdin; duplicates
- * dropped keeping the first) and the batched quarantine action. A POST batch is never retried.
+ * GUID and folder lists (comma lists, JSON arrays, the lines of a file or stdin) and the bulk
+ * quarantine action: entries checked before sending, batches per folder, refused batches split,
+ * 429 waited out; an action that may have been carried out is never sent again.
  */
 #include "cli/bulk.h"
 
@@ -9,9 +10,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/exit.h"
+#include "cli/guidlist.h"
 #include "util/buf.h"
 
 #include "util/banned.h"
@@ -36,8 +39,6 @@ static int is_space(char c)
 
 int cli_strlist_add(cli_strlist *l, const char *text, size_t len)
 {
-	char *copy;
-
 	while (len && is_space(*text)) {
 		text++;
 		len--;
@@ -46,6 +47,13 @@ int cli_strlist_add(cli_strlist *l, const char *text, size_t len)
 		len--;
 	if (!len)
 		return 0;
+	return cli_strlist_add_raw(l, text, len);
+}
+
+int cli_strlist_add_raw(cli_strlist *l, const char *text, size_t len)
+{
+	char *copy;
+
 	if (l->n == l->alloc) {
 		size_t na = l->alloc ? l->alloc * 2 : 16;
 		char **ni = realloc(l->items, na * sizeof(*ni));
@@ -175,10 +183,9 @@ int cli_list_read_lines(cli_strlist *l, FILE *in)
 	}
 	for (char *line = b.buf; *line;) {
 		char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
 
-		if (nl)
-			*nl = '\0';
-		if (cli_list_split(l, line))
+		if (cli_strlist_add_raw(l, line, len))
 			goto done;
 		if (!nl)
 			break;
@@ -217,16 +224,20 @@ int cli_guids_from_arg(cli_strlist *out, const char *value, FILE *in, char *err,
 				 value + 1);
 			return -1;
 		}
-	} else if (cli_list_split(out, value)) {
+	} else if (cli_strlist_add_raw(out, value, strlen(value))) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (out->n == 0) {
-		snprintf(err, errlen, "no GUIDs given");
-		return -1;
+	for (size_t i = 0; i < out->n; i++) {
+		const char *p = out->items[i];
+
+		while (is_space(*p))
+			p++;
+		if (*p)
+			return 0;
 	}
-	cli_strlist_dedup(out);
-	return 0;
+	snprintf(err, errlen, "no GUIDs given");
+	return -1;
 }
 
 int cli_folders_from_arg(cli_strlist *out, const char *value, char *err, size_t errlen)
@@ -312,12 +323,13 @@ static void fill_request(pps_quarantine_action_req *req, const cli_args *a)
 	req->comment = opt(a, "comment");
 }
 
-static int dry_run_batch(cli_ctx *ctx, const cli_args *args, const char *joined)
+static int dry_run_batch(cli_ctx *ctx, const cli_args *args, const char *folder, const char *joined)
 {
 	json_t *body = cli_wire_params(ctx, args);
 	int rc;
 
-	if (!body || json_object_set_new(body, "localguid", json_string(joined))) {
+	if (!body || json_object_set_new(body, "folder", json_string(folder)) ||
+	    json_object_set_new(body, "localguid", json_string(joined))) {
 		json_decref(body);
 		cli_errorf(ctx, "out of memory");
 		return CLI_EXIT_FAILURE;
@@ -327,6 +339,87 @@ static int dry_run_batch(cli_ctx *ctx, const cli_args *args, const char *joined)
 	return rc;
 }
 
+/* ------------------------------------------------------------------ the batch splitter */
+
+static int push_span(cli_batcher *b, const cli_span *s)
+{
+	if (b->n == b->alloc) {
+		size_t na = b->alloc ? b->alloc * 2 : 16;
+		cli_span *ns = realloc(b->stack, na * sizeof(*ns));
+
+		if (!ns)
+			return -1;
+		b->stack = ns;
+		b->alloc = na;
+	}
+	b->stack[b->n++] = *s;
+	return 0;
+}
+
+int cli_batcher_init(cli_batcher *b, const size_t *sizes, size_t ngroups, size_t batch)
+{
+	size_t k;
+
+	memset(b, 0, sizeof(*b));
+	if (batch == 0)
+		batch = 1;
+	for (size_t g = 0; g < ngroups; g++)
+		b->planned += (sizes[g] + batch - 1) / batch;
+	/* The stack holds the plan backwards, so that batches come out in input order. */
+	k = b->planned;
+	for (size_t g = ngroups; g-- > 0;) {
+		size_t nb = (sizes[g] + batch - 1) / batch;
+
+		for (size_t i = nb; i-- > 0;) {
+			cli_span s = { g, i * batch, 0, k-- };
+
+			s.count = sizes[g] - s.first < batch ? sizes[g] - s.first : batch;
+			if (push_span(b, &s))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+void cli_batcher_release(cli_batcher *b)
+{
+	free(b->stack);
+	memset(b, 0, sizeof(*b));
+}
+
+int cli_batcher_next(cli_batcher *b, cli_span *out)
+{
+	if (!b->n)
+		return 0;
+	*out = b->stack[--b->n];
+	return 1;
+}
+
+int cli_batcher_split(cli_batcher *b, const cli_span *s)
+{
+	cli_span first = *s, second = *s;
+
+	if (s->count < 2)
+		return -1;
+	first.count = s->count / 2;
+	second.first = s->first + first.count;
+	second.count = s->count - first.count;
+	if (push_span(b, &second))
+		return -1;
+	return push_span(b, &first);
+}
+
+size_t cli_batcher_pending(const cli_batcher *b)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->n; i++)
+		n += b->stack[i].count;
+	return n;
+}
+
+/* ------------------------------------------------------------------ the bulk run */
+
 static volatile sig_atomic_t interrupted;
 
 static void on_interrupt(int sig)
@@ -335,50 +428,790 @@ static void on_interrupt(int sig)
 	interrupted = 1;
 }
 
-/*
- * Sends one batch (or prints it with --dry-run); returns 0 when the server took it, else the
- * failure's exit status. *write_failed is set when its answer could not be printed.
- */
-static int run_batch(cli_ctx *ctx, const cli_args *args, pps_quarantine_action_req *req,
-		     const char *joined, const char *what, int *write_failed)
-{
-	pps_response *resp = NULL;
-	int rc;
+/* After this many batches in a row fail on the network the server is taken for gone. */
+#define NET_FAILS_TO_STOP 3
 
-	if (ctx->dry_run)
-		return dry_run_batch(ctx, args, joined);
+enum outcome { OUT_PENDING, OUT_DONE, OUT_INVALID, OUT_REFUSED, OUT_UNKNOWN, OUT_NOT_SENT };
+
+static const char *const outcome_name[] = { "not_sent", "done",	   "invalid",
+					    "refused",	"unknown", "not_sent" };
+
+/* The GUIDs of one folder, as indexes of their (first) entries. */
+struct group {
+	const char *folder; /* borrowed from an entry or the arguments */
+	size_t *idx;
+	size_t n;
+	size_t alloc;
+};
+
+struct run {
+	cli_ctx *ctx;
+	const cli_args *args;
+	const char *folder_arg; /* folder_name, or NULL */
+	cli_guidlist list;
+	enum outcome *out; /* per entry */
+	size_t *msg;	   /* per entry: 1 + index in msgs, or 0 */
+	int *status;	   /* per entry: the exit status its failure stands for */
+	cli_strlist msgs;  /* the messages entries point to */
+	struct group *groups;
+	size_t ngroups;
+	size_t unique; /* distinct valid GUIDs: the messages to act on */
+	size_t invalid;
+	size_t requests;
+	size_t failed_requests;
+	json_t *batches; /* -o json: one object per request sent */
+	int write_failed;
+	int verbose_batches; /* name batches in messages (more than one, or a list was read) */
+	int isolating;	     /* split refused batches */
+};
+
+/* Stores a copy of text as a message; returns 1 + its index, or 0 when out of memory. */
+static size_t keep_message(struct run *r, const char *text)
+{
+	if (cli_strlist_add_raw(&r->msgs, text ? text : "", text ? strlen(text) : 0))
+		return 0;
+	return r->msgs.n;
+}
+
+static const char *folder_of(const struct run *r, size_t i)
+{
+	return r->list.v[i].folder ? r->list.v[i].folder : r->folder_arg;
+}
+
+/* Sets the outcome of every entry of span s. */
+static void set_span(struct run *r, const cli_span *s, enum outcome o, size_t msg, int status)
+{
+	const struct group *g = &r->groups[s->group];
+
+	for (size_t k = s->first; k < s->first + s->count; k++) {
+		size_t i = g->idx[k];
+
+		r->out[i] = o;
+		r->msg[i] = msg;
+		r->status[i] = status;
+	}
+}
+
+static char *span_join(const struct run *r, const cli_span *s)
+{
+	const struct group *g = &r->groups[s->group];
+	ppsbuf b = PPSBUF_INIT;
+
+	for (size_t k = s->first; k < s->first + s->count; k++) {
+		if ((k > s->first && ppsbuf_addch(&b, ',')) ||
+		    ppsbuf_adds(&b, r->list.v[g->idx[k]].guid)) {
+			ppsbuf_release(&b);
+			return NULL;
+		}
+	}
+	return ppsbuf_detach(&b, NULL);
+}
+
+static const char *span_first(const struct run *r, const cli_span *s)
+{
+	return r->list.v[r->groups[s->group].idx[s->first]].guid;
+}
+
+/*
+ * What a message about span s names it by, with tail appended; NULL when the run is one request
+ * (its errors then read as those of a single action).
+ */
+static const char *span_what(const struct run *r, const cli_span *s, const cli_batcher *b,
+			     char *buf, size_t len, const char *tail)
+{
+	const char *folder = r->groups[s->group].folder;
+
+	if (!r->verbose_batches)
+		return NULL;
+	if (s->count == 1)
+		snprintf(buf, len, "GUID %s in '%s'%s", span_first(r, s), folder, tail ? tail : "");
+	else
+		snprintf(buf, len, "batch %zu of %zu (%zu GUIDs in '%s', first %s)%s", s->batch,
+			 b->planned, s->count, folder, span_first(r, s), tail ? tail : "");
+	return buf;
+}
+
+/*
+ * The server's whole status text. libpps keeps at most 4096 bytes of it in resp->message, and
+ * the answer to a 1000-GUID batch repeats every GUID: that text is read again from the body
+ * (a JSON "status" or the text's first line), made one line; failing that, the cut is marked.
+ */
+static char *full_message(const pps_response *resp)
+{
+	const char *m = resp->message ? resp->message : "";
+	const char *src = NULL;
+	size_t n = 0;
+	ppsbuf b = PPSBUF_INIT;
+
+	if (strlen(m) < 4000)
+		return strdup(m);
+	if (json_is_object(resp->json)) {
+		const json_t *st = json_object_get(resp->json, "status");
+
+		if (json_is_string(st)) {
+			src = json_string_value(st);
+			n = json_string_length(st);
+		}
+	} else if (!resp->json && resp->body) {
+		src = resp->body;
+		while (n < resp->body_len && src[n] != '\n')
+			n++;
+	}
+	if (!src || n <= strlen(m)) {
+		if (ppsbuf_addf(&b, "%s [cut at %zu bytes by the client]", m, strlen(m)))
+			return NULL;
+		return ppsbuf_detach(&b, NULL);
+	}
+	while (n && (src[n - 1] == '\r' || src[n - 1] == ' '))
+		n--;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		if (ppsbuf_addch(&b, c < 0x20 || c == 0x7f ? ' ' : (char)c)) {
+			ppsbuf_release(&b);
+			return NULL;
+		}
+	}
+	return ppsbuf_detach(&b, NULL);
+}
+
+/* Sleeps ms milliseconds or until an interrupt; returns 0, or -1 when interrupted. */
+static int wait_ms(long ms)
+{
+	while (ms > 0 && !interrupted) {
+		long step = ms < 100 ? ms : 100;
+		struct timespec ts = { 0, step * 1000000L };
+
+		nanosleep(&ts, NULL);
+		ms -= step;
+	}
+	return interrupted ? -1 : 0;
+}
+
+/*
+ * Sends one batch; a 429 (the server did nothing) is sent again after Retry-After, or a backoff
+ * from 1 s when there is none. The waits of one batch together stay within the request timeout
+ * (--timeout): a server that asks for more is not waited for. Sets *gave_up when the batch was
+ * still throttled (or an interrupt came) and so certainly not carried out.
+ */
+static int send_batch(struct run *r, pps_quarantine_action_req *req, const char *what,
+		      pps_response **resp, int *gave_up)
+{
+	cli_ctx *ctx = r->ctx;
+	long budget = ctx->timeout_ms > 0 ? ctx->timeout_ms : 60000, waited = 0, backoff = 1000;
+
+	*gave_up = 0;
+	for (;;) {
+		const pps_error *e;
+		long wait;
+		int rc = pps_quarantine_action(ctx->client, req, resp);
+
+		e = pps_client_last_error(ctx->client);
+		if (rc != PPS_ESERVER || e->http_status != 429)
+			return rc;
+		if (e->retry_after_ms > 0) {
+			wait = e->retry_after_ms;
+		} else {
+			wait = backoff;
+			backoff *= 2;
+		}
+		if (waited >= budget) {
+			*gave_up = 1;
+			cli_errorf(ctx,
+				   "%s%sserver still throttling (429) after waiting %ld s (the "
+				   "--timeout of %ld s): not sent",
+				   what ? what : "", what ? ": " : "", waited / 1000,
+				   budget / 1000);
+			return rc;
+		}
+		if (wait > budget - waited) {
+			if (!ctx->quiet)
+				cli_errorf(
+					ctx,
+					"server throttling (429) asks to wait %ld s; waiting %ld "
+					"s, what is left of the --timeout of %ld s",
+					wait / 1000, (budget - waited) / 1000, budget / 1000);
+			wait = budget - waited;
+		} else if (!ctx->quiet) {
+			cli_errorf(ctx, "server throttling (429): sending %s again in %.1f s",
+				   what ? what : "the request", (double)wait / 1000.0);
+		}
+		if (wait_ms(wait)) {
+			*gave_up = 1;
+			return rc;
+		}
+		waited += wait;
+	}
+}
+
+/* Records one request in the -o json document. */
+static void note_request(struct run *r, const cli_span *s, enum outcome o, long status,
+			 const char *message, int split)
+{
+	const struct group *g = &r->groups[s->group];
+	json_t *guids, *obj;
+
+	r->requests++;
+	if (o != OUT_DONE)
+		r->failed_requests++;
+	if (!r->batches)
+		return;
+	guids = json_array();
+	for (size_t k = s->first; guids && k < s->first + s->count; k++)
+		if (json_array_append_new(guids, json_string(r->list.v[g->idx[k]].guid))) {
+			json_decref(guids);
+			guids = NULL;
+		}
+	obj = json_pack("{s:s, s:o*, s:s, s:I, s:s}", "folder", g->folder, "localguids", guids,
+			"outcome", outcome_name[o], "http_status", (json_int_t)status, "message",
+			message ? message : "");
+	if (obj && split)
+		json_object_set_new(obj, "split", json_true());
+	if (!obj || json_array_append_new(r->batches, obj))
+		r->write_failed = 1;
+}
+
+/* The message of a failure: the server's own text, else the client's. */
+static const char *failure_text(const struct run *r)
+{
+	const pps_error *e = pps_client_last_error(r->ctx->client);
+
+	if (e->server_message && e->server_message[0] && e->code != PPS_EUNKNOWN)
+		return e->server_message;
+	return e->message;
+}
+
+enum step { STEP_NEXT, STEP_STOP_AUTH, STEP_STOP_NET, STEP_FATAL };
+
+/* Sends span s and records its outcome; may queue its halves. */
+static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_req *req,
+			  const cli_span *s, int *net_fails)
+{
+	cli_ctx *ctx = r->ctx;
+	pps_response *resp = NULL;
+	char whatbuf[400];
+	const char *what = span_what(r, s, b, whatbuf, sizeof(whatbuf), NULL);
+	char *joined = span_join(r, s);
+	const pps_error *e;
+	int rc, gave_up = 0, status;
+	size_t m;
+	enum step step = STEP_NEXT;
+
+	if (!joined) {
+		cli_errorf(ctx, "out of memory");
+		return STEP_FATAL;
+	}
+	req->folder = r->groups[s->group].folder;
 	req->localguid = joined;
-	rc = pps_quarantine_action(ctx->client, req, &resp);
-	if (ctx->err_tty && what) {
+	rc = send_batch(r, req, what, &resp, &gave_up);
+	if (ctx->err_tty && !ctx->quiet && b->planned > 1) {
 		/* Clear the progress line so that answers and errors start clean. */
 		fputs("\r\033[K", ctx->err);
 		fflush(ctx->err);
 	}
-	if (rc) {
+	if (rc == PPS_OK) {
+		char *text = full_message(resp);
+
+		*net_fails = 0;
+		m = text ? keep_message(r, text) : 0;
+		if (!m) {
+			free(text);
+			pps_response_free(resp);
+			free(joined);
+			cli_errorf(ctx, "out of memory");
+			return STEP_FATAL;
+		}
+		set_span(r, s, OUT_DONE, m, CLI_EXIT_OK);
+		note_request(r, s, OUT_DONE, resp->status, text, 0);
+		if (r->ctx->render.format != CLI_FMT_JSON &&
+		    r->ctx->render.format != CLI_FMT_NDJSON && cli_print_message(ctx, text))
+			r->write_failed = 1;
+		free(text);
 		pps_response_free(resp);
-		rc = cli_report(ctx, rc, what);
-		return rc ? rc : CLI_EXIT_FAILURE;
+		free(joined);
+		return STEP_NEXT;
 	}
-	if (cli_print_message(ctx, resp->message ? resp->message : ""))
-		*write_failed = 1;
 	pps_response_free(resp);
+	free(joined);
+	e = pps_client_last_error(ctx->client);
+	if (rc == PPS_ENOMEM) {
+		cli_report(ctx, rc, what);
+		return STEP_FATAL;
+	}
+	m = keep_message(r, failure_text(r));
+	if (!m) {
+		cli_errorf(ctx, "out of memory");
+		return STEP_FATAL;
+	}
+	status = cli_exit_status(rc);
+	if (rc == PPS_EREJECTED && s->count > 1 && r->isolating) {
+		/* Halves of a refused batch: the GUIDs the server refuses end up alone. */
+		*net_fails = 0;
+		r->verbose_batches = 1;
+		note_request(r, s, OUT_REFUSED, e->http_status, failure_text(r), 1);
+		if (cli_batcher_split(b, s)) {
+			cli_errorf(ctx, "out of memory");
+			return STEP_FATAL;
+		}
+		return STEP_NEXT;
+	}
+	if (gave_up) {
+		/* Throttled to the end, or interrupted during the wait: certainly not done. */
+		set_span(r, s, OUT_NOT_SENT, m, status);
+		note_request(r, s, OUT_NOT_SENT, e->http_status, failure_text(r), 0);
+		return ++*net_fails >= NET_FAILS_TO_STOP ? STEP_STOP_NET : STEP_NEXT;
+	}
+	switch (rc) {
+	case PPS_ENET:
+	case PPS_ETLS:
+	case PPS_EUSAGE:
+		/* Nothing reached the server (a refused connection was already tried again). */
+		cli_report(ctx, rc, span_what(r, s, b, whatbuf, sizeof(whatbuf), " not sent"));
+		set_span(r, s, OUT_NOT_SENT, m, status);
+		note_request(r, s, OUT_NOT_SENT, e->http_status, failure_text(r), 0);
+		if (rc == PPS_EUSAGE)
+			return STEP_FATAL;
+		return ++*net_fails >= NET_FAILS_TO_STOP ? STEP_STOP_NET : STEP_NEXT;
+	case PPS_EREJECTED:
+	case PPS_ENOTFOUND:
+	case PPS_EAUTH:
+	case PPS_EPERM:
+		*net_fails = 0;
+		cli_report(ctx, rc,
+			   span_what(r, s, b, whatbuf, sizeof(whatbuf),
+				     s->count > 1 ? " refused, not done" : NULL));
+		set_span(r, s, OUT_REFUSED, m, status);
+		note_request(r, s, OUT_REFUSED, e->http_status, failure_text(r), 0);
+		/* Credentials or rights that failed once fail for every later batch too. */
+		if (rc == PPS_EAUTH || rc == PPS_EPERM)
+			step = STEP_STOP_AUTH;
+		return step;
+	default:
+		/*
+		 * A lost answer, an unreadable one, or a 5xx (a proxy may answer 503 after the
+		 * server acted): the server may have carried it out. Never sent again.
+		 */
+		*net_fails = 0;
+		cli_report(ctx, rc, what);
+		if (rc != PPS_EUNKNOWN) {
+			char note[1024];
+
+			snprintf(note, sizeof(note),
+				 "%s: the server may have carried it out; check before sending it "
+				 "again",
+				 failure_text(r));
+			m = keep_message(r, note);
+			if (!m) {
+				cli_errorf(ctx, "out of memory");
+				return STEP_FATAL;
+			}
+		}
+		set_span(r, s, OUT_UNKNOWN, m, status);
+		note_request(r, s, OUT_UNKNOWN, e->http_status, r->msgs.items[m - 1], 0);
+		return STEP_NEXT;
+	}
+}
+
+/* Parses the local_guid lines into entries. Returns 0, or an exit status after a message. */
+static int load_entries(struct run *r)
+{
+	const cli_strlist *lines = &r->args->list[cli_args_index(r->args, "local_guid")];
+	cli_ctx *ctx = r->ctx;
+	size_t n;
+
+	for (size_t k = 0; k < lines->n; k++)
+		if (cli_guidlist_parse_line(&r->list, lines->items[k], strlen(lines->items[k]),
+					    k + 1))
+			goto nomem;
+	if (r->list.n == 0) {
+		cli_errorf(ctx, "invalid local_guid: no GUIDs given");
+		return CLI_EXIT_USAGE;
+	}
+	n = r->list.n;
+	r->out = calloc(n, sizeof(*r->out));
+	r->msg = calloc(n, sizeof(*r->msg));
+	r->status = calloc(n, sizeof(*r->status));
+	if (!r->out || !r->msg || !r->status)
+		goto nomem;
 	return 0;
+nomem:
+	cli_errorf(ctx, "out of memory");
+	return CLI_EXIT_FAILURE;
+}
+
+/*
+ * Every valid entry needs a folder: folder_name, its record's, or that of a record with the same
+ * GUID (else it is invalid); a record may not name another folder than folder_name, and a list
+ * of bare GUIDs needs folder_name. Returns 0, or an exit status after a message.
+ */
+static int check_folders(struct run *r)
+{
+	int any = 0, need = 0;
+
+	for (size_t i = 0; i < r->list.n; i++) {
+		const cli_guid_entry *e = &r->list.v[i];
+
+		any |= e->record;
+		if (e->why)
+			continue;
+		need |= e->folder == NULL;
+		if (r->folder_arg && e->folder && strcmp(e->folder, r->folder_arg) != 0) {
+			cli_errorf(r->ctx,
+				   "line %zu names folder '%s' but folder_name is '%s': leave "
+				   "folder_name out to act on each record in its own folder",
+				   e->line, e->folder, r->folder_arg);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (r->folder_arg || !need)
+		return 0;
+	if (!any) {
+		cli_errorf(r->ctx, "missing required argument 'folder_name' for %s",
+			   r->ctx->cmd->name);
+		return CLI_EXIT_USAGE;
+	}
+	if (cli_guidlist_resolve_folders(&r->list)) {
+		cli_errorf(r->ctx, "out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+/* Groups the distinct valid GUIDs by folder, folders and GUIDs in input order. 0 or -1. */
+static int build_groups(struct run *r)
+{
+	for (size_t i = 0; i < r->list.n; i++) {
+		const cli_guid_entry *e = &r->list.v[i];
+		const char *folder = folder_of(r, i);
+		struct group *g = NULL;
+
+		if (e->why) {
+			r->out[i] = OUT_INVALID;
+			r->status[i] = CLI_EXIT_USAGE;
+			r->invalid++;
+			continue;
+		}
+		if (e->dup_of)
+			continue;
+		for (size_t k = 0; k < r->ngroups && !g; k++)
+			if (strcmp(r->groups[k].folder, folder) == 0)
+				g = &r->groups[k];
+		if (!g) {
+			struct group *ng =
+				realloc(r->groups, (r->ngroups + 1) * sizeof(*r->groups));
+
+			if (!ng)
+				return -1;
+			r->groups = ng;
+			g = &r->groups[r->ngroups++];
+			memset(g, 0, sizeof(*g));
+			g->folder = folder;
+		}
+		if (g->n == g->alloc) {
+			size_t na = g->alloc ? g->alloc * 2 : 64;
+			size_t *ni = realloc(g->idx, na * sizeof(*ni));
+
+			if (!ni)
+				return -1;
+			g->idx = ni;
+			g->alloc = na;
+		}
+		g->idx[g->n++] = i;
+		r->unique++;
+	}
+	return 0;
+}
+
+static void report_invalid(struct run *r)
+{
+	for (size_t i = 0; i < r->list.n; i++) {
+		const cli_guid_entry *e = &r->list.v[i];
+
+		/* A record is named by its GUID: the whole line would drown the reason. */
+		if (e->why)
+			cli_errorf(r->ctx, "line %zu: invalid entry '%.200s': %s; not sent",
+				   e->line, e->record && e->guid ? e->guid : e->text, e->why);
+	}
+}
+
+/*
+ * On a terminal, a delete, release or forward of more than --confirm-over messages asks once,
+ * with the count per folder, on /dev/tty (standard input may be the GUID list). Returns 1 to go
+ * on, 0 when not confirmed.
+ */
+static int confirmed(struct run *r)
+{
+	cli_ctx *ctx = r->ctx;
+	const char *a = ctx->cmd->action;
+	long over = ctx->confirm_over > 0 ? ctx->confirm_over : 100;
+	char answer[16] = "";
+	FILE *tty;
+	int yes;
+
+	if (ctx->yes || ctx->dry_run || !ctx->err_tty || r->unique <= (size_t)over)
+		return 1;
+	if (strcmp(a, "delete") != 0 && strcmp(a, "release") != 0 && strcmp(a, "forward") != 0)
+		return 1;
+	tty = fopen("/dev/tty", "r");
+	if (!tty)
+		return 1;
+	fprintf(ctx->err, "pps: %s %zu messages (", a, r->unique);
+	for (size_t g = 0; g < r->ngroups; g++)
+		fprintf(ctx->err, "%s%s: %zu", g ? ", " : "", r->groups[g].folder, r->groups[g].n);
+	fprintf(ctx->err, ")? [y/N] ");
+	fflush(ctx->err);
+	if (!fgets(answer, sizeof(answer), tty))
+		answer[0] = '\0';
+	fclose(tty);
+	yes = answer[0] == 'y' || answer[0] == 'Y';
+	if (!yes)
+		cli_errorf(ctx, "not confirmed: nothing sent (--yes skips the question)");
+	return yes;
+}
+
+/* The report line of entry i (a new reference, or NULL when out of memory). */
+static json_t *report_line(const struct run *r, size_t i)
+{
+	const cli_guid_entry *e = &r->list.v[i];
+	size_t src = e->dup_of ? e->dup_of - 1 : i;
+	const char *folder = folder_of(r, i);
+	const char *msg = r->msg[src]		       ? r->msgs.items[r->msg[src] - 1]
+			  : e->why		       ? e->why
+			  : r->out[src] == OUT_PENDING ? "not sent"
+						       : "";
+	json_t *line = json_pack("{s:{s:I, s:s}, s:s?, s:s?, s:s, s:s, s:s}", "input", "line",
+				 (json_int_t)e->line, "text", e->text, "localguid", e->guid,
+				 "folder", folder, "action", r->ctx->cmd->action, "outcome",
+				 outcome_name[e->why ? OUT_INVALID : r->out[src]], "message", msg);
+
+	if (line && e->dup_of &&
+	    json_object_set_new(line, "duplicate_of_line",
+				json_integer((json_int_t)r->list.v[src].line))) {
+		json_decref(line);
+		return NULL;
+	}
+	return line;
+}
+
+/* Writes the report lines to f; 0 or -1. */
+static int write_report(const struct run *r, FILE *f)
+{
+	for (size_t i = 0; i < r->list.n; i++) {
+		json_t *line = report_line(r, i);
+		int bad = !line || json_dumpf(line, f, JSON_COMPACT) || fputc('\n', f) == EOF;
+
+		json_decref(line);
+		if (bad)
+			return -1;
+	}
+	return fflush(f) ? -1 : 0;
+}
+
+/* Counts the entries per outcome (duplicates share their first's). */
+static void totals(const struct run *r, size_t count[6])
+{
+	memset(count, 0, 6 * sizeof(*count));
+	for (size_t i = 0; i < r->list.n; i++) {
+		const cli_guid_entry *e = &r->list.v[i];
+		enum outcome o = e->why ? OUT_INVALID : r->out[e->dup_of ? e->dup_of - 1 : i];
+
+		count[o == OUT_PENDING ? OUT_NOT_SENT : o]++;
+	}
+}
+
+static int print_document(struct run *r, const size_t count[6])
+{
+	json_t *doc = json_pack("{s:s, s:O, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "action",
+				r->ctx->cmd->action, "batches", r->batches, "totals", "entries",
+				(json_int_t)r->list.n, "messages", (json_int_t)r->unique, "done",
+				(json_int_t)count[OUT_DONE], "invalid",
+				(json_int_t)count[OUT_INVALID], "refused",
+				(json_int_t)count[OUT_REFUSED], "unknown",
+				(json_int_t)count[OUT_UNKNOWN], "not_sent",
+				(json_int_t)count[OUT_NOT_SENT]);
+	int bad = !doc || json_dumpf(doc, r->ctx->out, JSON_INDENT(2)) ||
+		  fputc('\n', r->ctx->out) == EOF || fflush(r->ctx->out);
+
+	json_decref(doc);
+	return bad ? -1 : 0;
+}
+
+/*
+ * The exit status: 130 interrupted; 8 when an outcome is unknown; 0 when every entry was done;
+ * when none was, the status all failures share (2 for invalid entries); else 1 (partial).
+ */
+static int final_status(const struct run *r, const size_t count[6])
+{
+	int common = -1, mixed = 0;
+
+	if (interrupted)
+		return CLI_EXIT_INTERRUPTED;
+	for (size_t i = 0; i < r->list.n; i++)
+		if (r->status[i] == CLI_EXIT_UNKNOWN)
+			return CLI_EXIT_UNKNOWN;
+	if (count[OUT_DONE] == r->list.n)
+		return r->write_failed ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
+	if (count[OUT_DONE])
+		return CLI_EXIT_FAILURE;
+	for (size_t i = 0; i < r->list.n; i++) {
+		const cli_guid_entry *e = &r->list.v[i];
+		int st = r->status[e->dup_of ? e->dup_of - 1 : i];
+
+		if (st == CLI_EXIT_OK)
+			continue;
+		if (common < 0)
+			common = st;
+		else if (common != st)
+			mixed = 1;
+	}
+	return mixed || common <= 0 ? CLI_EXIT_FAILURE : common;
+}
+
+/* The one-line count on stderr. */
+static void summary(const struct run *r, const size_t count[6])
+{
+	size_t done_msgs = 0;
+	ppsbuf b = PPSBUF_INIT;
+
+	for (size_t g = 0; g < r->ngroups; g++)
+		for (size_t k = 0; k < r->groups[g].n; k++)
+			done_msgs += r->out[r->groups[g].idx[k]] == OUT_DONE;
+	ppsbuf_addf(&b, "%s %zu of %zu messages (%zu batch%s, %zu failed)", r->ctx->cmd->verb,
+		    done_msgs, r->unique, r->requests, r->requests == 1 ? "" : "es",
+		    r->failed_requests);
+	if (count[OUT_REFUSED] || count[OUT_UNKNOWN] || count[OUT_NOT_SENT] || count[OUT_INVALID])
+		ppsbuf_addf(&b, "; entries: %zu refused, %zu unknown, %zu not sent, %zu invalid",
+			    count[OUT_REFUSED], count[OUT_UNKNOWN], count[OUT_NOT_SENT],
+			    count[OUT_INVALID]);
+	fprintf(r->ctx->err, "%s\n", b.buf);
+	ppsbuf_release(&b);
+}
+
+/* Names the first GUID not sent and how many were not; after a stop or an interrupt. */
+static void not_sent_line(const struct run *r, const cli_batcher *b, const char *why)
+{
+	size_t done_msgs = 0;
+
+	for (size_t g = 0; g < r->ngroups; g++)
+		for (size_t k = 0; k < r->groups[g].n; k++)
+			done_msgs += r->out[r->groups[g].idx[k]] == OUT_DONE;
+	if (!b->n)
+		return;
+	cli_errorf(r->ctx, "%s: %s %zu of %zu messages; not sent: %zu from GUID %s on", why,
+		   r->ctx->cmd->verb, done_msgs, r->unique, cli_batcher_pending(b),
+		   span_first(r, &b->stack[b->n - 1]));
+}
+
+static void run_release(struct run *r)
+{
+	cli_guidlist_release(&r->list);
+	free(r->out);
+	free(r->msg);
+	free(r->status);
+	cli_strlist_release(&r->msgs);
+	for (size_t g = 0; g < r->ngroups; g++)
+		free(r->groups[g].idx);
+	free(r->groups);
+	json_decref(r->batches);
+}
+
+/* --dry-run: prints each planned batch; sends nothing. */
+static int dry_run(struct run *r, cli_batcher *b)
+{
+	cli_span s;
+
+	while (cli_batcher_next(b, &s)) {
+		char *joined = span_join(r, &s);
+		int rc;
+
+		if (!joined) {
+			cli_errorf(r->ctx, "out of memory");
+			return CLI_EXIT_FAILURE;
+		}
+		rc = dry_run_batch(r->ctx, r->args, r->groups[s.group].folder, joined);
+		free(joined);
+		if (rc)
+			return rc;
+	}
+	return r->invalid ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
 }
 
 int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 {
-	const cli_strlist *guids = &args->list[cli_args_index(args, "local_guid")];
+	struct run r;
+	cli_batcher b;
+	size_t *sizes = NULL, count[6];
 	size_t batch = ctx->batch > 0 ? (size_t)ctx->batch : 100;
-	size_t nbatches = (guids->n + batch - 1) / batch;
-	size_t done = 0, failed = 0, b;
-	int status = CLI_EXIT_OK, write_failed = 0;
-	int progress = ctx->err_tty && !ctx->quiet && nbatches > 1 && !ctx->dry_run;
 	pps_quarantine_action_req req;
 	struct sigaction sa, old_int, old_term;
+	FILE *report = NULL;
+	int status, net_fails = 0, progress, have_signals = 0;
+	enum step step = STEP_NEXT;
+	cli_span s;
+
+	memset(&r, 0, sizeof(r));
+	memset(&b, 0, sizeof(b));
+	interrupted = 0;
+	r.ctx = ctx;
+	r.args = args;
+	r.folder_arg = opt(args, "folder_name");
+	r.isolating = ctx->isolate || strcmp(ctx->cmd->action, "move") == 0 ||
+		      strcmp(ctx->cmd->action, "delete") == 0;
+	status = load_entries(&r);
+	if (status)
+		goto done;
+	status = check_folders(&r);
+	if (status)
+		goto done;
+	if (cli_guidlist_mark_duplicates(&r.list, r.folder_arg) || build_groups(&r)) {
+		cli_errorf(ctx, "out of memory");
+		status = CLI_EXIT_FAILURE;
+		goto done;
+	}
+	if (ctx->report) {
+		report = fopen(ctx->report, "w");
+		if (!report) {
+			cli_errorf(ctx, "cannot write the report '%s': %s", ctx->report,
+				   strerror(errno));
+			status = CLI_EXIT_USAGE;
+			goto done;
+		}
+	}
+	if (ctx->render.format == CLI_FMT_JSON) {
+		r.batches = json_array();
+		if (!r.batches) {
+			cli_errorf(ctx, "out of memory");
+			status = CLI_EXIT_FAILURE;
+			goto done;
+		}
+	}
+	sizes = calloc(r.ngroups ? r.ngroups : 1, sizeof(*sizes));
+	if (!sizes) {
+		cli_errorf(ctx, "out of memory");
+		status = CLI_EXIT_FAILURE;
+		goto done;
+	}
+	for (size_t g = 0; g < r.ngroups; g++)
+		sizes[g] = r.groups[g].n;
+	if (cli_batcher_init(&b, sizes, r.ngroups, batch)) {
+		cli_errorf(ctx, "out of memory");
+		status = CLI_EXIT_FAILURE;
+		goto done;
+	}
+	r.verbose_batches = b.planned > 1 || args->from_file || r.invalid;
+	report_invalid(&r);
+	if (ctx->dry_run) {
+		status = dry_run(&r, &b);
+		goto done;
+	}
+	if (!confirmed(&r)) {
+		status = CLI_EXIT_FAILURE;
+		goto finish;
+	}
 
 	/*
 	 * An interrupt lets the batch in flight finish and stops before the next one, so that the
-	 * count says exactly which GUIDs were acted on: a second run must not act on them twice.
+	 * report says exactly which GUIDs were acted on: a second run must not act on them twice.
 	 */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_interrupt;
@@ -387,71 +1220,75 @@ int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 	interrupted = 0;
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	have_signals = 1;
 	/* A signal the caller chose to ignore (a background job) stays ignored. */
 	if (old_int.sa_handler == SIG_IGN)
 		sigaction(SIGINT, &old_int, NULL);
 	if (old_term.sa_handler == SIG_IGN)
 		sigaction(SIGTERM, &old_term, NULL);
 	fill_request(&req, args);
-	for (b = 0; b < nbatches && !interrupted; b++) {
-		size_t first = b * batch;
-		size_t count = guids->n - first < batch ? guids->n - first : batch;
-		char *joined = cli_strlist_join(guids, first, count, ",");
-		char what[160];
-		int rc;
-
-		if (!joined) {
-			cli_errorf(ctx, "out of memory");
-			status = CLI_EXIT_FAILURE;
-			goto done;
-		}
-		snprintf(what, sizeof(what), "batch %zu of %zu (first GUID %s)", b + 1, nbatches,
-			 guids->items[first]);
+	progress = ctx->err_tty && !ctx->quiet && b.planned > 1;
+	while (!interrupted && step == STEP_NEXT && cli_batcher_next(&b, &s)) {
 		if (progress) {
-			fprintf(ctx->err, "\r%s: batch %zu of %zu", ctx->cmd->action, b + 1,
-				nbatches);
+			fprintf(ctx->err, "\r%s: batch %zu of %zu", ctx->cmd->action, s.batch,
+				b.planned);
 			fflush(ctx->err);
 		}
-		rc = run_batch(ctx, args, &req, joined, nbatches > 1 ? what : NULL, &write_failed);
-		free(joined);
-		if (rc && ctx->dry_run) {
-			status = rc;
-			goto done;
-		}
-		if (rc) {
-			failed++;
-			status = rc;
-		} else {
-			done += count;
-		}
-		/* Credentials or rights that failed once fail for every later batch too. */
-		if (rc == CLI_EXIT_AUTH && b + 1 < nbatches) {
-			b++;
-			cli_errorf(ctx,
-				   "stopped: %s %zu of %zu messages; not sent: %zu from GUID %s on",
-				   ctx->cmd->verb, done, guids->n, guids->n - b * batch,
-				   guids->items[b * batch]);
-			status = done ? CLI_EXIT_FAILURE : CLI_EXIT_AUTH;
-			goto done;
-		}
+		step = run_span(&r, &b, &req, &s, &net_fails);
 	}
-	if (b < nbatches) {
-		cli_errorf(ctx,
-			   "interrupted: %s %zu of %zu messages; not sent: %zu from GUID %s on",
-			   ctx->cmd->verb, done, guids->n, guids->n - b * batch,
-			   guids->items[b * batch]);
-		status = CLI_EXIT_INTERRUPTED;
-		goto done;
+	if (interrupted)
+		not_sent_line(&r, &b, "interrupted");
+	else if (step == STEP_STOP_AUTH)
+		not_sent_line(&r, &b, "stopped");
+	else if (step == STEP_STOP_NET)
+		not_sent_line(&r, &b,
+			      "stopped: the server is unreachable (3 batches in a row "
+			      "failed on the network)");
+	/* Whatever was not sent stands for the failure that stopped the run. */
+	while (cli_batcher_next(&b, &s)) {
+		int st = step == STEP_STOP_AUTH	 ? CLI_EXIT_AUTH
+			 : step == STEP_STOP_NET ? CLI_EXIT_NETWORK
+						 : CLI_EXIT_FAILURE;
+
+		set_span(&r, &s, OUT_NOT_SENT, 0, st);
 	}
-	if (!ctx->dry_run && !ctx->quiet && (nbatches > 1 || args->from_file))
-		fprintf(ctx->err, "%s %zu of %zu messages (%zu batch%s, %zu failed)\n",
-			ctx->cmd->verb, done, guids->n, nbatches, nbatches == 1 ? "" : "es",
-			failed);
-	/* Some batches done: 1; all failed: that failure's own status. */
-	if ((failed && failed < nbatches) || (!failed && write_failed))
+finish:
+	for (size_t i = 0; i < r.list.n; i++)
+		if (r.out[i] == OUT_PENDING && !r.list.v[i].why && !r.list.v[i].dup_of &&
+		    r.status[i] == CLI_EXIT_OK)
+			r.status[i] = CLI_EXIT_FAILURE;
+	totals(&r, count);
+	if (report && (write_report(&r, report) || ferror(report))) {
+		cli_errorf(ctx, "cannot write the report '%s'", ctx->report);
+		r.write_failed = 1;
+	}
+	if (ctx->render.format == CLI_FMT_NDJSON && write_report(&r, ctx->out)) {
+		cli_errorf(ctx, "cannot write to standard output");
+		r.write_failed = 1;
+	}
+	if (ctx->render.format == CLI_FMT_JSON && print_document(&r, count)) {
+		cli_errorf(ctx, "cannot write to standard output");
+		r.write_failed = 1;
+	}
+	/* After a stop or an interrupt, not_sent_line() has said the counts. */
+	if (!ctx->quiet && r.verbose_batches && !interrupted && step != STEP_STOP_AUTH &&
+	    step != STEP_STOP_NET)
+		summary(&r, count);
+	if (step == STEP_FATAL && !interrupted)
+		status = CLI_EXIT_FAILURE;
+	else if (status == CLI_EXIT_OK)
+		status = final_status(&r, count);
+	if (r.write_failed && status == CLI_EXIT_OK)
 		status = CLI_EXIT_FAILURE;
 done:
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	if (report && fclose(report) && status == CLI_EXIT_OK)
+		status = CLI_EXIT_FAILURE;
+	if (have_signals) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+	}
+	cli_batcher_release(&b);
+	free(sizes);
+	run_release(&r);
 	return status;
 }

@@ -24,8 +24,13 @@ typedef struct cli_ctx {
 	int dry_run;
 	int quiet;
 	int verbose;
-	int err_tty; /* stderr is a terminal: progress lines allowed */
-	long batch;  /* GUIDs per quarantine action request */
+	int err_tty;	    /* stderr is a terminal: progress lines allowed */
+	long batch;	    /* GUIDs per quarantine action request */
+	long timeout_ms;    /* --timeout: also caps the waits for a throttled action */
+	const char *report; /* --report FILE: one NDJSON line per local_guid entry, or NULL */
+	int isolate;	    /* --isolate: split refused release/resubmit/forward batches too */
+	long confirm_over;  /* --confirm-over N: ask on a terminal above N messages (0: 100) */
+	int yes;	    /* --yes: never ask */
 } cli_ctx;
 
 /* Prints "pps: <formatted>" and a newline on ctx->err. */

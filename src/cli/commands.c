@@ -16,10 +16,13 @@
 #define END_HELP                                                                               \
 	"Time of when the search should end: <number> <unit> [ago], now, today, yesterday or " \
 	"ISO-8601."
-#define FOLDER_HELP "Name of the folder where the message is stored (e.g., HIPAA)."
+#define FOLDER_HELP                                                                           \
+	"Name of the folder where the message is stored (e.g., HIPAA); may be left out when " \
+	"local_guid holds records, which name their folders."
 #define LOCAL_GUID_HELP                                                                           \
 	"Comma-separated list of message GUIDs (folder_id:table_id:dbase_id such as 4:2:6, or a " \
-	"cloud GUID); @FILE or - (stdin) reads one GUID per line."
+	"cloud GUID); @FILE or - (stdin) reads one per line: a GUID or a JSON record as "         \
+	"quarantine-messages-list -o ndjson prints it (or --report writes it)."
 #define DELETED_FOLDER_HELP                                                                  \
 	"Name of the folder to move the message to; it must hold the same type of module's " \
 	"messages (spam or DLP incidents)."
@@ -118,9 +121,9 @@ static const cli_arg_spec qlist_args[] = {
 };
 
 /* The arguments every quarantine action shares. */
-#define ARG_FOLDER_NAME                                                                     \
-	{                                                                                   \
-		.name = "folder_name", .wire = "folder", .required = 1, .help = FOLDER_HELP \
+#define ARG_FOLDER_NAME                                                      \
+	{                                                                    \
+		.name = "folder_name", .wire = "folder", .help = FOLDER_HELP \
 	}
 #define ARG_LOCAL_GUID                                                    \
 	{                                                                 \
@@ -519,6 +522,16 @@ const cli_global_opt cli_global_opts[] = {
 	  "Config file profile to use (env PPS_PROFILE, default 'default')." },
 	{ 0, "config", "FILE", "Config file (default $XDG_CONFIG_HOME/pps/config)." },
 	{ 0, "batch", "N", "GUIDs per quarantine action request (default 100)." },
+	{ 0, "report", "FILE",
+	  "Write one NDJSON line per local_guid entry with its outcome (done, invalid, refused, "
+	  "unknown, not_sent); the lines are valid local_guid input for a rerun." },
+	{ 0, "isolate", NULL,
+	  "Split a refused release, resubmit or forward batch to find the GUIDs the server "
+	  "refuses (move and delete always do)." },
+	{ 0, "confirm-over", "N",
+	  "On a terminal, ask before a delete, release or forward of more than N messages "
+	  "(default 100)." },
+	{ 0, "yes", NULL, "Do not ask for confirmation." },
 	{ 0, "dry-run", NULL, "Print each request that would be sent; send nothing." },
 	{ 'v', "verbose", NULL, "Log each request (method, URL, status, time) on stderr." },
 	{ 'q', "quiet", NULL, "Print no progress or counts on stderr." },

@@ -25,6 +25,10 @@
 struct globals {
 	cli_config_flags cfg;
 	long batch;
+	const char *report;
+	long confirm_over;
+	int isolate;
+	int yes;
 	int dry_run;
 	int verbose;
 	int quiet;
@@ -114,6 +118,19 @@ static int apply_global(struct globals *g, const char *name, const char *v)
 			return -1;
 		}
 		g->batch = n;
+	} else if (!strcmp(name, "report")) {
+		g->report = v;
+	} else if (!strcmp(name, "isolate")) {
+		g->isolate = 1;
+	} else if (!strcmp(name, "confirm-over")) {
+		if (parse_long(v, 0, 100000000, &n)) {
+			usage_error("invalid --confirm-over '%s': expected a number of messages",
+				    v);
+			return -1;
+		}
+		g->confirm_over = n;
+	} else if (!strcmp(name, "yes")) {
+		g->yes = 1;
 	} else if (!strcmp(name, "dry-run")) {
 		g->dry_run = 1;
 	} else if (!strcmp(name, "verbose")) {
@@ -253,6 +270,10 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 	ctx.quiet = g->quiet;
 	ctx.verbose = g->verbose;
 	ctx.batch = g->batch;
+	ctx.report = g->report;
+	ctx.isolate = g->isolate;
+	ctx.confirm_over = g->confirm_over;
+	ctx.yes = g->yes;
 	ctx.err_tty = isatty(STDERR_FILENO);
 	if (!g->dry_run) {
 		if (cli_config_load(&s, &g->cfg, (cli_getenv_fn)getenv, stdin, err, sizeof(err)) ||
@@ -291,6 +312,7 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 		opts.proxy = s.proxy;
 		opts.no_proxy = s.no_proxy;
 		opts.timeout_ms = s.timeout * 1000;
+		ctx.timeout_ms = opts.timeout_ms;
 		opts.retries = s.retries;
 		if (g->verbose)
 			opts.log = log_line;
@@ -323,6 +345,7 @@ int main(int argc, char **argv)
 	memset(&g, 0, sizeof(g));
 	cli_config_flags_init(&g.cfg);
 	g.batch = 100;
+	g.confirm_over = 100;
 	while (k < argc) {
 		if (!strcmp(argv[k], "--")) {
 			k++;

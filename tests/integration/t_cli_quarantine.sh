@@ -138,7 +138,7 @@ printf '6:6:4\n\n  6:6:300  \n6:6:4\n72wWvWN8qIx-jclF-uv6feVwEFDkkidM\n' >"$T_DI
 pps_admin --batch 2 -o json quarantine-message-release folder_name=Quarantine local_guid=@"$T_DIR/guids"
 expect_rc 1 "bulk with a failing batch (the TestQ GUID is not in Quarantine)"
 expect_err_has "released 2 of 3 messages (2 batches, 1 failed)"
-expect_err_has "batch 2 of 2 (first GUID 72wWvWN8qIx-jclF-uv6feVwEFDkkidM)"
+expect_err_has "GUID 72wWvWN8qIx-jclF-uv6feVwEFDkkidM in 'Quarantine': Invalid argument: localguid"
 expect_eq "$(outbox_count release 6:6:4)" "1" "bulk: 6:6:4 released once"
 expect_eq "$(outbox_count release 6:6:300)" "1" "bulk: 6:6:300 released once"
 
@@ -151,11 +151,11 @@ expect_rc 0 "bulk from stdin"
 expect_err_has "resubmitted 2 of 2 messages (2 batches, 0 failed)"
 expect_eq "$(grep -c 'will be resubmitted' <<<"$OUT")" "2" "one answer per batch"
 run env PPS_URL="$SIM_URL" PPS_USERNAME=admin PPS_PASSWORD=admin-pass PPS_CACERT="$SIM_CACERT" \
-	"$PPS" --dry-run --batch 2 quarantine-message-delete folder_name=PCI local_guid=- <<<$'a\nb\nc\na'
+	"$PPS" --dry-run --batch 2 quarantine-message-delete folder_name=PCI local_guid=- <<<$'1:1:1\n1:1:2\n1:1:3\n1:1:1'
 expect_rc 0 "bulk dry-run"
 expect_eq "$(wc -l <<<"$OUT")" "2" "dry-run prints one request per batch"
-expect_out_has '"localguid":"a,b"'
-expect_out_has '"localguid":"c"'
+expect_out_has '"localguid":"1:1:1,1:1:2"'
+expect_out_has '"localguid":"1:1:3"'
 run "$PPS" quarantine-message-delete folder_name=PCI local_guid=@/nonexistent/guids
 expect_rc 2 "missing GUID file"
 expect_err_has "cannot open '/nonexistent/guids'"

@@ -332,7 +332,8 @@ static void test_args__folder_lists(void **state)
 	cli_args_release(&a);
 }
 
-static void test_args__guid_list_inline_dedup(void **state)
+/* An inline list is one line; its entries are checked and deduplicated when the action runs. */
+static void test_args__guid_list_inline_is_one_line(void **state)
 {
 	const char *argv[] = { "folder_name=F", "local_guid=4:2:6, 4:2:7,4:2:6" };
 	cli_args a;
@@ -341,13 +342,13 @@ static void test_args__guid_list_inline_dedup(void **state)
 	(void)state;
 	assert_int_equal(parse(&a, "quarantine-message-release", 2, argv), 0);
 	i = cli_args_index(&a, "local_guid");
-	assert_int_equal(a.list[i].n, 2);
-	assert_string_equal(a.list[i].items[0], "4:2:6");
-	assert_string_equal(a.list[i].items[1], "4:2:7");
+	assert_int_equal(a.list[i].n, 1);
+	assert_string_equal(a.list[i].items[0], "4:2:6, 4:2:7,4:2:6");
 	assert_int_equal(a.from_file, 0);
 	cli_args_release(&a);
 }
 
+/* A file's lines are kept as read, blank ones too, so that item k is line k + 1. */
 static void test_args__guid_list_from_file(void **state)
 {
 	char path[] = "/tmp/pps-test-guids.XXXXXX";
@@ -367,10 +368,11 @@ static void test_args__guid_list_from_file(void **state)
 	snprintf(arg, sizeof(arg), "local_guid=@%s", path);
 	assert_int_equal(parse(&a, "quarantine-message-delete", 2, argv), 0);
 	i = cli_args_index(&a, "local_guid");
-	assert_int_equal(a.list[i].n, 3);
-	assert_string_equal(a.list[i].items[0], "b:1");
-	assert_string_equal(a.list[i].items[1], "a:2");
-	assert_string_equal(a.list[i].items[2], "c:3");
+	assert_int_equal(a.list[i].n, 5);
+	assert_string_equal(a.list[i].items[0], "  b:1  ");
+	assert_string_equal(a.list[i].items[1], "");
+	assert_string_equal(a.list[i].items[2], " a:2\r");
+	assert_string_equal(a.list[i].items[4], "c:3");
 	assert_int_equal(a.from_file, 1);
 	cli_args_release(&a);
 	unlink(path);
@@ -390,9 +392,10 @@ static void test_args__guid_list_from_stream(void **state)
 	assert_non_null(in);
 	assert_int_equal(cli_guids_from_arg(&l, "-", in, why, sizeof(why)), 0);
 	fclose(in);
-	assert_int_equal(l.n, 2);
+	assert_int_equal(l.n, 5);
 	assert_string_equal(l.items[0], "x");
-	assert_string_equal(l.items[1], "y");
+	assert_string_equal(l.items[3], "y");
+	assert_string_equal(l.items[4], "x");
 	cli_strlist_release(&l);
 }
 
@@ -470,7 +473,7 @@ int main(void)
 		cmocka_unit_test(test_args__json_objects),
 		cmocka_unit_test(test_args__folder_lists),
 		cmocka_unit_test(test_args__failure_frees_parsed_lists),
-		cmocka_unit_test(test_args__guid_list_inline_dedup),
+		cmocka_unit_test(test_args__guid_list_inline_is_one_line),
 		cmocka_unit_test(test_args__guid_list_from_file),
 		cmocka_unit_test(test_args__guid_list_from_stream),
 		cmocka_unit_test(test_args__guid_list_with_nul_is_refused),
