@@ -460,6 +460,7 @@ struct run {
 	size_t requests;
 	size_t failed_requests;
 	json_t *batches; /* -o json: one object per request sent */
+	int stop_status; /* the exit status of the failure that stopped the run */
 	int write_failed;
 	int verbose_batches; /* name batches in messages (more than one, or a list was read) */
 	int isolating;	     /* split refused batches */
@@ -759,6 +760,7 @@ static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_r
 		/* Throttled to the end, or interrupted during the wait: certainly not done. */
 		set_span(r, s, OUT_NOT_SENT, m, status);
 		note_request(r, s, OUT_NOT_SENT, e->http_status, failure_text(r), 0);
+		r->stop_status = status;
 		return ++*net_fails >= NET_FAILS_TO_STOP ? STEP_STOP_NET : STEP_NEXT;
 	}
 	switch (rc) {
@@ -769,6 +771,7 @@ static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_r
 		cli_report(ctx, rc, span_what(r, s, b, whatbuf, sizeof(whatbuf), " not sent"));
 		set_span(r, s, OUT_NOT_SENT, m, status);
 		note_request(r, s, OUT_NOT_SENT, e->http_status, failure_text(r), 0);
+		r->stop_status = status;
 		if (rc == PPS_EUSAGE)
 			return STEP_FATAL;
 		return ++*net_fails >= NET_FAILS_TO_STOP ? STEP_STOP_NET : STEP_NEXT;
@@ -783,8 +786,10 @@ static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_r
 		set_span(r, s, OUT_REFUSED, m, status);
 		note_request(r, s, OUT_REFUSED, e->http_status, failure_text(r), 0);
 		/* Credentials or rights that failed once fail for every later batch too. */
-		if (rc == PPS_EAUTH || rc == PPS_EPERM)
+		if (rc == PPS_EAUTH || rc == PPS_EPERM) {
+			r->stop_status = status;
 			step = STEP_STOP_AUTH;
+		}
 		return step;
 	default:
 		/*
@@ -1242,16 +1247,13 @@ int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 		not_sent_line(&r, &b, "stopped");
 	else if (step == STEP_STOP_NET)
 		not_sent_line(&r, &b,
-			      "stopped: the server is unreachable (3 batches in a row "
-			      "failed on the network)");
+			      "stopped: the server is gone or throttling (3 batches in a row "
+			      "not sent)");
 	/* Whatever was not sent stands for the failure that stopped the run. */
-	while (cli_batcher_next(&b, &s)) {
-		int st = step == STEP_STOP_AUTH	 ? CLI_EXIT_AUTH
-			 : step == STEP_STOP_NET ? CLI_EXIT_NETWORK
-						 : CLI_EXIT_FAILURE;
-
-		set_span(&r, &s, OUT_NOT_SENT, 0, st);
-	}
+	while (cli_batcher_next(&b, &s))
+		set_span(&r, &s, OUT_NOT_SENT, 0,
+			 step == STEP_STOP_AUTH || step == STEP_STOP_NET ? r.stop_status
+									 : CLI_EXIT_FAILURE);
 finish:
 	for (size_t i = 0; i < r.list.n; i++)
 		if (r.out[i] == OUT_PENDING && !r.list.v[i].why && !r.list.v[i].dup_of &&
