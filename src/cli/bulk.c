@@ -1206,7 +1206,12 @@ int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 	r.verbose_batches = b.planned > 1 || args->from_file || r.invalid;
 	report_invalid(&r);
 	if (ctx->dry_run) {
+		/* Nothing is sent: the report says so for every entry. */
 		status = dry_run(&r, &b);
+		if (report && write_report(&r, report)) {
+			cli_errorf(ctx, "cannot write the report '%s'", ctx->report);
+			status = CLI_EXIT_FAILURE;
+		}
 		goto done;
 	}
 	if (!confirmed(&r)) {
