@@ -49,9 +49,14 @@ fixture "$T_DIR/two.json" 30 20
 sim_start --fixture "$T_DIR/two.json"
 expect_eq "$(left Quarantine)" 30 "30 messages in Quarantine before"
 expect_eq "$(left Phish)" 20 "20 messages in Phish before"
-export PPS
-run pps_env bash -c '"$PPS" -o ndjson quarantine-messages-list sender=@phish.example folder_name=Quarantine,Phish | "$PPS" quarantine-message-delete local_guid=-'
-expect_rc 0 "the README pipeline"
+readme_line=$(grep -m1 -F '| pps quarantine-message-delete local_guid=-' "$PPS_SOURCE_DIR/README.md")
+expect_eq "$readme_line" \
+	'pps -o ndjson quarantine-messages-list sender=@phish.example folder_name=Quarantine,Phish | pps quarantine-message-delete local_guid=-' \
+	"the README's bulk example is the records pipeline"
+mkdir -p "$T_DIR/bin"
+ln -sf "$PPS" "$T_DIR/bin/pps"
+run pps_env env PATH="$T_DIR/bin:$PATH" bash -c "$readme_line"
+expect_rc 0 "the README pipeline, as written"
 expect_eq "$(left Quarantine)" 0 "the pipeline emptied Quarantine of the campaign"
 expect_eq "$(left Phish)" 0 "the pipeline emptied Phish of the campaign"
 expect_eq "$(left Quarantine ok@good.test)" 1 "another sender's message stays"
