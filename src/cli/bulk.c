@@ -462,7 +462,7 @@ struct run {
 	json_t *batches; /* -o json: one object per request sent */
 	int stop_status; /* the exit status of the failure that stopped the run */
 	int write_failed;
-	int verbose_batches; /* name batches in messages (more than one, or a list was read) */
+	int verbose_batches; /* name batches in messages: several, a list read, a split */
 	int isolating;	     /* split refused batches */
 };
 
@@ -948,12 +948,12 @@ static int confirmed(struct run *r)
 {
 	cli_ctx *ctx = r->ctx;
 	const char *a = ctx->cmd->action;
-	long over = ctx->confirm_over > 0 ? ctx->confirm_over : 100;
 	char answer[16] = "";
 	FILE *tty;
 	int yes;
 
-	if (ctx->yes || ctx->dry_run || !ctx->err_tty || r->unique <= (size_t)over)
+	if (ctx->yes || ctx->dry_run || !ctx->err_tty || ctx->confirm_over < 0 ||
+	    r->unique <= (size_t)ctx->confirm_over)
 		return 1;
 	if (strcmp(a, "delete") != 0 && strcmp(a, "release") != 0 && strcmp(a, "forward") != 0)
 		return 1;

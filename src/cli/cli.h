@@ -29,7 +29,7 @@ typedef struct cli_ctx {
 	long timeout_ms;    /* --timeout: also caps the waits for a throttled action */
 	const char *report; /* --report FILE: one NDJSON line per local_guid entry, or NULL */
 	int isolate;	    /* --isolate: split refused release/resubmit/forward batches too */
-	long confirm_over;  /* --confirm-over N: ask on a terminal above N messages (0: 100) */
+	long confirm_over;  /* --confirm-over N: ask on a terminal above N messages */
 	int yes;	    /* --yes: never ask */
 } cli_ctx;
 
