@@ -166,8 +166,9 @@ void cli_gen_man(FILE *out)
 	      "(proofpoint\\-pps\\-smart\\-search); a leading ! is ignored.\n"
 	      "Arguments are \\fIname\\fR=\\fIvalue\\fR, \\fB\\-\\-name\\fR \\fIvalue\\fR or "
 	      "\\fB\\-\\-name\\fR=\\fIvalue\\fR.\n"
-	      "A local_guid of @\\fIFILE\\fR or \\- reads one GUID per line; the GUIDs are sent in "
-	      "batches.\n"
+	      "A local_guid of @\\fIFILE\\fR or \\- reads one entry per line: a GUID, or a JSON "
+	      "record as \\fB\\-o ndjson\\fR or \\fB\\-\\-report\\fR writes it, which names its "
+	      "folder; entries are checked before sending and sent in batches per folder.\n"
 	      ".SH OPTIONS\n",
 	      out);
 	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
@@ -236,9 +237,10 @@ void cli_gen_man(FILE *out)
 	      "username, password, password_file, cacert, insecure, proxy, timeout, retries, "
 	      "output. A file holding a password must not be readable by group or others.\n"
 	      ".SH EXIT STATUS\n"
-	      "0 success (also \"No results found.\"), 1 some batches failed, 2 usage, "
-	      "3 authentication or permission, 4 not found, 5 server error, 6 network or TLS, "
-	      "7 bad response, 130 a bulk action interrupted between batches.\n"
+	      "0 success (also \"No results found.\"), 1 some entries of a bulk action not done, "
+	      "2 usage, 3 authentication or permission, 4 not found, 5 server error, "
+	      "6 network or TLS, 7 bad response, 8 outcome unknown (an action's answer was lost: "
+	      "check before sending it again), 130 a bulk action interrupted between batches.\n"
 	      ".SH SEE ALSO\n\\fBpps\\-sim\\fR(1)\n",
 	      out);
 }
