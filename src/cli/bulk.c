@@ -782,7 +782,10 @@ static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_r
 		*net_fails = 0;
 		cli_report(ctx, rc,
 			   span_what(r, s, b, whatbuf, sizeof(whatbuf),
-				     s->count > 1 ? " refused, not done" : NULL));
+				     s->count < 2 ? NULL
+				     : rc == PPS_EREJECTED
+					     ? " refused, not done (--isolate splits it)"
+					     : " refused, not done"));
 		set_span(r, s, OUT_REFUSED, m, status);
 		note_request(r, s, OUT_REFUSED, e->http_status, failure_text(r), 0);
 		/* Credentials or rights that failed once fail for every later batch too. */
@@ -1203,7 +1206,7 @@ int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 		status = CLI_EXIT_FAILURE;
 		goto done;
 	}
-	r.verbose_batches = b.planned > 1 || args->from_file || r.invalid;
+	r.verbose_batches = b.planned > 1 || args->from_file || r.invalid || r.unique > 1;
 	report_invalid(&r);
 	if (ctx->dry_run) {
 		/* Nothing is sent: the report says so for every entry. */

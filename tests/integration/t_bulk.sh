@@ -125,7 +125,7 @@ sim_start --fixture "$T_DIR/two.json"
 run pps_env "$PPS" --batch 3 --report "$T_DIR/rel.report" quarantine-message-release \
 	folder_name=Quarantine local_guid=@"$T_DIR/rel"
 expect_rc 1 "release with a refused batch"
-expect_err_has "batch 1 of 2 (3 GUIDs in 'Quarantine', first 6:6:1001) refused, not done: Invalid argument: localguid" \
+expect_err_has "batch 1 of 2 (3 GUIDs in 'Quarantine', first 6:6:1001) refused, not done (--isolate splits it): Invalid argument: localguid" \
 	"the refused batch is named whole"
 for g in 6:6:1001 6:6:1002 6:6:999; do
 	expect_eq "$(outbox $g)" 0 "without --isolate $g is not released"
