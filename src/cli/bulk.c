@@ -428,8 +428,11 @@ static void on_interrupt(int sig)
 	interrupted = 1;
 }
 
-/* After this many batches in a row fail on the network the server is taken for gone. */
-#define NET_FAILS_TO_STOP 3
+/*
+ * After this many batches in a row get no usable answer (not sent, throttled to the end, answer
+ * lost, 5xx) the server is taken for gone: the rest is not sent.
+ */
+#define FAILS_TO_STOP 3
 
 enum outcome { OUT_PENDING, OUT_DONE, OUT_INVALID, OUT_REFUSED, OUT_UNKNOWN, OUT_NOT_SENT };
 
@@ -761,7 +764,7 @@ static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_r
 		set_span(r, s, OUT_NOT_SENT, m, status);
 		note_request(r, s, OUT_NOT_SENT, e->http_status, failure_text(r), 0);
 		r->stop_status = status;
-		return ++*net_fails >= NET_FAILS_TO_STOP ? STEP_STOP_NET : STEP_NEXT;
+		return ++*net_fails >= FAILS_TO_STOP ? STEP_STOP_NET : STEP_NEXT;
 	}
 	switch (rc) {
 	case PPS_ENET:
@@ -774,7 +777,7 @@ static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_r
 		r->stop_status = status;
 		if (rc == PPS_EUSAGE)
 			return STEP_FATAL;
-		return ++*net_fails >= NET_FAILS_TO_STOP ? STEP_STOP_NET : STEP_NEXT;
+		return ++*net_fails >= FAILS_TO_STOP ? STEP_STOP_NET : STEP_NEXT;
 	case PPS_EREJECTED:
 	case PPS_ENOTFOUND:
 	case PPS_EAUTH:
@@ -797,9 +800,9 @@ static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_r
 	default:
 		/*
 		 * A lost answer, an unreadable one, or a 5xx (a proxy may answer 503 after the
-		 * server acted): the server may have carried it out. Never sent again.
+		 * server acted): the server may have carried it out. Never sent again; and a
+		 * server that keeps losing answers is not fed more batches to lose.
 		 */
-		*net_fails = 0;
 		cli_report(ctx, rc, what);
 		if (rc != PPS_EUNKNOWN) {
 			char note[1024];
@@ -816,7 +819,8 @@ static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_r
 		}
 		set_span(r, s, OUT_UNKNOWN, m, status);
 		note_request(r, s, OUT_UNKNOWN, e->http_status, r->msgs.items[m - 1], 0);
-		return STEP_NEXT;
+		r->stop_status = status;
+		return ++*net_fails >= FAILS_TO_STOP ? STEP_STOP_NET : STEP_NEXT;
 	}
 }
 
@@ -1255,8 +1259,8 @@ int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 		not_sent_line(&r, &b, "stopped");
 	else if (step == STEP_STOP_NET)
 		not_sent_line(&r, &b,
-			      "stopped: the server is gone or throttling (3 batches in a row "
-			      "not sent)");
+			      "stopped: 3 batches in a row got no answer (the server is gone, "
+			      "throttling or losing answers)");
 	/* Whatever was not sent stands for the failure that stopped the run. */
 	while (cli_batcher_next(&b, &s))
 		set_span(&r, &s, OUT_NOT_SENT, 0,

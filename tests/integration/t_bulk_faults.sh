@@ -53,7 +53,7 @@ elapsed=$(($(date +%s) - start))
 expect_rc 5 "a server that keeps throttling"
 [ "$elapsed" -lt 15 ] && ok || fail "Retry-After: 30 was capped by --timeout 1 (took $elapsed s)"
 expect_err_has "asks to wait 30 s; waiting 1 s" "the cap is said on stderr"
-expect_err_has "stopped: the server is gone or throttling (3 batches in a row not sent)" "the run stops"
+expect_err_has "stopped: 3 batches in a row got no answer" "the run stops"
 expect_eq "$(jq -r .outcome "$T_DIR/slow.report" | sort | uniq -c | tr -s ' ')" " 120 not_sent" \
 	"every entry not_sent"
 sim_stop
@@ -80,6 +80,17 @@ jq -r 'select(.outcome == "unknown") | .message' "$T_DIR/lost.report" |
 	ok || fail "the report says why the outcome is unknown"
 expect_eq "$(jq -c .totals <<<"$OUT")" \
 	'{"entries":3,"messages":3,"done":2,"invalid":0,"refused":0,"unknown":1,"not_sent":0}' "json totals"
+sim_stop
+
+# --- A server that loses every answer: three batches unknown, then the rest is not sent. ---
+sim_start --fixture "$T_DIR/120.json" --no-tls --faults reset=1
+pps_env --batch 10 --report "$T_DIR/reset.report" quarantine-message-release \
+	folder_name=Quarantine local_guid=@"$T_DIR/120"
+expect_rc 8 "every answer lost"
+expect_eq "$(outbox_stats)" "30 30" "three batches carried out, each once, none resent"
+expect_eq "$(jq -r .outcome "$T_DIR/reset.report" | sort | uniq -c | tr -s ' \n' ' ')" \
+	" 90 not_sent 30 unknown " "30 unknown, the rest not_sent"
+expect_err_has "not sent: 90 from GUID 6:6:1031 on" "the rest named"
 sim_stop
 
 # --- The server gone: three batches in a row fail, the rest is not sent at once. ---
