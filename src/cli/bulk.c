@@ -719,6 +719,8 @@ static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_r
 		*net_fails = 0;
 		m = text ? keep_message(r, text) : 0;
 		if (!m) {
+			/* Done it is, whatever memory is left for saying so. */
+			set_span(r, s, OUT_DONE, 0, CLI_EXIT_OK);
 			free(text);
 			pps_response_free(resp);
 			free(joined);
@@ -739,7 +741,9 @@ static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_r
 	free(joined);
 	e = pps_client_last_error(ctx->client);
 	if (rc == PPS_ENOMEM) {
+		/* libpps may run out of memory after sending too: the outcome is not known. */
 		cli_report(ctx, rc, what);
+		set_span(r, s, OUT_UNKNOWN, 0, CLI_EXIT_UNKNOWN);
 		return STEP_FATAL;
 	}
 	m = keep_message(r, failure_text(r));
@@ -1159,6 +1163,7 @@ int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 	FILE *report = NULL;
 	int status, net_fails = 0, progress, have_signals = 0;
 	enum step step = STEP_NEXT;
+	const char *why;
 	cli_span s;
 
 	memset(&r, 0, sizeof(r));
@@ -1253,19 +1258,30 @@ int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 		}
 		step = run_span(&r, &b, &req, &s, &net_fails);
 	}
-	if (interrupted)
-		not_sent_line(&r, &b, "interrupted");
-	else if (step == STEP_STOP_AUTH)
-		not_sent_line(&r, &b, "stopped");
-	else if (step == STEP_STOP_NET)
-		not_sent_line(&r, &b,
-			      "stopped: 3 batches in a row got no answer (the server is gone, "
-			      "throttling or losing answers)");
-	/* Whatever was not sent stands for the failure that stopped the run. */
-	while (cli_batcher_next(&b, &s))
-		set_span(&r, &s, OUT_NOT_SENT, 0,
-			 step == STEP_STOP_AUTH || step == STEP_STOP_NET ? r.stop_status
-									 : CLI_EXIT_FAILURE);
+	why = interrupted	       ? "interrupted"
+	      : step == STEP_STOP_AUTH ? "stopped"
+	      : step == STEP_STOP_NET  ? "stopped: 3 batches in a row got no answer (the server "
+					 "is gone, throttling or losing answers)"
+	      : step == STEP_FATAL     ? "stopped by the failure above"
+				       : NULL;
+	if (why && b.n) {
+		char text[200];
+		size_t m;
+
+		not_sent_line(&r, &b, why);
+		snprintf(text, sizeof(text), "not sent: %s",
+			 step == STEP_STOP_AUTH
+				 ? "stopped after the server refused the credentials "
+				   "or their rights"
+				 : why);
+		m = keep_message(&r, text);
+		/* Whatever was not sent stands for the failure that stopped the run. */
+		while (cli_batcher_next(&b, &s))
+			set_span(&r, &s, OUT_NOT_SENT, m,
+				 step == STEP_STOP_AUTH || step == STEP_STOP_NET
+					 ? r.stop_status
+					 : CLI_EXIT_FAILURE);
+	}
 finish:
 	for (size_t i = 0; i < r.list.n; i++)
 		if (r.out[i] == OUT_PENDING && !r.list.v[i].why && !r.list.v[i].dup_of &&

@@ -106,6 +106,11 @@ expect_eq "$(grep -c 'not sent: connection refused' <<<"$ERR")" 3 "three batches
 expect_err_has "not sent: 90 from GUID 6:6:1031 on" "the rest named"
 expect_eq "$(jq -r .outcome "$T_DIR/gone.report" | sort | uniq -c | tr -s ' ')" " 120 not_sent" \
 	"every entry not_sent"
+expect_eq "$(jq -r 'select(.localguid == "6:6:1120") | .message' "$T_DIR/gone.report")" \
+	"not sent: stopped: 3 batches in a row got no answer (the server is gone, throttling or losing answers)" \
+	"the entries never tried say why"
+expect_eq "$(jq -r 'select(.localguid == "6:6:1001") | .message' "$T_DIR/gone.report")" \
+	"$(grep -o 'connection refused by .*' <<<"$ERR" | head -1)" "the entries tried say what failed"
 [ "$elapsed" -lt 10 ] && ok || fail "a dead server stops the run at once (took $elapsed s)"
 
 # --- SIGTERM: the batch in flight finishes, the report says not_sent for the rest. ---
