@@ -622,19 +622,19 @@ static int send_batch(struct run *r, pps_quarantine_action_req *req, const char 
 		if (waited >= budget) {
 			*gave_up = 1;
 			cli_errorf(ctx,
-				   "%s%sserver still throttling (429) after waiting %ld s (the "
+				   "%s%sserver still throttling (429) after waiting %.1f s (the "
 				   "--timeout of %ld s): not sent",
-				   what ? what : "", what ? ": " : "", waited / 1000,
+				   what ? what : "", what ? ": " : "", (double)waited / 1000.0,
 				   budget / 1000);
 			return rc;
 		}
 		if (wait > budget - waited) {
 			if (!ctx->quiet)
-				cli_errorf(
-					ctx,
-					"server throttling (429) asks to wait %ld s; waiting %ld "
-					"s, what is left of the --timeout of %ld s",
-					wait / 1000, (budget - waited) / 1000, budget / 1000);
+				cli_errorf(ctx,
+					   "server throttling (429) asks to wait %.1f s; waiting "
+					   "%.1f s, what is left of the --timeout of %ld s",
+					   (double)wait / 1000.0,
+					   (double)(budget - waited) / 1000.0, budget / 1000);
 			wait = budget - waited;
 		} else if (!ctx->quiet) {
 			cli_errorf(ctx, "server throttling (429): sending %s again in %.1f s",

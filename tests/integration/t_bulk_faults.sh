@@ -52,7 +52,8 @@ pps_env --timeout 1 --batch 20 --report "$T_DIR/slow.report" quarantine-message-
 elapsed=$(($(date +%s) - start))
 expect_rc 5 "a server that keeps throttling"
 [ "$elapsed" -lt 15 ] && ok || fail "Retry-After: 30 was capped by --timeout 1 (took $elapsed s)"
-expect_err_has "asks to wait 30 s; waiting 1 s" "the cap is said on stderr"
+expect_err_has "asks to wait 30.0 s; waiting 1.0 s, what is left of the --timeout of 1 s" \
+	"the cap is said on stderr"
 expect_err_has "stopped: 3 batches in a row got no answer" "the run stops"
 expect_eq "$(jq -r .outcome "$T_DIR/slow.report" | sort | uniq -c | tr -s ' ')" " 120 not_sent" \
 	"every entry not_sent"
