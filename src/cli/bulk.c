@@ -613,6 +613,10 @@ static int send_batch(struct run *r, pps_quarantine_action_req *req, const char 
 		e = pps_client_last_error(ctx->client);
 		if (rc != PPS_ESERVER || e->http_status != 429)
 			return rc;
+		if (ctx->err_tty && !ctx->quiet) {
+			/* Off with the progress line first. */
+			fputs("\r\033[K", ctx->err);
+		}
 		if (e->retry_after_ms > 0) {
 			wait = e->retry_after_ms;
 		} else {
