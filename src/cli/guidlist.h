@@ -10,10 +10,10 @@
 
 /* One input entry. Strings are owned by the list. */
 typedef struct cli_guid_entry {
-	size_t line;  /* 1-based line of the input (item of an inline comma list) */
-	char *text;   /* the entry as read, newline and CR removed */
+	size_t line;  /* 1-based line of the input; 1 for an inline list */
+	char *text;   /* the line or comma-list item, without BOM and surrounding white space */
 	char *guid;   /* the GUID to act on; for an invalid entry the text taken for one, or NULL */
-	char *folder; /* the folder a record names, or NULL */
+	char *folder; /* its record's folder (or resolved from one), or NULL */
 	const char *why; /* static text saying why the entry is invalid, or NULL when valid */
 	size_t dup_of;	 /* 1 + the index of the first entry with this GUID and folder, or 0 */
 	int record;	 /* 1: the line was a JSON record */
