@@ -10,20 +10,27 @@
 #include <string.h>
 
 #include "cli/exit.h"
+#include "cli/sanitize.h"
 #include "util/buf.h"
 
 #include "util/banned.h"
 
 void cli_errorf(cli_ctx *ctx, const char *fmt, ...)
 {
+	ppsbuf text = PPSBUF_INIT, safe = PPSBUF_INIT;
 	va_list ap;
 
-	fputs("pps: ", ctx->err);
 	va_start(ap, fmt);
-	vfprintf(ctx->err, fmt, ap);
+	ppsbuf_vaddf(&text, fmt, ap);
 	va_end(ap);
-	fputc('\n', ctx->err);
+	/* A server's text or a user's word may hold ESC or U+202E: shown, never obeyed. */
+	if (cli_sanitize(&safe, text.buf, text.len, NULL, NULL) < 0)
+		fprintf(ctx->err, "pps: out of memory\n");
+	else
+		fprintf(ctx->err, "pps: %s\n", safe.buf);
 	fflush(ctx->err);
+	ppsbuf_release(&text);
+	ppsbuf_release(&safe);
 }
 
 /* The server's text on one line: line breaks become spaces, trailing space dropped. */
@@ -165,6 +172,18 @@ int cli_dry_run_print(cli_ctx *ctx, const char *method, const char *path, const 
 
 int cli_print_body(cli_ctx *ctx, const pps_response *resp)
 {
+	if (ctx->render.tty) {
+		ppsbuf safe = PPSBUF_INIT;
+		int bad = cli_sanitize_text(&safe, resp->body, resp->body_len) < 0 ||
+			  (safe.len && fwrite(safe.buf, 1, safe.len, ctx->out) != safe.len);
+
+		ppsbuf_release(&safe);
+		if (bad || fflush(ctx->out) != 0) {
+			cli_errorf(ctx, "cannot write to standard output");
+			return CLI_EXIT_FAILURE;
+		}
+		return CLI_EXIT_OK;
+	}
 	if (resp->body_len && fwrite(resp->body, 1, resp->body_len, ctx->out) != resp->body_len) {
 		cli_errorf(ctx, "cannot write to standard output");
 		return CLI_EXIT_FAILURE;
@@ -186,6 +205,15 @@ int cli_print_records(cli_ctx *ctx, const json_t *records)
 	rc = cli_render_records(ctx->out, &ctx->render, &ctx->cmd->out, records);
 	json_decref(empty);
 	if (rc != 0 || fflush(ctx->out) != 0) {
+		cli_errorf(ctx, "cannot write to standard output");
+		return CLI_EXIT_FAILURE;
+	}
+	return CLI_EXIT_OK;
+}
+
+int cli_print_object(cli_ctx *ctx, const json_t *obj)
+{
+	if (cli_render_object(ctx->out, &ctx->render, obj) != 0 || fflush(ctx->out) != 0) {
 		cli_errorf(ctx, "cannot write to standard output");
 		return CLI_EXIT_FAILURE;
 	}

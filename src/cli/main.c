@@ -18,8 +18,10 @@
 #include "cli/exit.h"
 #include "cli/gen.h"
 #include "cli/render.h"
+#include "cli/sanitize.h"
 #include "cli/suggest.h"
 #include "pps/pps.h"
+#include "util/buf.h"
 
 #include "util/banned.h"
 
@@ -41,16 +43,21 @@ static const char *const color_names[] = { "auto", "always", "never", NULL };
 
 static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* One line on stderr, prefixed "pps: ". */
+/* One line on stderr, prefixed "pps: "; controls in it are written visibly (sanitize.h). */
 static void usage_error(const char *fmt, ...)
 {
+	ppsbuf text = PPSBUF_INIT, safe = PPSBUF_INIT;
 	va_list ap;
 
-	fputs("pps: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	ppsbuf_vaddf(&text, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (cli_sanitize(&safe, text.buf, text.len, NULL, NULL) < 0)
+		fputs("pps: out of memory\n", stderr);
+	else
+		fprintf(stderr, "pps: %s\n", safe.buf);
+	ppsbuf_release(&text);
+	ppsbuf_release(&safe);
 }
 
 static int parse_long(const char *v, long min, long max, long *out)

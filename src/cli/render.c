@@ -1000,6 +1000,16 @@ int cli_render_records(FILE *out, const cli_render_opts *opts, const cli_output_
 	return out_finish(&o);
 }
 
+int cli_render_object(FILE *out, const cli_render_opts *opts, const json_t *obj)
+{
+	struct out o;
+
+	out_init(&o, out);
+	out_dump(&o, obj, opts->format == CLI_FMT_NDJSON ? JSON_COMPACT : JSON_INDENT(2));
+	out_add(&o, "\n", 1);
+	return out_finish(&o);
+}
+
 /*
  * Copies s for printing: when safe, controls but \n and \t written visibly (a terminal must
  * not see ESC); else only invalid UTF-8 replaced by U+FFFD (jansson refuses it; JSON escapes

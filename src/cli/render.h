@@ -83,6 +83,10 @@ int cli_render_records(FILE *out, const cli_render_opts *opts, const cli_output_
  * {"message": "..."}; ndjson the same on one line. Returns 0 or -1. */
 int cli_render_message(FILE *out, const cli_render_opts *opts, const char *message);
 
+/* Prints one JSON object (borrowed) for json (indented) or ndjson (one line); C1 and bidi
+ * controls escaped. Returns 0 or -1. */
+int cli_render_object(FILE *out, const cli_render_opts *opts, const struct json_t *obj);
+
 /* One markdown cell as the reference writes it (escaping, list joining); malloc'd or NULL. */
 char *cli_markdown_cell(const struct json_t *value);
 /* One CSV field per RFC 4180, quoted when needed; malloc'd or NULL. */

@@ -131,6 +131,42 @@ int cli_json_harden(ppsbuf *b, size_t from)
 	return rc ? -1 : 0;
 }
 
+int cli_utf8_lossy(ppsbuf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	int rc = 0;
+
+	while (p < end && !rc) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = *p < 0x80 ? 1 : utf8proc_iterate(p, end - p, &cp);
+
+		if (k <= 0) {
+			rc = ppsbuf_add(b, REPLACEMENT, 3);
+			p++;
+		} else {
+			rc = ppsbuf_add(b, p, (size_t)k);
+			p += k;
+		}
+	}
+	return rc ? -1 : 0;
+}
+
+int cli_sanitize_text(ppsbuf *b, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t run = i;
+
+		while (run < n && !(s[run] == '\r' && run + 1 < n && s[run + 1] == '\n'))
+			run++;
+		if (cli_sanitize(b, s + i, run - i, "\t\n", NULL) < 0)
+			return -1;
+		i = run < n ? run + 1 : run; /* drop the CR of a CRLF */
+	}
+	return 0;
+}
+
 int cli_csv_is_formula(const char *s, size_t n)
 {
 	/* OWASP's list: a leading =, +, -, @, tab or carriage return starts a formula. */

@@ -34,6 +34,15 @@ int cli_needs_sanitize(const char *s, size_t n, const char *keep);
  */
 int cli_json_harden(ppsbuf *b, size_t from);
 
+/* Appends s (n bytes) with every invalid UTF-8 byte replaced by U+FFFD. Returns 0 or -1. */
+int cli_utf8_lossy(ppsbuf *b, const char *s, size_t n);
+
+/*
+ * Appends raw text (a message, a body) for a terminal: CRLF becomes LF, tab and LF pass, every
+ * other unsafe character is written visibly as by cli_sanitize. Returns 0 or -1.
+ */
+int cli_sanitize_text(ppsbuf *b, const char *s, size_t n);
+
 /* 1 when a CSV cell starting with this text would be taken for a formula by a spreadsheet. */
 int cli_csv_is_formula(const char *s, size_t n);
 
