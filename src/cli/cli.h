@@ -57,6 +57,13 @@ int cli_print_body(cli_ctx *ctx, const pps_response *resp);
 
 /* Prints records with ctx's command's output spec. Returns the exit status (0 or 1). */
 int cli_print_records(cli_ctx *ctx, const struct json_t *records);
+/*
+ * Checks that a downloaded body is a message by its Content-Type (message/ *, text/plain,
+ * application/octet-stream, or none): else prints "the server sent TYPE, not a message: ...
+ * OUTCOME" and returns CLI_EXIT_PROTO. Returns 0 when it is one.
+ */
+int cli_check_message_type(cli_ctx *ctx, const pps_response *resp, const char *outcome);
+
 /* Prints one JSON object (json or ndjson). Returns the exit status (0 or 1). */
 int cli_print_object(cli_ctx *ctx, const struct json_t *obj);
 /* Prints a message in the chosen format. Returns the exit status (0 or 1). */

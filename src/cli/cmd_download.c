@@ -66,6 +66,11 @@ int cmd_quarantine_download(cli_ctx *ctx, const cli_args *a)
 	}
 	if (rc)
 		return cli_report(ctx, rc, NULL);
+	rc = cli_check_message_type(ctx, resp, "nothing was saved");
+	if (rc) {
+		pps_response_free(resp);
+		return rc;
+	}
 	if (cli_download_save(out, guid, resp->body, resp->body_len, force, path, sizeof(path), err,
 			      sizeof(err))) {
 		cli_errorf(ctx, "%s", err);

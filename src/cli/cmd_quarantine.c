@@ -85,9 +85,10 @@ static int raw_message(cli_ctx *ctx, const char *guid)
 	}
 	if (rc)
 		return cli_report(ctx, rc, NULL);
-	if (ctx->render.format == CLI_FMT_JSON || ctx->render.format == CLI_FMT_NDJSON)
+	rc = cli_check_message_type(ctx, resp, "nothing was printed");
+	if (rc == 0 && (ctx->render.format == CLI_FMT_JSON || ctx->render.format == CLI_FMT_NDJSON))
 		rc = describe_message(ctx, guid, resp);
-	else
+	else if (rc == 0)
 		rc = cli_print_body(ctx, resp);
 	pps_response_free(resp);
 	return rc;

@@ -13,10 +13,11 @@
 
 #define START_HELP                                                                                \
 	"Time from when the search should begin: <number> <unit> [ago] (12 hours, 7 days), now, " \
-	"today, yesterday or ISO-8601 (2020-01-25T10:00:00Z)."
-#define END_HELP                                                                               \
-	"Time of when the search should end: <number> <unit> [ago], now, today, yesterday or " \
-	"ISO-8601."
+	"today or yesterday (midnight UTC), or ISO-8601 (2020-01-25T10:00:00Z; a time without a " \
+	"zone is UTC)."
+#define END_HELP                                                                              \
+	"Time of when the search should end: <number> <unit> [ago], now, today or yesterday " \
+	"(midnight UTC), or ISO-8601 (without a zone, UTC)."
 #define FOLDER_HELP "Name of the folder where the message is stored (e.g., HIPAA)."
 #define LOCAL_GUID_HELP                                                                           \
 	"Comma-separated list of message GUIDs (folder_id:table_id:dbase_id such as 4:2:6, or a " \

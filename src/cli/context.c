@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli/exit.h"
 #include "cli/sanitize.h"
@@ -209,6 +210,25 @@ int cli_print_records(cli_ctx *ctx, const json_t *records)
 		return CLI_EXIT_FAILURE;
 	}
 	return CLI_EXIT_OK;
+}
+
+int cli_check_message_type(cli_ctx *ctx, const pps_response *resp, const char *outcome)
+{
+	static const char *const ok[] = { "message/", "text/plain", "application/octet-stream",
+					  "application/mime", NULL };
+	const char *ct = resp->content_type;
+	size_t n;
+
+	if (!ct || !*ct)
+		return CLI_EXIT_OK;
+	for (size_t i = 0; ok[i]; i++)
+		if (strncasecmp(ct, ok[i], strlen(ok[i])) == 0)
+			return CLI_EXIT_OK;
+	/* A captive portal's page or a proxy's error is not the message: say so, keep nothing. */
+	n = strcspn(ct, "; ");
+	cli_errorf(ctx, "the server sent %.*s, not a message: is the URL the PPS server's? %s",
+		   (int)n, ct, outcome);
+	return CLI_EXIT_PROTO;
 }
 
 int cli_print_object(cli_ctx *ctx, const json_t *obj)

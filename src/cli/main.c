@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -331,7 +333,7 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 	char err[1024];
 	const char *fmt_name;
 	char **fields = NULL, *fields_text = NULL;
-	int status, global = 0, have_settings = 0;
+	int status, global = 0, have_settings = 0, rc_new;
 
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&s, 0, sizeof(s));
@@ -345,6 +347,8 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 	ctx.batch = g->batch;
 	ctx.err_tty = isatty(STDERR_FILENO);
 	if (!g->dry_run) {
+		/* From here the process holds a password: no core dump, no ptrace by peers. */
+		(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		if (cli_config_load(&s, &g->cfg, (cli_getenv_fn)getenv, stdin, err, sizeof(err)) ||
 		    (have_settings = 1, cli_settings_check(&s, err, sizeof(err)))) {
 			usage_error("%s", err);
@@ -384,6 +388,10 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 		if (s.insecure)
 			fputs("pps: warning: certificate verification is off (--insecure)\n",
 			      stderr);
+		if (strncasecmp(s.url, "http://", 7) == 0)
+			fputs("pps: warning: the URL is http://: the password crosses the network "
+			      "in clear text; use https://\n",
+			      stderr);
 		if (pps_global_init()) {
 			usage_error("%s", "out of memory");
 			status = CLI_EXIT_FAILURE;
@@ -402,7 +410,10 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 		opts.retries = s.retries;
 		if (g->verbose)
 			opts.log = log_line;
-		if (pps_client_new(&client, &opts, err, sizeof(err))) {
+		rc_new = pps_client_new(&client, &opts, err, sizeof(err));
+		/* The client holds its own copy (wiped when freed): ours is wiped now. */
+		cli_settings_wipe_password(&s);
+		if (rc_new) {
 			usage_error("%s", err);
 			status = CLI_EXIT_USAGE;
 			goto done;

@@ -18,7 +18,8 @@ typedef struct cli_suggestion {
 		NULL, (size_t)-1 \
 	}
 
-/* Levenshtein distance between a and b, ASCII case-insensitive, '-' equal to '_'. */
+/* Edit distance (adjacent transpositions count one) between a and b, ASCII case-insensitive, '-'
+ * equal to '_'. */
 size_t cli_edit_distance(const char *a, const char *b);
 
 /* Considers one candidate name for word. */

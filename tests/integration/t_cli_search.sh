@@ -78,7 +78,7 @@ expect_eq "$(jq -c . <<<"$OUT")" '{"Proofpoint":{"SmartSearch":[]}}' "empty json
 # bad arguments: usage error naming the argument, exit 2
 pps_admin smart-search 'start_time=24 horus'
 expect_rc 2 "bad start_time"
-expect_err "pps: invalid start_time '24 horus': expected '<number> <unit>' or ISO-8601"
+expect_err "pps: invalid start_time '24 horus': unknown unit 'horus'; did you mean 'hours'?"
 pps_admin smart-search end_time=yesterdayish
 expect_rc 2 "bad end_time"
 expect_err_has "invalid end_time 'yesterdayish'"
