@@ -485,7 +485,15 @@ int main(int argc, char **argv)
 			cli_gen_bash(stdout);
 			return CLI_EXIT_OK;
 		}
-		usage_error("%s", "completion needs a shell: pps completion bash");
+		if (k + 1 < argc && !strcmp(argv[k + 1], "zsh")) {
+			cli_gen_zsh(stdout);
+			return CLI_EXIT_OK;
+		}
+		if (k + 1 < argc && !strcmp(argv[k + 1], "fish")) {
+			cli_gen_fish(stdout);
+			return CLI_EXIT_OK;
+		}
+		usage_error("%s", "completion needs a shell: pps completion bash, zsh or fish");
 		return CLI_EXIT_USAGE;
 	}
 	cmd = cli_command_find(argv[k]);
