@@ -197,11 +197,9 @@ int cmd_quarantine_list(cli_ctx *ctx, const cli_args *a)
 		goto done;
 	}
 	if (json_array_size(all) > limit)
-		cli_errorf(
-			ctx,
-			"warning: limit=%zu: printed the first %zu of %zu records (folders in the "
-			"order given); raise limit= to see more",
-			limit, limit, json_array_size(all));
+		cli_errorf(ctx,
+			   "warning: limit=%zu: printed %zu of %zu records; raise limit= for more",
+			   limit, limit, json_array_size(all));
 	if (cli_print_records(ctx, merged))
 		status = CLI_EXIT_FAILURE;
 done:

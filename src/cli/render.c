@@ -461,23 +461,49 @@ static size_t fit_widths(size_t *w, const size_t *natural, struct col *cols, siz
 	return hidden;
 }
 
-/* Says once on notes which columns a narrow terminal hid, and how to see them. */
+/*
+ * Says once on notes which columns a narrow terminal hid, and how to see them; the note is
+ * wrapped at the terminal's width too (continuation lines indented).
+ */
 static void note_hidden(FILE *notes, const char **names, const struct col *cols, size_t ncols,
 			int width)
 {
-	ppsbuf b = PPSBUF_INIT;
+	ppsbuf b = PPSBUF_INIT, safe = PPSBUF_INIT;
+	size_t col = 0, start = 0;
 
 	if (!notes)
 		return;
-	for (size_t i = 0; i < ncols; i++)
+	ppsbuf_adds(&b, "pps: hidden to fit the terminal:");
+	for (size_t i = 0, n = 0; i < ncols; i++)
 		if (cols[i].hidden)
-			ppsbuf_addf(&b, "%s%s", b.len ? ", " : "", names[i]);
-	fprintf(notes,
-		"pps: the terminal is %d columns wide: hid %s; -o wide or -o json shows every "
-		"column\n",
-		width, b.buf);
+			ppsbuf_addf(&b, "%s %s", n++ ? "," : "", names[i]);
+	ppsbuf_adds(&b, "; -o wide or -o json shows every column");
+	if (cli_sanitize(&safe, b.buf, b.len, NULL, NULL) < 0)
+		goto done;
+	/* Greedy wrap at spaces: each line at most width columns (a word longer stays whole). */
+	while (start < safe.len) {
+		size_t end = start, brk = 0;
+
+		while (end < safe.len && col + (end - start) < (size_t)width) {
+			if (safe.buf[end] == ' ')
+				brk = end;
+			end++;
+		}
+		if (end < safe.len && brk > start)
+			end = brk;
+		fprintf(notes, "%.*s\n", (int)(end - start), safe.buf + start);
+		start = end;
+		while (start < safe.len && safe.buf[start] == ' ')
+			start++;
+		if (start < safe.len) {
+			fputs("  ", notes);
+			col = 2;
+		}
+	}
 	fflush(notes);
+done:
 	ppsbuf_release(&b);
+	ppsbuf_release(&safe);
 }
 
 static int render_table(struct out *o, const cli_render_opts *opts, const cli_output_spec *spec,
