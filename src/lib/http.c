@@ -719,8 +719,8 @@ static int describe(pps_client *c, const struct attempt *a, const struct sink *s
 				 proxy, host);
 		else if (via)
 			snprintf(out, len,
-				 "could not connect to the proxy %s (on the way to %s): %s", proxy,
-				 host, eb);
+				 "could not connect to the proxy %.120s (on the way to %s): %.150s",
+				 proxy, host, eb);
 		else if (a->os_errno == ECONNREFUSED)
 			snprintf(out, len, "connection refused by %s port %ld", host, port);
 		else if (a->os_errno == ETIMEDOUT)
@@ -779,8 +779,8 @@ static int describe(pps_client *c, const struct attempt *a, const struct sink *s
 		break;
 	case CURLE_RECV_ERROR:
 		if (via && strstr(eb, "proxy"))
-			snprintf(out, len, "the proxy %s refused to reach %s port %ld: %s", proxy,
-				 host, port, eb);
+			snprintf(out, len, "the proxy %.120s refused to reach %s port %ld: %.150s",
+				 proxy, host, port, eb);
 		else if (a->os_errno == ECONNRESET)
 			snprintf(out, len, "connection to %s port %ld was reset", host, port);
 		else
