@@ -92,15 +92,17 @@ static int apply_global(struct globals *g, const char *name, const char *v)
 		}
 		g->cfg.output = v;
 	} else if (!strcmp(name, "color")) {
-		if (strcmp(v, "auto") && strcmp(v, "always") && strcmp(v, "never")) {
+		if (!v || (strcmp(v, "auto") != 0 && strcmp(v, "always") != 0 &&
+			   strcmp(v, "never") != 0)) {
 			usage_error("invalid --color '%s': expected one of auto, always, never%s",
-				    v, cli_suggest_choice(v, color_names));
+				    v ? v : "", cli_suggest_choice(v, color_names));
 			return -1;
 		}
 		g->color = v;
 	} else if (!strcmp(name, "fields")) {
-		if (!*v || *v == ',' || v[strlen(v) - 1] == ',' || strstr(v, ",,")) {
-			usage_error("invalid --fields '%s': expected a comma list of names", v);
+		if (!v || !*v || *v == ',' || v[strlen(v) - 1] == ',' || strstr(v, ",,")) {
+			usage_error("invalid --fields '%s': expected a comma list of names",
+				    v ? v : "");
 			return -1;
 		}
 		g->fields = v;

@@ -107,11 +107,9 @@ int cli_json_harden(ppsbuf *b, size_t from)
 	p = (const unsigned char *)b->buf + from;
 	end = (const unsigned char *)b->buf + b->len;
 	while (p < end && !rc) {
-		utf8proc_int32_t cp;
+		utf8proc_int32_t cp = *p;
 		utf8proc_ssize_t k = *p < 0x80 ? 1 : utf8proc_iterate(p, end - p, &cp);
 
-		if (*p < 0x80)
-			cp = *p;
 		if (k <= 0) {
 			rc = ppsbuf_add(&tail, REPLACEMENT, 3);
 			p++;
@@ -137,7 +135,7 @@ int cli_utf8_lossy(ppsbuf *b, const char *s, size_t n)
 	int rc = 0;
 
 	while (p < end && !rc) {
-		utf8proc_int32_t cp;
+		utf8proc_int32_t cp = *p;
 		utf8proc_ssize_t k = *p < 0x80 ? 1 : utf8proc_iterate(p, end - p, &cp);
 
 		if (k <= 0) {
