@@ -15,12 +15,6 @@ expect_rc 0 "http:// works"
 expect_out "ok"
 expect_err "pps: warning: the URL is http://: the password crosses the network in clear text; use https://"
 
-# https:// to that plain server: the TLS handshake meets HTTP
-run env PPS_URL="${PLAIN/http:/https:}" PPS_USERNAME=admin PPS_PASSWORD=admin-pass "$PPS" --retries 0 test
-expect_rc 6 "tls to plain"
-expect_err "pps: module 'pss': the server does not speak TLS here; is the URL http://?"
-run env PPS_URL="${PLAIN/http:/https:}" PPS_USERNAME=admin PPS_PASSWORD=admin-pass "$PPS" --retries 0 health
-expect_err "pps: the server does not speak TLS here; is the URL http://?"
 
 # a refusing proxy is named as the proxy, with no credentials
 run env PPS_URL="$PLAIN" PPS_USERNAME=admin PPS_PASSWORD=admin-pass "$PPS" --retries 0 --proxy http://puser:psecret@127.0.0.1:9 health
@@ -55,12 +49,25 @@ expect_err "pps: the server sent text/html, not a message: is the URL the PPS se
 cd - >/dev/null
 sim_stop
 
+# odd_start MODE: starts helpers/odd_server.py in MODE; sets ODD_PORT.
+odd_start() {
+	python3 "$PPS_SOURCE_DIR/tests/integration/helpers/odd_server.py" "$1" >"$T_DIR/odd.$1" 2>&1 &
+	SIM_PIDS+=("$!")
+	for _ in $(seq 1 50); do grep -q '^port ' "$T_DIR/odd.$1" && break; sleep 0.1; done
+	ODD_PORT=$(sed -n 's/^port //p' "$T_DIR/odd.$1")
+}
+
+# https:// to a server that answers in plain HTTP: the TLS handshake meets HTTP
+odd_start plain400
+run env PPS_URL="https://127.0.0.1:$ODD_PORT" PPS_USERNAME=admin PPS_PASSWORD=admin-pass "$PPS" --retries 0 test
+expect_rc 6 "tls to plain"
+expect_err "pps: module 'pss': the server does not speak TLS here; is the URL http://?"
+run env PPS_URL="https://127.0.0.1:$ODD_PORT" PPS_USERNAME=admin PPS_PASSWORD=admin-pass "$PPS" --retries 0 health
+expect_err "pps: the server does not speak TLS here; is the URL http://?"
+
 # a 1 MiB response header is named as a header, not as memory
-python3 "$PPS_SOURCE_DIR/tests/integration/helpers/big_header.py" >"$T_DIR/big.out" 2>&1 &
-BIG_PID=$!
-SIM_PIDS+=("$BIG_PID")
-for _ in $(seq 1 50); do grep -q '^port ' "$T_DIR/big.out" && break; sleep 0.1; done
-BIG_PORT=$(sed -n 's/^port //p' "$T_DIR/big.out")
+odd_start bigheader
+BIG_PORT=$ODD_PORT
 run env PPS_URL="http://127.0.0.1:$BIG_PORT" PPS_USERNAME=admin PPS_PASSWORD=x "$PPS" --retries 0 health
 expect_rc 7 "huge header"
 expect_err_has "pps: a response header from 127.0.0.1 port $BIG_PORT is larger than the 100 KiB libcurl accepts"
