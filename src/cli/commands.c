@@ -325,9 +325,10 @@ const cli_command cli_commands[] = {
 		.reference = 1,
 		.summary = "Search quarantined messages",
 		.description =
-			"Searches quarantined messages in one or more folders (one request per "
-			"folder, records merged newest first). With guid, prints that "
-			"message's raw data.",
+			"Searches quarantined messages in one or more folders: one request per "
+			"folder, concatenated in the order given, each folder in the server's "
+			"order; limit= caps the total. With guid, prints that message's raw data "
+			"(-o json: an object with its size, sha256 and text).",
 		.args = qlist_args,
 		.one_of = sender_or_rcpt,
 		.one_of_msg = "At least one of the following arguments must be specified: sender, "
