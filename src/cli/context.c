@@ -12,6 +12,7 @@
 
 #include "cli/exit.h"
 #include "cli/sanitize.h"
+#include "cli/suggest.h"
 #include "util/buf.h"
 
 #include "util/banned.h"
@@ -196,8 +197,54 @@ int cli_print_body(cli_ctx *ctx, const pps_response *resp)
 	return CLI_EXIT_OK;
 }
 
+/* jansson's iterators take a mutable object though they only read it. */
+static json_t *mutable_json(const json_t *v)
+{
+	union {
+		const json_t *c;
+		json_t *m;
+	} u;
+
+	u.c = v;
+	return u.m;
+}
+
+/* --fields names a key no record has: most likely a typo; say so (and the closest key). */
+static void check_fields(cli_ctx *ctx, const json_t *records)
+{
+	const json_t *first = json_array_get(records, 0);
+
+	if (!ctx->render.fields || !json_is_object(first) || ctx->render.format == CLI_FMT_JSON ||
+	    ctx->render.format == CLI_FMT_RAW)
+		return;
+	for (size_t k = 0; ctx->render.fields[k]; k++) {
+		const char *name = ctx->render.fields[k], *key;
+		cli_suggestion sug = CLI_SUGGESTION_INIT;
+		const json_t *rec;
+		size_t i;
+		int seen = 0;
+
+		json_array_foreach(records, i, rec)
+		{
+			if (json_object_get(rec, name)) {
+				seen = 1;
+				break;
+			}
+		}
+		if (seen)
+			continue;
+		for (void *it = json_object_iter(mutable_json(first)); it;
+		     it = json_object_iter_next(mutable_json(first), it))
+			cli_suggest_consider(&sug, name, json_object_iter_key(it));
+		key = cli_suggest_result(&sug, name);
+		cli_errorf(ctx, "warning: no record has a field '%s'%s%s%s", name,
+			   key ? "; did you mean '" : "", key ? key : "", key ? "'?" : "");
+	}
+}
+
 int cli_print_records(cli_ctx *ctx, const json_t *records)
 {
+	check_fields(ctx, records);
 	json_t *empty = NULL;
 	int rc;
 

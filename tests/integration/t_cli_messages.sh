@@ -127,6 +127,14 @@ pps_admin smart-search 'start_time=24 horus'
 expect_err "pps: invalid start_time '24 horus': unknown unit 'horus'; did you mean 'hours'?"
 pps_admin smart-search recipient=x zzzzzz=1
 expect_err_has "valid arguments: action, start_time"
+pps_admin -o csv --fields GUID,Sendr smart-search "${WIN[@]}" guid=9rLtu31xs8H24NF8KcRw-S6EihtLK-y_
+expect_rc 0 "a misspelt field"
+expect_out "GUID,Sendr
+9rLtu31xs8H24NF8KcRw-S6EihtLK-y_,"
+expect_err "pps: warning: no record has a field 'Sendr'; did you mean 'Sender'?"
+pps_admin --fields , smart-search
+expect_rc 2 "empty --fields"
+expect_err "pps: invalid --fields ',': expected a comma list of names"
 pps_admin test-module
 expect_rc 0 "test-module"
 expect_out "ok"
