@@ -162,10 +162,21 @@ fail:
 int cli_dry_run_print(cli_ctx *ctx, const char *method, const char *path, const json_t *params)
 {
 	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	ppsbuf line = PPSBUF_INIT;
+	size_t from;
+	int bad;
 
-	fprintf(ctx->out, "%s /rest/v1%s%s%s\n", method, path, text ? " " : "", text ? text : "");
+	/* The path and the values come from the command line: shown, never obeyed. */
+	ppsbuf_addf(&line, "%s /rest/v1", method);
+	bad = cli_sanitize(&line, path, strlen(path), NULL, NULL) < 0;
+	from = line.len;
+	if (text)
+		bad |= ppsbuf_addch(&line, ' ') < 0 || ppsbuf_adds(&line, text) < 0 ||
+		       cli_json_harden(&line, from) < 0;
 	free(text);
-	if (fflush(ctx->out) != 0 || ferror(ctx->out)) {
+	bad |= ppsbuf_addch(&line, '\n') < 0 || fputs(line.buf, ctx->out) < 0;
+	ppsbuf_release(&line);
+	if (bad || fflush(ctx->out) != 0 || ferror(ctx->out)) {
 		cli_errorf(ctx, "cannot write to standard output");
 		return CLI_EXIT_FAILURE;
 	}
