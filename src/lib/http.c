@@ -734,7 +734,11 @@ static int describe(pps_client *c, const struct attempt *a, const struct sink *s
 		snprintf(out, len, "could not resolve host '%s'", host);
 		break;
 	case CURLE_COULDNT_RESOLVE_PROXY:
-		snprintf(out, len, "could not resolve the proxy: %s", eb);
+		if (via)
+			snprintf(out, len, "could not resolve the proxy %s (on the way to %s)",
+				 proxy, host);
+		else
+			snprintf(out, len, "could not resolve the proxy: %.200s", eb);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		snprintf(out, len, "no answer from %s port %ld within %ld ms", host, port,

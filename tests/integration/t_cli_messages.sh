@@ -24,6 +24,10 @@ expect_err_has "pps: connection refused by the proxy 127.0.0.1 port 9 (on the wa
 expect_err_lacks "psecret"
 run env PPS_URL="$PLAIN" https_proxy= http_proxy=http://127.0.0.1:9 PPS_USERNAME=admin PPS_PASSWORD=admin-pass "$PPS" --retries 0 health
 expect_err_has "pps: connection refused by the proxy 127.0.0.1 port 9 (on the way to 127.0.0.1)"
+run env PPS_URL="$PLAIN" PPS_USERNAME=admin PPS_PASSWORD=admin-pass "$PPS" --retries 0 --proxy http://puser:psecret@proxy.invalid:3128 health
+expect_rc 6 "unknown proxy"
+expect_err_has "pps: could not resolve the proxy proxy.invalid port 3128 (on the way to 127.0.0.1)"
+expect_err_lacks "psecret"
 sim_stop
 
 # credentials in the URL never reach a message
