@@ -7,6 +7,9 @@
 PROXY_PID=
 proxy_start() { # proxy_start [--cert F --key F]: sets PROXY_PORT
 	local i
+	# Emptied here, not by the background job's redirection: the loop below must not read the
+	# previous proxy's port before the new job gets to truncate the file.
+	: >"$T_DIR/proxy.out"
 	python3 "$PPS_SOURCE_DIR/tests/integration/helpers/drop_proxy.py" \
 		--upstream "${SIM_URL#http://}" "$@" >"$T_DIR/proxy.out" 2>"$T_DIR/proxy.err" &
 	PROXY_PID=$!
