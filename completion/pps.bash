@@ -2,7 +2,7 @@
 _pps() {
 	local line=${COMP_LINE:0:COMP_POINT} cur i w cmd= skip= cands=
 	cur=${line##*[[:space:]]}
-	local withval=" --output -o --url --username --password-file --cacert --proxy --timeout --retries --profile --config --batch --report --confirm-over "
+	local withval=" --output -o --fields --color --url --username --password-file --cacert --proxy --timeout --retries --profile --config --batch --report --confirm-over "
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		if [ -n "$skip" ]; then skip=; continue; fi
@@ -11,9 +11,11 @@ _pps() {
 	done
 	if [ -z "$cmd" ]; then
 		case ${COMP_WORDS[COMP_CWORD-1]} in
-		-o|--output) cands="table markdown json ndjson csv raw" ;;
+		-o|--output) cands="table wide markdown json ndjson csv raw" ;;
 		--password-file|--cacert|--config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-		*) cands="--output --url --username --password-file --password-stdin --cacert --insecure --proxy --no-proxy --timeout --retries --profile --config --batch --report --isolate --confirm-over --yes --dry-run --verbose --quiet --version --help smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health help version completion" ;;
+		--profile) cands=$(sed -n 's/^[[:space:]]*\[\([^]]*\)\].*/\1/p' "${XDG_CONFIG_HOME:-$HOME/.config}/pps/config" 2>/dev/null) ;;
+		--color) cands="auto always never" ;;
+		*) cands="--output --fields --color --csv-crlf --csv-raw --url --username --password-file --password-stdin --cacert --insecure --proxy --no-proxy --timeout --retries --profile --config --batch --report --isolate --confirm-over --yes --dry-run --verbose --quiet --version --help smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health help version completion" ;;
 		esac
 		COMPREPLY=($(compgen -W "$cands" -- "$cur"))
 		return
@@ -41,7 +43,7 @@ _pps() {
 		test) cands="" ;;
 		health) cands="" ;;
 		help) cands="smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health " ;;
-		completion) cands=bash ;;
+		completion) cands="bash zsh fish" ;;
 		esac
 	fi
 	COMPREPLY=($(compgen -W "$cands" -- "$cur"))

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cli/suggest.h"
+#include "cli/timehint.h"
 #include "util/buf.h"
 
 #include "util/banned.h"
@@ -58,7 +60,17 @@ static void join_names(ppsbuf *b, const char *const *names)
 static void unknown_arg(const cli_command *cmd, const char *name, char *err, size_t errlen)
 {
 	ppsbuf b = PPSBUF_INIT;
+	cli_suggestion sug = CLI_SUGGESTION_INIT;
+	const char *best;
 
+	for (size_t i = 0; cmd->args[i].name; i++)
+		cli_suggest_consider(&sug, name, cmd->args[i].name);
+	best = cli_suggest_result(&sug, name);
+	if (best) {
+		snprintf(err, errlen, "unknown argument '%s' for %s: did you mean '%s'?", name,
+			 cmd->name, best);
+		return;
+	}
 	for (size_t i = 0; cmd->args[i].name; i++)
 		ppsbuf_addf(&b, "%s%s", i ? ", " : "", cmd->args[i].name);
 	if (b.len)
@@ -166,7 +178,8 @@ static int check_choice(cli_args *out, int i, char *err, size_t errlen)
 		}
 	}
 	join_names(&b, s->choices);
-	snprintf(err, errlen, "invalid %s '%s': expected one of %s", s->name, out->value[i], b.buf);
+	snprintf(err, errlen, "invalid %s '%s': expected one of %s%s", s->name, out->value[i],
+		 b.buf, cli_suggest_choice(out->value[i], s->choices));
 	ppsbuf_release(&b);
 	return -1;
 }
@@ -201,12 +214,15 @@ static int check_value(cli_args *out, int i, int64_t now, FILE *in, char *err, s
 		out->number[i] = n;
 		return 0;
 	}
-	case CLI_ARG_TIME:
+	case CLI_ARG_TIME: {
+		char why[256];
+
 		if (pps_time_parse(&out->time[i], v, now) == 0)
 			return 0;
-		snprintf(err, errlen, "invalid %s '%s': expected '<number> <unit>' or ISO-8601",
-			 s->name, v);
+		cli_time_why(v, why, sizeof(why));
+		snprintf(err, errlen, "invalid %s '%s': %s", s->name, v, why);
 		return -1;
+	}
 	case CLI_ARG_JSON: {
 		json_error_t jerr;
 		json_t *j = json_loads(v, JSON_REJECT_DUPLICATES, &jerr);
@@ -238,6 +254,21 @@ static int check_value(cli_args *out, int i, int64_t now, FILE *in, char *err, s
 	}
 	}
 	return 0;
+}
+
+/* A start_time after the end_time finds nothing: a usage error rather than a silent empty list. */
+static int check_window(const cli_args *a, char *err, size_t errlen)
+{
+	int from = cli_command_arg_index(a->cmd, "start_time");
+	int to = cli_command_arg_index(a->cmd, "end_time");
+
+	if (from < 0 || to < 0 || !a->value[from] || !a->value[to])
+		return 0;
+	if (a->time[from].epoch <= a->time[to].epoch)
+		return 0;
+	snprintf(err, errlen, "start_time '%s' is after end_time '%s': nothing can match",
+		 a->value[from], a->value[to]);
+	return -1;
 }
 
 int cli_args_parse(cli_args *out, const cli_command *cmd, int argc, const char *const *argv,
@@ -273,6 +304,8 @@ int cli_args_parse(cli_args *out, const cli_command *cmd, int argc, const char *
 		if (out->value[i] && check_value(out, (int)i, now, in, err, errlen))
 			goto fail;
 	}
+	if (check_window(out, err, errlen))
+		goto fail;
 	return 0;
 fail:
 	/* Lists parsed before the failing argument (a default folder list) are freed here. */

@@ -54,11 +54,23 @@ struct json_t *cli_wire_params(const cli_ctx *ctx, const cli_args *args);
 int cli_dry_run_print(cli_ctx *ctx, const char *method, const char *path,
 		      const struct json_t *params);
 
-/* Prints a response body verbatim (-o raw, raw messages). Returns 0 or the exit status. */
+/*
+ * Prints a response body (-o raw, raw messages): verbatim into a pipe or file; on a terminal
+ * with controls written visibly (\x1b) and CRLF as LF. Returns 0 or the exit status.
+ */
 int cli_print_body(cli_ctx *ctx, const pps_response *resp);
 
 /* Prints records with ctx's command's output spec. Returns the exit status (0 or 1). */
 int cli_print_records(cli_ctx *ctx, const struct json_t *records);
+/*
+ * Checks that a downloaded body is a message by its Content-Type (message/ *, text/plain,
+ * application/octet-stream, or none): else prints "the server sent TYPE, not a message: ...
+ * OUTCOME" and returns CLI_EXIT_PROTO. Returns 0 when it is one.
+ */
+int cli_check_message_type(cli_ctx *ctx, const pps_response *resp, const char *outcome);
+
+/* Prints one JSON object (json or ndjson). Returns the exit status (0 or 1). */
+int cli_print_object(cli_ctx *ctx, const struct json_t *obj);
 /* Prints a message in the chosen format. Returns the exit status (0 or 1). */
 int cli_print_message(cli_ctx *ctx, const char *message);
 

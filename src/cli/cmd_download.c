@@ -10,6 +10,7 @@
 #include "cli/download.h"
 #include "cli/exit.h"
 #include "util/buf.h"
+#include "util/sha256.h"
 
 #include "util/banned.h"
 
@@ -38,15 +39,42 @@ static int precheck(cli_ctx *ctx, const char *out, const char *guid, int force)
 	return rc;
 }
 
+/* -o json/ndjson: what was saved, as one object (scripts need not parse the stderr line). */
+static int print_saved(cli_ctx *ctx, const char *guid, const char *path, const pps_response *resp)
+{
+	char hex[65];
+	json_t *obj;
+	int rc;
+
+	sha256_hex(resp->body, resp->body_len, hex);
+	obj = json_pack("{ss ss sI ss}", "guid", guid, "path", path, "size",
+			(json_int_t)resp->body_len, "sha256", hex);
+	if (!obj) {
+		cli_errorf(ctx, "out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	rc = cli_print_object(ctx, obj);
+	json_decref(obj);
+	return rc;
+}
+
 int cmd_quarantine_download(cli_ctx *ctx, const cli_args *a)
 {
 	const char *guid = cli_args_get(a, "guid");
 	const char *out = cli_args_get(a, "out");
 	int force = a->boolean[cli_args_index(a, "force")];
+	int json = ctx->render.format == CLI_FMT_JSON || ctx->render.format == CLI_FMT_NDJSON;
 	pps_response *resp = NULL;
 	char path[4096], err[512];
 	int rc;
 
+	if (json && out && strcmp(out, "-") == 0) {
+		cli_errorf(ctx,
+			   "out=- writes the raw message to standard output, not JSON: drop -o "
+			   "%s, or use quarantine-messages-list guid=%s -o json",
+			   ctx->render.format == CLI_FMT_JSON ? "json" : "ndjson", guid);
+		return CLI_EXIT_USAGE;
+	}
 	if (!out || strcmp(out, "-") != 0) {
 		rc = precheck(ctx, out, guid, force);
 		if (rc)
@@ -66,10 +94,17 @@ int cmd_quarantine_download(cli_ctx *ctx, const cli_args *a)
 	}
 	if (rc)
 		return cli_report(ctx, rc, NULL);
+	rc = cli_check_message_type(ctx, resp, "nothing was saved");
+	if (rc) {
+		pps_response_free(resp);
+		return rc;
+	}
 	if (cli_download_save(out, guid, resp->body, resp->body_len, force, path, sizeof(path), err,
 			      sizeof(err))) {
 		cli_errorf(ctx, "%s", err);
 		rc = CLI_EXIT_FAILURE;
+	} else if (json) {
+		rc = print_saved(ctx, guid, path, resp);
 	} else if (!ctx->quiet && strcmp(path, "-") != 0) {
 		fprintf(ctx->err, "saved '%s' (%zu bytes)\n", path, resp->body_len);
 	}

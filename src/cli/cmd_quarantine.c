@@ -1,6 +1,7 @@
 /*
- * The quarantine commands: the multi-folder search (one request per folder, merged newest
- * first), the raw message of guid=, and the actions (batched by bulk.c). Never retries a POST.
+ * The quarantine commands: the multi-folder search (one request per folder, concatenated in
+ * the order given, each in the server's order), the raw message of guid=, and the actions
+ * (batched by bulk.c). Never retries a POST.
  */
 #include <jansson.h>
 #include <stdlib.h>
@@ -9,53 +10,60 @@
 #include "cli/bulk.h"
 #include "cli/cli.h"
 #include "cli/exit.h"
+#include "cli/sanitize.h"
+#include "util/buf.h"
+#include "util/sha256.h"
 
 #include "util/banned.h"
 
-struct ordered {
-	json_t *rec; /* borrowed */
-	size_t index;
-};
-
-/* Newest first by the record's "YYYY-MM-DD hh:mm:ss" date (it sorts as text); stable. */
-static int newest_first(const void *a, const void *b)
+/*
+ * The first limit records of all (in folder order, each folder in the server's order): all
+ * itself (a new reference) when nothing is cut, else a new array; NULL on memory.
+ */
+static json_t *first_records(json_t *all, size_t limit)
 {
-	const struct ordered *x = a, *y = b;
-	const char *dx = json_string_value(json_object_get(x->rec, "date"));
-	const char *dy = json_string_value(json_object_get(y->rec, "date"));
-	int c = strcmp(dy ? dy : "", dx ? dx : "");
+	json_t *out;
 
-	if (c)
-		return c;
-	return (x->index > y->index) - (x->index < y->index);
-}
-
-/* A new array of all records sorted newest first, at most limit of them; NULL on memory. */
-static json_t *merge_sorted(json_t *all, size_t limit)
-{
-	size_t n = json_array_size(all);
-	struct ordered *v = calloc(n ? n : 1, sizeof(*v));
-	json_t *out = json_array();
-
-	if (!v || !out) {
-		free(v);
-		json_decref(out);
-		return NULL;
-	}
-	for (size_t i = 0; i < n; i++) {
-		v[i].rec = json_array_get(all, i);
-		v[i].index = i;
-	}
-	qsort(v, n, sizeof(*v), newest_first);
-	for (size_t i = 0; i < n && i < limit; i++) {
-		if (json_array_append(out, v[i].rec)) {
+	if (json_array_size(all) <= limit)
+		return json_incref(all);
+	out = json_array();
+	for (size_t i = 0; out && i < limit; i++) {
+		if (json_array_append(out, json_array_get(all, i))) {
 			json_decref(out);
 			out = NULL;
-			break;
 		}
 	}
-	free(v);
 	return out;
+}
+
+/* guid= with -o json or ndjson: one object describing the message instead of raw bytes. */
+static int describe_message(cli_ctx *ctx, const char *guid, const pps_response *resp)
+{
+	char hex[65];
+	json_t *obj, *raw;
+	int rc;
+
+	sha256_hex(resp->body, resp->body_len, hex);
+	raw = json_stringn(resp->body, resp->body_len);
+	obj = json_pack("{ss sI ss ss* sb}", "guid", guid, "size", (json_int_t)resp->body_len,
+			"sha256", hex, "content_type", resp->content_type, "utf8", raw != NULL);
+	/* Not UTF-8 (8-bit MIME): the text with U+FFFD for what is not; size and sha256 are the
+	 * exact bytes' (-o raw writes them). */
+	if (!raw) {
+		ppsbuf text = PPSBUF_INIT;
+
+		if (cli_utf8_lossy(&text, resp->body, resp->body_len) == 0)
+			raw = json_stringn(text.buf, text.len);
+		ppsbuf_release(&text);
+	}
+	if (!obj || !raw || json_object_set_new(obj, "raw", raw)) {
+		json_decref(obj);
+		cli_errorf(ctx, "out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	rc = cli_print_object(ctx, obj);
+	json_decref(obj);
+	return rc;
 }
 
 static int raw_message(cli_ctx *ctx, const char *guid)
@@ -77,7 +85,11 @@ static int raw_message(cli_ctx *ctx, const char *guid)
 	}
 	if (rc)
 		return cli_report(ctx, rc, NULL);
-	rc = cli_print_body(ctx, resp);
+	rc = cli_check_message_type(ctx, resp, "nothing was printed");
+	if (rc == 0 && (ctx->render.format == CLI_FMT_JSON || ctx->render.format == CLI_FMT_NDJSON))
+		rc = describe_message(ctx, guid, resp);
+	else if (rc == 0)
+		rc = cli_print_body(ctx, resp);
 	pps_response_free(resp);
 	return rc;
 }
@@ -115,11 +127,17 @@ int cmd_quarantine_list(cli_ctx *ctx, const cli_args *a)
 	const cli_strlist *folders = &a->list[cli_args_index(a, "folder_name")];
 	pps_quarantine_search_req req;
 	json_t *all = NULL, *merged = NULL;
-	int status = CLI_EXIT_OK, printed = 0;
-	size_t ok = 0;
+	int status = CLI_EXIT_OK, printed = 0, li = cli_args_index(a, "limit");
+	size_t ok = 0, limit;
 
-	if (cli_args_get(a, "guid"))
+	if (cli_args_get(a, "guid")) {
+		if (ctx->render.format == CLI_FMT_CSV) {
+			cli_errorf(ctx, "guid= prints one raw message, not records: use -o raw, "
+					"-o table or -o json");
+			return CLI_EXIT_USAGE;
+		}
 		return raw_message(ctx, cli_args_get(a, "guid"));
+	}
 	if (ctx->dry_run)
 		return dry_run_folders(ctx, a, folders);
 	memset(&req, 0, sizeof(req));
@@ -149,6 +167,11 @@ int cmd_quarantine_list(cli_ctx *ctx, const cli_args *a)
 			continue;
 		}
 		ok++;
+		if (!a->given[li] && json_array_size(resp->records) >= (size_t)req.limit)
+			cli_errorf(ctx,
+				   "warning: folder '%s' returned %zu records, the default limit: "
+				   "there may be more; give limit=N",
+				   folders->items[f], json_array_size(resp->records));
 		if (ctx->render.format == CLI_FMT_RAW) {
 			if (cli_print_body(ctx, resp))
 				status = CLI_EXIT_FAILURE;
@@ -165,12 +188,18 @@ int cmd_quarantine_list(cli_ctx *ctx, const cli_args *a)
 	}
 	if (printed || ok == 0)
 		goto done;
-	merged = merge_sorted(all, (size_t)a->number[cli_args_index(a, "limit")]);
+	/* Without limit= each folder's answer is printed whole; with it, at most limit in all. */
+	limit = a->given[li] ? (size_t)a->number[li] : json_array_size(all);
+	merged = first_records(all, limit);
 	if (!merged) {
 		cli_errorf(ctx, "out of memory");
 		status = CLI_EXIT_FAILURE;
 		goto done;
 	}
+	if (json_array_size(all) > limit)
+		cli_errorf(ctx,
+			   "warning: limit=%zu: printed %zu of %zu records; raise limit= for more",
+			   limit, limit, json_array_size(all));
 	if (cli_print_records(ctx, merged))
 		status = CLI_EXIT_FAILURE;
 done:

@@ -7,15 +7,17 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/suggest.h"
 
 #include "util/banned.h"
 
 #define START_HELP                                                                                \
 	"Time from when the search should begin: <number> <unit> [ago] (12 hours, 7 days), now, " \
-	"today, yesterday or ISO-8601 (2020-01-25T10:00:00Z)."
-#define END_HELP                                                                               \
-	"Time of when the search should end: <number> <unit> [ago], now, today, yesterday or " \
-	"ISO-8601."
+	"today or yesterday (midnight UTC), or ISO-8601 (2020-01-25T10:00:00Z; a time without a " \
+	"zone is UTC)."
+#define END_HELP                                                                              \
+	"Time of when the search should end: <number> <unit> [ago], now, today or yesterday " \
+	"(midnight UTC), or ISO-8601 (without a zone, UTC)."
 #define FOLDER_HELP                                                                           \
 	"Name of the folder where the message is stored (e.g., HIPAA); may be left out when " \
 	"local_guid holds records, which name their folders."
@@ -39,6 +41,34 @@ static const char *const quarantine_columns[] = { "localguid", "folder", "spamsc
 						  "host_ip",   NULL };
 static const char *const user_columns[] = { "uid",     "email",	       "firstname", "lastname",
 					    "created", "lastmodified", NULL };
+
+/*
+ * How a narrow terminal treats the table columns: identifiers are never cut (they are copied
+ * into the next command), the lowest rank is cut or hidden first, the subject last.
+ */
+static const cli_column_rule search_rules[] = {
+	{ "GUID", CLI_COL_ID, 0 },
+	{ "Subject", CLI_COL_TEXT, 3 },
+	{ "Sender", CLI_COL_TEXT, 2 },
+	{ "Recipients", CLI_COL_TEXT, 2 },
+	{ "Final_Action", CLI_COL_FIXED, 1 },
+	{ "Date", CLI_COL_FIXED, 1 },
+	{ NULL, CLI_COL_TEXT, 0 },
+};
+static const cli_column_rule quarantine_rules[] = {
+	{ "localguid", CLI_COL_ID, 0 }, { "guid", CLI_COL_ID, 0 },
+	{ "subject", CLI_COL_TEXT, 5 }, { "folder", CLI_COL_FIXED, 4 },
+	{ "from", CLI_COL_TEXT, 3 },	{ "rcpts", CLI_COL_TEXT, 2 },
+	{ "date", CLI_COL_FIXED, 1 },	{ "spamscore", CLI_COL_FIXED, 0 },
+	{ "size", CLI_COL_FIXED, 0 },	{ "host_ip", CLI_COL_FIXED, 0 },
+	{ NULL, CLI_COL_TEXT, 0 },
+};
+static const cli_column_rule user_rules[] = {
+	{ "uid", CLI_COL_ID, 0 },	  { "email", CLI_COL_ID, 0 },
+	{ "firstname", CLI_COL_TEXT, 2 }, { "lastname", CLI_COL_TEXT, 2 },
+	{ "created", CLI_COL_FIXED, 1 },  { "lastmodified", CLI_COL_FIXED, 0 },
+	{ NULL, CLI_COL_TEXT, 0 },
+};
 
 static const cli_arg_spec search_args[] = {
 	{ .name = "action",
@@ -290,16 +320,18 @@ const cli_command cli_commands[] = {
 		.out = { .title = "Proofpoint Protection Server Smart Search Results",
 			 .context = "Proofpoint.SmartSearch",
 			 .key = "GUID",
-			 .columns = search_columns },
+			 .columns = search_columns,
+			 .rules = search_rules },
 	},
 	{
 		.name = "quarantine-messages-list",
 		.reference = 1,
 		.summary = "Search quarantined messages",
 		.description =
-			"Searches quarantined messages in one or more folders (one request per "
-			"folder, records merged newest first). With guid, prints that "
-			"message's raw data.",
+			"Searches quarantined messages in one or more folders: one request per "
+			"folder, concatenated in the order given, each folder in the server's "
+			"order; limit= caps the total. With guid, prints that message's raw data "
+			"(-o json: an object with its size, sha256 and text).",
 		.args = qlist_args,
 		.one_of = sender_or_rcpt,
 		.one_of_msg = "At least one of the following arguments must be specified: sender, "
@@ -314,7 +346,8 @@ const cli_command cli_commands[] = {
 		.out = { .title = "Proofpoint Protection Server Quarantined Messages",
 			 .context = "Proofpoint.QuarantinedMessage",
 			 .key = "guid",
-			 .columns = quarantine_columns },
+			 .columns = quarantine_columns,
+			 .rules = quarantine_rules },
 	},
 	{
 		.name = "quarantine-message-release",
@@ -425,7 +458,8 @@ const cli_command cli_commands[] = {
 			 .context = "Proofpoint.User",
 			 .key = "email",
 			 .columns = user_columns,
-			 .single = 1 },
+			 .single = 1,
+			 .rules = user_rules },
 	},
 	{
 		.name = "create-user",
@@ -443,7 +477,8 @@ const cli_command cli_commands[] = {
 			 .context = "Proofpoint.User",
 			 .key = "email",
 			 .columns = user_columns,
-			 .single = 1 },
+			 .single = 1,
+			 .rules = user_rules },
 	},
 	{
 		.name = "modify-user",
@@ -463,7 +498,8 @@ const cli_command cli_commands[] = {
 			 .context = "Proofpoint.User",
 			 .key = "email",
 			 .columns = user_columns,
-			 .single = 1 },
+			 .single = 1,
+			 .rules = user_rules },
 	},
 	{
 		.name = "delete-user",
@@ -481,6 +517,7 @@ const cli_command cli_commands[] = {
 	},
 	{
 		.name = "test",
+		.alias = "test-module",
 		.summary = "Check the credentials and every managed module",
 		.description = "Checks the credentials and each managed module the API role needs "
 			       "(pss, Quarantine, enduser); prints ok or names what is missing.",
@@ -507,7 +544,15 @@ const cli_command cli_commands[] = {
 
 const cli_global_opt cli_global_opts[] = {
 	{ 'o', "output", "FORMAT",
-	  "Output format: table (default), markdown, json, ndjson, csv, raw." },
+	  "Output format: table (default), wide (every column, nothing cut), markdown, json, "
+	  "ndjson, csv, raw (docs/output.md)." },
+	{ 0, "fields", "LIST",
+	  "Comma list of the columns (keys) to print in table, wide, markdown, csv and ndjson." },
+	{ 0, "color", "WHEN",
+	  "Emphasis in tables: auto (a terminal without NO_COLOR; default), always, never." },
+	{ 0, "csv-crlf", NULL, "End CSV lines with CRLF (RFC 4180) instead of LF." },
+	{ 0, "csv-raw", NULL,
+	  "Write CSV cells verbatim: no ' before =, +, -, @ and control characters kept." },
 	{ 0, "url", "URL", "Server URL, e.g. https://host:10000 (env PPS_URL)." },
 	{ 0, "username", "NAME", "API user name (env PPS_USERNAME)." },
 	{ 0, "password-file", "FILE", "Read the password from the first line of FILE." },
@@ -560,13 +605,29 @@ const cli_command *cli_command_find(const char *name)
 	if (name[0] == '!')
 		name++;
 	for (const cli_command *c = cli_commands; c->name; c++) {
-		if (strcmp(name, c->name) == 0)
+		if (strcmp(name, c->name) == 0 || (c->alias && strcmp(name, c->alias) == 0))
 			return c;
 		if (c->reference && strncmp(name, CLI_REFERENCE_PREFIX, plen) == 0 &&
 		    strcmp(name + plen, c->name) == 0)
 			return c;
 	}
 	return NULL;
+}
+
+const char *cli_command_suggest(const char *name)
+{
+	const size_t plen = strlen(CLI_REFERENCE_PREFIX);
+	cli_suggestion s = CLI_SUGGESTION_INIT;
+
+	if (name[0] == '!')
+		name++;
+	if (strncmp(name, CLI_REFERENCE_PREFIX, plen) == 0)
+		name += plen;
+	for (const cli_command *c = cli_commands; c->name; c++) {
+		cli_suggest_consider(&s, name, c->name);
+		cli_suggest_consider(&s, name, c->alias);
+	}
+	return cli_suggest_result(&s, name);
 }
 
 int cli_command_arg_index(const cli_command *cmd, const char *name)

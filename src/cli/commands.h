@@ -55,6 +55,7 @@ typedef int (*cli_handler)(struct cli_ctx *ctx, const struct cli_args *args);
 
 typedef struct cli_command {
 	const char *name;	  /* short name: smart-search; the reference name adds the prefix */
+	const char *alias;	  /* another accepted name (the reference's test-module), or NULL */
 	const char *summary;	  /* one line for pps help */
 	const char *description;  /* a paragraph for pps help COMMAND and the man page */
 	const cli_arg_spec *args; /* terminated by an entry with name NULL */
@@ -91,6 +92,8 @@ extern const cli_global_opt cli_global_opts[];
  * war room) is ignored. Returns NULL when there is none.
  */
 const cli_command *cli_command_find(const char *name);
+/* The known command name closest to a mistyped one (prefix and '!' ignored), or NULL. */
+const char *cli_command_suggest(const char *name);
 /* The index of an argument by name or alias (hyphens match underscores), or -1. */
 int cli_command_arg_index(const cli_command *cmd, const char *name);
 /* The number of arguments of a command. */

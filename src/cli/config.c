@@ -26,6 +26,18 @@ void cli_config_flags_init(cli_config_flags *f)
 	f->retries = -1;
 }
 
+void cli_settings_wipe_password(cli_settings *s)
+{
+	if (s->password) {
+		volatile char *p = s->password;
+
+		while (*p)
+			*p++ = '\0';
+	}
+	free(s->password);
+	s->password = NULL;
+}
+
 void cli_settings_release(cli_settings *s)
 {
 	free(s->url);
@@ -85,6 +97,16 @@ static int parse_count(const char *v, long min, long max, long *out)
 	return 0;
 }
 
+/* Zeroes what a buffer holds, then releases it. */
+static void wipe_buf(ppsbuf *b)
+{
+	volatile char *p = b->buf;
+
+	for (size_t i = 0; i < b->len; i++)
+		p[i] = '\0';
+	ppsbuf_release(b);
+}
+
 char *cli_password_read(FILE *in, const char *what, char *err, size_t errlen)
 {
 	ppsbuf b;
@@ -92,9 +114,15 @@ char *cli_password_read(FILE *in, const char *what, char *err, size_t errlen)
 
 	ppsbuf_init(&b, 4096);
 	while ((c = fgetc(in)) != EOF && c != '\n') {
+		/* A NUL would silently cut the password short where C strings end. */
+		if (c == '\0') {
+			snprintf(err, errlen, "password in %s holds a NUL byte", what);
+			wipe_buf(&b);
+			return NULL;
+		}
 		if (ppsbuf_addch(&b, (char)c)) {
 			snprintf(err, errlen, "password in %s is too long", what);
-			ppsbuf_release(&b);
+			wipe_buf(&b);
 			return NULL;
 		}
 	}
@@ -112,10 +140,20 @@ static char *password_from_file(const char *path, char *err, size_t errlen)
 {
 	char what[512];
 	FILE *f = fopen(path, "r");
+	struct stat st;
 	char *pw;
 
 	if (!f) {
 		snprintf(err, errlen, "cannot open password file '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	/* As for the config file: a password others can read is no secret. */
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & (S_IRWXG | S_IRWXO))) {
+		snprintf(err, errlen,
+			 "password file '%s' is readable by others: run chmod 600 '%s'", path,
+			 path);
+		fclose(f);
 		return NULL;
 	}
 	snprintf(what, sizeof(what), "'%s'", path);

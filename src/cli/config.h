@@ -43,6 +43,8 @@ typedef struct cli_settings {
 } cli_settings;
 
 void cli_settings_release(cli_settings *s);
+/* Zeroes and frees the password alone (once the client holds its own copy). */
+void cli_settings_wipe_password(cli_settings *s);
 
 /* Looks up an environment variable; getenv in production, a table in tests. */
 typedef const char *(*cli_getenv_fn)(const char *name);

@@ -8,22 +8,31 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli/exit.h"
+#include "cli/sanitize.h"
+#include "cli/suggest.h"
 #include "util/buf.h"
 
 #include "util/banned.h"
 
 void cli_errorf(cli_ctx *ctx, const char *fmt, ...)
 {
+	ppsbuf text = PPSBUF_INIT, safe = PPSBUF_INIT;
 	va_list ap;
 
-	fputs("pps: ", ctx->err);
 	va_start(ap, fmt);
-	vfprintf(ctx->err, fmt, ap);
+	ppsbuf_vaddf(&text, fmt, ap);
 	va_end(ap);
-	fputc('\n', ctx->err);
+	/* A server's text or a user's word may hold ESC or U+202E: shown, never obeyed. */
+	if (cli_sanitize(&safe, text.buf, text.len, NULL, NULL) < 0)
+		fprintf(ctx->err, "pps: out of memory\n");
+	else
+		fprintf(ctx->err, "pps: %s\n", safe.buf);
 	fflush(ctx->err);
+	ppsbuf_release(&text);
+	ppsbuf_release(&safe);
 }
 
 /* The server's text on one line: line breaks become spaces, trailing space dropped. */
@@ -153,10 +162,21 @@ fail:
 int cli_dry_run_print(cli_ctx *ctx, const char *method, const char *path, const json_t *params)
 {
 	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	ppsbuf line = PPSBUF_INIT;
+	size_t from;
+	int bad;
 
-	fprintf(ctx->out, "%s /rest/v1%s%s%s\n", method, path, text ? " " : "", text ? text : "");
+	/* The path and the values come from the command line: shown, never obeyed. */
+	ppsbuf_addf(&line, "%s /rest/v1", method);
+	bad = cli_sanitize(&line, path, strlen(path), NULL, NULL) < 0;
+	from = line.len;
+	if (text)
+		bad |= ppsbuf_addch(&line, ' ') < 0 || ppsbuf_adds(&line, text) < 0 ||
+		       cli_json_harden(&line, from) < 0;
 	free(text);
-	if (fflush(ctx->out) != 0 || ferror(ctx->out)) {
+	bad |= ppsbuf_addch(&line, '\n') < 0 || fputs(line.buf, ctx->out) < 0;
+	ppsbuf_release(&line);
+	if (bad || fflush(ctx->out) != 0 || ferror(ctx->out)) {
 		cli_errorf(ctx, "cannot write to standard output");
 		return CLI_EXIT_FAILURE;
 	}
@@ -165,6 +185,18 @@ int cli_dry_run_print(cli_ctx *ctx, const char *method, const char *path, const 
 
 int cli_print_body(cli_ctx *ctx, const pps_response *resp)
 {
+	if (ctx->render.tty) {
+		ppsbuf safe = PPSBUF_INIT;
+		int bad = cli_sanitize_text(&safe, resp->body, resp->body_len) < 0 ||
+			  (safe.len && fwrite(safe.buf, 1, safe.len, ctx->out) != safe.len);
+
+		ppsbuf_release(&safe);
+		if (bad || fflush(ctx->out) != 0) {
+			cli_errorf(ctx, "cannot write to standard output");
+			return CLI_EXIT_FAILURE;
+		}
+		return CLI_EXIT_OK;
+	}
 	if (resp->body_len && fwrite(resp->body, 1, resp->body_len, ctx->out) != resp->body_len) {
 		cli_errorf(ctx, "cannot write to standard output");
 		return CLI_EXIT_FAILURE;
@@ -176,8 +208,54 @@ int cli_print_body(cli_ctx *ctx, const pps_response *resp)
 	return CLI_EXIT_OK;
 }
 
+/* jansson's iterators take a mutable object though they only read it. */
+static json_t *mutable_json(const json_t *v)
+{
+	union {
+		const json_t *c;
+		json_t *m;
+	} u;
+
+	u.c = v;
+	return u.m;
+}
+
+/* --fields names a key no record has: most likely a typo; say so (and the closest key). */
+static void check_fields(cli_ctx *ctx, const json_t *records)
+{
+	const json_t *first = json_array_get(records, 0);
+
+	if (!ctx->render.fields || !json_is_object(first) || ctx->render.format == CLI_FMT_JSON ||
+	    ctx->render.format == CLI_FMT_RAW)
+		return;
+	for (size_t k = 0; ctx->render.fields[k]; k++) {
+		const char *name = ctx->render.fields[k], *key;
+		cli_suggestion sug = CLI_SUGGESTION_INIT;
+		const json_t *rec;
+		size_t i;
+		int seen = 0;
+
+		json_array_foreach(records, i, rec)
+		{
+			if (json_object_get(rec, name)) {
+				seen = 1;
+				break;
+			}
+		}
+		if (seen)
+			continue;
+		for (void *it = json_object_iter(mutable_json(first)); it;
+		     it = json_object_iter_next(mutable_json(first), it))
+			cli_suggest_consider(&sug, name, json_object_iter_key(it));
+		key = cli_suggest_result(&sug, name);
+		cli_errorf(ctx, "warning: no record has a field '%s'%s%s%s", name,
+			   key ? "; did you mean '" : "", key ? key : "", key ? "'?" : "");
+	}
+}
+
 int cli_print_records(cli_ctx *ctx, const json_t *records)
 {
+	check_fields(ctx, records);
 	json_t *empty = NULL;
 	int rc;
 
@@ -186,6 +264,34 @@ int cli_print_records(cli_ctx *ctx, const json_t *records)
 	rc = cli_render_records(ctx->out, &ctx->render, &ctx->cmd->out, records);
 	json_decref(empty);
 	if (rc != 0 || fflush(ctx->out) != 0) {
+		cli_errorf(ctx, "cannot write to standard output");
+		return CLI_EXIT_FAILURE;
+	}
+	return CLI_EXIT_OK;
+}
+
+int cli_check_message_type(cli_ctx *ctx, const pps_response *resp, const char *outcome)
+{
+	static const char *const ok[] = { "message/", "text/plain", "application/octet-stream",
+					  "application/mime", NULL };
+	const char *ct = resp->content_type;
+	size_t n;
+
+	if (!ct || !*ct)
+		return CLI_EXIT_OK;
+	for (size_t i = 0; ok[i]; i++)
+		if (strncasecmp(ct, ok[i], strlen(ok[i])) == 0)
+			return CLI_EXIT_OK;
+	/* A captive portal's page or a proxy's error is not the message: say so, keep nothing. */
+	n = strcspn(ct, "; ");
+	cli_errorf(ctx, "the server sent %.*s, not a message: is the URL the PPS server's? %s",
+		   (int)n, ct, outcome);
+	return CLI_EXIT_PROTO;
+}
+
+int cli_print_object(cli_ctx *ctx, const json_t *obj)
+{
+	if (cli_render_object(ctx->out, &ctx->render, obj) != 0 || fflush(ctx->out) != 0) {
 		cli_errorf(ctx, "cannot write to standard output");
 		return CLI_EXIT_FAILURE;
 	}

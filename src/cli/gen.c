@@ -11,7 +11,13 @@
 
 #include "util/banned.h"
 
-static const char *const formats = "table, markdown, json, ndjson, csv, raw";
+static const char *const formats = CLI_FORMAT_NAMES;
+
+/* The same profile names for fish (whose quoting differs). */
+#define PROFILES_FISH                                                                            \
+	"sed -n \"s/^[[:space:]]*\\[\\([^]]*\\)\\].*/\\1/p\" "                                   \
+	"(set -q XDG_CONFIG_HOME; and echo $XDG_CONFIG_HOME; or echo $HOME/.config)/pps/config " \
+	"2>/dev/null"
 
 static const char *metavar(const cli_arg_spec *s)
 {
@@ -94,7 +100,7 @@ void cli_help_main(FILE *out)
 	}
 	fprintf(out, "  %-30s %s\n", "help [COMMAND]", "Print help for pps or one command");
 	fprintf(out, "  %-30s %s\n", "version", "Print the version");
-	fprintf(out, "  %-30s %s\n", "completion bash", "Print the bash completion script");
+	fprintf(out, "  %-30s %s\n", "completion bash|zsh|fish", "Print a shell completion script");
 	fputs("\nOptions:\n", out);
 	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
 		ppsbuf b = PPSBUF_INIT;
@@ -298,6 +304,14 @@ void cli_gen_markdown(FILE *out)
 	}
 }
 
+/*
+ * The profile names of the config file (its [section] lines), for completing --profile; the
+ * file is where pps reads it, or the --config given earlier on the line is not looked at.
+ */
+#define PROFILES_SH                                          \
+	"sed -n 's/^[[:space:]]*\\[\\([^]]*\\)\\].*/\\1/p' " \
+	"\"${XDG_CONFIG_HOME:-$HOME/.config}/pps/config\" 2>/dev/null"
+
 static void bash_words(FILE *out, const cli_command *c)
 {
 	for (const cli_arg_spec *s = c->args; s->name; s++)
@@ -336,6 +350,8 @@ void cli_gen_bash(FILE *out)
 	fputs("\" ;;\n"
 	      "\t\t--password-file|--cacert|--config) COMPREPLY=($(compgen -f -- \"$cur\")); "
 	      "return ;;\n"
+	      "\t\t--profile) cands=$(" PROFILES_SH ") ;;\n"
+	      "\t\t--color) cands=\"auto always never\" ;;\n"
 	      "\t\t*) cands=\"",
 	      out);
 	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++)
@@ -366,7 +382,7 @@ void cli_gen_bash(FILE *out)
 	fputs("\t\thelp) cands=\"", out);
 	for (const cli_command *c = cli_commands; c->name; c++)
 		fprintf(out, "%s ", c->name);
-	fputs("\" ;;\n\t\tcompletion) cands=bash ;;\n\t\tesac\n\tfi\n"
+	fputs("\" ;;\n\t\tcompletion) cands=\"bash zsh fish\" ;;\n\t\tesac\n\tfi\n"
 	      "\tCOMPREPLY=($(compgen -W \"$cands\" -- \"$cur\"))\n"
 	      "\t# bash replaces only the text after the last '=' or ':' of the word.\n"
 	      "\tlocal head=${cur%\"${cur##*[=:]}\"}\n"
@@ -374,5 +390,80 @@ void cli_gen_bash(FILE *out)
 	      "\tcase ${COMPREPLY[0]:-} in *=) compopt -o nospace 2>/dev/null ;; esac\n"
 	      "}\n"
 	      "complete -F _pps pps\n",
+	      out);
+}
+
+void cli_gen_zsh(FILE *out)
+{
+	/* zsh runs the bash completion through its bashcompinit layer: one script to maintain. */
+	fprintf(out, "#compdef pps\n# zsh completion for pps; %s\n", CLI_GENERATED_NOTE);
+	fputs("autoload -U +X bashcompinit && bashcompinit\n", out);
+	cli_gen_bash(out);
+}
+
+/* Fish description text: single quotes and backslashes escaped. */
+static void fish_quoted(FILE *out, const char *s)
+{
+	fputc('\'', out);
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+	fputc('\'', out);
+}
+
+void cli_gen_fish(FILE *out)
+{
+	fprintf(out, "# fish completion for pps; %s\n", CLI_GENERATED_NOTE);
+	fputs("complete -c pps -f\n", out);
+	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
+		fprintf(out, "complete -c pps -l %s", o->long_name);
+		if (o->short_name)
+			fprintf(out, " -s %c", o->short_name);
+		if (o->metavar)
+			fputs(" -r", out);
+		if (!strcmp(o->long_name, "output")) {
+			fputs(" -x -a '", out);
+			for (const char *p = formats; *p; p++)
+				if (*p != ',')
+					fputc(*p, out);
+			fputc('\'', out);
+		} else if (!strcmp(o->long_name, "color")) {
+			fputs(" -x -a 'auto always never'", out);
+		} else if (!strcmp(o->long_name, "profile")) {
+			fputs(" -x -a '(" PROFILES_FISH ")'", out);
+		} else if (o->metavar &&
+			   (!strcmp(o->long_name, "password-file") ||
+			    !strcmp(o->long_name, "cacert") || !strcmp(o->long_name, "config"))) {
+			fputs(" -F", out);
+		}
+		fputs(" -d ", out);
+		fish_quoted(out, o->help);
+		fputc('\n', out);
+	}
+	for (const cli_command *c = cli_commands; c->name; c++) {
+		fprintf(out, "complete -c pps -n __fish_use_subcommand -a %s -d ", c->name);
+		fish_quoted(out, c->summary);
+		fputc('\n', out);
+		for (const cli_arg_spec *a = c->args; a->name; a++) {
+			if (a->choices) {
+				for (size_t k = 0; a->choices[k]; k++)
+					fprintf(out,
+						"complete -c pps -n '__fish_seen_subcommand_from "
+						"%s' "
+						"-a %s=%s\n",
+						c->name, a->name, a->choices[k]);
+				continue;
+			}
+			fprintf(out,
+				"complete -c pps -n '__fish_seen_subcommand_from %s' -a %s= -d ",
+				c->name, a->name);
+			fish_quoted(out, a->help);
+			fputc('\n', out);
+		}
+	}
+	fputs("complete -c pps -n __fish_use_subcommand -a 'help version completion'\n"
+	      "complete -c pps -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'\n",
 	      out);
 }

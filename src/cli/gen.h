@@ -22,5 +22,9 @@ void cli_gen_man(FILE *out);
 void cli_gen_markdown(FILE *out);
 /* pps completion bash: the bash completion script (completion/pps.bash). */
 void cli_gen_bash(FILE *out);
+/* pps completion zsh: the bash script behind zsh's bashcompinit. */
+void cli_gen_zsh(FILE *out);
+/* pps completion fish: native fish completions. */
+void cli_gen_fish(FILE *out);
 
 #endif

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,12 +20,19 @@
 #include "cli/exit.h"
 #include "cli/gen.h"
 #include "cli/render.h"
+#include "cli/sanitize.h"
+#include "cli/suggest.h"
 #include "pps/pps.h"
+#include "util/buf.h"
 
 #include "util/banned.h"
 
 struct globals {
 	cli_config_flags cfg;
+	const char *color;  /* auto, always, never */
+	const char *fields; /* --fields a,b,c */
+	int csv_crlf;
+	int csv_raw;
 	long batch;
 	const char *report;
 	long confirm_over;
@@ -36,18 +45,25 @@ struct globals {
 	int help;
 };
 
+static const char *const color_names[] = { "auto", "always", "never", NULL };
+
 static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* One line on stderr, prefixed "pps: ". */
+/* One line on stderr, prefixed "pps: "; controls in it are written visibly (sanitize.h). */
 static void usage_error(const char *fmt, ...)
 {
+	ppsbuf text = PPSBUF_INIT, safe = PPSBUF_INIT;
 	va_list ap;
 
-	fputs("pps: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	ppsbuf_vaddf(&text, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (cli_sanitize(&safe, text.buf, text.len, NULL, NULL) < 0)
+		fputs("pps: out of memory\n", stderr);
+	else
+		fprintf(stderr, "pps: %s\n", safe.buf);
+	ppsbuf_release(&text);
+	ppsbuf_release(&safe);
 }
 
 static int parse_long(const char *v, long min, long max, long *out)
@@ -73,13 +89,31 @@ static int apply_global(struct globals *g, const char *name, const char *v)
 
 	if (!strcmp(name, "output")) {
 		if (cli_format_parse(v, &fmt)) {
-			usage_error("invalid output format '%s': expected one of table, markdown, "
-				    "json, "
-				    "ndjson, csv, raw",
-				    v);
+			usage_error("invalid output format '%s': expected one of " CLI_FORMAT_NAMES
+				    "%s",
+				    v, cli_suggest_choice(v, cli_format_names));
 			return -1;
 		}
 		g->cfg.output = v;
+	} else if (!strcmp(name, "color")) {
+		if (!v || (strcmp(v, "auto") != 0 && strcmp(v, "always") != 0 &&
+			   strcmp(v, "never") != 0)) {
+			usage_error("invalid --color '%s': expected one of auto, always, never%s",
+				    v ? v : "", cli_suggest_choice(v, color_names));
+			return -1;
+		}
+		g->color = v;
+	} else if (!strcmp(name, "fields")) {
+		if (!v || !*v || *v == ',' || v[strlen(v) - 1] == ',' || strstr(v, ",,")) {
+			usage_error("invalid --fields '%s': expected a comma list of names",
+				    v ? v : "");
+			return -1;
+		}
+		g->fields = v;
+	} else if (!strcmp(name, "csv-crlf")) {
+		g->csv_crlf = 1;
+	} else if (!strcmp(name, "csv-raw")) {
+		g->csv_raw = 1;
 	} else if (!strcmp(name, "url")) {
 		g->cfg.url = v;
 	} else if (!strcmp(name, "username")) {
@@ -203,6 +237,27 @@ static int parse_global(struct globals *g, int argc, char **argv, int *k)
 	return apply_global(g, o->long_name, v) ? -1 : 1;
 }
 
+static void unknown_option(const char *word)
+{
+	cli_suggestion s = CLI_SUGGESTION_INIT;
+	char name[64];
+	const char *best;
+	size_t n = strcspn(word, "=");
+
+	if (word[1] == '-' && n - 2 < sizeof(name)) {
+		memcpy(name, word + 2, n - 2);
+		name[n - 2] = '\0';
+		for (const cli_global_opt *o = cli_global_opts; o->long_name; o++)
+			cli_suggest_consider(&s, name, o->long_name);
+		best = cli_suggest_result(&s, name);
+		if (best) {
+			usage_error("unknown option '%s': did you mean '--%s'?", word, best);
+			return;
+		}
+	}
+	usage_error("unknown option '%s': run 'pps help' for the options", word);
+}
+
 static void log_line(void *ctx, const char *line)
 {
 	(void)ctx;
@@ -224,6 +279,16 @@ static int terminal_width(void)
 	return 80;
 }
 
+static void unknown_command(const char *name)
+{
+	const char *best = cli_command_suggest(name);
+
+	if (best)
+		usage_error("unknown command '%s': did you mean '%s'?", name, best);
+	else
+		usage_error("unknown command '%s': run 'pps help' for the list", name);
+}
+
 static int help_word(int argc, char **argv, int k)
 {
 	const cli_command *cmd;
@@ -242,11 +307,39 @@ static int help_word(int argc, char **argv, int k)
 	}
 	cmd = cli_command_find(argv[k]);
 	if (!cmd) {
-		usage_error("unknown command '%s': run 'pps help' for the list", argv[k]);
+		unknown_command(argv[k]);
 		return CLI_EXIT_USAGE;
 	}
 	cli_help_command(stdout, cmd);
 	return CLI_EXIT_OK;
+}
+
+/* --fields a,b,c as a NULL-terminated array into *text (both malloc'd), or NULL on memory. */
+static char **split_fields(const char *list, char **text)
+{
+	size_t n = 2;
+	char **v, *p;
+
+	for (const char *c = list; *c; c++)
+		n += *c == ',';
+	*text = strdup(list);
+	v = calloc(n, sizeof(*v));
+	if (!*text || !v) {
+		free(*text);
+		*text = NULL;
+		free(v);
+		return NULL;
+	}
+	n = 0;
+	for (p = *text; p;) {
+		char *comma = strchr(p, ',');
+
+		if (comma)
+			*comma = '\0';
+		v[n++] = p;
+		p = comma ? comma + 1 : NULL;
+	}
+	return v;
 }
 
 /* Runs cmd with its checked arguments: settings, client, handler. */
@@ -258,7 +351,8 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 	cli_ctx ctx;
 	char err[1024];
 	const char *fmt_name;
-	int status, global = 0, have_settings = 0;
+	char **fields = NULL, *fields_text = NULL;
+	int status, global = 0, have_settings = 0, rc_new;
 
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&s, 0, sizeof(s));
@@ -276,6 +370,8 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 	ctx.yes = g->yes;
 	ctx.err_tty = isatty(STDERR_FILENO);
 	if (!g->dry_run) {
+		/* From here the process holds a password: no core dump, no ptrace by peers. */
+		(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		if (cli_config_load(&s, &g->cfg, (cli_getenv_fn)getenv, stdin, err, sizeof(err)) ||
 		    (have_settings = 1, cli_settings_check(&s, err, sizeof(err)))) {
 			usage_error("%s", err);
@@ -285,17 +381,39 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 	}
 	fmt_name = g->cfg.output ? g->cfg.output : s.output ? s.output : "table";
 	if (cli_format_parse(fmt_name, &ctx.render.format)) {
-		usage_error("invalid output format '%s' in the config file: expected one of table, "
-			    "markdown, json, ndjson, csv, raw",
+		usage_error("invalid output format '%s' in the config file: expected one of "
+			    "" CLI_FORMAT_NAMES,
 			    fmt_name);
 		status = CLI_EXIT_USAGE;
 		goto done;
 	}
+	ctx.render.tty = isatty(STDOUT_FILENO);
 	ctx.render.width = terminal_width();
-	ctx.render.color = ctx.render.width > 0 && !getenv("NO_COLOR");
+	if (g->color && !strcmp(g->color, "always"))
+		ctx.render.color = 1;
+	else if (g->color && !strcmp(g->color, "never"))
+		ctx.render.color = 0;
+	else
+		ctx.render.color = ctx.render.tty && !getenv("NO_COLOR");
+	ctx.render.csv_crlf = g->csv_crlf;
+	ctx.render.csv_raw = g->csv_raw;
+	ctx.render.notes = g->quiet ? NULL : stderr;
+	if (g->fields) {
+		fields = split_fields(g->fields, &fields_text);
+		if (!fields) {
+			usage_error("%s", "out of memory");
+			status = CLI_EXIT_FAILURE;
+			goto done;
+		}
+		ctx.render.fields = (const char *const *)fields;
+	}
 	if (!g->dry_run) {
 		if (s.insecure)
 			fputs("pps: warning: certificate verification is off (--insecure)\n",
+			      stderr);
+		if (strncasecmp(s.url, "http://", 7) == 0)
+			fputs("pps: warning: the URL is http://: the password crosses the network "
+			      "in clear text; use https://\n",
 			      stderr);
 		if (pps_global_init()) {
 			usage_error("%s", "out of memory");
@@ -316,7 +434,10 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 		opts.retries = s.retries;
 		if (g->verbose)
 			opts.log = log_line;
-		if (pps_client_new(&client, &opts, err, sizeof(err))) {
+		rc_new = pps_client_new(&client, &opts, err, sizeof(err));
+		/* The client holds its own copy (wiped when freed): ours is wiped now. */
+		cli_settings_wipe_password(&s);
+		if (rc_new) {
 			usage_error("%s", err);
 			status = CLI_EXIT_USAGE;
 			goto done;
@@ -325,6 +446,8 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 	}
 	status = cmd->run(&ctx, args);
 done:
+	free(fields);
+	free(fields_text);
 	pps_client_free(client);
 	if (global)
 		pps_global_cleanup();
@@ -356,8 +479,7 @@ int main(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		if (r == 0) {
 			if (argv[k][0] == '-' && argv[k][1]) {
-				usage_error("unknown option '%s': run 'pps help' for the options",
-					    argv[k]);
+				unknown_option(argv[k]);
 				return CLI_EXIT_USAGE;
 			}
 			break;
@@ -388,12 +510,20 @@ int main(int argc, char **argv)
 			cli_gen_bash(stdout);
 			return CLI_EXIT_OK;
 		}
-		usage_error("%s", "completion needs a shell: pps completion bash");
+		if (k + 1 < argc && !strcmp(argv[k + 1], "zsh")) {
+			cli_gen_zsh(stdout);
+			return CLI_EXIT_OK;
+		}
+		if (k + 1 < argc && !strcmp(argv[k + 1], "fish")) {
+			cli_gen_fish(stdout);
+			return CLI_EXIT_OK;
+		}
+		usage_error("%s", "completion needs a shell: pps completion bash, zsh or fish");
 		return CLI_EXIT_USAGE;
 	}
 	cmd = cli_command_find(argv[k]);
 	if (!cmd) {
-		usage_error("unknown command '%s': run 'pps help' for the list", argv[k]);
+		unknown_command(argv[k]);
 		return CLI_EXIT_USAGE;
 	}
 	if (g.help) {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "cli/sanitize.h"
 #include "util/buf.h"
 
 #include "util/banned.h"
@@ -17,10 +18,9 @@
 /* Output is gathered in memory and handed to stdio in pieces of about this size. */
 #define FLUSH_AT (64 * 1024)
 /* A column is never shrunk below this many terminal columns (or its natural width). */
-#define MIN_COL	    8
-#define ELLIPSIS    "\xe2\x80\xa6"
-#define REPLACEMENT "\xef\xbf\xbd"
-#define NO_RESULTS  "No results found."
+#define MIN_COL	   8
+#define ELLIPSIS   "\xe2\x80\xa6"
+#define NO_RESULTS "No results found."
 
 /* Buffered output: errors (allocation or write) are remembered and reported once at the end. */
 struct out {
@@ -96,13 +96,19 @@ static int buf_dump(ppsbuf *b, const json_t *v, size_t flags)
 	return 0;
 }
 
+/* Appends v as JSON text with C1 and bidi controls escaped (they are valid JSON, not safe). */
 static void out_dump(struct out *o, const json_t *v, size_t flags)
 {
-	if (buf_dump(&o->b, v, flags) < 0)
+	size_t from = o->b.len;
+
+	if (buf_dump(&o->b, v, flags) < 0 || cli_json_harden(&o->b, from) < 0)
 		o->err = 1;
 	else if (o->b.len >= FLUSH_AT)
 		out_flush(o);
 }
+
+const char *const cli_format_names[] = { "table",  "wide", "markdown", "json",
+					 "ndjson", "csv",  "raw",      NULL };
 
 int cli_format_parse(const char *name, cli_format *out)
 {
@@ -113,6 +119,7 @@ int cli_format_parse(const char *name, cli_format *out)
 		{ "table", CLI_FMT_TABLE }, { "markdown", CLI_FMT_MARKDOWN },
 		{ "json", CLI_FMT_JSON },   { "ndjson", CLI_FMT_NDJSON },
 		{ "csv", CLI_FMT_CSV },	    { "raw", CLI_FMT_RAW },
+		{ "wide", CLI_FMT_WIDE },
 	};
 
 	if (!name)
@@ -124,13 +131,6 @@ int cli_format_parse(const char *name, cli_format *out)
 		}
 	}
 	return -1;
-}
-
-/* Characters a terminal would act on rather than show: C0, DEL, C1, line separators, bidi. */
-static int is_control(int32_t cp)
-{
-	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
-	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 static size_t char_width(int32_t cp)
@@ -169,44 +169,30 @@ size_t cli_display_width(const char *text)
 }
 
 /*
- * Appends s (n bytes) to b as safe display text: controls become a space, invalid UTF-8 bytes
- * U+FFFD. Adds the display width to *width. Returns 0 or -1.
+ * Appends s (n bytes) to b as safe display text: controls written visibly (\x1b), invalid UTF-8
+ * bytes as U+FFFD (sanitize.h). Adds the display width to *width. Returns 0 or -1.
  */
 static int add_display(ppsbuf *b, const char *s, size_t n, size_t *width)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	size_t w = 0;
-	int rc = 0;
+	size_t i = 0;
 
-	while (p < end && !rc) {
-		const unsigned char *run = p;
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t k;
+	/* Tab and line breaks are layout, not attacks: one space each keeps a row on one line. */
+	while (i < n) {
+		size_t run = i;
 
-		while (p < end && *p >= 0x20 && *p < 0x7f)
-			p++;
-		if (p > run) {
-			rc = ppsbuf_add(b, run, (size_t)(p - run));
-			w += (size_t)(p - run);
-			continue;
+		while (run < n && s[run] != '\t' && s[run] != '\n' && s[run] != '\r')
+			run++;
+		if (cli_sanitize(b, s + i, run - i, NULL, width) < 0)
+			return -1;
+		if (run < n) {
+			if (ppsbuf_addch(b, ' ') < 0)
+				return -1;
+			++*width;
+			run++;
 		}
-		k = utf8proc_iterate(p, end - p, &cp);
-		if (k <= 0) {
-			rc = ppsbuf_add(b, REPLACEMENT, 3);
-			w++;
-			p++;
-		} else if (is_control(cp)) {
-			rc = ppsbuf_addch(b, ' ');
-			w++;
-			p += k;
-		} else {
-			rc = ppsbuf_add(b, p, (size_t)k);
-			w += char_width(cp);
-			p += k;
-		}
+		i = run;
 	}
-	*width += w;
-	return rc;
+	return 0;
 }
 
 /* Appends the compact JSON text of v (a number, a bool, an object, ...) as display text. */
@@ -272,20 +258,42 @@ static const json_t *record_at(const json_t *records, size_t i)
 	return json_is_array(records) ? json_array_get(records, i) : records;
 }
 
-/* The columns: spec->columns, or else the keys of the first record. malloc'd, borrowed names. */
-static const char **columns_of(const cli_output_spec *spec, const json_t *records, size_t *ncols)
+static int has_name(const char *const *names, size_t n, const char *name)
 {
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * The columns: opts->fields, else spec->columns (with spec->key after the first column when
+ * with_key and the columns lack it), else the keys of the first record. malloc'd array of
+ * borrowed names.
+ */
+static const char **columns_of(const cli_render_opts *opts, const cli_output_spec *spec,
+			       const json_t *records, int with_key, size_t *ncols)
+{
+	const char *const *src = opts && opts->fields ? opts->fields : spec ? spec->columns : NULL;
 	const char **cols;
 	size_t n = 0;
 
-	if (spec && spec->columns && spec->columns[0]) {
-		while (spec->columns[n])
-			n++;
-		cols = malloc(n * sizeof(*cols));
+	if (src && src[0]) {
+		size_t m = 0;
+		int add_key;
+
+		while (src[m])
+			m++;
+		add_key = with_key && src != (opts ? opts->fields : NULL) && spec->key &&
+			  !has_name(src, m, spec->key);
+		cols = malloc((m + 1) * sizeof(*cols));
 		if (!cols)
 			return NULL;
-		for (size_t i = 0; i < n; i++)
-			cols[i] = spec->columns[i];
+		for (size_t i = 0; i < m; i++) {
+			cols[n++] = src[i];
+			if (i == 0 && add_key)
+				cols[n++] = spec->key;
+		}
 	} else {
 		const json_t *first = NULL, *value;
 		const char *key;
@@ -361,51 +369,141 @@ static void write_cell(struct out *o, const char *text, const struct cell *c, si
 	*owed = w - used - 1;
 }
 
-/* The narrowest a column may become: its natural width when kept, else MIN_COL at most. */
-static size_t min_width(const size_t *natural, size_t i, size_t keep)
+/* A column's place in the layout: its rule, its narrowest width, whether it is hidden. */
+struct col {
+	cli_col_kind kind;
+	int rank;
+	int hidden;
+	size_t min;
+};
+
+static void rule_of(const cli_output_spec *spec, const char *name, struct col *c)
 {
-	return i == keep || natural[i] < MIN_COL ? natural[i] : MIN_COL;
+	/* Without a rule, the key field is an identifier all the same. */
+	c->kind = spec && spec->key && strcmp(spec->key, name) == 0 ? CLI_COL_ID : CLI_COL_TEXT;
+	c->rank = 0;
+	for (const cli_column_rule *r = spec ? spec->rules : NULL; r && r->name; r++) {
+		if (strcmp(r->name, name) == 0) {
+			c->kind = r->kind;
+			c->rank = r->rank;
+			return;
+		}
+	}
+}
+
+/* The width of the visible columns at their narrowest, separators included. */
+static size_t needed(const struct col *cols, size_t ncols)
+{
+	size_t total = 0, visible = 0;
+
+	for (size_t i = 0; i < ncols; i++) {
+		if (cols[i].hidden)
+			continue;
+		total += cols[i].min;
+		visible++;
+	}
+	return total + (visible ? 2 * (visible - 1) : 0);
 }
 
 /*
- * Shrinks the widest columns first until the row fits in width (or all are at their minimum).
- * Column keep (the key field users copy into the next command) is shrunk only when nothing
- * else can be; pass keep = ncols for none.
+ * Fits the columns in width: identifiers keep their natural width; while even the narrowest
+ * layout is too wide, the lowest-ranked other column is hidden (the widest of a rank first,
+ * then the rightmost); what is left is handed back from the highest rank down, so that the
+ * lowest-ranked text columns are the ones cut. Returns the number of hidden columns.
  */
-static void fit_widths(size_t *w, const size_t *natural, size_t ncols, size_t width, size_t keep)
+static size_t fit_widths(size_t *w, const size_t *natural, struct col *cols, size_t ncols,
+			 size_t width)
 {
-	size_t total = 2 * (ncols - 1);
+	size_t hidden = 0, need, extra;
+	int top = 0;
 
-	for (size_t i = 0; i < ncols; i++)
-		total += w[i];
-	while (total > width) {
-		size_t widest = ncols, second = 0, floor, cut;
+	for (size_t i = 0; i < ncols; i++) {
+		cols[i].min = cols[i].kind == CLI_COL_TEXT && natural[i] > MIN_COL ? MIN_COL
+										   : natural[i];
+		if (cols[i].rank > top)
+			top = cols[i].rank;
+	}
+	while ((need = needed(cols, ncols)) > width) {
+		size_t pick = ncols;
 
 		for (size_t i = 0; i < ncols; i++) {
-			size_t min = min_width(natural, i, keep);
-			if (w[i] <= min)
+			if (cols[i].hidden || cols[i].kind == CLI_COL_ID)
 				continue;
-			if (widest == ncols || w[i] > w[widest]) {
-				if (widest != ncols && w[widest] > second)
-					second = w[widest];
-				widest = i;
-			} else if (w[i] > second) {
-				second = w[i];
-			}
+			if (pick == ncols || cols[i].rank < cols[pick].rank ||
+			    (cols[i].rank == cols[pick].rank && cols[i].min >= cols[pick].min))
+				pick = i;
 		}
-		if (widest == ncols)
+		if (pick == ncols)
 			break;
-		floor = min_width(natural, widest, keep);
-		if (second > floor)
-			floor = second;
-		cut = w[widest] - floor;
-		if (cut == 0)
-			cut = 1;
-		if (cut > total - width)
-			cut = total - width;
-		w[widest] -= cut;
-		total -= cut;
+		cols[pick].hidden = 1;
+		hidden++;
 	}
+	extra = need < width ? width - need : 0;
+	for (size_t i = 0; i < ncols; i++)
+		w[i] = cols[i].hidden ? 0 : cols[i].min;
+	for (int rank = top; rank >= 0 && extra; rank--) {
+		for (;;) {
+			size_t grow = ncols;
+
+			/* Within a rank the narrowest grows first: the widest is cut first. */
+			for (size_t i = 0; i < ncols; i++) {
+				if (cols[i].hidden || cols[i].rank != rank || w[i] >= natural[i])
+					continue;
+				if (grow == ncols || w[i] < w[grow])
+					grow = i;
+			}
+			if (grow == ncols || extra == 0)
+				break;
+			w[grow]++;
+			extra--;
+		}
+	}
+	return hidden;
+}
+
+/*
+ * Says once on notes which columns a narrow terminal hid, and how to see them; the note is
+ * wrapped at the terminal's width too (continuation lines indented).
+ */
+static void note_hidden(FILE *notes, const char **names, const struct col *cols, size_t ncols,
+			int width)
+{
+	ppsbuf b = PPSBUF_INIT, safe = PPSBUF_INIT;
+	size_t col = 0, start = 0;
+
+	if (!notes)
+		return;
+	ppsbuf_adds(&b, "pps: hidden to fit the terminal:");
+	for (size_t i = 0, n = 0; i < ncols; i++)
+		if (cols[i].hidden)
+			ppsbuf_addf(&b, "%s %s", n++ ? "," : "", names[i]);
+	ppsbuf_adds(&b, "; -o wide or -o json shows every column");
+	if (cli_sanitize(&safe, b.buf, b.len, NULL, NULL) < 0)
+		goto done;
+	/* Greedy wrap at spaces: each line at most width columns (a word longer stays whole). */
+	while (start < safe.len) {
+		size_t end = start, brk = 0;
+
+		while (end < safe.len && col + (end - start) < (size_t)width) {
+			if (safe.buf[end] == ' ')
+				brk = end;
+			end++;
+		}
+		if (end < safe.len && brk > start)
+			end = brk;
+		fprintf(notes, "%.*s\n", (int)(end - start), safe.buf + start);
+		start = end;
+		while (start < safe.len && safe.buf[start] == ' ')
+			start++;
+		if (start < safe.len) {
+			fputs("  ", notes);
+			col = 2;
+		}
+	}
+	fflush(notes);
+done:
+	ppsbuf_release(&b);
+	ppsbuf_release(&safe);
 }
 
 static int render_table(struct out *o, const cli_render_opts *opts, const cli_output_spec *spec,
@@ -414,15 +512,16 @@ static int render_table(struct out *o, const cli_render_opts *opts, const cli_ou
 	size_t nrec = record_count(records), ncols = 0, rows;
 	const char **cols = NULL;
 	struct cell *cells = NULL;
+	struct col *layout = NULL;
 	size_t *w = NULL, *natural = NULL;
 	ppsbuf text = PPSBUF_INIT, scratch = PPSBUF_INIT;
-	int rc = -1;
+	int rc = -1, wide = opts->format == CLI_FMT_WIDE;
 
 	if (nrec == 0) {
 		out_adds(o, NO_RESULTS "\n");
 		return 0;
 	}
-	cols = columns_of(spec, records, &ncols);
+	cols = columns_of(opts, spec, records, 1, &ncols);
 	if (!cols)
 		goto done;
 	if (ncols == 0) {
@@ -432,9 +531,10 @@ static int render_table(struct out *o, const cli_render_opts *opts, const cli_ou
 	}
 	rows = nrec + 1;
 	cells = calloc(rows * ncols, sizeof(*cells));
+	layout = calloc(ncols, sizeof(*layout));
 	w = calloc(ncols, sizeof(*w));
 	natural = calloc(ncols, sizeof(*natural));
-	if (!cells || !w || !natural || ppsbuf_grow(&text, nrec * ncols * 16) < 0)
+	if (!cells || !layout || !w || !natural || ppsbuf_grow(&text, nrec * ncols * 16) < 0)
 		goto done;
 	/* One pass: every cell's safe text is cached in one arena with its display width. */
 	for (size_t c = 0; c < ncols; c++) {
@@ -444,6 +544,7 @@ static int render_table(struct out *o, const cli_render_opts *opts, const cli_ou
 			goto done;
 		cell->len = text.len - cell->off;
 		natural[c] = cell->width;
+		rule_of(spec, cols[c], &layout[c]);
 	}
 	for (size_t r = 0; r < nrec; r++) {
 		const json_t *rec = record_at(records, r);
@@ -458,15 +559,9 @@ static int render_table(struct out *o, const cli_render_opts *opts, const cli_ou
 		}
 	}
 	memcpy(w, natural, ncols * sizeof(*w));
-	if (opts->width > 0) {
-		size_t keep = ncols;
-
-		for (size_t c = 0; c < ncols && spec && spec->key; c++)
-			if (strcmp(cols[c], spec->key) == 0)
-				keep = c;
-		fit_widths(w, natural, ncols, (size_t)opts->width, keep);
-		fit_widths(w, natural, ncols, (size_t)opts->width, ncols);
-	}
+	if (opts->width > 0 && !wide &&
+	    fit_widths(w, natural, layout, ncols, (size_t)opts->width) > 0)
+		note_hidden(opts->notes, cols, layout, ncols, opts->width);
 
 	if (spec && spec->title) {
 		size_t ignored = 0;
@@ -477,20 +572,25 @@ static int render_table(struct out *o, const cli_render_opts *opts, const cli_ou
 		out_add(o, "\n", 1);
 	}
 	for (size_t r = 0; r < rows; r++) {
-		size_t owed = 0;
+		size_t owed = 0, shown = 0;
 
 		if (r == 0 && opts->color)
 			out_adds(o, "\033[1m");
 		for (size_t c = 0; c < ncols; c++) {
-			owed += c ? 2 : 0;
+			if (layout[c].hidden)
+				continue;
+			owed += shown++ ? 2 : 0;
 			write_cell(o, text.buf, &cells[r * ncols + c], w[c], &owed);
 		}
 		if (r == 0 && opts->color)
 			out_adds(o, "\033[0m");
 		out_add(o, "\n", 1);
 		if (r == 0) {
+			shown = 0;
 			for (size_t c = 0; c < ncols; c++) {
-				if (c)
+				if (layout[c].hidden)
+					continue;
+				if (shown++)
 					out_add(o, "  ", 2);
 				for (size_t k = 0; k < w[c]; k++)
 					out_add(o, "-", 1);
@@ -504,6 +604,7 @@ done:
 	ppsbuf_release(&scratch);
 	free(natural);
 	free(w);
+	free(layout);
 	free(cells);
 	free(cols);
 	return rc;
@@ -568,31 +669,32 @@ static int md_format(ppsbuf *b, const json_t *v)
 
 /*
  * stringEscapeMD(minimal, multiline): line breaks become <br>, | and ` get a backslash. Other
- * control characters (ESC...) become a space so a record cannot drive the terminal.
+ * controls (ESC, C1, bidi overrides) are written visibly so a record cannot drive the terminal.
  */
 static int md_escape(ppsbuf *b, const char *s, size_t n)
 {
 	int rc = 0;
+	size_t i = 0;
 
-	for (size_t i = 0; i < n && !rc; i++) {
-		unsigned char ch = (unsigned char)s[i];
+	while (i < n && !rc) {
+		size_t run = i;
+		char ch;
 
-		if (ch == '\r' && i + 1 < n && s[i + 1] == '\n') {
-			rc = ppsbuf_add(b, "<br>", 4);
-			i++;
-		} else if (ch == '\r' || ch == '\n') {
-			rc = ppsbuf_add(b, "<br>", 4);
-		} else if (ch == '|' || ch == '`') {
-			rc = ppsbuf_addch(b, '\\') < 0 || ppsbuf_addch(b, (char)ch) < 0;
-		} else if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
-			rc = ppsbuf_addch(b, ' ');
-		} else if (ch == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
-			   (unsigned char)s[i + 1] <= 0x9f) {
-			rc = ppsbuf_addch(b, ' ');
-			i++;
-		} else {
-			rc = ppsbuf_addch(b, (char)ch);
+		while (run < n && s[run] != '\r' && s[run] != '\n' && s[run] != '|' &&
+		       s[run] != '`')
+			run++;
+		if (run > i) {
+			rc = cli_sanitize(b, s + i, run - i, "\t", NULL);
+			i = run;
+			continue;
 		}
+		ch = s[i++];
+		if (ch == '\r' && i < n && s[i] == '\n')
+			i++;
+		if (ch == '\r' || ch == '\n')
+			rc = ppsbuf_add(b, "<br>", 4);
+		else
+			rc = ppsbuf_addch(b, '\\') < 0 || ppsbuf_addch(b, ch) < 0;
 	}
 	return rc ? -1 : 0;
 }
@@ -617,7 +719,8 @@ char *cli_markdown_cell(const json_t *value)
 	return s;
 }
 
-static int render_markdown(struct out *o, const cli_output_spec *spec, const json_t *records)
+static int render_markdown(struct out *o, const cli_render_opts *opts, const cli_output_spec *spec,
+			   const json_t *records)
 {
 	size_t nrec = record_count(records), ncols = 0;
 	const char **cols = NULL;
@@ -628,7 +731,7 @@ static int render_markdown(struct out *o, const cli_output_spec *spec, const jso
 		out_adds(o, NO_RESULTS "\n");
 		return 0;
 	}
-	cols = columns_of(spec, records, &ncols);
+	cols = columns_of(opts, spec, records, 0, &ncols);
 	if (!cols)
 		goto done;
 	if (spec && spec->title) {
@@ -638,7 +741,8 @@ static int render_markdown(struct out *o, const cli_output_spec *spec, const jso
 	}
 	out_add(o, "|", 1);
 	for (size_t c = 0; c < ncols; c++) {
-		out_adds(o, cols[c]);
+		if (md_escape(&o->b, cols[c], strlen(cols[c])) < 0)
+			goto done;
 		out_add(o, "|", 1);
 	}
 	out_add(o, "\n|", 2);
@@ -665,9 +769,9 @@ done:
 
 /*
  * ---- csv ----
- * Cells are written exactly as the server sent them: no guard against spreadsheet formulas
- * (a leading '=', '+', '-' or '@' is data, and prefixing it would corrupt it for every reader
- * that treats CSV as data rather than as a spreadsheet).
+ * By default a cell that a spreadsheet would run as a formula (a leading =, +, -, @, tab or
+ * CR) gets a leading ' and controls are written visibly, as in a table: an attacker-chosen
+ * subject must not become a formula or a terminal command. --csv-raw writes cells verbatim.
  */
 
 static int csv_add(ppsbuf *b, const char *s, size_t n)
@@ -725,36 +829,51 @@ static int csv_value(ppsbuf *b, const json_t *v)
 	return 0;
 }
 
-static int render_csv(struct out *o, const cli_output_spec *spec, const json_t *records)
+/* One cell: guarded and neutralised unless raw, then quoted per RFC 4180. */
+static int csv_cell(ppsbuf *b, ppsbuf *safe, const char *s, size_t n, int raw)
+{
+	if (raw)
+		return csv_add(b, s, n);
+	ppsbuf_reset(safe);
+	if ((cli_csv_is_formula(s, n) && ppsbuf_addch(safe, '\'') < 0) ||
+	    cli_sanitize(safe, s, n, "\t\r\n", NULL) < 0)
+		return -1;
+	return csv_add(b, safe->buf, safe->len);
+}
+
+static int render_csv(struct out *o, const cli_render_opts *opts, const cli_output_spec *spec,
+		      const json_t *records)
 {
 	size_t nrec = record_count(records), ncols = 0;
 	const char **cols = NULL;
-	ppsbuf scratch = PPSBUF_INIT;
+	ppsbuf scratch = PPSBUF_INIT, safe = PPSBUF_INIT;
+	const char *eol = opts->csv_crlf ? "\r\n" : "\n";
 	int rc = -1;
 
-	cols = columns_of(spec, records, &ncols);
+	cols = columns_of(opts, spec, records, 1, &ncols);
 	if (!cols)
 		goto done;
 	for (size_t c = 0; c < ncols; c++) {
 		if ((c && ppsbuf_addch(&o->b, ',') < 0) ||
-		    csv_add(&o->b, cols[c], strlen(cols[c])) < 0)
+		    csv_cell(&o->b, &safe, cols[c], strlen(cols[c]), opts->csv_raw) < 0)
 			goto done;
 	}
-	out_add(o, "\r\n", 2);
+	out_adds(o, eol);
 	for (size_t r = 0; r < nrec; r++) {
 		const json_t *rec = record_at(records, r);
 		for (size_t c = 0; c < ncols; c++) {
 			ppsbuf_reset(&scratch);
 			if (csv_value(&scratch, field(rec, cols[c])) < 0 ||
 			    (c && ppsbuf_addch(&o->b, ',') < 0) ||
-			    csv_add(&o->b, scratch.buf, scratch.len) < 0)
+			    csv_cell(&o->b, &safe, scratch.buf, scratch.len, opts->csv_raw) < 0)
 				goto done;
 		}
-		out_add(o, "\r\n", 2);
+		out_adds(o, eol);
 	}
 	rc = 0;
 done:
 	ppsbuf_release(&scratch);
+	ppsbuf_release(&safe);
 	free(cols);
 	return rc;
 }
@@ -767,7 +886,7 @@ static int json_indented(struct out *o, ppsbuf *scratch, const json_t *v, size_t
 	const char *p, *end, *nl;
 
 	ppsbuf_reset(scratch);
-	if (buf_dump(scratch, v, JSON_INDENT(2)) < 0)
+	if (buf_dump(scratch, v, JSON_INDENT(2)) < 0 || cli_json_harden(scratch, 0) < 0)
 		return -1;
 	p = scratch->buf;
 	end = p + scratch->len;
@@ -837,13 +956,35 @@ done:
 	return rc;
 }
 
-static void render_ndjson(struct out *o, const json_t *records)
+/* One record per line; with --fields, an object of those keys in that order (null if absent). */
+static void render_ndjson(struct out *o, const cli_render_opts *opts, const json_t *records)
 {
 	size_t nrec = record_count(records);
 
 	for (size_t r = 0; r < nrec && !o->err; r++) {
-		out_dump(o, record_at(records, r), JSON_COMPACT);
+		const json_t *rec = record_at(records, r);
+		json_t *picked = NULL;
+
+		if (opts->fields) {
+			picked = json_object();
+			for (size_t k = 0; picked && opts->fields[k]; k++) {
+				const json_t *v = field(rec, opts->fields[k]);
+				/* json_object_set_new steals the new reference json_deep_copy made.
+				 */
+				if (json_object_set_new(picked, opts->fields[k],
+							v ? json_deep_copy(v) : json_null()) < 0) {
+					json_decref(picked);
+					picked = NULL;
+				}
+			}
+			if (!picked) {
+				o->err = 1;
+				break;
+			}
+		}
+		out_dump(o, picked ? picked : rec, JSON_COMPACT);
 		out_add(o, "\n", 1);
+		json_decref(picked);
 	}
 }
 
@@ -856,19 +997,20 @@ int cli_render_records(FILE *out, const cli_render_opts *opts, const cli_output_
 	out_init(&o, out);
 	switch (opts->format) {
 	case CLI_FMT_TABLE:
+	case CLI_FMT_WIDE:
 		rc = render_table(&o, opts, spec, records);
 		break;
 	case CLI_FMT_MARKDOWN:
-		rc = render_markdown(&o, spec, records);
+		rc = render_markdown(&o, opts, spec, records);
 		break;
 	case CLI_FMT_JSON:
 		rc = render_json(&o, spec, records);
 		break;
 	case CLI_FMT_NDJSON:
-		render_ndjson(&o, records);
+		render_ndjson(&o, opts, records);
 		break;
 	case CLI_FMT_CSV:
-		rc = render_csv(&o, spec, records);
+		rc = render_csv(&o, opts, spec, records);
 		break;
 	case CLI_FMT_RAW:
 		/* The caller prints a body verbatim; records alone come out as compact JSON. */
@@ -884,25 +1026,36 @@ int cli_render_records(FILE *out, const cli_render_opts *opts, const cli_output_
 	return out_finish(&o);
 }
 
-/* Copies s with invalid UTF-8 replaced by U+FFFD and, when safe, controls but \n and \t by a
- * space; jansson refuses invalid UTF-8 and a terminal must not see ESC. */
+int cli_render_object(FILE *out, const cli_render_opts *opts, const json_t *obj)
+{
+	struct out o;
+
+	out_init(&o, out);
+	out_dump(&o, obj, opts->format == CLI_FMT_NDJSON ? JSON_COMPACT : JSON_INDENT(2));
+	out_add(&o, "\n", 1);
+	return out_finish(&o);
+}
+
+/*
+ * Copies s for printing: when safe, controls but \n and \t written visibly (a terminal must
+ * not see ESC); else only invalid UTF-8 replaced by U+FFFD (jansson refuses it; JSON escapes
+ * the rest).
+ */
 static int clean_text(ppsbuf *b, const char *s, int safe)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-	const unsigned char *end = p + n;
+	const unsigned char *end = p + strlen(s);
 	int rc = 0;
 
+	if (safe)
+		return cli_sanitize(b, s, strlen(s), "\n\t", NULL);
 	while (p < end && !rc) {
 		utf8proc_int32_t cp;
 		utf8proc_ssize_t k = utf8proc_iterate(p, end - p, &cp);
 
 		if (k <= 0) {
-			rc = ppsbuf_add(b, REPLACEMENT, 3);
+			rc = ppsbuf_add(b, "\xef\xbf\xbd", 3);
 			p++;
-		} else if (safe && cp != '\n' && cp != '\t' && is_control(cp)) {
-			rc = ppsbuf_addch(b, ' ');
-			p += k;
 		} else {
 			rc = ppsbuf_add(b, p, (size_t)k);
 			p += k;
@@ -917,10 +1070,24 @@ int cli_render_message(FILE *out, const cli_render_opts *opts, const char *messa
 	ppsbuf text = PPSBUF_INIT;
 	json_t *obj = NULL;
 	int json = opts->format == CLI_FMT_JSON || opts->format == CLI_FMT_NDJSON;
+	int verbatim = json || (opts->format == CLI_FMT_CSV && opts->csv_raw);
 
 	out_init(&o, out);
-	if (clean_text(&text, message ? message : "", !json) < 0) {
+	if (clean_text(&text, message ? message : "", !verbatim) < 0) {
 		o.err = 1;
+		goto done;
+	}
+	if (opts->format == CLI_FMT_CSV) {
+		/* A message is a one-column table: a header and one row. */
+		ppsbuf cell = PPSBUF_INIT;
+		const char *eol = opts->csv_crlf ? "\r\n" : "\n";
+
+		out_adds(&o, "message");
+		out_adds(&o, eol);
+		if (csv_cell(&o.b, &cell, text.buf, text.len, opts->csv_raw) < 0)
+			o.err = 1;
+		ppsbuf_release(&cell);
+		out_adds(&o, eol);
 		goto done;
 	}
 	if (!json) {

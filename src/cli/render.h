@@ -16,25 +16,53 @@ typedef enum cli_format {
 	CLI_FMT_JSON,
 	CLI_FMT_NDJSON,
 	CLI_FMT_CSV,
-	CLI_FMT_RAW
+	CLI_FMT_RAW,
+	CLI_FMT_WIDE /* a table with every column, nothing cut (kubectl's -o wide) */
 } cli_format;
 
-/* Parses a format name ("table", "markdown", "json", "ndjson", "csv", "raw"); -1 if unknown. */
+/* The format names, NULL-terminated, and the same as one line for messages. */
+extern const char *const cli_format_names[];
+#define CLI_FORMAT_NAMES "table, wide, markdown, json, ndjson, csv, raw"
+
+/*
+ * Parses a format name ("table", "wide", "markdown", "json", "ndjson", "csv", "raw"); -1 if
+ * unknown.
+ */
 int cli_format_parse(const char *name, cli_format *out);
+
+/* How a table treats a column when the terminal is too narrow for all of them. */
+typedef enum cli_col_kind {
+	CLI_COL_TEXT, /* cut with an ellipsis down to a few columns, then hidden (the default) */
+	CLI_COL_ID,   /* an identifier the next command needs: never cut, never hidden */
+	CLI_COL_FIXED /* shown whole or hidden (a date cut in half tells nothing) */
+} cli_col_kind;
+
+/* One column's rule; rank orders shrinking and hiding: the lowest rank goes first. */
+typedef struct cli_column_rule {
+	const char *name;
+	cli_col_kind kind;
+	int rank;
+} cli_column_rule;
 
 /* What a command's output looks like; from the command table. */
 typedef struct cli_output_spec {
-	const char *title;	    /* table title, e.g. "Proofpoint Protection Server Users" */
-	const char *context;	    /* context path, e.g. "Proofpoint.User" */
-	const char *key;	    /* key field, e.g. "email" */
-	const char *const *columns; /* readable columns in order, NULL-terminated */
-	int single;		    /* 1: the context holds one object (a user), not a list */
+	const char *title;	      /* table title, e.g. "Proofpoint Protection Server Users" */
+	const char *context;	      /* context path, e.g. "Proofpoint.User" */
+	const char *key;	      /* key field, e.g. "email" */
+	const char *const *columns;   /* readable columns in order, NULL-terminated */
+	int single;		      /* 1: the context holds one object (a user), not a list */
+	const cli_column_rule *rules; /* table layout rules, name NULL ends; unlisted: TEXT 0 */
 } cli_output_spec;
 
 typedef struct cli_render_opts {
 	cli_format format;
-	int width; /* terminal width for tables; 0 = no limit (not a terminal) */
-	int color; /* 1: ANSI emphasis allowed (stdout is a terminal) */
+	int width;		   /* terminal width for tables; 0 = no limit (not a terminal) */
+	int color;		   /* 1: ANSI emphasis allowed (--color, NO_COLOR, a terminal) */
+	int tty;		   /* 1: stdout is a terminal (raw text is escaped visibly) */
+	int csv_crlf;		   /* 1: CSV records end in CRLF (RFC 4180); else LF */
+	int csv_raw;		   /* 1: CSV cells verbatim: no formula guard, controls kept */
+	const char *const *fields; /* --fields: the columns/keys to print, NULL-terminated */
+	FILE *notes;		   /* where a table says which columns it hid (stderr), or NULL */
 } cli_render_opts;
 
 /*
@@ -44,6 +72,9 @@ typedef struct cli_render_opts {
  * a header row of spec->columns then one row per record. Returns 0, or -1 on a write error.
  * An empty array prints "No results found." for table and markdown, "[]"-style empty output for
  * json (the context with an empty list), nothing for ndjson, the header alone for csv.
+ * Tables, csv and ndjson always hold spec->key (after the first column when the reference's
+ * columns lack it); opts->fields replaces the columns of every format but json and raw.
+ * Text that reaches a terminal is neutralised (docs/output.md).
  */
 int cli_render_records(FILE *out, const cli_render_opts *opts, const cli_output_spec *spec,
 		       const struct json_t *records);
@@ -51,6 +82,10 @@ int cli_render_records(FILE *out, const cli_render_opts *opts, const cli_output_
 /* Prints a plain message (a quarantine action's text, "Deleted User"); json wraps it as
  * {"message": "..."}; ndjson the same on one line. Returns 0 or -1. */
 int cli_render_message(FILE *out, const cli_render_opts *opts, const char *message);
+
+/* Prints one JSON object (borrowed) for json (indented) or ndjson (one line); C1 and bidi
+ * controls escaped. Returns 0 or -1. */
+int cli_render_object(FILE *out, const cli_render_opts *opts, const struct json_t *obj);
 
 /* One markdown cell as the reference writes it (escaping, list joining); malloc'd or NULL. */
 char *cli_markdown_cell(const struct json_t *value);

@@ -171,9 +171,27 @@ static int has_prefix_nocase(const char *s, const char *prefix)
 	return 1;
 }
 
+/* url with the credentials of "scheme://user:password@host" shown as "***@": for messages. */
+static void redact_url(const char *url, char *out, size_t len)
+{
+	const char *auth = strstr(url, "://"), *end, *at;
+
+	auth = auth ? auth + 3 : url;
+	end = auth + strcspn(auth, "/?#");
+	at = memchr(auth, '@', (size_t)(end - auth));
+	while (at && memchr(at + 1, '@', (size_t)(end - at - 1)))
+		at = memchr(at + 1, '@', (size_t)(end - at - 1));
+	if (!at)
+		snprintf(out, len, "%s", url);
+	else
+		snprintf(out, len, "%.*s***%s", (int)(auth - url), url, at);
+}
+
 int pps__http_base_url(const char *url, char **base, char **host, long *port, char *err,
 		       size_t errlen)
 {
+	char shown[512];
+
 	CURLU *u = NULL;
 	char *h = NULL, *p = NULL, *part = NULL, *joined = NULL;
 	size_t len;
@@ -190,8 +208,9 @@ int pps__http_base_url(const char *url, char **base, char **host, long *port, ch
 		snprintf(err, errlen, "no server url given");
 		goto done;
 	}
+	redact_url(url, shown, sizeof(shown));
 	if (!has_prefix_nocase(url, "http://") && !has_prefix_nocase(url, "https://")) {
-		snprintf(err, errlen, "url '%s' must start with https:// or http://", url);
+		snprintf(err, errlen, "url '%s' must start with https:// or http://", shown);
 		goto done;
 	}
 	for (const char *s = url; *s; s++) {
@@ -207,7 +226,7 @@ int pps__http_base_url(const char *url, char **base, char **host, long *port, ch
 	}
 	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK || !h || !*h) {
-		snprintf(err, errlen, "url '%s' has no valid host", url);
+		snprintf(err, errlen, "url '%s' has no valid host", shown);
 		goto done;
 	}
 	/* Credentials in the URL would end up in logs and messages: they have options of their own.
@@ -218,11 +237,11 @@ int pps__http_base_url(const char *url, char **base, char **host, long *port, ch
 	}
 	if (curl_url_get(u, CURLUPART_QUERY, &part, 0) == CURLUE_OK ||
 	    curl_url_get(u, CURLUPART_FRAGMENT, &part, 0) == CURLUE_OK) {
-		snprintf(err, errlen, "url '%s' must not have a query or fragment", url);
+		snprintf(err, errlen, "url '%s' must not have a query or fragment", shown);
 		goto done;
 	}
 	if (curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) != CURLUE_OK || !p) {
-		snprintf(err, errlen, "url '%s' has no valid port", url);
+		snprintf(err, errlen, "url '%s' has no valid port", shown);
 		goto done;
 	}
 	len = strlen(url);
@@ -634,6 +653,53 @@ static int may_have_arrived(const struct attempt *a)
 	return a->rc == CURLE_SEND_FAIL_REWIND || a->request_size > 0;
 }
 
+/*
+ * The proxy libcurl goes through for this client, as "HOST port N" (never its credentials),
+ * into out: --proxy, else the environment libcurl reads. Returns 1, or 0 when there is none.
+ */
+static int proxy_of(const pps_client *c, char *out, size_t len)
+{
+	int https = has_prefix_nocase(c->base, "https://");
+	const char *p = NULL, *np = getenv("no_proxy");
+	char *h = NULL, *port = NULL;
+	CURLU *u;
+	int found = 0;
+
+	if (c->no_proxy)
+		return 0;
+	if (c->proxy && *c->proxy) {
+		p = c->proxy;
+	} else {
+		if (!np)
+			np = getenv("NO_PROXY");
+		if (np && (!strcmp(np, "*") || strstr(np, c->host)))
+			return 0;
+		p = getenv(https ? "https_proxy" : "http_proxy");
+		if (!p && https)
+			p = getenv("HTTPS_PROXY");
+		if (!p)
+			p = getenv("all_proxy");
+		if (!p)
+			p = getenv("ALL_PROXY");
+	}
+	if (!p || !*p)
+		return 0;
+	u = curl_url();
+	if (u && curl_url_set(u, CURLUPART_URL, p, CURLU_GUESS_SCHEME) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &h, 0) == CURLUE_OK && h) {
+		/* libcurl's default proxy port is 1080 whatever the scheme. */
+		if (curl_url_get(u, CURLUPART_PORT, &port, 0) != CURLUE_OK)
+			port = NULL;
+		snprintf(out, len, "%s port %s", h, port ? port : "1080");
+		found = 1;
+	}
+	curl_free(h);
+	curl_free(port);
+	if (u)
+		curl_url_cleanup(u);
+	return found;
+}
+
 /* The one-line description of a failed transfer, cause first. */
 static int describe(pps_client *c, const struct attempt *a, const struct sink *s, char *out,
 		    size_t len)
@@ -642,10 +708,20 @@ static int describe(pps_client *c, const struct attempt *a, const struct sink *s
 	const char *host = c->host;
 	long port = c->port;
 	int code = pps__http_code_from_curl(a->rc);
+	char proxy[300];
+	int via = proxy_of(c, proxy, sizeof(proxy));
 
 	switch (a->rc) {
 	case CURLE_COULDNT_CONNECT:
-		if (a->os_errno == ECONNREFUSED)
+		/* libcurl connects to the proxy first: a refusal there is the proxy's. */
+		if (via && a->os_errno == ECONNREFUSED)
+			snprintf(out, len, "connection refused by the proxy %s (on the way to %s)",
+				 proxy, host);
+		else if (via)
+			snprintf(out, len,
+				 "could not connect to the proxy %.120s (on the way to %s): %.150s",
+				 proxy, host, eb);
+		else if (a->os_errno == ECONNREFUSED)
 			snprintf(out, len, "connection refused by %s port %ld", host, port);
 		else if (a->os_errno == ETIMEDOUT)
 			snprintf(out, len, "connection to %s port %ld timed out", host, port);
@@ -658,7 +734,11 @@ static int describe(pps_client *c, const struct attempt *a, const struct sink *s
 		snprintf(out, len, "could not resolve host '%s'", host);
 		break;
 	case CURLE_COULDNT_RESOLVE_PROXY:
-		snprintf(out, len, "could not resolve the proxy: %s", eb);
+		if (via)
+			snprintf(out, len, "could not resolve the proxy %s (on the way to %s)",
+				 proxy, host);
+		else
+			snprintf(out, len, "could not resolve the proxy: %.200s", eb);
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
 		snprintf(out, len, "no answer from %s port %ld within %ld ms", host, port,
@@ -691,10 +771,21 @@ static int describe(pps_client *c, const struct attempt *a, const struct sink *s
 			 c->cacert ? c->cacert : "the system store");
 		break;
 	case CURLE_SSL_CONNECT_ERROR:
-		snprintf(out, len, "tls handshake with %s port %ld failed: %s", host, port, eb);
+		/* OpenSSL reads a plain "HTTP/1.1 400" as a record of a wrong version, GnuTLS as
+		 * an unexpected packet: the port speaks HTTP, not TLS. */
+		if (strstr(eb, "wrong version number") || strstr(eb, "unexpected TLS packet") ||
+		    strstr(eb, "packet length too long") || strstr(eb, "http request"))
+			snprintf(out, len,
+				 "the server does not speak TLS here; is the URL http://?");
+		else
+			snprintf(out, len, "tls handshake with %s port %ld failed: %s", host, port,
+				 eb);
 		break;
 	case CURLE_RECV_ERROR:
-		if (a->os_errno == ECONNRESET)
+		if (via && strstr(eb, "proxy"))
+			snprintf(out, len, "the proxy %.120s refused to reach %s port %ld: %.150s",
+				 proxy, host, port, eb);
+		else if (a->os_errno == ECONNRESET)
 			snprintf(out, len, "connection to %s port %ld was reset", host, port);
 		else
 			snprintf(out, len, "receiving from %s port %ld failed: %s", host, port, eb);
@@ -729,7 +820,19 @@ static int describe(pps_client *c, const struct attempt *a, const struct sink *s
 		}
 		break;
 	case CURLE_OUT_OF_MEMORY:
-		snprintf(out, len, "out of memory");
+		/*
+		 * libcurl says "out of memory" for a response header line over its 100 KiB
+		 * limit too; once a status line came back, that is by far the likelier cause.
+		 */
+		if (a->status > 0 || a->request_size > 0) {
+			code = PPS_EPROTO;
+			snprintf(out, len,
+				 "a response header from %s port %ld is larger than the 100 KiB "
+				 "libcurl accepts",
+				 host, port);
+		} else {
+			snprintf(out, len, "out of memory");
+		}
 		break;
 	case CURLE_WEIRD_SERVER_REPLY:
 		snprintf(out, len, "%s port %ld does not answer in HTTP: %s", host, port, eb);

@@ -73,6 +73,14 @@ comp() {
 expect_eq "$(comp "pps quarantine-message-r")" "quarantine-message-release quarantine-message-resubmit" "complete commands"
 expect_eq "$(comp "pps smart-search action=re")" "redirect reject retry" "complete choices"
 expect_eq "$(comp "pps -o n")" "ndjson" "complete formats"
+expect_eq "$(comp "pps -o w")" "wide" "complete wide"
+expect_eq "$(comp "pps --color a")" "auto always" "complete --color"
+# --profile completes the config file's profiles
+mkdir -p "$XDG_CONFIG_HOME/pps"
+printf '[default]\nurl = https://a.example\n\n[prod]\nurl = https://p.example\n[ps-lab]\n' >"$XDG_CONFIG_HOME/pps/config"
+expect_eq "$(comp "pps --profile p")" "prod ps-lab" "complete --profile from the config file"
+expect_eq "$(comp "pps --profile ")" "default prod ps-lab" "complete every profile"
+rm -f "$XDG_CONFIG_HOME/pps/config"
 
 # no command: usage on stderr, exit 2; versions
 run "$PPS"
@@ -82,6 +90,17 @@ run "$PPS" version
 expect_rc 0 "version"
 expect_out_has "pps "
 run "$PPS" completion zsh
-expect_rc 2 "completion zsh"
+expect_rc 0 "completion zsh"
+expect_eq "$(sed -n 1p <<<"$OUT")" "#compdef pps" "zsh completion header"
+expect_out_has "autoload -U +X bashcompinit && bashcompinit"
+expect_out_has "complete -F _pps pps"
+run "$PPS" completion fish
+expect_rc 0 "completion fish"
+expect_out_has "complete -c pps -n __fish_use_subcommand -a smart-search -d 'Trace messages after filtering (Smart Search)'"
+expect_out_has "complete -c pps -n '__fish_seen_subcommand_from smart-search' -a action=accept"
+expect_out_has "complete -c pps -l output -s o -r -x -a 'table wide markdown json ndjson csv raw'"
+run "$PPS" completion tcsh
+expect_rc 2 "completion tcsh"
+expect_err "pps: completion needs a shell: pps completion bash, zsh or fish"
 
 done_testing

@@ -18,15 +18,21 @@ expect_eq "$(sed -n 2p <<<"$OUT")" "|localguid|folder|spamscore|from|rcpts|date|
 expect_eq "$(sed -n 4p <<<"$OUT" | cut -d'|' -f2)" " 6:6:4 " "newest first"
 expect_eq "$(sed -n 5p <<<"$OUT" | cut -d'|' -f2)" " 6:6:239 " "then the older"
 
-# several folders, as a JSON array and a comma list: one request each, merged newest first
+# several folders, as a JSON array and a comma list: one request each, concatenated in the
+# order given, each folder in the server's order (as the reference does)
 pps_admin -o json quarantine-messages-list 'folder_name=["HIPAA","PCI","Quarantine"]' sender=john@doe.com $OLD
 expect_rc 0 "json folders"
 expect_eq "$(jq -r '[.Proofpoint.QuarantinedMessage[].localguid] | join(" ")' <<<"$OUT")" "6:6:4 6:6:239" "json folder array"
 pps_admin -o ndjson quarantine-messages-list folder_name=HIPAA,PCI 'subject=*' $OLD
 expect_rc 0 "comma folders"
-expect_eq "$(jq -r .localguid <<<"$OUT" | tr '\n' ' ')" "5:3:12 4:2:7 4:2:6 " "merged across folders newest first"
+expect_eq "$(jq -r .localguid <<<"$OUT" | tr '\n' ' ')" "4:2:7 4:2:6 5:3:12 " "folders in the order given"
+pps_admin -o ndjson quarantine-messages-list folder_name=PCI,HIPAA 'subject=*' $OLD
+expect_eq "$(jq -r .localguid <<<"$OUT" | tr '\n' ' ')" "5:3:12 4:2:7 4:2:6 " "the other order"
+expect_err "" "nothing cut, nothing said"
 pps_admin -o ndjson quarantine-messages-list folder_name=HIPAA,PCI 'subject=*' $OLD limit=2
-expect_eq "$(wc -l <<<"$OUT")" "2" "limit applies to the merged list"
+expect_eq "$(jq -r .localguid <<<"$OUT" | tr '\n' ' ')" "4:2:7 4:2:6 " "limit=2: at most 2 in all"
+expect_err "pps: warning: limit=2: printed 2 of 3 records; raise limit= for more"
+expect_rc 0 "a cut list is no failure"
 
 # a failing folder is named, the others still print, the exit status says it failed
 pps_admin -o ndjson quarantine-messages-list folder_name=NoSuchFolder,HIPAA 'subject=*' $OLD
@@ -38,6 +44,21 @@ expect_eq "$(jq -r .localguid <<<"$OUT" | tr '\n' ' ')" "4:2:7 4:2:6 " "the othe
 pps_admin quarantine-messages-list folder_name=HIPAA
 expect_rc 2 "no filter"
 expect_err "pps: At least one of the following arguments must be specified: sender, recipient, subject."
+
+# guid= with -o json: an object describing the message, never raw bytes unannounced
+pps_admin -o json quarantine-messages-list guid=hP7cQ2xk1mVb9TzR4nLw8Yd3Fs6Gj0Ua
+expect_rc 0 "list guid json"
+want_sha=$(curl -sS --cacert "$SIM_CACERT" -u admin:admin-pass "$SIM_URL/rest/v1/quarantine?guid=hP7cQ2xk1mVb9TzR4nLw8Yd3Fs6Gj0Ua" | sha256sum | cut -d' ' -f1)
+pps_admin -o json quarantine-messages-list guid=hP7cQ2xk1mVb9TzR4nLw8Yd3Fs6Gj0Ua
+expect_eq "$(jq -r .guid <<<"$OUT")" "hP7cQ2xk1mVb9TzR4nLw8Yd3Fs6Gj0Ua" "json guid"
+expect_eq "$(jq -r .sha256 <<<"$OUT")" "$want_sha" "json sha256 of the exact bytes"
+expect_eq "$(jq -r '.raw | length > 0' <<<"$OUT")" "true" "json raw text"
+expect_eq "$(jq -r '.size == (.raw | utf8bytelength)' <<<"$OUT")" "true" "json size"
+pps_admin -o ndjson quarantine-messages-list guid=hP7cQ2xk1mVb9TzR4nLw8Yd3Fs6Gj0Ua
+expect_eq "$(wc -l <<<"$OUT")" "1" "ndjson: one line"
+pps_admin -o csv quarantine-messages-list guid=hP7cQ2xk1mVb9TzR4nLw8Yd3Fs6Gj0Ua
+expect_rc 2 "csv of a raw message"
+expect_err "pps: guid= prints one raw message, not records: use -o raw, -o table or -o json"
 
 # guid=: the raw message, byte-exact
 pps_admin quarantine-messages-list guid=hP7cQ2xk1mVb9TzR4nLw8Yd3Fs6Gj0Ua
@@ -159,5 +180,20 @@ expect_out_has '"localguid":"1:1:3"'
 run "$PPS" quarantine-message-delete folder_name=PCI local_guid=@/nonexistent/guids
 expect_rc 2 "missing GUID file"
 expect_err_has "cannot open '/nonexistent/guids'"
+
+# a seeded store: several folders without limit= give the sum of what each folder gives
+sim_start --seed 5000 --account seed:seed-pass || exit 1
+sum=0
+CURL_USER=seed:seed-pass
+for f in Quarantine Phish Spam; do
+	curl_sim -G --data-urlencode "folder=$f" --data-urlencode 'subject=*' \
+		--data-urlencode 'startdate=2000-01-01 00:00:00' --data-urlencode 'enddate=2100-01-01 00:00:00' \
+		/rest/v1/quarantine
+	sum=$((sum + $(jq '.records | length' <<<"$OUT")))
+done
+[ "$sum" -gt 100 ] && ok || fail "the seeded folders hold $sum, not more than 100"
+pps_as seed seed-pass -o ndjson quarantine-messages-list folder_name=Quarantine,Phish,Spam 'subject=*' start_time=2000-01-01T00:00:00Z end_time=2100-01-01T00:00:00Z
+expect_rc 0 "seeded multi-folder"
+expect_eq "$(wc -l <<<"$OUT")" "$sum" "the sum of what each folder returns"
 
 done_testing

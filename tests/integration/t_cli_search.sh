@@ -49,7 +49,11 @@ expect_eq "$(wc -l <<<"$OUT")" "1" "limit=1"
 # csv: header then rows
 pps_admin -o csv smart-search "${WIN[@]}" guid=$REC
 expect_rc 0 "csv"
-expect_eq "$(sed -n 1p <<<"$OUT")" $'GUID,Date,Sender,Recipients,Subject,Final_Action\r' "csv header (RFC 4180 CRLF)"
+expect_eq "$(sed -n 1p <<<"$OUT")" 'GUID,Date,Sender,Recipients,Subject,Final_Action' "csv header (LF)"
+pps_admin -o csv smart-search "${WIN[@]}" guid=$REC
+[ "$(tr -cd '\r' <<<"$OUT" | wc -c)" = 0 ] && ok || fail "csv has a CR by default"
+pps_admin --csv-crlf -o csv smart-search "${WIN[@]}" guid=$REC
+expect_eq "$(sed -n 1p <<<"$OUT")" $'GUID,Date,Sender,Recipients,Subject,Final_Action\r' "csv header (--csv-crlf, RFC 4180)"
 expect_out_has "$REC,2020-05-20 14:13:02 [UTC-0600],root@user.example.com,user@example.com,"
 
 # raw: the server's body verbatim
@@ -74,7 +78,7 @@ expect_eq "$(jq -c . <<<"$OUT")" '{"Proofpoint":{"SmartSearch":[]}}' "empty json
 # bad arguments: usage error naming the argument, exit 2
 pps_admin smart-search 'start_time=24 horus'
 expect_rc 2 "bad start_time"
-expect_err "pps: invalid start_time '24 horus': expected '<number> <unit>' or ISO-8601"
+expect_err "pps: invalid start_time '24 horus': unknown unit 'horus'; did you mean 'hours'?"
 pps_admin smart-search end_time=yesterdayish
 expect_rc 2 "bad end_time"
 expect_err_has "invalid end_time 'yesterdayish'"

@@ -201,7 +201,7 @@ static void test_args__times_name_the_bad_argument(void **state)
 	(void)state;
 	assert_int_equal(parse(&a, "smart-search", 1, bad_start), -1);
 	assert_string_equal(
-		err, "invalid start_time '24 horus': expected '<number> <unit>' or ISO-8601");
+		err, "invalid start_time '24 horus': unknown unit 'horus'; did you mean 'hours'?");
 	cli_args_release(&a);
 	assert_int_equal(parse(&a, "smart-search", 1, bad_end), -1);
 	assert_non_null(strstr(err, "invalid end_time 'tomorrowish'"));

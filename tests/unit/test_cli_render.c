@@ -14,12 +14,23 @@
 
 static const char *const ss_columns[] = { "GUID",    "Date",	     "Sender", "Recipients",
 					  "Subject", "Final_Action", NULL };
+/* The command table's layout rules of the Smart Search table. */
+static const cli_column_rule ss_rules[] = {
+	{ "GUID", CLI_COL_ID, 0 },
+	{ "Subject", CLI_COL_TEXT, 3 },
+	{ "Sender", CLI_COL_TEXT, 2 },
+	{ "Recipients", CLI_COL_TEXT, 2 },
+	{ "Final_Action", CLI_COL_FIXED, 1 },
+	{ "Date", CLI_COL_FIXED, 1 },
+	{ NULL, CLI_COL_TEXT, 0 },
+};
 static const cli_output_spec ss_spec = {
 	.title = "Proofpoint Protection Server Smart Search Results",
 	.context = "Proofpoint.SmartSearch",
 	.key = "GUID",
 	.columns = ss_columns,
 	.single = 0,
+	.rules = ss_rules,
 };
 
 static const char *const q_columns[] = { "localguid", "folder",	 "spamscore", "from",	 "rcpts",
@@ -103,7 +114,7 @@ static json_t *load(const char *text)
 static char *render(cli_format fmt, int width, int color, const cli_output_spec *spec,
 		    const json_t *records, size_t *len_out)
 {
-	cli_render_opts opts = { fmt, width, color };
+	cli_render_opts opts = { .format = fmt, .width = width, .color = color };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -127,7 +138,7 @@ static char *render_text(cli_format fmt, const cli_output_spec *spec, const char
 
 static char *message(cli_format fmt, const char *text)
 {
-	cli_render_opts opts = { fmt, 0, 0 };
+	cli_render_opts opts = { .format = fmt };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -228,7 +239,8 @@ static void test_render__markdown_cells(void **state)
 	assert_md_cell("42", "42");
 	assert_md_cell("false", "false");
 	assert_md_cell("null", "");
-	assert_md_cell("\"esc\\u001b[31mred\"", "esc [31mred");
+	assert_md_cell("\"esc\\u001b[31mred\"", "esc\\x1b[31mred");
+	assert_md_cell("\"csi\\u009b2J rlo\\u202egnp.exe\"", "csi\\x9b2J rlo\\u202egnp.exe");
 	assert_md_cell("\"tab\\there\"", "tab\there");
 	assert_md_cell("\"caf\\u00e9 \\u6f22\"", "caf\xc3\xa9 \xe6\xbc\xa2");
 	{
@@ -242,7 +254,7 @@ static void test_render__markdown_cells(void **state)
 static void test_render__markdown_missing_and_empty(void **state)
 {
 	static const char *const cols[] = { "a", "b", NULL };
-	cli_output_spec spec = { "T", "X.Y", "a", cols, 0 };
+	cli_output_spec spec = { "T", "X.Y", "a", cols, 0, NULL };
 	char *out;
 
 	(void)state;
@@ -283,7 +295,7 @@ static void test_render__csv_fields(void **state)
 static void test_render__csv_records(void **state)
 {
 	static const char *const cols[] = { "name", "list", "obj", "num", "missing", NULL };
-	cli_output_spec spec = { "T", "X.Y", "name", cols, 0 };
+	cli_output_spec spec = { "T", "X.Y", "name", cols, 0, NULL };
 	char *out;
 
 	(void)state;
@@ -292,19 +304,20 @@ static void test_render__csv_records(void **state)
 		"[{\"name\":\"a \\\"b\\\", c\",\"list\":[\"x\",\"y\"],\"obj\":{\"k\":1},"
 		"\"num\":23104551},"
 		"{\"name\":\"line1\\nline2\",\"list\":[\"one\"],\"obj\":null,\"num\":true}]");
-	assert_string_equal(out, "name,list,obj,num,missing\r\n"
-				 "\"a \"\"b\"\", c\",\"x,y\",\"{\"\"k\"\":1}\",23104551,\r\n"
-				 "\"line1\nline2\",one,,true,\r\n");
+	/* LF by default: awk and cut see no stray CR in the last field. */
+	assert_string_equal(out, "name,list,obj,num,missing\n"
+				 "\"a \"\"b\"\", c\",\"x,y\",\"{\"\"k\"\":1}\",23104551,\n"
+				 "\"line1\nline2\",one,,true,\n");
 	free(out);
 	out = render_text(CLI_FMT_CSV, &spec, "[]");
-	assert_string_equal(out, "name,list,obj,num,missing\r\n");
+	assert_string_equal(out, "name,list,obj,num,missing\n");
 	free(out);
 }
 
 static void test_render__table_aligned(void **state)
 {
 	static const char *const cols[] = { "id", "name", "tags", NULL };
-	cli_output_spec spec = { "People", "X.Y", "id", cols, 0 };
+	cli_output_spec spec = { "People", "X.Y", "id", cols, 0, NULL };
 	char *out;
 
 	(void)state;
@@ -329,10 +342,12 @@ static void test_render__table_quarantine_records(void **state)
 	out = render_text(CLI_FMT_TABLE, &q_spec, q_records);
 	/* Padding is never left at the end of a line. */
 	assert_null(strstr(out, " \n"));
+	/* The key (guid, which a download needs) follows the first column. */
 	assert_non_null(strstr(out, "Proofpoint Protection Server Quarantined Messages\n"
-				    "localguid  folder      spamscore  from          rcpts"));
-	assert_non_null(
-		strstr(out, "\n6:6:4      Quarantine  100        john@doe.com  user@test.com"));
+				    "localguid  guid                              folder      "
+				    "spamscore  from          rcpts"));
+	assert_non_null(strstr(out, "\n6:6:4      edlp0pU9YXkWB5nmat91i9HUl7J-K-ep  Quarantine  "
+				    "100        john@doe.com  user@test.com"));
 	free(out);
 }
 
@@ -363,7 +378,7 @@ static void assert_lines_fit(const char *s, size_t width)
 static void test_render__table_fits_width_with_wide_characters(void **state)
 {
 	static const char *const cols[] = { "k", "wide", "text", NULL };
-	cli_output_spec spec = { NULL, "X.Y", "k", cols, 0 };
+	cli_output_spec spec = { NULL, "X.Y", "k", cols, 0, NULL };
 	json_t *v;
 	char *out;
 
@@ -379,15 +394,15 @@ static void test_render__table_fits_width_with_wide_characters(void **state)
 				 "\xf0\x9f\x98\x80 smile and a long tail of words\n");
 	free(out);
 
-	/* 40 columns: the widest (text, 33) shrinks to the next widest (wide, 20), then both
-	 * shrink in turn: wide 17, text 18. */
+	/* 40 columns: the key stays whole; the two text columns of one rank share the rest,
+	 * the widest cut first: wide 18, text 17. */
 	out = render(CLI_FMT_TABLE, 40, 0, &spec, v, NULL);
 	assert_lines_fit(out, 40);
-	assert_string_equal(out, "k  wide               text\n"
-				 "-  -----------------  ------------------\n"
+	assert_string_equal(out, "k  wide                text\n"
+				 "-  ------------------  -----------------\n"
 				 "a  \xe6\xbc\xa2\xe5\xad\x97\xe6\xbc\xa2\xe5\xad\x97\xe6\xbc\xa2"
-				 "\xe5\xad\x97\xe6\xbc\xa2\xe5\xad\x97\xe2\x80\xa6  "
-				 "\xf0\x9f\x98\x80 smile and a lo\xe2\x80\xa6\n");
+				 "\xe5\xad\x97\xe6\xbc\xa2\xe5\xad\x97\xe2\x80\xa6   "
+				 "\xf0\x9f\x98\x80 smile and a l\xe2\x80\xa6\n");
 	free(out);
 
 	/* 25 columns: both shrink; a wide character that would straddle the edge is left out. */
@@ -401,9 +416,9 @@ static void test_render__table_fits_width_with_wide_characters(void **state)
 			    "\xf0\x9f\x98\x80 smile \xe2\x80\xa6\n");
 	free(out);
 
-	/* Too narrow for the minimum: columns stop at their minimum, lines overflow. */
+	/* Too narrow for the minimum: the text columns are hidden, the key stays. */
 	out = render(CLI_FMT_TABLE, 5, 0, &spec, v, NULL);
-	assert_non_null(strstr(out, "\n-  --------  --------\n"));
+	assert_string_equal(out, "k\n-\na\n");
 	free(out);
 	json_decref(v);
 }
@@ -417,15 +432,139 @@ static void test_render__table_keeps_the_key_column(void **state)
 	/* The GUID (the key) stays whole while the others shrink. */
 	out = render(CLI_FMT_TABLE, 100, 0, &ss_spec, v, NULL);
 	assert_lines_fit(out, 100);
-	assert_non_null(strstr(out, "\n9rLtu31xs8H24NF8KcRw-S6EihtLK-y_  2020-05-20"));
+	assert_non_null(strstr(out, "\n9rLtu31xs8H24NF8KcRw-S6EihtLK-y_  root@"));
 	assert_non_null(strstr(out, "\xe2\x80\xa6"));
 	free(out);
-	/* When nothing else can shrink, the key does too (and takes the spare columns). */
+	/* Narrower, other columns are hidden rather than the key cut. */
 	out = render(CLI_FMT_TABLE, 60, 0, &ss_spec, v, NULL);
-	assert_null(strstr(out, "9rLtu31xs8H24NF8KcRw-S6EihtLK-y_"));
-	assert_non_null(strstr(out, "\n9rLtu31xs\xe2\x80\xa6  "));
+	assert_lines_fit(out, 60);
+	assert_non_null(strstr(out, "\n9rLtu31xs8H24NF8KcRw-S6EihtLK-y_  "));
+	free(out);
+	/* Even narrower than the key: the key alone, whole, wider than asked. */
+	out = render(CLI_FMT_TABLE, 20, 0, &ss_spec, v, NULL);
+	assert_string_equal(out, "Proofpoint Protection Server Smart Search Results\n"
+				 "GUID\n"
+				 "--------------------------------\n"
+				 "9rLtu31xs8H24NF8KcRw-S6EihtLK-y_\n");
 	free(out);
 	json_decref(v);
+	free(recs);
+}
+
+static char *render_opts(const cli_render_opts *opts, const cli_output_spec *spec, const char *json)
+{
+	json_t *v = load(json);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(cli_render_records(f, opts, spec, v), 0);
+	assert_int_equal(fclose(f), 0);
+	json_decref(v);
+	return buf;
+}
+
+static void test_render__csv_guards_formulas_unless_raw(void **state)
+{
+	static const char *const cols[] = { "a", "b", NULL };
+	cli_output_spec spec = { "T", "X.Y", "a", cols, 0, NULL };
+	cli_render_opts opts = { .format = CLI_FMT_CSV };
+	const char *recs = "[{\"a\":\"=HYPERLINK(\\\"x\\\")\",\"b\":\"+1\"},"
+			   "{\"a\":\"-2\",\"b\":\"@SUM(A1)\"},"
+			   "{\"a\":\"esc\\u001b]52;c;eA==\\u0007\",\"b\":\"ok\"}]";
+	char *out;
+
+	(void)state;
+	out = render_opts(&opts, &spec, recs);
+	assert_string_equal(out, "a,b\n"
+				 "\"'=HYPERLINK(\"\"x\"\")\",'+1\n"
+				 "'-2,'@SUM(A1)\n"
+				 "esc\\x1b]52;c;eA==\\x07,ok\n");
+	free(out);
+	opts.csv_raw = 1;
+	opts.csv_crlf = 1;
+	out = render_opts(&opts, &spec, recs);
+	assert_string_equal(out, "a,b\r\n"
+				 "\"=HYPERLINK(\"\"x\"\")\",+1\r\n"
+				 "-2,@SUM(A1)\r\n"
+				 "esc\x1b]52;c;eA==\x07,ok\r\n");
+	free(out);
+}
+
+static void test_render__json_escapes_c1_and_bidi(void **state)
+{
+	static const char *const cols[] = { "s", NULL };
+	cli_output_spec spec = { "T", "X.Y", "s", cols, 0, NULL };
+	cli_render_opts opts = { .format = CLI_FMT_JSON };
+	const char *recs = "[{\"s\":\"\\u009b2J \\u202etxt.exe \\u001b caf\\u00e9\"}]";
+	json_t *back;
+	char *out;
+
+	(void)state;
+	out = render_opts(&opts, &spec, recs);
+	assert_non_null(strstr(out, "\"\\u009b2J \\u202etxt.exe \\u001B caf\xc3\xa9\""));
+	/* The text a JSON reader gets back is the server's, unchanged. */
+	back = json_loads(out, 0, NULL);
+	assert_non_null(back);
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_array_get(json_object_get(json_object_get(back, "X"), "Y"), 0), "s")),
+		"\xc2\x9b"
+		"2J \xe2\x80\xaetxt.exe \x1b caf\xc3\xa9");
+	json_decref(back);
+	free(out);
+	opts.format = CLI_FMT_NDJSON;
+	out = render_opts(&opts, &spec, recs);
+	assert_null(strstr(out, "\xc2\x9b"));
+	assert_null(strstr(out, "\xe2\x80\xae"));
+	free(out);
+}
+
+static void test_render__fields_select_columns(void **state)
+{
+	static const char *const fields[] = { "Subject", "GUID", NULL };
+	cli_render_opts opts = { .format = CLI_FMT_CSV, .fields = fields };
+	char *recs = in_array(ss_record), *out;
+
+	(void)state;
+	out = render_opts(&opts, &ss_spec, recs);
+	assert_string_equal(out,
+			    "Subject,GUID\n"
+			    "Cron <pps@user> /opt/proofpoint/pps8.0.1.1446/admin/tools/"
+			    "dbutil.sh -optimize -db msgqueue,9rLtu31xs8H24NF8KcRw-S6EihtLK-y_\n");
+	free(out);
+	opts.format = CLI_FMT_NDJSON;
+	out = render_opts(&opts, &ss_spec, recs);
+	assert_string_equal(out, "{\"Subject\":\"Cron <pps@user> /opt/proofpoint/"
+				 "pps8.0.1.1446/admin/tools/dbutil.sh -optimize -db msgqueue\","
+				 "\"GUID\":\"9rLtu31xs8H24NF8KcRw-S6EihtLK-y_\"}\n");
+	free(out);
+	free(recs);
+}
+
+static void test_render__wide_ignores_the_width_and_narrow_notes_once(void **state)
+{
+	cli_render_opts opts = { .format = CLI_FMT_WIDE, .width = 60 };
+	char *recs = in_array(ss_record), *out, *notes = NULL;
+	size_t nlen = 0;
+
+	(void)state;
+	out = render_opts(&opts, &ss_spec, recs);
+	assert_non_null(strstr(out, "dbutil.sh -optimize -db msgqueue  accept"));
+	assert_null(strstr(out, "\xe2\x80\xa6"));
+	free(out);
+	opts.format = CLI_FMT_TABLE;
+	opts.notes = open_memstream(&notes, &nlen);
+	assert_non_null(opts.notes);
+	out = render_opts(&opts, &ss_spec, recs);
+	assert_int_equal(fclose(opts.notes), 0);
+	assert_lines_fit(out, 60);
+	/* The note fits the terminal too. */
+	assert_string_equal(notes, "pps: hidden to fit the terminal: Date, Recipients,\n"
+				   "  Final_Action; -o wide or -o json shows every column\n");
+	free(notes);
+	free(out);
 	free(recs);
 }
 
@@ -448,7 +587,7 @@ static void test_render__display_width(void **state)
 static void test_render__table_strips_controls(void **state)
 {
 	static const char *const cols[] = { "s", NULL };
-	cli_output_spec spec = { "T", "X.Y", "s", cols, 0 };
+	cli_output_spec spec = { "T", "X.Y", "s", cols, 0, NULL };
 	json_t *recs = json_array(), *rec = json_object();
 	char *out;
 	size_t len;
@@ -470,11 +609,14 @@ static void test_render__table_strips_controls(void **state)
 	assert_null(strchr(out, '\r'));
 	assert_null(strstr(out, "\xc2\x9b"));
 	assert_null(strstr(out, "\xe2\x80\xae"));
-	assert_string_equal(out, "T\n"
-				 "s\n"
-				 "---------------------------------------------\n"
-				 " ]0;pwn [31mred [0m tab nl cr c1 bidi\xef\xbf\xbd"
-				 "bad nul\n");
+	/* Tab and line breaks become a space; the other controls are shown, not obeyed. */
+	assert_string_equal(out,
+			    "T\n"
+			    "s\n"
+			    "-----------------------------------------------------------------\n"
+			    "\\x1b]0;pwn\\x07[31mred\\x1b[0m tab nl cr\\x9bc1\\u202ebidi"
+			    "\xef\xbf\xbd"
+			    "bad\\x00nul\n");
 	free(out);
 	json_decref(recs);
 }
@@ -482,7 +624,7 @@ static void test_render__table_strips_controls(void **state)
 static void test_render__table_color_only_on_request(void **state)
 {
 	static const char *const cols[] = { "a", NULL };
-	cli_output_spec spec = { "T", "X.Y", "a", cols, 0 };
+	cli_output_spec spec = { "T", "X.Y", "a", cols, 0, NULL };
 	json_t *v = load("[{\"a\":\"x\"}]");
 	char *out;
 
@@ -498,7 +640,7 @@ static void test_render__table_color_only_on_request(void **state)
 
 static void test_render__table_columns_from_first_record(void **state)
 {
-	cli_output_spec spec = { NULL, NULL, NULL, NULL, 0 };
+	cli_output_spec spec = { NULL, NULL, NULL, NULL, 0, NULL };
 	char *out;
 
 	(void)state;
@@ -510,7 +652,7 @@ static void test_render__table_columns_from_first_record(void **state)
 static void test_render__json_context_wrapping(void **state)
 {
 	static const char *const cols[] = { "z", NULL };
-	cli_output_spec spec = { "T", "Proofpoint.SmartSearch", "z", cols, 0 };
+	cli_output_spec spec = { "T", "Proofpoint.SmartSearch", "z", cols, 0, NULL };
 	char *out;
 
 	(void)state;
@@ -642,7 +784,7 @@ static void test_render__messages(void **state)
 	assert_string_equal(out, "{\"message\":\"say \\\"hi\\\"\\n\"}\n");
 	free(out);
 	out = message(CLI_FMT_TABLE, "bad \x1b[2J\xff");
-	assert_string_equal(out, "bad  [2J\xef\xbf\xbd\n");
+	assert_string_equal(out, "bad \\x1b[2J\xef\xbf\xbd\n");
 	free(out);
 	out = message(CLI_FMT_JSON, "bad \xff");
 	assert_string_equal(out, "{\n  \"message\": \"bad \xef\xbf\xbd\"\n}\n");
@@ -651,7 +793,7 @@ static void test_render__messages(void **state)
 
 static void test_render__write_errors_are_reported(void **state)
 {
-	cli_render_opts opts = { CLI_FMT_NDJSON, 0, 0 };
+	cli_render_opts opts = { .format = CLI_FMT_NDJSON };
 	json_t *recs = json_array();
 	FILE *f = fopen("/dev/full", "w");
 
@@ -685,6 +827,10 @@ int main(void)
 		cmocka_unit_test(test_render__table_fits_width_with_wide_characters),
 		cmocka_unit_test(test_render__table_keeps_the_key_column),
 		cmocka_unit_test(test_render__display_width),
+		cmocka_unit_test(test_render__csv_guards_formulas_unless_raw),
+		cmocka_unit_test(test_render__json_escapes_c1_and_bidi),
+		cmocka_unit_test(test_render__fields_select_columns),
+		cmocka_unit_test(test_render__wide_ignores_the_width_and_narrow_notes_once),
 		cmocka_unit_test(test_render__table_strips_controls),
 		cmocka_unit_test(test_render__table_color_only_on_request),
 		cmocka_unit_test(test_render__table_columns_from_first_record),
