@@ -26,6 +26,18 @@ typedef struct cli_ctx {
 	int verbose;
 	int err_tty; /* stderr is a terminal: progress lines allowed */
 	long batch;  /* GUIDs per quarantine action request */
+	/* The jobs bigger than one request (walk.c): --all, --follow, the cap probe. */
+	struct cli_jobs {
+		int all;
+		int follow;
+		const char *checkpoint; /* --checkpoint FILE, or NULL */
+		long interval;		/* --interval SECONDS of --follow */
+		long server_cap;	/* the server's count cap when known (0: unknown) */
+		int limit_given;	/* limit= was on the command line */
+	} jobs;
+	/* Several clusters (--profile a,b): records are appended here, tagged, not printed. */
+	struct json_t *collect;
+	const char *cluster; /* the profile name tagged on collected records */
 } cli_ctx;
 
 /* Prints "pps: <formatted>" and a newline on ctx->err. */

@@ -519,6 +519,22 @@ const cli_global_opt cli_global_opts[] = {
 	  "Config file profile to use (env PPS_PROFILE, default 'default')." },
 	{ 0, "config", "FILE", "Config file (default $XDG_CONFIG_HOME/pps/config)." },
 	{ 0, "batch", "N", "GUIDs per quarantine action request (default 100)." },
+	{ 0, "all", NULL,
+	  "smart-search, quarantine-messages-list: fetch the whole start_time..end_time window "
+	  "past the server's cap, page by page; limit= becomes a total cap." },
+	{ 0, "follow", NULL,
+	  "smart-search, quarantine-messages-list: print what matches from start_time (default "
+	  "now), then every new record once, oldest first, until SIGINT or SIGTERM (exit 0). "
+	  "Each poll looks 60 s back again, for clock skew and late-indexed records, and skips "
+	  "the GUIDs it printed; a failing server is retried with a growing pause." },
+	{ 0, "checkpoint", "FILE",
+	  "With --all or --follow: save how far the job got in FILE (atomically, after the "
+	  "records it covers are flushed) and continue from it when FILE exists. After a "
+	  "kill -9 a record may come out twice (at least once): deduplicate by GUID." },
+	{ 0, "interval", "SECONDS", "With --follow: seconds between polls (default 30)." },
+	{ 0, "server-cap", "N",
+	  "The server's Smart Search count cap when known (profile key server_cap): saves "
+	  "the probe request that checks whether an answer was cut." },
 	{ 0, "dry-run", NULL, "Print each request that would be sent; send nothing." },
 	{ 'v', "verbose", NULL, "Log each request (method, URL, status, time) on stderr." },
 	{ 'q', "quiet", NULL, "Print no progress or counts on stderr." },

@@ -18,12 +18,15 @@
 #include "cli/exit.h"
 #include "cli/gen.h"
 #include "cli/render.h"
+#include "cli/walk.h"
 #include "pps/pps.h"
 
 #include "util/banned.h"
 
 struct globals {
 	cli_config_flags cfg;
+	struct cli_jobs jobs;
+	int interval_given;
 	long batch;
 	int dry_run;
 	int verbose;
@@ -114,6 +117,25 @@ static int apply_global(struct globals *g, const char *name, const char *v)
 			return -1;
 		}
 		g->batch = n;
+	} else if (!strcmp(name, "all")) {
+		g->jobs.all = 1;
+	} else if (!strcmp(name, "follow")) {
+		g->jobs.follow = 1;
+	} else if (!strcmp(name, "checkpoint")) {
+		g->jobs.checkpoint = v;
+	} else if (!strcmp(name, "interval")) {
+		if (parse_long(v, 1, 86400, &n)) {
+			usage_error("invalid --interval '%s': expected seconds (1 to 86400)", v);
+			return -1;
+		}
+		g->jobs.interval = n;
+		g->interval_given = 1;
+	} else if (!strcmp(name, "server-cap")) {
+		if (parse_long(v, 1, 100000000, &n)) {
+			usage_error("invalid --server-cap '%s': expected a positive number", v);
+			return -1;
+		}
+		g->jobs.server_cap = n;
 	} else if (!strcmp(name, "dry-run")) {
 		g->dry_run = 1;
 	} else if (!strcmp(name, "verbose")) {
@@ -254,6 +276,9 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 	ctx.verbose = g->verbose;
 	ctx.batch = g->batch;
 	ctx.err_tty = isatty(STDERR_FILENO);
+	ctx.jobs = g->jobs;
+	ctx.jobs.limit_given = cli_command_arg_index(cmd, "limit") >= 0 &&
+			       args->given[cli_command_arg_index(cmd, "limit")];
 	if (!g->dry_run) {
 		if (cli_config_load(&s, &g->cfg, (cli_getenv_fn)getenv, stdin, err, sizeof(err)) ||
 		    (have_settings = 1, cli_settings_check(&s, err, sizeof(err)))) {
@@ -270,6 +295,13 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 		status = CLI_EXIT_USAGE;
 		goto done;
 	}
+	if (cli_jobs_check(&ctx, args, g->interval_given, err, sizeof(err))) {
+		usage_error("%s", err);
+		status = CLI_EXIT_USAGE;
+		goto done;
+	}
+	if (!ctx.jobs.server_cap)
+		ctx.jobs.server_cap = s.server_cap;
 	ctx.render.width = terminal_width();
 	ctx.render.color = ctx.render.width > 0 && !getenv("NO_COLOR");
 	if (!g->dry_run) {
@@ -323,6 +355,7 @@ int main(int argc, char **argv)
 	memset(&g, 0, sizeof(g));
 	cli_config_flags_init(&g.cfg);
 	g.batch = 100;
+	g.jobs.interval = 30;
 	while (k < argc) {
 		if (!strcmp(argv[k], "--")) {
 			k++;
