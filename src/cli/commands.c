@@ -516,7 +516,9 @@ const cli_global_opt cli_global_opts[] = {
 	{ 0, "timeout", "SECONDS", "Timeout of each request (default 60)." },
 	{ 0, "retries", "N", "Retries of a GET on network errors, 429 and 5xx (default 3)." },
 	{ 0, "profile", "NAME",
-	  "Config file profile to use (env PPS_PROFILE, default 'default')." },
+	  "Config file profile to use (env PPS_PROFILE, default 'default'). A comma list runs "
+	  "the command on every profile's cluster: searches side by side, merged newest first "
+	  "and tagged with a cluster field; actions only with --yes." },
 	{ 0, "config", "FILE", "Config file (default $XDG_CONFIG_HOME/pps/config)." },
 	{ 0, "batch", "N", "GUIDs per quarantine action request (default 100)." },
 	{ 0, "all", NULL,
@@ -535,6 +537,7 @@ const cli_global_opt cli_global_opts[] = {
 	{ 0, "server-cap", "N",
 	  "The server's Smart Search count cap when known (profile key server_cap): saves "
 	  "the probe request that checks whether an answer was cut." },
+	{ 0, "yes", NULL, "Act without asking: also on several clusters (--profile a,b)." },
 	{ 0, "dry-run", NULL, "Print each request that would be sent; send nothing." },
 	{ 'v', "verbose", NULL, "Log each request (method, URL, status, time) on stderr." },
 	{ 'q', "quiet", NULL, "Print no progress or counts on stderr." },
