@@ -475,6 +475,50 @@ def main():
             "",
             "| command | median wall | min | max | peak RSS |", "|---|---|---|---|---|",
         ] + rows + ["", "Targets: `pps --version` ≤ 5 ms, peak RSS ≤ 8 MiB."]))
+
+        # 7. --all through a server cap of 1,000 against the single uncapped request.
+        note("scenario 7: --all through a cap")
+        n7 = size["large"]
+        state = os.path.join(work, "seeded")
+        tsim = Sim(sim_bin, state, ["--max-count", "10000000"])
+        sims.append(tsim)
+        probe = subprocess.run([pps, "-o", "ndjson", "smart-search", f"start_time={start}",
+                                f"limit={n7}"], check=True, capture_output=True,
+                               env=dict(env, PPS_URL=tsim.url, PPS_CACERT=tsim.cacert)).stdout
+        tsim.stop()
+        sims.remove(tsim)
+        oldest = json.loads(probe.splitlines()[-1])["Date"]
+        t7 = datetime.datetime.strptime(oldest[:19], "%Y-%m-%d %H:%M:%S").replace(
+            tzinfo=datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        one = [pps, "-o", "ndjson", "smart-search", f"start_time={t7}", "limit=1000000"]
+        walk = [pps, "-o", "ndjson", "smart-search", f"start_time={t7}", "--all"]
+        runs7 = 2 if q else 5
+        w_one, w_all, counts = [], [], {}
+        for label, argv, cap in (("one request (uncapped server)", one, "10000000"),
+                                 ("--all (server cap 1,000)", walk, "1000")):
+            csim = Sim(sim_bin, state, ["--max-count", cap])
+            sims.append(csim)
+            env7 = dict(env, PPS_URL=csim.url, PPS_CACERT=csim.cacert)
+            out = subprocess.run(argv, env=env7, check=True, capture_output=True).stdout
+            counts[label] = out.count(b"\n")
+            for _ in range(runs7):
+                (w_one if cap != "1000" else w_all).append(run_once(argv, env=env7)[0])
+            csim.stop()
+            sims.remove(csim)
+        if len(set(counts.values())) != 1:
+            die(f"--all printed {counts}: not the same records as one uncapped request")
+        n = list(counts.values())[0]
+        s7o, s7a = stats(w_one), stats(w_all)
+        report.append((f"7. --all through a server cap ({n:,} records)", [
+            f"- one request: `pps -o ndjson smart-search start_time=<T> limit=1000000` against pps-sim `--max-count 10000000`",
+            f"- --all: `pps -o ndjson smart-search start_time=<T> --all` against pps-sim `--max-count 1000` ({(n + 999) // 1000} pages or more)",
+            "",
+            "| contender | median wall | min | max | records/s |", "|---|---|---|---|---|",
+            f"| one request | {ms(s7o['median'])} | {ms(s7o['min'])} | {ms(s7o['max'])} | {n / s7o['median']:,.0f} |",
+            f"| --all | {ms(s7a['median'])} | {ms(s7a['min'])} | {ms(s7a['max'])} | {n / s7a['median']:,.0f} |",
+            "",
+            f"Both print the same {n:,} records; --all / one request = **{s7a['median'] / s7o['median']:.2f}×** the time.",
+        ]))
     finally:
         for s in sims:
             try:

@@ -31,6 +31,18 @@ typedef struct cli_ctx {
 	int isolate;	    /* --isolate: split refused release/resubmit/forward batches too */
 	long confirm_over;  /* --confirm-over N: ask on a terminal above N messages */
 	int yes;	    /* --yes: never ask */
+	/* The jobs bigger than one request (walk.c): --all, --follow, the cap probe. */
+	struct cli_jobs {
+		int all;
+		int follow;
+		const char *checkpoint; /* --checkpoint FILE, or NULL */
+		long interval;		/* --interval SECONDS of --follow */
+		long server_cap;	/* the server's count cap when known (0: unknown) */
+		int limit_given;	/* limit= was on the command line */
+	} jobs;
+	/* Several clusters (--profile a,b): records are appended here, tagged, not printed. */
+	struct json_t *collect;
+	const char *cluster; /* the profile name tagged on collected records */
 } cli_ctx;
 
 /* Prints "pps: <formatted>" and a newline on ctx->err. */

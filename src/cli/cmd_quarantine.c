@@ -6,11 +6,13 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/bulk.h"
 #include "cli/cli.h"
 #include "cli/exit.h"
 #include "cli/sanitize.h"
+#include "cli/walk.h"
 #include "util/buf.h"
 #include "util/sha256.h"
 
@@ -147,6 +149,18 @@ int cmd_quarantine_list(cli_ctx *ctx, const cli_args *a)
 	req.startdate = instant(a, "start_time");
 	req.enddate = instant(a, "end_time");
 	req.limit = a->number[cli_args_index(a, "limit")];
+	if (ctx->jobs.all || ctx->jobs.follow) {
+		cli_search search;
+
+		memset(&search, 0, sizeof(search));
+		search.quarantine = 1;
+		search.qs = req;
+		/* --follow starts now unless told otherwise. */
+		if (ctx->jobs.follow && !a->given[cli_args_index(a, "start_time")])
+			search.qs.startdate.epoch = (int64_t)time(NULL);
+		return cli_search_run(ctx, &search, (const char *const *)folders->items,
+				      folders->n);
+	}
 	all = json_array();
 	if (!all) {
 		cli_errorf(ctx, "out of memory");
@@ -167,11 +181,15 @@ int cmd_quarantine_list(cli_ctx *ctx, const cli_args *a)
 			continue;
 		}
 		ok++;
-		if (!a->given[li] && json_array_size(resp->records) >= (size_t)req.limit)
-			cli_errorf(ctx,
-				   "warning: folder '%s' returned %zu records, the default limit: "
-				   "there may be more; give limit=N",
-				   folders->items[f], json_array_size(resp->records));
+		if (ctx->render.format != CLI_FMT_RAW) {
+			cli_search probe;
+
+			memset(&probe, 0, sizeof(probe));
+			probe.quarantine = 1;
+			probe.qs = req;
+			cli_search_probe(ctx, &probe, req.limit, resp->records,
+					 folders->n > 1 ? folders->items[f] : NULL);
+		}
 		if (ctx->render.format == CLI_FMT_RAW) {
 			if (cli_print_body(ctx, resp))
 				status = CLI_EXIT_FAILURE;

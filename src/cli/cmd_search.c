@@ -1,9 +1,11 @@
 /* The smart-search command: GET /pss/filter through libpps, printed with the table's output. */
 #include <jansson.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/exit.h"
+#include "cli/walk.h"
 
 #include "util/banned.h"
 
@@ -19,7 +21,7 @@ static pps_instant instant(const cli_args *a, const char *name)
 int cmd_smart_search(cli_ctx *ctx, const cli_args *a)
 {
 	pps_smartsearch_req req;
-	pps_response *resp = NULL;
+	cli_search search;
 	int rc;
 
 	memset(&req, 0, sizeof(req));
@@ -44,13 +46,10 @@ int cmd_smart_search(cli_ctx *ctx, const cli_args *a)
 		json_decref(params);
 		return rc;
 	}
-	rc = pps_smartsearch(ctx->client, &req, &resp);
-	if (rc)
-		return cli_report(ctx, rc, NULL);
-	if (ctx->render.format == CLI_FMT_RAW)
-		rc = cli_print_body(ctx, resp);
-	else
-		rc = cli_print_records(ctx, resp->records);
-	pps_response_free(resp);
-	return rc;
+	memset(&search, 0, sizeof(search));
+	search.ss = req;
+	/* --follow starts now unless told otherwise. */
+	if (ctx->jobs.follow && !a->given[cli_args_index(a, "start_time")])
+		search.ss.from.epoch = (int64_t)time(NULL);
+	return cli_search_run(ctx, &search, NULL, 0);
 }

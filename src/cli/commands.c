@@ -564,7 +564,9 @@ const cli_global_opt cli_global_opts[] = {
 	{ 0, "timeout", "SECONDS", "Timeout of each request (default 60)." },
 	{ 0, "retries", "N", "Retries of a GET on network errors, 429 and 5xx (default 3)." },
 	{ 0, "profile", "NAME",
-	  "Config file profile to use (env PPS_PROFILE, default 'default')." },
+	  "Config file profile to use (env PPS_PROFILE, default 'default'). A comma list runs "
+	  "the command on every profile's cluster: searches side by side, merged newest first "
+	  "and tagged with a cluster field; actions only with --yes." },
 	{ 0, "config", "FILE", "Config file (default $XDG_CONFIG_HOME/pps/config)." },
 	{ 0, "batch", "N", "GUIDs per quarantine action request (default 100)." },
 	{ 0, "report", "FILE",
@@ -576,7 +578,24 @@ const cli_global_opt cli_global_opts[] = {
 	{ 0, "confirm-over", "N",
 	  "On a terminal, ask before a delete, release or forward of more than N messages "
 	  "(default 100)." },
-	{ 0, "yes", NULL, "Do not ask for confirmation." },
+	{ 0, "yes", NULL,
+	  "Do not ask for confirmation; also act on several clusters (--profile a,b)." },
+	{ 0, "all", NULL,
+	  "smart-search, quarantine-messages-list: fetch the whole start_time..end_time window "
+	  "past the server's cap, page by page; limit= becomes a total cap." },
+	{ 0, "follow", NULL,
+	  "smart-search, quarantine-messages-list: print what matches from start_time (default "
+	  "now), then every new record once, oldest first, until SIGINT or SIGTERM (exit 0). "
+	  "Each poll looks 60 s back again, for clock skew and late-indexed records, and skips "
+	  "the GUIDs it printed; a failing server is retried with a growing pause." },
+	{ 0, "checkpoint", "FILE",
+	  "With --all or --follow: save how far the job got in FILE (atomically, after the "
+	  "records it covers are flushed) and continue from it when FILE exists. After a "
+	  "kill -9 a record may come out twice (at least once): deduplicate by GUID." },
+	{ 0, "interval", "SECONDS", "With --follow: seconds between polls (default 30)." },
+	{ 0, "server-cap", "N",
+	  "The server's Smart Search count cap when known (profile key server_cap): saves "
+	  "the probe request that checks whether an answer was cut." },
 	{ 0, "dry-run", NULL, "Print each request that would be sent; send nothing." },
 	{ 'v', "verbose", NULL, "Log each request (method, URL, status, time) on stderr." },
 	{ 'q', "quiet", NULL, "Print no progress or counts on stderr." },

@@ -167,14 +167,14 @@ struct file_values {
 	const char *profile; /* the section wanted */
 	int found;	     /* the section exists */
 	int has_password;    /* any section holds password= */
-	char *keys[10];
+	char *keys[16];
 	int bad_line;
 	char bad_key[64];
 };
 
-static const char *const file_keys[] = { "url",	    "username", "password", "password_file",
-					 "cacert",  "insecure", "proxy",    "timeout",
-					 "retries", "output",	NULL };
+static const char *const file_keys[] = { "url",	    "username", "password",   "password_file",
+					 "cacert",  "insecure", "proxy",      "timeout",
+					 "retries", "output",	"server_cap", NULL };
 
 static int key_index(const char *name)
 {
@@ -312,6 +312,15 @@ static int apply_file(cli_settings *s, struct file_values *fv, char *err, size_t
 			return -1;
 		}
 		s->retries = (int)n;
+	}
+	if ((v = fv->keys[key_index("server_cap")])) {
+		if (parse_count(v, 1, 100000000, &n)) {
+			snprintf(err, errlen,
+				 "config file '%s': invalid server_cap '%s': expected a number",
+				 s->config_path, v);
+			return -1;
+		}
+		s->server_cap = n;
 	}
 	if ((v = fv->keys[key_index("password")])) {
 		if (set_str(&s->password, v))

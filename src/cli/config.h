@@ -38,8 +38,9 @@ typedef struct cli_settings {
 	char *config_path; /* the config file read, or NULL */
 	int insecure;
 	int no_proxy;
-	long timeout; /* seconds, default 60 */
-	int retries;  /* default 3 */
+	long timeout;	 /* seconds, default 60 */
+	int retries;	 /* default 3 */
+	long server_cap; /* the server's Smart Search count cap, 0 when unknown */
 } cli_settings;
 
 void cli_settings_release(cli_settings *s);

@@ -253,12 +253,33 @@ static void check_fields(cli_ctx *ctx, const json_t *records)
 	}
 }
 
+/* Appends copies of records tagged with the cluster's name to ctx->collect. 0 or exit 1. */
+static int collect_records(cli_ctx *ctx, const json_t *records)
+{
+	size_t i;
+	json_t *rec;
+
+	json_array_foreach(records, i, rec)
+	{
+		json_t *copy = json_copy(rec);
+
+		if (!copy || json_object_set_new(copy, "cluster", json_string(ctx->cluster)) ||
+		    json_array_append_new(ctx->collect, copy)) {
+			cli_errorf(ctx, "out of memory");
+			return CLI_EXIT_FAILURE;
+		}
+	}
+	return CLI_EXIT_OK;
+}
+
 int cli_print_records(cli_ctx *ctx, const json_t *records)
 {
-	check_fields(ctx, records);
 	json_t *empty = NULL;
 	int rc;
 
+	check_fields(ctx, records);
+	if (ctx->collect)
+		return records ? collect_records(ctx, records) : CLI_EXIT_OK;
 	if (!records)
 		records = empty = json_array();
 	rc = cli_render_records(ctx->out, &ctx->render, &ctx->cmd->out, records);

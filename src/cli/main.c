@@ -3,6 +3,8 @@
  * before any configuration is read or libcurl is set up, so that they stay fast.
  */
 #include <errno.h>
+#include <jansson.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,7 @@
 #include "cli/render.h"
 #include "cli/sanitize.h"
 #include "cli/suggest.h"
+#include "cli/walk.h"
 #include "pps/pps.h"
 #include "util/buf.h"
 
@@ -33,6 +36,8 @@ struct globals {
 	const char *fields; /* --fields a,b,c */
 	int csv_crlf;
 	int csv_raw;
+	struct cli_jobs jobs;
+	int interval_given;
 	long batch;
 	const char *report;
 	long confirm_over;
@@ -163,6 +168,25 @@ static int apply_global(struct globals *g, const char *name, const char *v)
 			return -1;
 		}
 		g->confirm_over = n;
+	} else if (!strcmp(name, "all")) {
+		g->jobs.all = 1;
+	} else if (!strcmp(name, "follow")) {
+		g->jobs.follow = 1;
+	} else if (!strcmp(name, "checkpoint")) {
+		g->jobs.checkpoint = v;
+	} else if (!strcmp(name, "interval")) {
+		if (parse_long(v, 1, 86400, &n)) {
+			usage_error("invalid --interval '%s': expected seconds (1 to 86400)", v);
+			return -1;
+		}
+		g->jobs.interval = n;
+		g->interval_given = 1;
+	} else if (!strcmp(name, "server-cap")) {
+		if (parse_long(v, 1, 100000000, &n)) {
+			usage_error("invalid --server-cap '%s': expected a positive number", v);
+			return -1;
+		}
+		g->jobs.server_cap = n;
 	} else if (!strcmp(name, "yes")) {
 		g->yes = 1;
 	} else if (!strcmp(name, "dry-run")) {
@@ -342,33 +366,95 @@ static char **split_fields(const char *list, char **text)
 	return v;
 }
 
+/* The output format named by the flags or the settings; -1 after a usage error. */
+static int pick_format(const struct globals *g, const cli_settings *s, cli_format *out)
+{
+	const char *fmt_name = g->cfg.output ? g->cfg.output : s->output ? s->output : "table";
+
+	if (cli_format_parse(fmt_name, out)) {
+		usage_error("invalid output format '%s' in the config file: expected one of "
+			    "" CLI_FORMAT_NAMES,
+			    fmt_name);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A client for settings s; the settings' copy of the password is wiped once the client holds
+ * its own (wiped when it is freed). 0, or -1 with the reason in err.
+ */
+static int open_client(const struct globals *g, cli_settings *s, pps_client **out, char *err,
+		       size_t errlen)
+{
+	pps_client_options opts;
+	int rc;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.url = s->url;
+	opts.username = s->username;
+	opts.password = s->password;
+	opts.cacert = s->cacert;
+	opts.insecure = s->insecure;
+	opts.proxy = s->proxy;
+	opts.no_proxy = s->no_proxy;
+	opts.timeout_ms = s->timeout * 1000;
+	opts.retries = s->retries;
+	if (g->verbose)
+		opts.log = log_line;
+	rc = pps_client_new(out, &opts, err, errlen);
+	cli_settings_wipe_password(s);
+	return rc ? -1 : 0;
+}
+
+/* What every run of a command shares: the globals, the terminal, the render options. */
+static void ctx_init(cli_ctx *ctx, const struct globals *g, const cli_command *cmd,
+		     const cli_args *args, const char *const *fields)
+{
+	int li = cli_command_arg_index(cmd, "limit");
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->cmd = cmd;
+	ctx->out = stdout;
+	ctx->err = stderr;
+	ctx->in = stdin;
+	ctx->dry_run = g->dry_run;
+	ctx->quiet = g->quiet;
+	ctx->verbose = g->verbose;
+	ctx->batch = g->batch;
+	ctx->report = g->report;
+	ctx->isolate = g->isolate;
+	ctx->confirm_over = g->confirm_over;
+	ctx->yes = g->yes;
+	ctx->err_tty = isatty(STDERR_FILENO);
+	ctx->jobs = g->jobs;
+	ctx->jobs.limit_given = li >= 0 && args->given[li];
+	ctx->render.tty = isatty(STDOUT_FILENO);
+	ctx->render.width = terminal_width();
+	if (g->color && !strcmp(g->color, "always"))
+		ctx->render.color = 1;
+	else if (g->color && !strcmp(g->color, "never"))
+		ctx->render.color = 0;
+	else
+		ctx->render.color = ctx->render.tty && !getenv("NO_COLOR");
+	ctx->render.csv_crlf = g->csv_crlf;
+	ctx->render.csv_raw = g->csv_raw;
+	ctx->render.notes = g->quiet ? NULL : stderr;
+	ctx->render.fields = fields;
+}
+
 /* Runs cmd with its checked arguments: settings, client, handler. */
-static int run_command(struct globals *g, const cli_command *cmd, const cli_args *args)
+static int run_command(struct globals *g, const cli_command *cmd, const cli_args *args,
+		       const char *const *fields)
 {
 	cli_settings s;
-	pps_client_options opts;
 	pps_client *client = NULL;
 	cli_ctx ctx;
 	char err[1024];
-	const char *fmt_name;
-	char **fields = NULL, *fields_text = NULL;
-	int status, global = 0, have_settings = 0, rc_new;
+	int status, global = 0, have_settings = 0;
 
-	memset(&ctx, 0, sizeof(ctx));
 	memset(&s, 0, sizeof(s));
-	ctx.cmd = cmd;
-	ctx.out = stdout;
-	ctx.err = stderr;
-	ctx.in = stdin;
-	ctx.dry_run = g->dry_run;
-	ctx.quiet = g->quiet;
-	ctx.verbose = g->verbose;
-	ctx.batch = g->batch;
-	ctx.report = g->report;
-	ctx.isolate = g->isolate;
-	ctx.confirm_over = g->confirm_over;
-	ctx.yes = g->yes;
-	ctx.err_tty = isatty(STDERR_FILENO);
+	ctx_init(&ctx, g, cmd, args, fields);
 	if (!g->dry_run) {
 		/* From here the process holds a password: no core dump, no ptrace by peers. */
 		(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -379,34 +465,17 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 			goto done;
 		}
 	}
-	fmt_name = g->cfg.output ? g->cfg.output : s.output ? s.output : "table";
-	if (cli_format_parse(fmt_name, &ctx.render.format)) {
-		usage_error("invalid output format '%s' in the config file: expected one of "
-			    "" CLI_FORMAT_NAMES,
-			    fmt_name);
+	if (pick_format(g, &s, &ctx.render.format)) {
 		status = CLI_EXIT_USAGE;
 		goto done;
 	}
-	ctx.render.tty = isatty(STDOUT_FILENO);
-	ctx.render.width = terminal_width();
-	if (g->color && !strcmp(g->color, "always"))
-		ctx.render.color = 1;
-	else if (g->color && !strcmp(g->color, "never"))
-		ctx.render.color = 0;
-	else
-		ctx.render.color = ctx.render.tty && !getenv("NO_COLOR");
-	ctx.render.csv_crlf = g->csv_crlf;
-	ctx.render.csv_raw = g->csv_raw;
-	ctx.render.notes = g->quiet ? NULL : stderr;
-	if (g->fields) {
-		fields = split_fields(g->fields, &fields_text);
-		if (!fields) {
-			usage_error("%s", "out of memory");
-			status = CLI_EXIT_FAILURE;
-			goto done;
-		}
-		ctx.render.fields = (const char *const *)fields;
+	if (cli_jobs_check(&ctx, args, g->interval_given, err, sizeof(err))) {
+		usage_error("%s", err);
+		status = CLI_EXIT_USAGE;
+		goto done;
 	}
+	if (!ctx.jobs.server_cap)
+		ctx.jobs.server_cap = s.server_cap;
 	if (!g->dry_run) {
 		if (s.insecure)
 			fputs("pps: warning: certificate verification is off (--insecure)\n",
@@ -421,23 +490,8 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 			goto done;
 		}
 		global = 1;
-		memset(&opts, 0, sizeof(opts));
-		opts.url = s.url;
-		opts.username = s.username;
-		opts.password = s.password;
-		opts.cacert = s.cacert;
-		opts.insecure = s.insecure;
-		opts.proxy = s.proxy;
-		opts.no_proxy = s.no_proxy;
-		opts.timeout_ms = s.timeout * 1000;
-		ctx.timeout_ms = opts.timeout_ms;
-		opts.retries = s.retries;
-		if (g->verbose)
-			opts.log = log_line;
-		rc_new = pps_client_new(&client, &opts, err, sizeof(err));
-		/* The client holds its own copy (wiped when freed): ours is wiped now. */
-		cli_settings_wipe_password(&s);
-		if (rc_new) {
+		ctx.timeout_ms = s.timeout * 1000;
+		if (open_client(g, &s, &client, err, sizeof(err))) {
 			usage_error("%s", err);
 			status = CLI_EXIT_USAGE;
 			goto done;
@@ -446,8 +500,6 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 	}
 	status = cmd->run(&ctx, args);
 done:
-	free(fields);
-	free(fields_text);
 	pps_client_free(client);
 	if (global)
 		pps_global_cleanup();
@@ -456,12 +508,301 @@ done:
 	return status;
 }
 
+/* ---- several clusters: --profile a,b,c ------------------------------------------------- */
+
+/*
+ * With several profiles, each cluster's server settings come from its profile alone: a PPS_URL
+ * or PPS_PASSWORD exported for one server must not send every cluster's request to it.
+ */
+static const char *cluster_getenv(const char *name)
+{
+	static const char *const hidden[] = { "PPS_URL",      "PPS_USERNAME",
+					      "PPS_PASSWORD", "PPS_CACERT",
+					      "PPS_INSECURE", "PPS_PROFILE",
+					      "PPS_PROXY",    NULL };
+
+	for (int i = 0; hidden[i]; i++)
+		if (!strcmp(name, hidden[i]))
+			return NULL;
+	return getenv(name);
+}
+
+struct cluster {
+	const struct globals *g;
+	const char *const *fields;
+	const cli_command *cmd;
+	const cli_args *args;
+	const char *profile;
+	cli_format format;
+	json_t *records; /* what the cluster's search printed, tagged */
+	char *errtext;	 /* its stderr */
+	size_t errlen;
+	int status;
+	int is_search;
+};
+
+static void *cluster_main(void *arg)
+{
+	struct cluster *c = arg;
+	cli_config_flags flags = c->g->cfg;
+	cli_settings s;
+	pps_client *client = NULL;
+	cli_ctx ctx;
+	char err[1024];
+	FILE *errf = open_memstream(&c->errtext, &c->errlen);
+
+	memset(&s, 0, sizeof(s));
+	if (!errf) {
+		c->status = CLI_EXIT_FAILURE;
+		return NULL;
+	}
+	ctx_init(&ctx, c->g, c->cmd, c->args, c->fields);
+	ctx.err = errf;
+	ctx.err_tty = 0;
+	ctx.render.format = c->format;
+	ctx.cluster = c->profile;
+	if (c->is_search)
+		ctx.collect = c->records;
+	flags.profile = c->profile;
+	if (cli_config_load(&s, &flags, cluster_getenv, NULL, err, sizeof(err)) ||
+	    cli_settings_check(&s, err, sizeof(err)) ||
+	    open_client(c->g, &s, &client, err, sizeof(err))) {
+		fprintf(errf, "pps: %s\n", err);
+		c->status = CLI_EXIT_USAGE;
+		goto done;
+	}
+	if (!ctx.jobs.server_cap)
+		ctx.jobs.server_cap = s.server_cap;
+	ctx.timeout_ms = s.timeout * 1000;
+	ctx.client = client;
+	c->status = c->cmd->run(&ctx, c->args);
+done:
+	pps_client_free(client);
+	cli_settings_release(&s);
+	fclose(errf);
+	return NULL;
+}
+
+/* Prints a cluster's stderr with every "pps: " line naming the cluster. */
+static void print_cluster_err(const struct cluster *c)
+{
+	const char *p = c->errtext;
+
+	while (p && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (len >= 5 && !strncmp(p, "pps: ", 5))
+			fprintf(stderr, "pps: cluster '%s': %.*s\n", c->profile, (int)(len - 5),
+				p + 5);
+		else
+			fprintf(stderr, "%.*s\n", (int)len, p);
+		p += len + (nl ? 1 : 0);
+	}
+}
+
+struct tagged {
+	json_t *rec;
+	int64_t t;
+	size_t order;
+};
+
+static int newest_first(const void *a, const void *b)
+{
+	const struct tagged *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t > y->t ? -1 : 1;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+/* The clusters' records in one array, newest first (a stable merge); NULL out of memory. */
+static json_t *merge_clusters(struct cluster *cl, size_t n, int quarantine)
+{
+	size_t total = 0, k = 0;
+	struct tagged *v;
+	json_t *out = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		total += json_array_size(cl[i].records);
+	v = calloc(total ? total : 1, sizeof(*v));
+	if (!v || !out) {
+		free(v);
+		json_decref(out);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t j;
+		json_t *rec;
+
+		json_array_foreach(cl[i].records, j, rec)
+		{
+			v[k].rec = rec;
+			if (cli_record_time(quarantine, rec, &v[k].t))
+				v[k].t = INT64_MIN;
+			v[k].order = k;
+			k++;
+		}
+	}
+	qsort(v, total, sizeof(*v), newest_first);
+	for (size_t i = 0; i < total; i++) {
+		if (json_array_append(out, v[i].rec)) {
+			json_decref(out);
+			out = NULL;
+			break;
+		}
+	}
+	free(v);
+	return out;
+}
+
+/*
+ * Runs cmd on every profile of the comma list: searches concurrently, one thread and one
+ * connection per cluster, their records merged newest first and tagged "cluster"; other
+ * commands one cluster after the other (actions only with --yes). A failing cluster is named on
+ * stderr and the others still print: exit 1, or the failure's own status when all failed.
+ */
+static int run_clusters(struct globals *g, const cli_command *cmd, const cli_args *args,
+			const char *const *fields)
+{
+	cli_strlist names = { 0 };
+	struct cluster *cl = NULL;
+	pthread_t *threads = NULL;
+	cli_settings none;
+	json_t *merged = NULL;
+	int status = CLI_EXIT_OK, failed = 0, last_fail = CLI_EXIT_OK;
+	int is_search = !strcmp(cmd->name, "smart-search") ||
+			(!strcmp(cmd->name, "quarantine-messages-list") &&
+			 !args->value[cli_command_arg_index(cmd, "guid")]);
+	cli_format format;
+
+	memset(&none, 0, sizeof(none));
+	if (cli_list_split(&names, g->cfg.profile)) {
+		usage_error("%s", "out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	cli_strlist_dedup(&names);
+	if (pick_format(g, &none, &format)) {
+		status = CLI_EXIT_USAGE;
+		goto done;
+	}
+	if (g->cfg.url || g->cfg.username || g->cfg.password_file || g->cfg.password_stdin ||
+	    g->cfg.cacert) {
+		usage_error("%s", "with several profiles, each cluster's server and credentials "
+				  "come from its profile: leave out --url, --username, "
+				  "--password-*, --cacert");
+		status = CLI_EXIT_USAGE;
+		goto done;
+	}
+	if (g->jobs.follow) {
+		usage_error("%s", "--follow follows one cluster: run one pps per profile");
+		status = CLI_EXIT_USAGE;
+		goto done;
+	}
+	if (cmd->action && !g->yes) {
+		usage_error("refusing to %s on %zu clusters at once without --yes", cmd->action,
+			    names.n);
+		status = CLI_EXIT_USAGE;
+		goto done;
+	}
+	if (is_search && format == CLI_FMT_RAW) {
+		usage_error("%s", "-o raw shows one answer: with several profiles use another "
+				  "format");
+		status = CLI_EXIT_USAGE;
+		goto done;
+	}
+	cl = calloc(names.n, sizeof(*cl));
+	threads = calloc(names.n, sizeof(*threads));
+	if (!cl || !threads || pps_global_init()) {
+		usage_error("%s", "out of memory");
+		status = CLI_EXIT_FAILURE;
+		goto done;
+	}
+	for (size_t i = 0; i < names.n; i++) {
+		cl[i].g = g;
+		cl[i].cmd = cmd;
+		cl[i].args = args;
+		cl[i].profile = names.items[i];
+		cl[i].format = format;
+		cl[i].is_search = is_search;
+		cl[i].fields = fields;
+		cl[i].records = json_array();
+		if (!cl[i].records) {
+			usage_error("%s", "out of memory");
+			status = CLI_EXIT_FAILURE;
+			goto cleanup;
+		}
+	}
+	for (size_t i = 0; i < names.n; i++) {
+		/* Searches run side by side; anything else one cluster after the other. */
+		if (!is_search || pthread_create(&threads[i], NULL, cluster_main, &cl[i]) != 0) {
+			cluster_main(&cl[i]);
+			print_cluster_err(&cl[i]);
+			threads[i] = 0;
+		}
+	}
+	for (size_t i = 0; i < names.n; i++) {
+		if (threads[i]) {
+			pthread_join(threads[i], NULL);
+			print_cluster_err(&cl[i]);
+		}
+		if (cl[i].status != CLI_EXIT_OK) {
+			failed++;
+			last_fail = cl[i].status;
+		}
+	}
+	if (is_search && (size_t)failed < names.n) {
+		cli_ctx ctx;
+		cli_output_spec spec = cmd->out;
+		const char *cols[24];
+		size_t n = 0;
+
+		merged = merge_clusters(cl, names.n, strcmp(cmd->name, "smart-search") != 0);
+		if (!merged) {
+			usage_error("%s", "out of memory");
+			status = CLI_EXIT_FAILURE;
+			goto cleanup;
+		}
+		/* The table gets a cluster column in front. */
+		cols[n++] = "cluster";
+		for (size_t i = 0; spec.columns && spec.columns[i] && n + 1 < 24; i++)
+			cols[n++] = spec.columns[i];
+		cols[n] = NULL;
+		spec.columns = cols;
+		{
+			cli_command shown = *cmd;
+
+			shown.out = spec;
+			ctx_init(&ctx, g, &shown, args, fields);
+			ctx.render.format = format;
+			status = cli_print_records(&ctx, merged);
+		}
+	}
+	if (failed == (int)names.n)
+		status = last_fail;
+	else if (failed)
+		status = CLI_EXIT_FAILURE;
+cleanup:
+	for (size_t i = 0; i < names.n; i++) {
+		json_decref(cl[i].records);
+		free(cl[i].errtext);
+	}
+	pps_global_cleanup();
+done:
+	json_decref(merged);
+	free(cl);
+	free(threads);
+	cli_strlist_release(&names);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct globals g;
 	const cli_command *cmd;
 	cli_args args;
-	const char **rest = NULL;
+	const char **rest = NULL, *env_profile;
+	char **fields = NULL, *fields_text = NULL;
 	int nrest = 0, k = 1, r, status;
 	char err[1024];
 
@@ -469,6 +810,7 @@ int main(int argc, char **argv)
 	cli_config_flags_init(&g.cfg);
 	g.batch = 100;
 	g.confirm_over = 100;
+	g.jobs.interval = 30;
 	while (k < argc) {
 		if (!strcmp(argv[k], "--")) {
 			k++;
@@ -590,7 +932,24 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	status = run_command(&g, cmd, &args);
+	if (g.fields) {
+		fields = split_fields(g.fields, &fields_text);
+		if (!fields) {
+			usage_error("%s", "out of memory");
+			cli_args_release(&args);
+			free(rest);
+			return CLI_EXIT_FAILURE;
+		}
+	}
+	env_profile = getenv("PPS_PROFILE");
+	if (!g.cfg.profile && env_profile && strchr(env_profile, ','))
+		g.cfg.profile = env_profile;
+	if (g.cfg.profile && strchr(g.cfg.profile, ',') && !g.dry_run)
+		status = run_clusters(&g, cmd, &args, (const char *const *)fields);
+	else
+		status = run_command(&g, cmd, &args, (const char *const *)fields);
+	free(fields);
+	free(fields_text);
 	cli_args_release(&args);
 	free(rest);
 	return status;

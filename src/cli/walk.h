@@ -1,0 +1,62 @@
+/*
+ * The jobs bigger than one request, for smart-search and quarantine-messages-list: the probe
+ * that warns when a server cap may have cut an answer, --all (the whole window past any cap)
+ * and --follow (new records as they appear, with a checkpoint).
+ */
+#ifndef PPS_CLI_WALK_H
+#define PPS_CLI_WALK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pps/pps.h"
+
+struct cli_ctx;
+struct json_t;
+
+/* How far back each --follow poll looks again, in seconds (see docs/pps.1, FOLLOWING). */
+#define CLI_FOLLOW_OVERLAP_S 60
+/* The longest window one --follow poll reads when it catches up on the past, in seconds. */
+#define CLI_FOLLOW_SLICE_S 600
+
+struct cli_args;
+
+/*
+ * Checks the --all/--follow/--checkpoint/--interval flags in ctx->jobs against the command,
+ * its arguments and the output format. Returns 0, or -1 with a one-line reason in err.
+ */
+int cli_jobs_check(const struct cli_ctx *ctx, const struct cli_args *a, int interval_given,
+		   char *err, size_t errlen);
+
+/* What one search asks; the walk changes the window and the count per request. */
+typedef struct cli_search {
+	int quarantine; /* 0: Smart Search, 1: quarantine search of one folder */
+	pps_smartsearch_req ss;
+	pps_quarantine_search_req qs;
+} cli_search;
+
+/*
+ * Runs a search as its flags ask: --follow, --all, or (Smart Search only) one request followed
+ * by the cap probe. For a quarantine search, folders[0..nfolders) are searched in the order
+ * given (qs.folder is ignored). Returns the exit status.
+ */
+int cli_search_run(struct cli_ctx *ctx, cli_search *s, const char *const *folders, size_t nfolders);
+
+/*
+ * The cap probe after one answer of records to a request for asked: when the answer may have
+ * been cut (as long as asked, or at least 1,000 or the configured server cap), asks once for one
+ * record older than the oldest shown, and warns on stderr when there is one (naming folder when
+ * not NULL). Never changes the exit status.
+ */
+void cli_search_probe(struct cli_ctx *ctx, const cli_search *s, long asked,
+		      const struct json_t *records, const char *folder);
+
+/*
+ * The instant of a record: Smart Search "Date" ("YYYY-MM-DD hh:mm:ss [UTC-0600]") or a
+ * quarantine record's "date" ("YYYY-MM-DD hh:mm:ss", UTC). 0, or -1 when it has none.
+ */
+int cli_record_time(int quarantine, const struct json_t *rec, int64_t *out);
+/* The identity of a record: Smart Search "GUID"; quarantine "localguid", else "guid". */
+const char *cli_record_id(int quarantine, const struct json_t *rec);
+
+#endif
