@@ -566,7 +566,8 @@ void cli_search_probe(cli_ctx *ctx, const cli_search *s, long asked, const json_
 			"%s%s%sshowing %zu record%s: more match before %s UTC; use --all to fetch "
 			"the whole window%s",
 			folder ? "folder '" : "", folder ? folder : "", folder ? "': " : "", got,
-			got == 1 ? "" : "s", when, (long)got >= asked ? " (or a higher limit=)" : "");
+			got == 1 ? "" : "s", when,
+			(long)got >= asked ? " (or a higher limit=)" : "");
 	}
 	pps_response_free(resp);
 }
