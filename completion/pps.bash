@@ -13,7 +13,7 @@ _pps() {
 		case ${COMP_WORDS[COMP_CWORD-1]} in
 		-o|--output) cands="table markdown json ndjson csv raw" ;;
 		--password-file|--cacert|--config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-		*) cands="--output --url --username --password-file --password-stdin --cacert --insecure --proxy --no-proxy --timeout --retries --profile --config --batch --dry-run --verbose --quiet --version --help smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health help version completion" ;;
+		*) cands="--output --url --username --password-file --password-stdin --cacert --insecure --proxy --no-proxy --timeout --retries --profile --config --batch --dry-run --curl --verbose --quiet --version --help smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health help version completion" ;;
 		esac
 		COMPREPLY=($(compgen -W "$cands" -- "$cur"))
 		return

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -278,4 +279,56 @@ fail:
 	/* Lists parsed before the failing argument (a default folder list) are freed here. */
 	cli_args_release(out);
 	return -1;
+}
+
+void cli_field_set(void *req, size_t field, const char *value)
+{
+	memcpy((char *)req + field, &value, sizeof(value));
+}
+
+void cli_args_bind(const cli_args *a, void *req)
+{
+	char *base = req;
+
+	for (int i = 0; a->cmd->args[i].name; i++) {
+		const cli_arg_spec *s = &a->cmd->args[i];
+		pps_flag flag;
+
+		if (!s->bound || !a->value[i])
+			continue;
+		switch (s->kind) {
+		case CLI_ARG_STRING:
+		case CLI_ARG_JSON:
+			assert(s->field_size == sizeof(const char *));
+			cli_field_set(req, s->field, a->value[i]);
+			break;
+		case CLI_ARG_TIME:
+			assert(s->field_size == sizeof(pps_instant));
+			memcpy(base + s->field, &a->time[i], sizeof(pps_instant));
+			break;
+		case CLI_ARG_BOOL:
+			assert(s->field_size == sizeof(pps_flag));
+			flag = a->boolean[i] ? PPS_FLAG_TRUE : PPS_FLAG_FALSE;
+			memcpy(base + s->field, &flag, sizeof(flag));
+			break;
+		case CLI_ARG_INT:
+			assert(s->field_size == sizeof(long));
+			memcpy(base + s->field, &a->number[i], sizeof(long));
+			break;
+		case CLI_ARG_GUIDLIST:
+		case CLI_ARG_LIST:
+			break;
+		}
+	}
+}
+
+const cli_strlist *cli_args_list(const cli_args *a, cli_arg_kind kind, size_t *field)
+{
+	for (int i = 0; a->cmd->args[i].name; i++) {
+		if (a->cmd->args[i].kind == kind && a->cmd->args[i].bound) {
+			*field = a->cmd->args[i].field;
+			return &a->list[i];
+		}
+	}
+	return NULL;
 }

@@ -40,34 +40,32 @@ static int precheck(cli_ctx *ctx, const char *out, const char *guid, int force)
 
 int cmd_quarantine_download(cli_ctx *ctx, const cli_args *a)
 {
-	const char *guid = cli_args_get(a, "guid");
-	const char *out = cli_args_get(a, "out");
-	int force = a->boolean[cli_args_index(a, "force")];
+	cli_download_req d = { 0 };
 	pps_response *resp = NULL;
 	char path[4096], err[512];
-	int rc;
+	const char *guid, *out;
+	int rc, force;
 
+	cli_args_bind(a, &d);
+	guid = d.guid;
+	out = d.out;
+	force = d.force == PPS_FLAG_TRUE;
 	if (!out || strcmp(out, "-") != 0) {
 		rc = precheck(ctx, out, guid, force);
 		if (rc)
 			return rc;
 	}
-	if (ctx->dry_run) {
-		json_t *params = cli_wire_params(ctx, a);
-
-		rc = cli_dry_run_print(ctx, ctx->cmd->method, ctx->cmd->path, params);
-		json_decref(params);
-		return rc;
-	}
-	rc = pps_quarantine_download(ctx->client, guid, &resp);
+	rc = pps_quarantine_download(&resp, ctx->client, guid);
 	if (rc == PPS_ENOTFOUND) {
 		cli_errorf(ctx, "No message found.");
 		return cli_exit_status(rc);
 	}
 	if (rc)
 		return cli_report(ctx, rc, NULL);
-	if (cli_download_save(out, guid, resp->body, resp->body_len, force, path, sizeof(path), err,
-			      sizeof(err))) {
+	if (ctx->dry_run) {
+		rc = CLI_EXIT_OK;
+	} else if (cli_download_save(out, guid, resp->body, resp->body_len, force, path,
+				     sizeof(path), err, sizeof(err))) {
 		cli_errorf(ctx, "%s", err);
 		rc = CLI_EXIT_FAILURE;
 	} else if (!ctx->quiet && strcmp(path, "-") != 0) {

@@ -63,72 +63,42 @@ static int raw_message(cli_ctx *ctx, const char *guid)
 	pps_response *resp = NULL;
 	int rc;
 
-	if (ctx->dry_run) {
-		json_t *params = json_pack("{ss}", "guid", guid);
-
-		rc = cli_dry_run_print(ctx, "GET", ctx->cmd->path, params);
-		json_decref(params);
-		return rc;
-	}
-	rc = pps_quarantine_download(ctx->client, guid, &resp);
+	rc = pps_quarantine_download(&resp, ctx->client, guid);
 	if (rc == PPS_ENOTFOUND) {
 		cli_errorf(ctx, "No message found.");
 		return cli_exit_status(rc);
 	}
 	if (rc)
 		return cli_report(ctx, rc, NULL);
-	rc = cli_print_body(ctx, resp);
+	rc = ctx->dry_run ? CLI_EXIT_OK : cli_print_body(ctx, resp);
 	pps_response_free(resp);
 	return rc;
 }
 
-static pps_instant instant(const cli_args *a, const char *name)
+static int run_search(cli_ctx *ctx, const void *req, const pps_visitor *v)
 {
-	int i = cli_args_index(a, name);
-	pps_instant none = { 0, 0, 0 };
-
-	return a->value[i] ? a->time[i] : none;
-}
-
-static int dry_run_folders(cli_ctx *ctx, const cli_args *a, const cli_strlist *folders)
-{
-	for (size_t f = 0; f < folders->n; f++) {
-		json_t *params = cli_wire_params(ctx, a);
-		int rc;
-
-		if (!params ||
-		    json_object_set_new(params, "folder", json_string(folders->items[f]))) {
-			json_decref(params);
-			cli_errorf(ctx, "out of memory");
-			return CLI_EXIT_FAILURE;
-		}
-		rc = cli_dry_run_print(ctx, ctx->cmd->method, ctx->cmd->path, params);
-		json_decref(params);
-		if (rc)
-			return rc;
-	}
-	return CLI_EXIT_OK;
+	return pps_quarantine_search_each(ctx->client, req, v);
 }
 
 int cmd_quarantine_list(cli_ctx *ctx, const cli_args *a)
 {
-	const cli_strlist *folders = &a->list[cli_args_index(a, "folder_name")];
-	pps_quarantine_search_req req;
+	size_t folder_field = 0;
+	const cli_strlist *folders = cli_args_list(a, CLI_ARG_LIST, &folder_field);
+	cli_qlist_req q;
+	pps_quarantine_search_req *req = &q.search;
 	json_t *all = NULL, *merged = NULL;
 	int status = CLI_EXIT_OK, printed = 0;
 	size_t ok = 0;
 
-	if (cli_args_get(a, "guid"))
-		return raw_message(ctx, cli_args_get(a, "guid"));
-	if (ctx->dry_run)
-		return dry_run_folders(ctx, a, folders);
-	memset(&req, 0, sizeof(req));
-	req.from = cli_args_get(a, "sender");
-	req.rcpt = cli_args_get(a, "recipient");
-	req.subject = cli_args_get(a, "subject");
-	req.startdate = instant(a, "start_time");
-	req.enddate = instant(a, "end_time");
-	req.limit = a->number[cli_args_index(a, "limit")];
+	memset(&q, 0, sizeof(q));
+	cli_args_bind(a, &q);
+	if (q.guid)
+		return raw_message(ctx, q.guid);
+	/* One folder: its records are printed as they arrive, in the server's order. */
+	if (folders->n == 1) {
+		cli_field_set(&q, folder_field, folders->items[0]);
+		return cli_print_stream(ctx, run_search, req);
+	}
 	all = json_array();
 	if (!all) {
 		cli_errorf(ctx, "out of memory");
@@ -138,22 +108,23 @@ int cmd_quarantine_list(cli_ctx *ctx, const cli_args *a)
 		pps_response *resp = NULL;
 		int rc;
 
-		req.folder = folders->items[f];
-		rc = pps_quarantine_search(ctx->client, &req, &resp);
+		cli_field_set(&q, folder_field, folders->items[f]);
+		rc = pps_quarantine_search(&resp, ctx->client, req);
 		if (rc) {
 			char what[300];
 
 			/* A failing folder is named; the others still print. */
 			snprintf(what, sizeof(what), "folder '%s'", folders->items[f]);
-			status = cli_report(ctx, rc, folders->n > 1 ? what : NULL);
+			status = cli_report(ctx, rc, what);
 			continue;
 		}
 		ok++;
-		if (ctx->render.format == CLI_FMT_RAW) {
+		if (ctx->dry_run) {
+			printed = 1;
+		} else if (ctx->render.format == CLI_FMT_RAW) {
 			if (cli_print_body(ctx, resp))
 				status = CLI_EXIT_FAILURE;
-			if (folders->n > 1)
-				fputc('\n', ctx->out);
+			fputc('\n', ctx->out);
 			printed = 1;
 		} else if (json_is_array(resp->records) && json_array_extend(all, resp->records)) {
 			pps_response_free(resp);
@@ -165,7 +136,7 @@ int cmd_quarantine_list(cli_ctx *ctx, const cli_args *a)
 	}
 	if (printed || ok == 0)
 		goto done;
-	merged = merge_sorted(all, (size_t)a->number[cli_args_index(a, "limit")]);
+	merged = merge_sorted(all, (size_t)(req->limit > 0 ? req->limit : 100));
 	if (!merged) {
 		cli_errorf(ctx, "out of memory");
 		status = CLI_EXIT_FAILURE;

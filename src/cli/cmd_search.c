@@ -1,5 +1,4 @@
-/* The smart-search command: GET /pss/filter through libpps, printed with the table's output. */
-#include <jansson.h>
+/* The smart-search command: GET /pss/filter through libpps, each record printed as it arrives. */
 #include <string.h>
 
 #include "cli/cli.h"
@@ -7,50 +6,16 @@
 
 #include "util/banned.h"
 
-/* The parsed instant of a time argument, or an unset one. */
-static pps_instant instant(const cli_args *a, const char *name)
+static int run(cli_ctx *ctx, const void *req, const pps_visitor *v)
 {
-	int i = cli_args_index(a, name);
-	pps_instant none = { 0, 0, 0 };
-
-	return a->value[i] ? a->time[i] : none;
+	return pps_smartsearch_each(ctx->client, req, v);
 }
 
 int cmd_smart_search(cli_ctx *ctx, const cli_args *a)
 {
 	pps_smartsearch_req req;
-	pps_response *resp = NULL;
-	int rc;
 
 	memset(&req, 0, sizeof(req));
-	req.action = cli_args_get(a, "action");
-	req.from = instant(a, "start_time");
-	req.to = instant(a, "end_time");
-	req.virus = cli_args_get(a, "virus");
-	req.env_from = cli_args_get(a, "sender");
-	req.env_rcpt = cli_args_get(a, "recipient");
-	req.attach = cli_args_get(a, "attachment");
-	req.qid = cli_args_get(a, "queue_id");
-	req.host = cli_args_get(a, "host");
-	req.sid = cli_args_get(a, "sid");
-	req.subject = cli_args_get(a, "subject");
-	req.guid = cli_args_get(a, "guid");
-	req.hdr_mid = cli_args_get(a, "message_id");
-	req.count = a->number[cli_args_index(a, "limit")];
-	if (ctx->dry_run) {
-		json_t *params = cli_wire_params(ctx, a);
-
-		rc = cli_dry_run_print(ctx, ctx->cmd->method, ctx->cmd->path, params);
-		json_decref(params);
-		return rc;
-	}
-	rc = pps_smartsearch(ctx->client, &req, &resp);
-	if (rc)
-		return cli_report(ctx, rc, NULL);
-	if (ctx->render.format == CLI_FMT_RAW)
-		rc = cli_print_body(ctx, resp);
-	else
-		rc = cli_print_records(ctx, resp->records);
-	pps_response_free(resp);
-	return rc;
+	cli_args_bind(a, &req);
+	return cli_print_stream(ctx, run, &req);
 }

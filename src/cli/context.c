@@ -1,6 +1,6 @@
 /*
- * What every handler shares: one-line errors (401/403 explained), --dry-run printing, the wire
- * parameters of a command from the table, and printing through render.c. Never sends.
+ * What every handler shares: one-line errors (401/403 explained) and printing through render.c,
+ * also of records as they stream in. Never sends, and knows no wire fact.
  */
 #include "cli/cli.h"
 
@@ -43,7 +43,8 @@ int cli_report(cli_ctx *ctx, int code, const char *what)
 	const pps_error *e = ctx->client ? pps_client_last_error(ctx->client) : NULL;
 	char server[512] = "";
 	char prefix[200] = "";
-	const char *module = ctx->cmd && ctx->cmd->module ? ctx->cmd->module : "pss";
+	const pps_op_info *op = ctx->cmd ? pps_operation_info(ctx->cmd->ops[0]) : NULL;
+	const char *module = op ? op->module : "pss";
 
 	if (e)
 		one_line(server, sizeof(server), e->server_message);
@@ -80,89 +81,6 @@ int cli_report(cli_ctx *ctx, int code, const char *what)
 	return cli_exit_status(code);
 }
 
-/* Adds one argument to the wire object under its wire name; 0 or -1. */
-static int add_param(const cli_ctx *ctx, json_t *obj, const cli_args *args, int i)
-{
-	const cli_arg_spec *s = &args->cmd->args[i];
-	char tbuf[64];
-
-	switch (s->kind) {
-	case CLI_ARG_TIME:
-		if (ctx->cmd->time_wire == CLI_TIME_FILTER
-			    ? pps_time_format_filter(&args->time[i], tbuf, sizeof(tbuf))
-			    : pps_time_format_quarantine(&args->time[i], tbuf, sizeof(tbuf)))
-			return -1;
-		return json_object_set_new(obj, s->wire, json_string(tbuf));
-	case CLI_ARG_BOOL:
-		return json_object_set_new(obj, s->wire, json_string(args->boolean[i] ? "t" : "f"));
-	case CLI_ARG_GUIDLIST:
-	case CLI_ARG_LIST: {
-		char *joined = cli_strlist_join(&args->list[i], 0, args->list[i].n, ",");
-		int rc;
-
-		if (!joined)
-			return -1;
-		rc = json_object_set_new(obj, s->wire, json_string(joined));
-		free(joined);
-		return rc;
-	}
-	case CLI_ARG_JSON: {
-		json_t *v = json_loads(args->value[i], 0, NULL);
-
-		if (!v)
-			return -1;
-		if (strcmp(s->wire, CLI_WIRE_MERGE) == 0) {
-			int rc = json_object_update(obj, v);
-
-			json_decref(v);
-			return rc;
-		}
-		return json_object_set_new(obj, s->wire, v);
-	}
-	case CLI_ARG_INT:
-	case CLI_ARG_STRING:
-		break;
-	}
-	return json_object_set_new(obj, s->wire, json_string(args->value[i]));
-}
-
-json_t *cli_wire_params(const cli_ctx *ctx, const cli_args *args)
-{
-	json_t *obj = json_object();
-	const cli_command *cmd = args->cmd;
-
-	if (!obj)
-		return NULL;
-	if (cmd->action && json_object_set_new(obj, "action", json_string(cmd->action)))
-		goto fail;
-	for (int i = 0; cmd->args[i].name; i++) {
-		if (!args->value[i] || cmd->args[i].wire == CLI_WIRE_NONE)
-			continue;
-		if (add_param(ctx, obj, args, i))
-			goto fail;
-	}
-	for (size_t k = 0; cmd->fixed && cmd->fixed[k]; k += 2)
-		if (json_object_set_new(obj, cmd->fixed[k], json_string(cmd->fixed[k + 1])))
-			goto fail;
-	return obj;
-fail:
-	json_decref(obj);
-	return NULL;
-}
-
-int cli_dry_run_print(cli_ctx *ctx, const char *method, const char *path, const json_t *params)
-{
-	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-
-	fprintf(ctx->out, "%s /rest/v1%s%s%s\n", method, path, text ? " " : "", text ? text : "");
-	free(text);
-	if (fflush(ctx->out) != 0 || ferror(ctx->out)) {
-		cli_errorf(ctx, "cannot write to standard output");
-		return CLI_EXIT_FAILURE;
-	}
-	return CLI_EXIT_OK;
-}
-
 int cli_print_body(cli_ctx *ctx, const pps_response *resp)
 {
 	if (resp->body_len && fwrite(resp->body, 1, resp->body_len, ctx->out) != resp->body_len) {
@@ -195,6 +113,90 @@ int cli_print_records(cli_ctx *ctx, const json_t *records)
 int cli_print_message(cli_ctx *ctx, const char *message)
 {
 	if (cli_render_message(ctx->out, &ctx->render, message) != 0 || fflush(ctx->out) != 0) {
+		cli_errorf(ctx, "cannot write to standard output");
+		return CLI_EXIT_FAILURE;
+	}
+	return CLI_EXIT_OK;
+}
+
+struct stream {
+	cli_ctx *ctx;
+	cli_render_stream *r;
+	int write_failed;
+};
+
+static int on_record(void *p, json_t *rec)
+{
+	struct stream *st = p;
+
+	if (cli_render_record(st->r, rec) < 0) {
+		st->write_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int on_body(void *p, const char *data, size_t len)
+{
+	struct stream *st = p;
+
+	if (fwrite(data, 1, len, st->ctx->out) != len) {
+		st->write_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* What arrived so far is printed: a reader sees each record without waiting for the rest. */
+static int on_parsed(void *p)
+{
+	struct stream *st = p;
+	int rc = st->r ? cli_render_flush(st->r) : fflush(st->ctx->out);
+
+	if (rc != 0) {
+		st->write_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int cli_print_stream(cli_ctx *ctx, cli_stream_fn run, const void *req)
+{
+	struct stream st = { ctx, NULL, 0 };
+	pps_visitor v = { NULL, NULL, &st, NULL };
+	int rc;
+
+	if (ctx->dry_run) {
+		/* Nothing comes back: the request is all there is to print. */
+		rc = run(ctx, req, &v);
+		return rc ? cli_report(ctx, rc, NULL) : CLI_EXIT_OK;
+	}
+	v.parsed = on_parsed;
+	if (ctx->render.format == CLI_FMT_RAW) {
+		v.body = on_body;
+	} else {
+		v.record = on_record;
+		if (cli_render_begin(&st.r, ctx->out, &ctx->render, &ctx->cmd->out) < 0) {
+			if (st.r)
+				cli_render_abort(st.r);
+			cli_errorf(ctx, "cannot write to standard output");
+			return CLI_EXIT_FAILURE;
+		}
+	}
+	rc = run(ctx, req, &v);
+	if (rc) {
+		/* What was printed stays; the output is not completed as if it were whole. */
+		if (st.r)
+			cli_render_abort(st.r);
+		else
+			fflush(ctx->out);
+		if (st.write_failed) {
+			cli_errorf(ctx, "cannot write to standard output");
+			return CLI_EXIT_FAILURE;
+		}
+		return cli_report(ctx, rc, NULL);
+	}
+	if ((st.r && cli_render_end(st.r) < 0) || (!st.r && fflush(ctx->out) != 0)) {
 		cli_errorf(ctx, "cannot write to standard output");
 		return CLI_EXIT_FAILURE;
 	}

@@ -52,6 +52,36 @@ static void arg_help(ppsbuf *b, const cli_arg_spec *s)
 		ppsbuf_addf(b, " Also accepted as %s.", s->alias);
 }
 
+/*
+ * The request lines of a command, from libpps: "GET /rest/v1/pss/filter" (each quoted by q,
+ * joined by ", ") into reqs, and its managed modules, each named once, into mods.
+ * Returns the number of modules.
+ */
+static size_t request_lines(const cli_command *c, const char *q, ppsbuf *reqs, ppsbuf *mods)
+{
+	size_t nmods = 0, nreqs = 0;
+
+	for (size_t i = 0; i < sizeof(c->ops) / sizeof(c->ops[0]) && c->ops[i]; i++) {
+		const pps_op_info *op = pps_operation_info(c->ops[i]);
+		int seen = 0;
+
+		for (size_t k = 0; k < i; k++) {
+			const pps_op_info *prev = pps_operation_info(c->ops[k]);
+
+			seen |= !strcmp(prev->method, op->method) && !strcmp(prev->path, op->path);
+		}
+		if (!seen)
+			ppsbuf_addf(reqs, "%s%s%s /rest/v1%s%s", nreqs++ ? ", " : "", q, op->method,
+				    op->path, q);
+		seen = 0;
+		for (size_t k = 0; k < i; k++)
+			seen |= !strcmp(pps_operation_info(c->ops[k])->module, op->module);
+		if (!seen)
+			ppsbuf_addf(mods, "%s%s%s%s", nmods++ ? ", " : "", q, op->module, q);
+	}
+	return nmods;
+}
+
 static void opt_usage(ppsbuf *b, const cli_global_opt *o)
 {
 	if (o->short_name)
@@ -128,8 +158,15 @@ void cli_help_command(FILE *out, const cli_command *c)
 	}
 	if (c->one_of_msg)
 		fprintf(out, "\n%s\n", c->one_of_msg);
-	fprintf(out, "\nRequest: %s /rest/v1%s (managed module %s)\n", c->method, c->path,
-		c->module);
+	{
+		ppsbuf reqs = PPSBUF_INIT, mods = PPSBUF_INIT;
+		size_t n = request_lines(c, "", &reqs, &mods);
+
+		fprintf(out, "\nRequest: %s (managed module%s %s)\n", reqs.buf, n > 1 ? "s" : "",
+			mods.buf);
+		ppsbuf_release(&reqs);
+		ppsbuf_release(&mods);
+	}
 	if (c->out.title)
 		fprintf(out, "Output: %s (context %s)\n", c->out.title, c->out.context);
 	fprintf(out, "\nExample:\n  %s\n", c->example);
@@ -196,11 +233,18 @@ void cli_gen_man(FILE *out)
 			roff(out, c->name);
 			fputs(".\n", out);
 		}
-		fprintf(out, "Request: %s /rest/v1", c->method);
-		roff(out, c->path);
-		fputs(" (managed module ", out);
-		roff(out, c->module);
-		fputs(").\n", out);
+		{
+			ppsbuf reqs = PPSBUF_INIT, mods = PPSBUF_INIT;
+			size_t n = request_lines(c, "", &reqs, &mods);
+
+			fputs("Request: ", out);
+			roff(out, reqs.buf);
+			fprintf(out, " (managed module%s ", n > 1 ? "s" : "");
+			roff(out, mods.buf);
+			fputs(").\n", out);
+			ppsbuf_release(&reqs);
+			ppsbuf_release(&mods);
+		}
 		for (const cli_arg_spec *s = c->args; s->name; s++) {
 			ppsbuf b = PPSBUF_INIT;
 
@@ -274,8 +318,15 @@ void cli_gen_markdown(FILE *out)
 	for (const cli_command *c = cli_commands; c->name; c++) {
 		fprintf(out, "\n### %s\n\n", c->name);
 		md(out, c->description);
-		fprintf(out, "\n\n`%s /rest/v1%s`, managed module `%s`", c->method, c->path,
-			c->module);
+		{
+			ppsbuf reqs = PPSBUF_INIT, mods = PPSBUF_INIT;
+			size_t n = request_lines(c, "`", &reqs, &mods);
+
+			fprintf(out, "\n\n%s, managed module%s %s", reqs.buf, n > 1 ? "s" : "",
+				mods.buf);
+			ppsbuf_release(&reqs);
+			ppsbuf_release(&mods);
+		}
 		if (c->reference)
 			fprintf(out, "; reference name `%s%s`", CLI_REFERENCE_PREFIX, c->name);
 		fputs(".\n\n", out);

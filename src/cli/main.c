@@ -26,6 +26,7 @@ struct globals {
 	cli_config_flags cfg;
 	long batch;
 	int dry_run;
+	int curl;
 	int verbose;
 	int quiet;
 	int version;
@@ -116,6 +117,8 @@ static int apply_global(struct globals *g, const char *name, const char *v)
 		g->batch = n;
 	} else if (!strcmp(name, "dry-run")) {
 		g->dry_run = 1;
+	} else if (!strcmp(name, "curl")) {
+		g->curl = 1;
 	} else if (!strcmp(name, "verbose")) {
 		g->verbose = 1;
 	} else if (!strcmp(name, "quiet")) {
@@ -192,6 +195,20 @@ static void log_line(void *ctx, const char *line)
 	fprintf(stderr, "pps: %s\n", line);
 }
 
+/* --dry-run and --curl: each request libpps builds is printed instead of sent. */
+static int print_request(void *ctx, const pps_request *req)
+{
+	const struct globals *g = ctx;
+	char *line = NULL;
+
+	if (pps_request_format_new(&line, req, g->curl ? PPS_REQUEST_CURL : PPS_REQUEST_TEXT) < 0)
+		return -1;
+	fputs(line, stdout);
+	fputc('\n', stdout);
+	free(line);
+	return fflush(stdout) != 0 ? -1 : 0;
+}
+
 static int terminal_width(void)
 {
 	struct winsize ws;
@@ -249,18 +266,23 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 	ctx.out = stdout;
 	ctx.err = stderr;
 	ctx.in = stdin;
-	ctx.dry_run = g->dry_run;
+	ctx.dry_run = g->dry_run || g->curl;
 	ctx.quiet = g->quiet;
 	ctx.verbose = g->verbose;
 	ctx.batch = g->batch;
 	ctx.err_tty = isatty(STDERR_FILENO);
-	if (!g->dry_run) {
-		if (cli_config_load(&s, &g->cfg, (cli_getenv_fn)getenv, stdin, err, sizeof(err)) ||
-		    (have_settings = 1, cli_settings_check(&s, err, sizeof(err)))) {
-			usage_error("%s", err);
-			status = CLI_EXIT_USAGE;
-			goto done;
-		}
+	/* Printing requests needs no password; --curl needs the URL it is to run against. */
+	if (cli_config_load(&s, &g->cfg, (cli_getenv_fn)getenv, stdin, err, sizeof(err)) ||
+	    (have_settings = 1, !ctx.dry_run && cli_settings_check(&s, err, sizeof(err)))) {
+		usage_error("%s", err);
+		status = CLI_EXIT_USAGE;
+		goto done;
+	}
+	if (g->curl && (!s.url || !*s.url)) {
+		usage_error("%s", "--curl needs the server URL: give --url, set PPS_URL, or put "
+				  "url= in the config file");
+		status = CLI_EXIT_USAGE;
+		goto done;
 	}
 	fmt_name = g->cfg.output ? g->cfg.output : s.output ? s.output : "table";
 	if (cli_format_parse(fmt_name, &ctx.render.format)) {
@@ -272,41 +294,43 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 	}
 	ctx.render.width = terminal_width();
 	ctx.render.color = ctx.render.width > 0 && !getenv("NO_COLOR");
-	if (!g->dry_run) {
-		if (s.insecure)
-			fputs("pps: warning: certificate verification is off (--insecure)\n",
-			      stderr);
-		if (pps_global_init()) {
-			usage_error("%s", "out of memory");
-			status = CLI_EXIT_FAILURE;
-			goto done;
-		}
-		global = 1;
-		memset(&opts, 0, sizeof(opts));
-		opts.url = s.url;
-		opts.username = s.username;
-		opts.password = s.password;
-		opts.cacert = s.cacert;
-		opts.insecure = s.insecure;
-		opts.proxy = s.proxy;
-		opts.no_proxy = s.no_proxy;
-		opts.timeout_ms = s.timeout * 1000;
-		opts.retries = s.retries;
-		if (g->verbose)
-			opts.log = log_line;
-		if (pps_client_new(&client, &opts, err, sizeof(err))) {
-			usage_error("%s", err);
-			status = CLI_EXIT_USAGE;
-			goto done;
-		}
-		ctx.client = client;
+	if (s.insecure && !ctx.dry_run)
+		fputs("pps: warning: certificate verification is off (--insecure)\n", stderr);
+	if (pps_global_init()) {
+		usage_error("%s", "out of memory");
+		status = CLI_EXIT_FAILURE;
+		goto done;
 	}
+	global = 1;
+	pps_client_options_init(&opts);
+	opts.url = s.url && *s.url ? s.url : NULL;
+	opts.username = s.username;
+	opts.password = ctx.dry_run ? NULL : s.password;
+	opts.cacert = s.cacert;
+	opts.insecure = s.insecure;
+	opts.proxy = s.proxy;
+	opts.no_proxy = s.no_proxy;
+	opts.timeout_ms = s.timeout * 1000;
+	opts.retries = s.retries == 0 ? PPS_RETRIES_NONE : s.retries;
+	if (g->verbose)
+		opts.log = log_line;
+	if (ctx.dry_run) {
+		opts.dry_run = 1;
+		opts.on_request = print_request;
+		opts.request_ctx = g;
+	}
+	if (pps_client_new(&client, &opts, err, sizeof(err))) {
+		usage_error("%s", err);
+		status = CLI_EXIT_USAGE;
+		goto done;
+	}
+	ctx.client = client;
 	status = cmd->run(&ctx, args);
 done:
 	pps_client_free(client);
 	if (global)
 		pps_global_cleanup();
-	if (have_settings || !g->dry_run)
+	if (have_settings)
 		cli_settings_release(&s);
 	return status;
 }

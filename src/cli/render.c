@@ -617,20 +617,10 @@ char *cli_markdown_cell(const json_t *value)
 	return s;
 }
 
-static int render_markdown(struct out *o, const cli_output_spec *spec, const json_t *records)
+/* The title and header rows of a markdown table over cols. */
+static void markdown_head(struct out *o, const cli_output_spec *spec, const char **cols,
+			  size_t ncols)
 {
-	size_t nrec = record_count(records), ncols = 0;
-	const char **cols = NULL;
-	ppsbuf scratch = PPSBUF_INIT;
-	int rc = -1;
-
-	if (nrec == 0) {
-		out_adds(o, NO_RESULTS "\n");
-		return 0;
-	}
-	cols = columns_of(spec, records, &ncols);
-	if (!cols)
-		goto done;
 	if (spec && spec->title) {
 		out_adds(o, "### ");
 		out_adds(o, spec->title);
@@ -645,22 +635,20 @@ static int render_markdown(struct out *o, const cli_output_spec *spec, const jso
 	for (size_t c = 0; c < ncols; c++)
 		out_add(o, "---|", 4);
 	out_add(o, "\n", 1);
-	for (size_t r = 0; r < nrec; r++) {
-		const json_t *rec = record_at(records, r);
-		out_add(o, "| ", 2);
-		for (size_t c = 0; c < ncols; c++) {
-			if (c)
-				out_add(o, " | ", 3);
-			if (md_cell(&o->b, &scratch, field(rec, cols[c])) < 0)
-				goto done;
-		}
-		out_add(o, " |\n", 3);
+}
+
+static int markdown_row(struct out *o, ppsbuf *scratch, const char **cols, size_t ncols,
+			const json_t *rec)
+{
+	out_add(o, "| ", 2);
+	for (size_t c = 0; c < ncols; c++) {
+		if (c)
+			out_add(o, " | ", 3);
+		if (md_cell(&o->b, scratch, field(rec, cols[c])) < 0)
+			return -1;
 	}
-	rc = 0;
-done:
-	ppsbuf_release(&scratch);
-	free(cols);
-	return rc;
+	out_add(o, " |\n", 3);
+	return 0;
 }
 
 /*
@@ -725,38 +713,29 @@ static int csv_value(ppsbuf *b, const json_t *v)
 	return 0;
 }
 
-static int render_csv(struct out *o, const cli_output_spec *spec, const json_t *records)
+static int csv_head(struct out *o, const char **cols, size_t ncols)
 {
-	size_t nrec = record_count(records), ncols = 0;
-	const char **cols = NULL;
-	ppsbuf scratch = PPSBUF_INIT;
-	int rc = -1;
-
-	cols = columns_of(spec, records, &ncols);
-	if (!cols)
-		goto done;
 	for (size_t c = 0; c < ncols; c++) {
 		if ((c && ppsbuf_addch(&o->b, ',') < 0) ||
 		    csv_add(&o->b, cols[c], strlen(cols[c])) < 0)
-			goto done;
+			return -1;
 	}
 	out_add(o, "\r\n", 2);
-	for (size_t r = 0; r < nrec; r++) {
-		const json_t *rec = record_at(records, r);
-		for (size_t c = 0; c < ncols; c++) {
-			ppsbuf_reset(&scratch);
-			if (csv_value(&scratch, field(rec, cols[c])) < 0 ||
-			    (c && ppsbuf_addch(&o->b, ',') < 0) ||
-			    csv_add(&o->b, scratch.buf, scratch.len) < 0)
-				goto done;
-		}
-		out_add(o, "\r\n", 2);
+	return 0;
+}
+
+static int csv_row(struct out *o, ppsbuf *scratch, const char **cols, size_t ncols,
+		   const json_t *rec)
+{
+	for (size_t c = 0; c < ncols; c++) {
+		ppsbuf_reset(scratch);
+		if (csv_value(scratch, field(rec, cols[c])) < 0 ||
+		    (c && ppsbuf_addch(&o->b, ',') < 0) ||
+		    csv_add(&o->b, scratch->buf, scratch->len) < 0)
+			return -1;
 	}
-	rc = 0;
-done:
-	ppsbuf_release(&scratch);
-	free(cols);
-	return rc;
+	out_add(o, "\r\n", 2);
+	return 0;
 }
 
 /* ---- json, ndjson, raw ---- */
@@ -781,21 +760,21 @@ static int json_indented(struct out *o, ppsbuf *scratch, const json_t *v, size_t
 	return 0;
 }
 
-static int render_json(struct out *o, const cli_output_spec *spec, const json_t *records)
+/* Opens one object per segment of the context path: {"Proofpoint": {"SmartSearch": */
+static size_t json_open(struct out *o, const cli_output_spec *spec)
 {
 	const char *ctx = spec && spec->context ? spec->context : "";
-	size_t depth = 0, nrec = record_count(records), indent;
-	ppsbuf scratch = PPSBUF_INIT;
-	int single = spec && spec->single, rc = -1;
+	size_t depth = 0;
 
-	/* Opens one object per segment of the context path: {"Proofpoint": {"SmartSearch": */
 	while (*ctx) {
 		const char *dot = strchr(ctx, '.');
 		size_t n = dot ? (size_t)(dot - ctx) : strlen(ctx);
 		json_t *key = json_stringn(ctx, n);
 
-		if (!key)
-			goto done;
+		if (!key) {
+			o->err = 1;
+			break;
+		}
 		out_add(o, "{\n", 2);
 		depth++;
 		out_spaces(o, 2 * depth);
@@ -806,82 +785,227 @@ static int render_json(struct out *o, const cli_output_spec *spec, const json_t 
 		if (*ctx == '.')
 			ctx++;
 	}
-	indent = 2 * depth;
-	if (single) {
-		if (nrec == 0)
-			out_add(o, "{}", 2);
-		else if (json_indented(o, &scratch, record_at(records, 0), indent) < 0)
-			goto done;
-	} else if (nrec == 0) {
-		out_add(o, "[]", 2);
-	} else {
-		out_add(o, "[\n", 2);
-		for (size_t r = 0; r < nrec; r++) {
-			out_spaces(o, indent + 2);
-			if (json_indented(o, &scratch, record_at(records, r), indent + 2) < 0)
-				goto done;
-			out_adds(o, r + 1 < nrec ? ",\n" : "\n");
-		}
-		out_spaces(o, indent);
-		out_add(o, "]", 1);
-	}
+	return depth;
+}
+
+static void json_close(struct out *o, size_t depth)
+{
 	while (depth--) {
 		out_add(o, "\n", 1);
 		out_spaces(o, 2 * depth);
 		out_add(o, "}", 1);
 	}
 	out_add(o, "\n", 1);
-	rc = 0;
-done:
-	ppsbuf_release(&scratch);
+}
+
+/* ---- the stream: each format's output per record ---- */
+
+struct cli_render_stream {
+	struct out o;
+	cli_render_opts opts;
+	const cli_output_spec *spec;
+	const char **cols; /* once known: spec->columns or the first record's keys */
+	size_t ncols;
+	int head_done;
+	size_t n;      /* records so far */
+	size_t depth;  /* json: objects opened by the context path */
+	json_t *held;  /* table: the rows, to measure the columns */
+	json_t *first; /* the record whose keys are the columns, when the spec has none */
+	ppsbuf scratch;
+};
+
+int cli_render_begin(cli_render_stream **out, FILE *f, const cli_render_opts *opts,
+		     const cli_output_spec *spec)
+{
+	cli_render_stream *s = calloc(1, sizeof(*s));
+
+	*out = NULL;
+	if (!s)
+		return -1;
+	out_init(&s->o, f);
+	s->opts = *opts;
+	s->spec = spec;
+	ppsbuf_init(&s->scratch, 0);
+	if (opts->format == CLI_FMT_TABLE) {
+		s->held = json_array();
+		if (!s->held)
+			s->o.err = 1;
+	}
+	/* Headers and wrappers wait for the first record: a body that fails at once prints nothing.
+	 */
+	*out = s;
+	return s->o.err ? -1 : 0;
+}
+
+/* The columns, from the spec or the first record. */
+static int stream_columns(cli_render_stream *s, const json_t *rec)
+{
+	if (s->cols)
+		return 0;
+	s->cols = columns_of(s->spec, rec, &s->ncols);
+	/* Column names may be the record's own keys: it is kept while they are used. */
+	if (rec)
+		s->first = json_incref(iterable(rec));
+	return s->cols ? 0 : -1;
+}
+
+int cli_render_record(cli_render_stream *s, const json_t *rec)
+{
+	struct out *o = &s->o;
+	size_t indent;
+	int rc = 0;
+
+	if (o->err)
+		return -1;
+	if (s->opts.format == CLI_FMT_JSON && !s->head_done) {
+		s->depth = json_open(o, s->spec);
+		s->head_done = 1;
+	}
+	indent = 2 * s->depth;
+	switch (s->opts.format) {
+	case CLI_FMT_TABLE:
+	case CLI_FMT_RAW:
+		/* The table measures all its rows before it prints one. */
+		if (s->held && json_array_append(s->held, iterable(rec)) < 0)
+			rc = -1;
+		break;
+	case CLI_FMT_MARKDOWN:
+		rc = stream_columns(s, rec);
+		if (!rc && !s->head_done)
+			markdown_head(o, s->spec, s->cols, s->ncols);
+		s->head_done = 1;
+		if (!rc)
+			rc = markdown_row(o, &s->scratch, s->cols, s->ncols, rec);
+		break;
+	case CLI_FMT_CSV:
+		rc = stream_columns(s, rec);
+		if (!rc && !s->head_done)
+			rc = csv_head(o, s->cols, s->ncols);
+		s->head_done = 1;
+		if (!rc)
+			rc = csv_row(o, &s->scratch, s->cols, s->ncols, rec);
+		break;
+	case CLI_FMT_JSON:
+		if (s->spec && s->spec->single) {
+			/* The context holds one object: the first. */
+			if (s->n == 0)
+				rc = json_indented(o, &s->scratch, rec, indent);
+			break;
+		}
+		out_adds(o, s->n ? ",\n" : "[\n");
+		out_spaces(o, indent + 2);
+		rc = json_indented(o, &s->scratch, rec, indent + 2);
+		break;
+	case CLI_FMT_NDJSON:
+		out_dump(o, rec, JSON_COMPACT);
+		out_add(o, "\n", 1);
+		break;
+	}
+	s->n++;
+	if (rc < 0)
+		o->err = 1;
+	return o->err ? -1 : 0;
+}
+
+int cli_render_flush(cli_render_stream *s)
+{
+	out_flush(&s->o);
+	if (!s->o.err && fflush(s->o.f) != 0)
+		s->o.err = 1;
+	return s->o.err ? -1 : 0;
+}
+
+static void stream_free(cli_render_stream *s)
+{
+	json_decref(s->held);
+	json_decref(s->first);
+	ppsbuf_release(&s->scratch);
+	free(s->cols);
+	free(s);
+}
+
+int cli_render_end(cli_render_stream *s)
+{
+	struct out *o = &s->o;
+	int rc = 0;
+
+	switch (s->opts.format) {
+	case CLI_FMT_TABLE:
+		if (s->held)
+			rc = render_table(o, &s->opts, s->spec, s->held);
+		break;
+	case CLI_FMT_RAW:
+		break;
+	case CLI_FMT_MARKDOWN:
+		if (s->n == 0)
+			out_adds(o, NO_RESULTS "\n");
+		break;
+	case CLI_FMT_CSV:
+		if (!s->head_done && stream_columns(s, NULL) == 0)
+			rc = csv_head(o, s->cols, s->ncols);
+		break;
+	case CLI_FMT_JSON:
+		if (!s->head_done)
+			s->depth = json_open(o, s->spec);
+		if (s->spec && s->spec->single)
+			out_adds(o, s->n ? "" : "{}");
+		else if (s->n == 0)
+			out_add(o, "[]", 2);
+		else {
+			out_add(o, "\n", 1);
+			out_spaces(o, 2 * s->depth);
+			out_add(o, "]", 1);
+		}
+		json_close(o, s->depth);
+		break;
+	case CLI_FMT_NDJSON:
+		break;
+	}
+	if (rc < 0)
+		o->err = 1;
+	rc = out_finish(o);
+	stream_free(s);
 	return rc;
 }
 
-static void render_ndjson(struct out *o, const json_t *records)
+int cli_render_abort(cli_render_stream *s)
 {
-	size_t nrec = record_count(records);
+	int rc = out_finish(&s->o);
 
-	for (size_t r = 0; r < nrec && !o->err; r++) {
-		out_dump(o, record_at(records, r), JSON_COMPACT);
-		out_add(o, "\n", 1);
-	}
+	stream_free(s);
+	return rc;
 }
 
 int cli_render_records(FILE *out, const cli_render_opts *opts, const cli_output_spec *spec,
 		       const json_t *records)
 {
-	struct out o;
+	cli_render_stream *s = NULL;
 	int rc = 0;
 
-	out_init(&o, out);
-	switch (opts->format) {
-	case CLI_FMT_TABLE:
-		rc = render_table(&o, opts, spec, records);
-		break;
-	case CLI_FMT_MARKDOWN:
-		rc = render_markdown(&o, spec, records);
-		break;
-	case CLI_FMT_JSON:
-		rc = render_json(&o, spec, records);
-		break;
-	case CLI_FMT_NDJSON:
-		render_ndjson(&o, records);
-		break;
-	case CLI_FMT_CSV:
-		rc = render_csv(&o, spec, records);
-		break;
-	case CLI_FMT_RAW:
+	if (opts->format == CLI_FMT_RAW) {
 		/* The caller prints a body verbatim; records alone come out as compact JSON. */
+		struct out o;
+
+		out_init(&o, out);
 		if (records)
 			out_dump(&o, records, JSON_COMPACT);
 		else
 			out_add(&o, "[]", 2);
 		out_add(&o, "\n", 1);
-		break;
+		return out_finish(&o);
 	}
-	if (rc < 0)
-		o.err = 1;
-	return out_finish(&o);
+	if (cli_render_begin(&s, out, opts, spec) < 0) {
+		if (s)
+			cli_render_abort(s);
+		return -1;
+	}
+	for (size_t r = 0; r < record_count(records) && rc == 0; r++)
+		rc = cli_render_record(s, record_at(records, r));
+	if (rc < 0) {
+		cli_render_abort(s);
+		return -1;
+	}
+	return cli_render_end(s);
 }
 
 /* Copies s with invalid UTF-8 replaced by U+FFFD and, when safe, controls but \n and \t by a

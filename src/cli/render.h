@@ -48,6 +48,22 @@ typedef struct cli_render_opts {
 int cli_render_records(FILE *out, const cli_render_opts *opts, const cli_output_spec *spec,
 		       const struct json_t *records);
 
+/*
+ * The same output, one record at a time, for records that arrive while a response streams in:
+ * begin, then record per record, then end (or abort, which leaves the output incomplete, so
+ * that a json document is not closed as if the result were whole). ndjson, csv, json and
+ * markdown write each record as it comes (flush to push it out); the table holds the rows
+ * (not the body) to measure its columns and prints at the end. All return 0 or -1 (memory or
+ * a write error, remembered until end or abort); end and abort free the stream.
+ */
+typedef struct cli_render_stream cli_render_stream;
+int cli_render_begin(cli_render_stream **out, FILE *f, const cli_render_opts *opts,
+		     const cli_output_spec *spec);
+int cli_render_record(cli_render_stream *s, const struct json_t *record);
+int cli_render_flush(cli_render_stream *s);
+int cli_render_end(cli_render_stream *s);
+int cli_render_abort(cli_render_stream *s);
+
 /* Prints a plain message (a quarantine action's text, "Deleted User"); json wraps it as
  * {"message": "..."}; ndjson the same on one line. Returns 0 or -1. */
 int cli_render_message(FILE *out, const cli_render_opts *opts, const char *message);

@@ -48,6 +48,8 @@ int main(int argc, char **argv)
 	o.cacert = strcmp(env("T_CACERT", "-"), "-") ? env("T_CACERT", "-") : NULL;
 	o.insecure = !strcmp(env("T_INSECURE", "0"), "1");
 	o.retries = (int)strtol(env("T_RETRIES", "0"), NULL, 10);
+	if (o.retries == 0)
+		o.retries = PPS_RETRIES_NONE;
 	o.retry_base_ms = 1;
 	o.timeout_ms = strtol(env("T_TIMEOUT", "0"), NULL, 10);
 	o.no_proxy = 1;
@@ -63,14 +65,14 @@ int main(int argc, char **argv)
 		pps_response_free(r);
 		r = NULL;
 		if (!strcmp(op, "health")) {
-			rc = pps_health(c, &r);
+			rc = pps_health(&r, c);
 		} else if (!strcmp(op, "smartsearch") && argc >= 5) {
 			pps_smartsearch_req q = { 0 };
 			q.from = when(argv[2]);
 			q.to = when(argv[3]);
 			q.env_from = *argv[4] ? argv[4] : NULL;
 			q.subject = argc > 5 ? argv[5] : NULL;
-			rc = pps_smartsearch(c, &q, &r);
+			rc = pps_smartsearch(&r, c, &q);
 		} else if (!strcmp(op, "qsearch") && argc >= 7) {
 			pps_quarantine_search_req q = { 0 };
 			q.from = *argv[2] ? argv[2] : NULL;
@@ -78,9 +80,9 @@ int main(int argc, char **argv)
 			q.startdate = when(argv[4]);
 			q.enddate = when(argv[5]);
 			q.folder = *argv[6] ? argv[6] : NULL;
-			rc = pps_quarantine_search(c, &q, &r);
+			rc = pps_quarantine_search(&r, c, &q);
 		} else if (!strcmp(op, "download") && argc >= 3) {
-			rc = pps_quarantine_download(c, argv[2], &r);
+			rc = pps_quarantine_download(&r, c, argv[2]);
 		} else if (!strcmp(op, "action") && argc >= 5) {
 			pps_quarantine_action_req q = { 0 };
 			q.action = !strcmp(argv[2], "move")	? PPS_QA_MOVE
@@ -89,13 +91,13 @@ int main(int argc, char **argv)
 			q.folder = argv[3];
 			q.localguid = argv[4];
 			q.targetfolder = argc > 5 ? argv[5] : NULL;
-			rc = pps_quarantine_action(c, &q, &r);
+			rc = pps_quarantine_action(&r, c, &q);
 		} else if (!strcmp(op, "user-get") && argc >= 3) {
-			rc = pps_enduser_get(c, argv[2], &r);
+			rc = pps_enduser_get(&r, c, &(pps_enduser_req){ .email = argv[2] });
 		} else if (!strcmp(op, "user-create") && argc >= 4) {
-			rc = pps_enduser_create(c, argv[2], argv[3], NULL, &r);
+			rc = pps_enduser_create(&r, c, &(pps_enduser_req){ .email = argv[2], .fields_json = argv[3] });
 		} else if (!strcmp(op, "user-delete") && argc >= 3) {
-			rc = pps_enduser_delete(c, argv[2], &r);
+			rc = pps_enduser_delete(&r, c, &(pps_enduser_req){ .email = argv[2] });
 		}
 	}
 	e = pps_client_last_error(c);
@@ -157,7 +159,7 @@ lib qsearch john@doe.com Loan 2020-01-01 2020-02-01 ""
 expect_out_has "rc=ok status=200 n=2 "
 expect_out_has "first=6:6:4" "newest first"
 lib qsearch "" "" 2020-01-01 2020-02-01 ""
-expect_out_has "rc=usage status=0 n=-1 conns=0 msg=At least one of the following arguments must be specified: sender, recipient, subject."
+expect_out_has "rc=usage status=0 n=-1 conns=0 msg=a quarantine search needs a sender, a recipient or a subject"
 
 lib download lR_SjEF1Llfn9gML8YZzpVPUukjXQcPO
 expect_out_has "rc=ok status=200"
