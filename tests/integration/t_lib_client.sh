@@ -7,12 +7,40 @@ LIB="$PPS_BUILD_DIR/libpps.so"
 [ -f "$LIB" ] || { fail "no $LIB"; done_testing; exit 1; }
 
 cat >"$T_DIR/client.c" <<'C'
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <jansson.h>
 #include <pps/pps.h>
+
+static pps_client_options opts;
+
+static int count_record(void *ctx, json_t *rec)
+{
+	(void)rec;
+	++*(long *)ctx;
+	return 0;
+}
+
+/* One client per thread (the rule pps.h states): each streams its own searches. */
+static void *worker(void *arg)
+{
+	long *n = arg;
+	pps_client *c = NULL;
+	pps_smartsearch_req q = { 0 };
+	pps_visitor v = { count_record, NULL, n, NULL };
+
+	if (pps_client_new(&c, &opts, NULL, 0) != 0)
+		return NULL;
+	pps_time_parse(&q.from, "2020-01-01", 0);
+	for (int i = 0; i < 20; i++)
+		if (pps_smartsearch_each(c, &q, &v) != 0)
+			*n = -1000000;
+	pps_client_free(c);
+	return NULL;
+}
 
 static const char *env(const char *name, const char *def)
 {
@@ -56,6 +84,23 @@ int main(int argc, char **argv)
 	if (pps_client_new(&c, &o, err, sizeof(err)) != 0) {
 		printf("new: %s\n", err);
 		return 2;
+	}
+	if (!strcmp(op, "threads")) {
+		pthread_t t[8];
+		long n[8] = { 0 };
+
+		opts = o;
+		for (int i = 0; i < 8; i++)
+			pthread_create(&t[i], NULL, worker, &n[i]);
+		for (int i = 0; i < 8; i++)
+			pthread_join(t[i], NULL);
+		printf("threads:");
+		for (int i = 0; i < 8; i++)
+			printf(" %ld", n[i]);
+		printf("\n");
+		pps_client_free(c);
+		pps_global_cleanup();
+		return 0;
 	}
 	if (!strcmp(op, "health-x")) {
 		repeat = (int)strtol(argv[2], NULL, 10);
@@ -129,7 +174,7 @@ CFLAGS_EXTRA=
 # A Debug libpps carries the sanitizers: its users must link them too.
 nm -D "$LIB" | grep -q __asan_init && CFLAGS_EXTRA="-fsanitize=address,undefined"
 run cc -std=c17 -Wall -Wextra -Werror $CFLAGS_EXTRA -I"$PPS_SOURCE_DIR/include" \
-	-o "$T_DIR/client" "$T_DIR/client.c" -L"$PPS_BUILD_DIR" -lpps -ljansson \
+	-o "$T_DIR/client" "$T_DIR/client.c" -pthread -L"$PPS_BUILD_DIR" -lpps -ljansson \
 	-Wl,-rpath,"$PPS_BUILD_DIR"
 expect_rc 0 "compiling a program against libpps"
 [ "$RC" = 0 ] || { done_testing; exit 1; }
@@ -148,6 +193,14 @@ expect_out_has "rc=ok status=200"
 
 lib health-x 5
 expect_out_has "rc=ok status=200 n=-1 conns=1 " "five calls over one kept-alive connection"
+
+# Eight threads, a client each, streaming at once: every thread sees every record every time.
+lib smartsearch 2020-01-01 now "" ""
+total=$(sed -n 's/.* n=\([0-9]*\) .*/\1/p' <<<"$OUT")
+[ "${total:-0}" -gt 0 ] && ok || fail "no records to stream in the threads test"
+lib threads
+expect_eq "$OUT" "threads:$(for _ in 1 2 3 4 5 6 7 8; do printf ' %d' $((total * 20)); done)" \
+	"one client per thread, in parallel"
 
 lib smartsearch 2020-05-01 2020-06-01 "" ""
 expect_out_has "rc=ok status=200"
