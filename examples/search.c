@@ -37,7 +37,7 @@ int main(int argc, char **argv)
 	pps_smartsearch_req req = { 0 };
 	pps_client *client = NULL;
 	size_t n = 0;
-	pps_visitor visitor = { print_record, NULL, &n, NULL };
+	pps_visitor visitor = { .record = print_record, .ctx = &n };
 	char since[32], err[256];
 	int rc = 1;
 

@@ -45,7 +45,7 @@ static void stream_records(pps_client *c, const uint8_t *data, size_t size, cons
 			   pps__record_check check)
 {
 	size_t n = 0, cut = size ? data[0] % (size + 1) : 0;
-	pps_visitor v = { count_record, NULL, &n, NULL };
+	pps_visitor v = { .record = count_record, .ctx = &n };
 	pps__records *p = NULL;
 	pps__sink sink;
 

@@ -246,6 +246,13 @@ typedef struct pps_visitor {
 	 * that a reader sees each record without waiting for the rest. Return 0 to go on.
 	 */
 	int (*parsed)(void *ctx);
+	/*
+	 * Optional: each record as compact JSON text (len bytes, not NUL-terminated, valid for the
+	 * call), written as it is parsed without building a jansson value: the cheap way to pass
+	 * records on (NDJSON, an export). Numbers keep the server's spelling. Called after record
+	 * when both are set. Return 0 to go on, else stop as above.
+	 */
+	int (*record_text)(void *ctx, const char *json, size_t len);
 } pps_visitor;
 
 /* An instant as the user gave it: seconds since the epoch and the UTC offset to show it in. */

@@ -136,6 +136,17 @@ static int on_record(void *p, json_t *rec)
 	return 0;
 }
 
+static int on_text(void *p, const char *json, size_t len)
+{
+	struct stream *st = p;
+
+	if (cli_render_text(st->r, json, len) < 0) {
+		st->write_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 static int on_body(void *p, const char *data, size_t len)
 {
 	struct stream *st = p;
@@ -163,7 +174,7 @@ static int on_parsed(void *p)
 int cli_print_stream(cli_ctx *ctx, cli_stream_fn run, const void *req)
 {
 	struct stream st = { ctx, NULL, 0 };
-	pps_visitor v = { NULL, NULL, &st, NULL };
+	pps_visitor v = { .ctx = &st };
 	int rc;
 
 	if (ctx->dry_run) {
@@ -175,7 +186,11 @@ int cli_print_stream(cli_ctx *ctx, cli_stream_fn run, const void *req)
 	if (ctx->render.format == CLI_FMT_RAW) {
 		v.body = on_body;
 	} else {
-		v.record = on_record;
+		/* NDJSON passes each record's text on: no value is built for it. */
+		if (ctx->render.format == CLI_FMT_NDJSON)
+			v.record_text = on_text;
+		else
+			v.record = on_record;
 		if (cli_render_begin(&st.r, ctx->out, &ctx->render, &ctx->cmd->out) < 0) {
 			if (st.r)
 				cli_render_abort(st.r);

@@ -907,6 +907,14 @@ int cli_render_record(cli_render_stream *s, const json_t *rec)
 	return o->err ? -1 : 0;
 }
 
+int cli_render_text(cli_render_stream *s, const char *json, size_t len)
+{
+	out_add(&s->o, json, len);
+	out_add(&s->o, "\n", 1);
+	s->n++;
+	return s->o.err ? -1 : 0;
+}
+
 int cli_render_flush(cli_render_stream *s)
 {
 	out_flush(&s->o);

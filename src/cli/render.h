@@ -60,6 +60,8 @@ typedef struct cli_render_stream cli_render_stream;
 int cli_render_begin(cli_render_stream **out, FILE *f, const cli_render_opts *opts,
 		     const cli_output_spec *spec);
 int cli_render_record(cli_render_stream *s, const struct json_t *record);
+/* ndjson: a record given as its compact JSON text (len bytes) rather than as a value. */
+int cli_render_text(cli_render_stream *s, const char *json, size_t len);
 int cli_render_flush(cli_render_stream *s);
 int cli_render_end(cli_render_stream *s);
 int cli_render_abort(cli_render_stream *s);

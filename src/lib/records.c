@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <yajl/yajl_gen.h>
 #include <yajl/yajl_parse.h>
 
 #include "util/banned.h"
@@ -39,14 +40,16 @@ struct pps__records {
 	size_t skip;			      /* ST_SKIP: open containers of the skipped value */
 	json_t *stack[PPS__RECORD_DEPTH + 1]; /* stack[0] is the record being built */
 	size_t depth;
-	char *pending; /* the key of the next value in the object on top of the stack */
-	size_t index;  /* records delivered */
-	size_t weight; /* bytes of the record being built (an estimate of its memory) */
-	size_t quiet;  /* bytes fed since the parser last reported a value */
-	int event;     /* a value was reported during the current slice */
-	size_t fed;    /* bytes fed in all */
-	int code;      /* the error that stopped the parser, 0 while none */
-	int delivered; /* anything (a record or body bytes) reached the caller */
+	ppsbuf pending; /* the key of the next value in the object on top of the stack */
+	int build;	/* records are built as jansson values (a record callback or a check) */
+	yajl_gen gen;	/* records are written as compact text (a record_text callback), or NULL */
+	size_t index;	/* records delivered */
+	size_t weight;	/* bytes of the record being built (an estimate of its memory) */
+	size_t quiet;	/* bytes fed since the parser last reported a value */
+	int event;	/* a value was reported during the current slice */
+	size_t fed;	/* bytes fed in all */
+	int code;	/* the error that stopped the parser, 0 while none */
+	int delivered;	/* anything (a record or body bytes) reached the caller */
 };
 
 static int fail(pps__records *p, int code, const char *fmt, ...)
@@ -77,17 +80,17 @@ static int nomem(pps__records *p)
 static void drop_record(pps__records *p)
 {
 	/* stack[0] owns everything above it. */
-	if (p->depth)
+	if (p->depth && p->build)
 		json_decref(p->stack[0]);
 	p->depth = 0;
-	free(p->pending);
-	p->pending = NULL;
+	ppsbuf_reset(&p->pending);
 	p->weight = 0;
 }
 
+/* The record is complete: its check, then the visitor. 1 to go on, 0 to stop. */
 static int deliver(pps__records *p)
 {
-	json_t *rec = p->stack[0];
+	json_t *rec = p->build ? p->stack[0] : NULL;
 	int rc = 0;
 
 	p->depth = 0;
@@ -98,9 +101,15 @@ static int deliver(pps__records *p)
 		return 0;
 	}
 	p->index++;
-	if (p->v.record) {
-		p->delivered = 1;
+	p->delivered = 1;
+	if (p->v.record)
 		rc = p->v.record(p->v.ctx, rec);
+	if (rc == 0 && p->v.record_text) {
+		const unsigned char *text = NULL;
+		size_t len = 0;
+
+		yajl_gen_get_buf(p->gen, &text, &len);
+		rc = p->v.record_text(p->v.ctx, (const char *)text, len);
 	}
 	json_decref(rec);
 	if (rc != 0)
@@ -109,52 +118,107 @@ static int deliver(pps__records *p)
 }
 
 /* Places a new value (a reference stolen) into the record being built. 1 to go on, 0 to stop. */
-static int put(pps__records *p, json_t *v, size_t weight)
+static int put(pps__records *p, json_t *v)
 {
-	json_t *top;
+	json_t *top = p->stack[p->depth - 1];
 	int rc;
 
 	if (!v)
 		return nomem(p);
-	p->weight += weight + 16;
-	if (p->weight > PPS__RECORD_CAP) {
-		json_decref(v);
-		return fail(p, PPS_EPROTO, "record %zu is larger than 64 MiB", p->index + 1);
-	}
-	top = p->stack[p->depth - 1];
-	if (json_is_object(top)) {
-		rc = json_object_set_new(top, p->pending ? p->pending : "", v);
-		free(p->pending);
-		p->pending = NULL;
-	} else {
+	if (json_is_object(top))
+		/* yajl has checked the UTF-8 of keys and strings: jansson need not again. */
+		rc = json_object_setn_new_nocheck(top, p->pending.buf, p->pending.len, v);
+	else
 		rc = json_array_append_new(top, v);
-	}
 	return rc < 0 ? nomem(p) : 1;
 }
 
-/* A scalar value (a new reference, NULL when out of memory); weight is its text's size. */
-static int scalar(pps__records *p, json_t *v, size_t weight)
+/* Counts a value's size against the cap of one record. 1 to go on, 0 to stop. */
+static int weigh(pps__records *p, size_t len)
+{
+	p->weight += len + 16;
+	if (p->weight > PPS__RECORD_CAP)
+		return fail(p, PPS_EPROTO, "record %zu is larger than 64 MiB", p->index + 1);
+	return 1;
+}
+
+enum kind { K_NULL, K_TRUE, K_FALSE, K_NUMBER, K_STRING };
+
+/* A jansson value for a scalar: integers that fit stay integers, other numbers are reals. */
+static json_t *make(enum kind k, const char *s, size_t len)
+{
+	char text[64];
+	char *end = NULL;
+
+	switch (k) {
+	case K_NULL:
+		return json_null();
+	case K_TRUE:
+		return json_true();
+	case K_FALSE:
+		return json_false();
+	case K_STRING:
+		return json_stringn_nocheck(s, len);
+	case K_NUMBER:
+		break;
+	}
+	memcpy(text, s, len);
+	text[len] = '\0';
+	errno = 0;
+	if (!memchr(text, '.', len) && !memchr(text, 'e', len) && !memchr(text, 'E', len)) {
+		long long n = strtoll(text, &end, 10);
+
+		if (errno == 0 && end && *end == '\0')
+			return json_integer((json_int_t)n);
+	}
+	return json_real(strtod(text, &end));
+}
+
+static int emit(pps__records *p, enum kind k, const char *s, size_t len)
+{
+	yajl_gen_status st = yajl_gen_status_ok;
+
+	switch (k) {
+	case K_NULL:
+		st = yajl_gen_null(p->gen);
+		break;
+	case K_TRUE:
+	case K_FALSE:
+		st = yajl_gen_bool(p->gen, k == K_TRUE);
+		break;
+	case K_NUMBER:
+		st = yajl_gen_number(p->gen, s, len);
+		break;
+	case K_STRING:
+		st = yajl_gen_string(p->gen, (const unsigned char *)s, len);
+		break;
+	}
+	return st == yajl_gen_status_ok ? 1 : nomem(p);
+}
+
+/* A scalar value of kind k, its text s[0..len). */
+static int scalar(pps__records *p, enum kind k, const char *s, size_t len)
 {
 	p->event = 1;
 	switch (p->st) {
 	case ST_RECORD:
-		return put(p, v, weight);
+		if (!weigh(p, len))
+			return 0;
+		if (p->gen && !emit(p, k, s, len))
+			return 0;
+		return p->build ? put(p, make(k, s, len)) : 1;
 	case ST_SKIP:
-		json_decref(v);
 		if (p->skip == 0)
 			p->st = ST_TOP;
 		return 1;
 	case ST_LIST_AT:
-		if (json_is_null(v)) {
+		if (k == K_NULL) {
 			/* A null list is an empty one. */
-			json_decref(v);
 			p->st = ST_TOP;
 			return 1;
 		}
-		json_decref(v);
 		return fail(p, PPS_EPROTO, "response field '%s' is not an array", p->key);
 	case ST_LIST:
-		json_decref(v);
 		return fail(p, PPS_EPROTO, "response field '%s' holds a non-object at index %zu",
 			    p->key, p->index);
 	case ST_START:
@@ -162,47 +226,29 @@ static int scalar(pps__records *p, json_t *v, size_t weight)
 	case ST_DONE:
 		break;
 	}
-	json_decref(v);
 	return fail(p, PPS_EPROTO, "response is not a JSON object");
 }
 
 static int on_null(void *ctx)
 {
-	return scalar(ctx, json_null(), 4);
+	return scalar(ctx, K_NULL, "null", 4);
 }
 
 static int on_boolean(void *ctx, int b)
 {
-	return scalar(ctx, json_boolean(b), 5);
+	return scalar(ctx, b ? K_TRUE : K_FALSE, b ? "true" : "false", b ? 4 : 5);
 }
 
 static int on_number(void *ctx, const char *s, size_t len)
 {
-	char text[64];
-	char *end = NULL;
-	json_t *v;
-
-	if (len >= sizeof(text))
+	if (len >= 64)
 		return fail(ctx, PPS_EPROTO, "response holds a number of %zu digits", len);
-	memcpy(text, s, len);
-	text[len] = '\0';
-	errno = 0;
-	if (!memchr(text, '.', len) && !memchr(text, 'e', len) && !memchr(text, 'E', len)) {
-		long long n = strtoll(text, &end, 10);
-
-		if (errno == 0 && end && *end == '\0') {
-			v = json_integer((json_int_t)n);
-			return scalar(ctx, v, len);
-		}
-		errno = 0;
-	}
-	v = json_real(strtod(text, &end));
-	return scalar(ctx, v, len);
+	return scalar(ctx, K_NUMBER, s, len);
 }
 
 static int on_string(void *ctx, const unsigned char *s, size_t len)
 {
-	return scalar(ctx, json_stringn((const char *)s, len), len);
+	return scalar(ctx, K_STRING, (const char *)s, len);
 }
 
 static int on_key(void *ctx, const unsigned char *s, size_t len)
@@ -220,25 +266,67 @@ static int on_key(void *ctx, const unsigned char *s, size_t len)
 		}
 		return 1;
 	case ST_RECORD:
-		free(p->pending);
-		p->pending = malloc(len + 1);
-		if (!p->pending)
+		if (!weigh(p, len))
+			return 0;
+		if (p->gen && yajl_gen_string(p->gen, s, len) != yajl_gen_status_ok)
 			return nomem(p);
-		memcpy(p->pending, s, len);
-		p->pending[len] = '\0';
-		p->weight += len;
-		return 1;
+		ppsbuf_reset(&p->pending);
+		return ppsbuf_add(&p->pending, s, len) < 0 ? nomem(p) : 1;
 	default:
 		/* Keys of objects inside a skipped member. */
 		return 1;
 	}
 }
 
-/* A container opens: object when obj, else array. */
-static int open_container(pps__records *p, int obj)
+/* A container opens inside a record: object when obj, else array. */
+static int open_inner(pps__records *p, int obj)
 {
 	json_t *v;
 
+	if (p->depth >= PPS__RECORD_DEPTH)
+		return fail(p, PPS_EPROTO, "record %zu nests deeper than 64 levels", p->index + 1);
+	if (!weigh(p, 0))
+		return 0;
+	if (p->gen &&
+	    (obj ? yajl_gen_map_open(p->gen) : yajl_gen_array_open(p->gen)) != yajl_gen_status_ok)
+		return nomem(p);
+	if (!p->build) {
+		p->depth++;
+		return 1;
+	}
+	v = obj ? json_object() : json_array();
+	/* The parent holds the reference; the stack borrows it. */
+	if (!put(p, json_incref(v))) {
+		json_decref(v);
+		return 0;
+	}
+	json_decref(v);
+	p->stack[p->depth++] = v;
+	return 1;
+}
+
+/* A record starts: a new object, and a fresh text for it. */
+static int open_record(pps__records *p)
+{
+	if (p->gen) {
+		yajl_gen_clear(p->gen);
+		yajl_gen_reset(p->gen, NULL);
+		if (yajl_gen_map_open(p->gen) != yajl_gen_status_ok)
+			return nomem(p);
+	}
+	if (p->build) {
+		p->stack[0] = json_object();
+		if (!p->stack[0])
+			return nomem(p);
+	}
+	p->depth = 1;
+	p->st = ST_RECORD;
+	return 1;
+}
+
+/* A container opens: object when obj, else array. */
+static int open_container(pps__records *p, int obj)
+{
 	p->event = 1;
 	switch (p->st) {
 	case ST_START:
@@ -259,25 +347,9 @@ static int open_container(pps__records *p, int obj)
 			return fail(p, PPS_EPROTO,
 				    "response field '%s' holds a non-object at index %zu", p->key,
 				    p->index);
-		v = json_object();
-		if (!v)
-			return nomem(p);
-		p->stack[0] = v;
-		p->depth = 1;
-		p->st = ST_RECORD;
-		return 1;
+		return open_record(p);
 	case ST_RECORD:
-		if (p->depth >= PPS__RECORD_DEPTH)
-			return fail(p, PPS_EPROTO, "record %zu nests deeper than 64 levels",
-				    p->index + 1);
-		v = obj ? json_object() : json_array();
-		if (!v)
-			return nomem(p);
-		/* The parent holds the reference; the stack borrows it. */
-		if (!put(p, v, 0))
-			return 0;
-		p->stack[p->depth++] = v;
-		return 1;
+		return open_inner(p, obj);
 	case ST_TOP:
 	case ST_DONE:
 		break;
@@ -285,7 +357,8 @@ static int open_container(pps__records *p, int obj)
 	return fail(p, PPS_EPROTO, "response is not a JSON object");
 }
 
-static int close_container(pps__records *p)
+/* A container closes: object when obj, else array. */
+static int close_container(pps__records *p, int obj)
 {
 	p->event = 1;
 	switch (p->st) {
@@ -300,6 +373,9 @@ static int close_container(pps__records *p)
 		p->st = ST_TOP;
 		return 1;
 	case ST_RECORD:
+		if (p->gen && (obj ? yajl_gen_map_close(p->gen) : yajl_gen_array_close(p->gen)) !=
+				      yajl_gen_status_ok)
+			return nomem(p);
 		if (--p->depth > 0)
 			return 1;
 		p->st = ST_LIST;
@@ -322,9 +398,14 @@ static int on_start_array(void *ctx)
 	return open_container(ctx, 0);
 }
 
-static int on_end(void *ctx)
+static int on_end_map(void *ctx)
 {
-	return close_container(ctx);
+	return close_container(ctx, 1);
+}
+
+static int on_end_array(void *ctx)
+{
+	return close_container(ctx, 0);
 }
 
 static const yajl_callbacks callbacks = {
@@ -334,9 +415,9 @@ static const yajl_callbacks callbacks = {
 	.yajl_string = on_string,
 	.yajl_start_map = on_start_map,
 	.yajl_map_key = on_key,
-	.yajl_end_map = on_end,
+	.yajl_end_map = on_end_map,
 	.yajl_start_array = on_start_array,
-	.yajl_end_array = on_end,
+	.yajl_end_array = on_end_array,
 };
 
 static int start(pps__records *p)
@@ -354,12 +435,20 @@ int pps__records_new(pps__records **out, pps_client *c, const char *key, pps__re
 	if (!p)
 		return pps__error_set(c, PPS_ENOMEM, 0, "out of memory");
 	p->c = c;
+	ppsbuf_init(&p->pending, 0);
 	p->key = key;
 	p->check = check;
 	if (v)
 		p->v = *v;
-	if (start(p) < 0) {
-		free(p);
+	p->build = p->v.record || check;
+	if (p->v.record_text) {
+		p->gen = yajl_gen_alloc(NULL);
+		/* yajl checked the input's UTF-8 already; "/" stays as it is. */
+		if (p->gen)
+			yajl_gen_config(p->gen, yajl_gen_validate_utf8, 0);
+	}
+	if (start(p) < 0 || (p->v.record_text && !p->gen)) {
+		pps__records_free(p);
 		return pps__error_set(c, PPS_ENOMEM, 0, "out of memory");
 	}
 	*out = p;
@@ -371,8 +460,11 @@ void pps__records_free(pps__records *p)
 	if (!p)
 		return;
 	drop_record(p);
+	ppsbuf_release(&p->pending);
 	if (p->y)
 		yajl_free(p->y);
+	if (p->gen)
+		yajl_gen_free(p->gen);
 	free(p);
 }
 

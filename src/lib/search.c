@@ -63,7 +63,7 @@ static int gather_body(void *ctx, const char *data, size_t len)
 int pps__search_buffered(pps_response **out, pps_client *c, const void *req, pps__each_fn each)
 {
 	struct gather g = { c, NULL, PPSBUF_INIT, 0 };
-	pps_visitor v = { gather_record, gather_body, &g, NULL };
+	pps_visitor v = { .record = gather_record, .body = gather_body, .ctx = &g };
 	pps_response *resp = NULL;
 	int ret;
 

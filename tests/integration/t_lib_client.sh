@@ -30,7 +30,7 @@ static void *worker(void *arg)
 	long *n = arg;
 	pps_client *c = NULL;
 	pps_smartsearch_req q = { 0 };
-	pps_visitor v = { count_record, NULL, n, NULL };
+	pps_visitor v = { .record = count_record, .ctx = n };
 
 	if (pps_client_new(&c, &opts, NULL, 0) != 0)
 		return NULL;

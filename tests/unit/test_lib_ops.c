@@ -122,7 +122,7 @@ static int count_record(void *ctx, json_t *rec)
 static int parse_records(pps_client *c, const char *body, const char *key, pps__record_check check,
 			 size_t *n)
 {
-	pps_visitor v = { count_record, NULL, n, NULL };
+	pps_visitor v = { .record = count_record, .ctx = n };
 	pps__records *p = NULL;
 	pps__sink sink;
 	int rc;

@@ -70,7 +70,7 @@ static pps_client *client(void)
 static int feed(pps_client *c, const char *key, const char *body, size_t len, const size_t *cuts,
 		size_t ncuts, struct seen *s)
 {
-	pps_visitor v = { collect, NULL, s, NULL };
+	pps_visitor v = { .record = collect, .ctx = s };
 	pps__records *p = NULL;
 	pps__sink sink;
 	size_t at = 0;
