@@ -90,67 +90,99 @@ static int set_value(cli_args *out, const char *name, const char *value, char *e
 	return 0;
 }
 
-/* Collects the words into value[]; the name of --name=value is copied into a short buffer. */
+/* Copies the name of "--name[=value]" or "name=value" (len bytes) into name; -1 if too long. */
+static int word_name(char *name, size_t size, const char *w, size_t len)
+{
+	if (len >= size)
+		return -1;
+	memcpy(name, w, len);
+	name[len] = '\0';
+	return 0;
+}
+
+int cli_args_words(const cli_command *cmd, int argc, const char *const *argv, int k)
+{
+	const char *w = argv[k];
+	const char *eq;
+	char name[64];
+	int i, b;
+
+	if (w[0] != '-')
+		return 1; /* name=value (or a word that is not one, which parsing reports) */
+	if (w[1] != '-' || !w[2])
+		return 0; /* -o, -v, -: not an argument of the command */
+	eq = strchr(w + 2, '=');
+	if (word_name(name, sizeof(name), w + 2, eq ? (size_t)(eq - w - 2) : strlen(w + 2)) < 0)
+		return 0;
+	i = cli_command_arg_index(cmd, name);
+	if (i < 0)
+		return 0;
+	if (eq)
+		return 1;
+	/* --force alone means true; --force false is allowed too. Any other takes a value. */
+	if (cmd->args[i].kind == CLI_ARG_BOOL)
+		return k + 1 < argc && cli_bool_parse(argv[k + 1], &b) == 0 ? 2 : 1;
+	return k + 1 < argc ? 2 : 1;
+}
+
+/* Collects the words into value[]: each argument is the words cli_args_words says it is. */
 static int collect(cli_args *out, int argc, const char *const *argv, char *err, size_t errlen)
 {
 	char name[64];
 
-	for (int k = 0; k < argc; k++) {
+	for (int k = 0; k < argc;) {
 		const char *w = argv[k];
-		const char *eq = strchr(w, '=');
-		size_t nlen;
+		int n = cli_args_words(out->cmd, argc, argv, k);
+		const char *eq;
 		int i;
 
-		if (w[0] == '-' && w[1] == '-' && w[2]) {
-			w += 2;
-			eq = strchr(w, '=');
-			nlen = eq ? (size_t)(eq - w) : strlen(w);
-			if (nlen >= sizeof(name)) {
-				unknown_arg(out->cmd, w, err, errlen);
-				return -1;
-			}
-			memcpy(name, w, nlen);
-			name[nlen] = '\0';
-			if (eq) {
-				if (set_value(out, name, eq + 1, err, errlen))
-					return -1;
-				continue;
-			}
-			i = cli_command_arg_index(out->cmd, name);
-			if (i >= 0 && out->cmd->args[i].kind == CLI_ARG_BOOL) {
-				int b;
-				/* --force alone means true; --force false is allowed too. */
-				if (k + 1 < argc && cli_bool_parse(argv[k + 1], &b) == 0)
-					w = argv[++k];
-				else
-					w = "true";
-				if (set_value(out, name, w, err, errlen))
-					return -1;
-				continue;
-			}
-			if (i >= 0 && k + 1 >= argc) {
-				snprintf(err, errlen, "argument '--%s' needs a value", name);
-				return -1;
-			}
-			if (set_value(out, name, i >= 0 ? argv[++k] : "", err, errlen))
-				return -1;
-			continue;
+		if (n == 0 && w[1] == '-' && w[2]) {
+			eq = strchr(w + 2, '=');
+			if (word_name(name, sizeof(name), w + 2,
+				      eq ? (size_t)(eq - w - 2) : strlen(w + 2)) < 0)
+				unknown_arg(out->cmd, w + 2, err, errlen);
+			else
+				unknown_arg(out->cmd, name, err, errlen);
+			return -1;
 		}
-		if (!eq || eq == w) {
+		if (n == 0) {
 			snprintf(err, errlen,
 				 "unexpected argument '%s' for %s: expected name=value", w,
 				 out->cmd->name);
 			return -1;
 		}
-		nlen = (size_t)(eq - w);
-		if (nlen >= sizeof(name)) {
-			unknown_arg(out->cmd, w, err, errlen);
-			return -1;
+		if (w[0] == '-') {
+			w += 2;
+			eq = strchr(w, '=');
+			word_name(name, sizeof(name), w, eq ? (size_t)(eq - w) : strlen(w));
+			i = cli_command_arg_index(out->cmd, name);
+			if (eq)
+				w = eq + 1;
+			else if (n == 2)
+				w = argv[k + 1];
+			else if (out->cmd->args[i].kind == CLI_ARG_BOOL)
+				w = "true";
+			else {
+				snprintf(err, errlen, "argument '--%s' needs a value", name);
+				return -1;
+			}
+		} else {
+			eq = strchr(w, '=');
+			if (!eq || eq == w) {
+				snprintf(err, errlen,
+					 "unexpected argument '%s' for %s: expected name=value", w,
+					 out->cmd->name);
+				return -1;
+			}
+			if (word_name(name, sizeof(name), w, (size_t)(eq - w)) < 0) {
+				unknown_arg(out->cmd, w, err, errlen);
+				return -1;
+			}
+			w = eq + 1;
 		}
-		memcpy(name, w, nlen);
-		name[nlen] = '\0';
-		if (set_value(out, name, eq + 1, err, errlen))
+		if (set_value(out, name, w, err, errlen))
 			return -1;
+		k += n;
 	}
 	return 0;
 }

@@ -28,6 +28,13 @@ typedef struct cli_args {
 } cli_args;
 
 /*
+ * The one tokeniser of a command's words: how many words from argv[k] make the command's next
+ * argument (1: name=value, --name=value or a bare boolean --name; 2: --name value), or 0 when
+ * argv[k] is an option that is none of the command's arguments (a global option of pps).
+ */
+int cli_args_words(const cli_command *cmd, int argc, const char *const *argv, int k);
+
+/*
  * Parses argv[0..argc) (the words after the command name) for cmd, relative to now (epoch
  * seconds); in is read for "local_guid=-". Defaults are applied and every value is checked.
  * Returns 0, or -1 with a one-line reason (without the "pps: " prefix) in err. out is always

@@ -73,10 +73,11 @@ typedef struct cli_command {
 
 /* A global option of pps (before the command). */
 typedef struct cli_global_opt {
-	char short_name;       /* 'o', or 0 */
 	const char *long_name; /* "output" */
 	const char *metavar;   /* "FORMAT", or NULL for a flag */
 	const char *help;
+	char short_name; /* 'o', or 0 */
+	char formats;	 /* 1: its values are the output formats (render.c's list) */
 } cli_global_opt;
 
 /* The table, terminated by an entry with name NULL. */

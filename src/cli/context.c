@@ -64,6 +64,20 @@ int cli_report(cli_ctx *ctx, int code, const char *what)
 			   "'%s'; add it under Managed Modules of the role%s%s",
 			   prefix, module, server[0] ? ": " : "", server);
 		break;
+	case PPS_ETLS:
+		/* libpps says what is wrong with the certificate; how to tell pps is pps's. */
+		if (e && strstr(e->message, "certificate of '")) {
+			cli_errorf(ctx, "%s%s%s", prefix, e->message,
+				   strstr(e->message, "another host name")
+					   ? ": use the name it holds, or --insecure"
+				   : strstr(e->message, "expired")
+					   ? ": renew it on the server, or use --insecure"
+				   : strstr(e->message, "not yet valid")
+					   ? ", or use --insecure"
+					   : ": use --cacert FILE or --insecure");
+			break;
+		}
+		/* fall through */
 	default:
 		if (!e) {
 			cli_errorf(ctx, "%s%s", prefix, pps_code_name(code));

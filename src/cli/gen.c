@@ -6,12 +6,11 @@
 
 #include <string.h>
 
+#include "cli/exit.h"
 #include "pps/pps.h"
 #include "util/buf.h"
 
 #include "util/banned.h"
-
-static const char *const formats = "table, markdown, json, ndjson, csv, raw";
 
 static const char *metavar(const cli_arg_spec *s)
 {
@@ -82,6 +81,15 @@ static size_t request_lines(const cli_command *c, const char *q, ppsbuf *reqs, p
 	return nmods;
 }
 
+/* An option's help; the output option's names its formats from render.c's list. */
+static const char *opt_help(ppsbuf *b, const cli_global_opt *o)
+{
+	ppsbuf_adds(b, o->help);
+	if (o->formats)
+		ppsbuf_addf(b, " One of: %s.", cli_format_names(", "));
+	return b->buf;
+}
+
 static void opt_usage(ppsbuf *b, const cli_global_opt *o)
 {
 	if (o->short_name)
@@ -127,11 +135,12 @@ void cli_help_main(FILE *out)
 	fprintf(out, "  %-30s %s\n", "completion bash", "Print the bash completion script");
 	fputs("\nOptions:\n", out);
 	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
-		ppsbuf b = PPSBUF_INIT;
+		ppsbuf b = PPSBUF_INIT, h = PPSBUF_INIT;
 
 		opt_usage(&b, o);
-		fprintf(out, "  %-30s %s\n", b.buf, o->help);
+		fprintf(out, "  %-30s %s\n", b.buf, opt_help(&h, o));
 		ppsbuf_release(&b);
+		ppsbuf_release(&h);
 	}
 	fputs("\nCommands also answer to the reference's names (proofpoint-pps-smart-search), and "
 	      "a\n"
@@ -217,7 +226,12 @@ void cli_gen_man(FILE *out)
 		if (o->metavar)
 			fprintf(out, " \\fI%s\\fR", o->metavar);
 		fputc('\n', out);
-		roff(out, o->help);
+		{
+			ppsbuf h = PPSBUF_INIT;
+
+			roff(out, opt_help(&h, o));
+			ppsbuf_release(&h);
+		}
 		fputc('\n', out);
 	}
 	fputs(".SH COMMANDS\n", out);
@@ -278,13 +292,14 @@ void cli_gen_man(FILE *out)
 	      "INI file, one section per profile ([default] unless \\fB\\-\\-profile\\fR); keys "
 	      "url, "
 	      "username, password, password_file, cacert, insecure, proxy, timeout, retries, "
-	      "output. A file holding a password must not be readable by group or others.\n"
-	      ".SH EXIT STATUS\n"
-	      "0 success (also \"No results found.\"), 1 some batches failed, 2 usage, "
-	      "3 authentication or permission, 4 not found, 5 server error, 6 network or TLS, "
-	      "7 bad response, 130 a bulk action interrupted between batches.\n"
-	      ".SH SEE ALSO\n\\fBpps\\-sim\\fR(1)\n",
+	      "output. A file holding a password must not be readable by group or others.\n",
 	      out);
+	fputs(".SH EXIT STATUS\n", out);
+	for (const cli_exit_info *e = cli_exit_table; e->meaning; e++) {
+		fprintf(out, "%s%d ", e == cli_exit_table ? "" : "; ", e->status);
+		roff(out, e->meaning);
+	}
+	fputs(".\n.SH SEE ALSO\n\\fBpps\\-sim\\fR(1), \\fBlibpps\\fR(3)\n", out);
 }
 
 /* Markdown table cell text: pipes escaped. */
@@ -309,11 +324,14 @@ void cli_gen_markdown(FILE *out)
 	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
 		ppsbuf b = PPSBUF_INIT;
 
+		ppsbuf h = PPSBUF_INIT;
+
 		opt_usage(&b, o);
 		fprintf(out, "| `%s` | ", b.buf);
-		md(out, o->help);
+		md(out, opt_help(&h, o));
 		fputs(" |\n", out);
 		ppsbuf_release(&b);
+		ppsbuf_release(&h);
 	}
 	for (const cli_command *c = cli_commands; c->name; c++) {
 		fprintf(out, "\n### %s\n\n", c->name);
@@ -379,9 +397,7 @@ void cli_gen_bash(FILE *out)
 	      "\t\tcase ${COMP_WORDS[COMP_CWORD-1]} in\n"
 	      "\t\t-o|--output) cands=\"",
 	      out);
-	for (const char *p = formats; *p; p++)
-		if (*p != ',')
-			fputc(*p, out);
+	fputs(cli_format_names(" "), out);
 	fputs("\" ;;\n"
 	      "\t\t--password-file|--cacert|--config) COMPREPLY=($(compgen -f -- \"$cur\")); "
 	      "return ;;\n"

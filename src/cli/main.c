@@ -70,10 +70,8 @@ static int apply_global(struct globals *g, const char *name, const char *v)
 
 	if (!strcmp(name, "output")) {
 		if (cli_format_parse(v, &fmt)) {
-			usage_error("invalid output format '%s': expected one of table, markdown, "
-				    "json, "
-				    "ndjson, csv, raw",
-				    v);
+			usage_error("invalid output format '%s': expected one of %s", v,
+				    cli_format_names(", "));
 			return -1;
 		}
 		g->cfg.output = v;
@@ -286,9 +284,8 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 	}
 	fmt_name = g->cfg.output ? g->cfg.output : s.output ? s.output : "table";
 	if (cli_format_parse(fmt_name, &ctx.render.format)) {
-		usage_error("invalid output format '%s' in the config file: expected one of table, "
-			    "markdown, json, ndjson, csv, raw",
-			    fmt_name);
+		usage_error("invalid output format '%s' in the config file: expected one of %s",
+			    fmt_name, cli_format_names(", "));
 		status = CLI_EXIT_USAGE;
 		goto done;
 	}
@@ -408,27 +405,13 @@ int main(int argc, char **argv)
 		return CLI_EXIT_FAILURE;
 	}
 	for (k++; k < argc;) {
-		const char *w = argv[k];
+		/* The command's own words first (args.c says which); the rest may be global. */
+		int n = cli_args_words(cmd, argc, (const char *const *)argv, k);
 
-		if (w[0] == '-' && w[1] == '-' && w[2]) {
-			char name[64];
-			const char *eq = strchr(w + 2, '=');
-			size_t len = eq ? (size_t)(eq - w - 2) : strlen(w + 2);
-			int ai = -1;
-
-			if (len < sizeof(name)) {
-				memcpy(name, w + 2, len);
-				name[len] = '\0';
-				ai = cli_command_arg_index(cmd, name);
-			}
-			if (ai >= 0) {
+		if (n > 0) {
+			while (n-- > 0)
 				rest[nrest++] = argv[k++];
-				/* --name value: the value is the command's, whatever it looks like.
-				 */
-				if (!eq && cmd->args[ai].kind != CLI_ARG_BOOL && k < argc)
-					rest[nrest++] = argv[k++];
-				continue;
-			}
+			continue;
 		}
 		r = parse_global(&g, argc, argv, &k);
 		if (r < 0) {

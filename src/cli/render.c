@@ -104,26 +104,38 @@ static void out_dump(struct out *o, const json_t *v, size_t flags)
 		out_flush(o);
 }
 
+/* The output formats: the one list of their names (parsing, messages, help, completion). */
+static const struct {
+	const char *name;
+	cli_format fmt;
+} formats[] = {
+	{ "table", CLI_FMT_TABLE },   { "markdown", CLI_FMT_MARKDOWN }, { "json", CLI_FMT_JSON },
+	{ "ndjson", CLI_FMT_NDJSON }, { "csv", CLI_FMT_CSV },		{ "raw", CLI_FMT_RAW },
+};
+
 int cli_format_parse(const char *name, cli_format *out)
 {
-	static const struct {
-		const char *name;
-		cli_format fmt;
-	} names[] = {
-		{ "table", CLI_FMT_TABLE }, { "markdown", CLI_FMT_MARKDOWN },
-		{ "json", CLI_FMT_JSON },   { "ndjson", CLI_FMT_NDJSON },
-		{ "csv", CLI_FMT_CSV },	    { "raw", CLI_FMT_RAW },
-	};
-
 	if (!name)
 		return -1;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcmp(name, names[i].name) == 0) {
-			*out = names[i].fmt;
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (strcmp(name, formats[i].name) == 0) {
+			*out = formats[i].fmt;
 			return 0;
 		}
 	}
 	return -1;
+}
+
+const char *cli_format_names(const char *sep)
+{
+	static char list[2][128];
+	char *dst = list[strcmp(sep, " ") == 0];
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		n += (size_t)snprintf(dst + n, sizeof(list[0]) - n, "%s%s", i ? sep : "",
+				      formats[i].name);
+	return dst;
 }
 
 /* Characters a terminal would act on rather than show: C0, DEL, C1, line separators, bidi. */

@@ -21,6 +21,8 @@ typedef enum cli_format {
 
 /* Parses a format name ("table", "markdown", "json", "ndjson", "csv", "raw"); -1 if unknown. */
 int cli_format_parse(const char *name, cli_format *out);
+/* The format names joined by sep, ", " or " " (static text). */
+const char *cli_format_names(const char *sep);
 
 /* What a command's output looks like; from the command table. */
 typedef struct cli_output_spec {

@@ -590,25 +590,14 @@ static int describe(pps_client *c, const struct attempt *a, const struct sink *s
 		break;
 	case CURLE_PEER_FAILED_VERIFICATION:
 		if (strstr(eb, "expired"))
-			snprintf(out, len,
-				 "certificate of '%s' has expired: renew it on the server, or use "
-				 "--insecure",
-				 host);
+			snprintf(out, len, "certificate of '%s' has expired", host);
 		else if (strstr(eb, "not yet valid"))
 			snprintf(out, len,
-				 "certificate of '%s' is not yet valid: check both clocks, or use "
-				 "--insecure",
-				 host);
+				 "certificate of '%s' is not yet valid: check both clocks", host);
 		else if (strstr(eb, "match"))
-			snprintf(out, len,
-				 "certificate of '%s' is for another host name: use the name it "
-				 "holds, or --insecure",
-				 host);
+			snprintf(out, len, "certificate of '%s' is for another host name", host);
 		else
-			snprintf(out, len,
-				 "certificate of '%s' is not trusted: use --cacert FILE or "
-				 "--insecure",
-				 host);
+			snprintf(out, len, "certificate of '%s' is not trusted", host);
 		break;
 	case CURLE_SSL_CACERT_BADFILE:
 		snprintf(out, len, "cannot read the CA certificates in '%s'",
