@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "cli/config.h"
 #include "cli/exit.h"
 #include "pps/pps.h"
 #include "util/buf.h"
@@ -281,19 +282,23 @@ void cli_gen_man(FILE *out)
 		roff(out, c->example);
 		fputs("\n.fi\n.RE\n", out);
 	}
-	fputs(".SH ENVIRONMENT\n"
-	      ".TP\n\\fBPPS_URL\\fR, \\fBPPS_USERNAME\\fR, \\fBPPS_PASSWORD\\fR, "
-	      "\\fBPPS_CACERT\\fR, "
-	      "\\fBPPS_INSECURE\\fR, \\fBPPS_PROFILE\\fR\n"
-	      "Used when the matching option is not given; they win over the config file.\n"
+	fputs(".SH ENVIRONMENT\n.TP\n", out);
+	for (const cli_config_key *k = cli_config_keys; k->key; k++)
+		if (k->env)
+			fprintf(out, "%s\\fB%s\\fR", k == cli_config_keys ? "" : ", ", k->env);
+	fputs("\nUsed when the matching option is not given; they win over the config file.\n"
 	      ".TP\n\\fBNO_COLOR\\fR\nNo ANSI emphasis in tables.\n"
 	      ".SH FILES\n.TP\n\\fI$XDG_CONFIG_HOME/pps/config\\fR (else "
 	      "\\fI~/.config/pps/config\\fR)\n"
-	      "INI file, one section per profile ([default] unless \\fB\\-\\-profile\\fR); keys "
-	      "url, "
-	      "username, password, password_file, cacert, insecure, proxy, timeout, retries, "
-	      "output. A file holding a password must not be readable by group or others.\n",
+	      "INI file, one section per profile ([default] unless \\fB\\-\\-profile\\fR); keys ",
 	      out);
+	for (const cli_config_key *k = cli_config_keys; k->key; k++) {
+		if (strcmp(k->key, "profile") == 0)
+			continue;
+		fputs(k == cli_config_keys ? "" : ", ", out);
+		roff(out, k->key);
+	}
+	fputs(". A file holding a password must not be readable by group or others.\n", out);
 	fputs(".SH EXIT STATUS\n", out);
 	for (const cli_exit_info *e = cli_exit_table; e->meaning; e++) {
 		fprintf(out, "%s%d ", e == cli_exit_table ? "" : "; ", e->status);
