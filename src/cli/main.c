@@ -207,6 +207,18 @@ static int print_request(void *ctx, const pps_request *req)
 	return fflush(stdout) != 0 ? -1 : 0;
 }
 
+/* The rows of the terminal on stdout (a streamed table prints a screenful at a time), or 0. */
+static int terminal_height(void)
+{
+	struct winsize ws;
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 4)
+		return ws.ws_row - 4;
+	return 20;
+}
+
 static int terminal_width(void)
 {
 	struct winsize ws;
@@ -290,6 +302,7 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 		goto done;
 	}
 	ctx.render.width = terminal_width();
+	ctx.render.height = terminal_height();
 	ctx.render.color = ctx.render.width > 0 && !getenv("NO_COLOR");
 	if (s.insecure && !ctx.dry_run)
 		fputs("pps: warning: certificate verification is off (--insecure)\n", stderr);

@@ -823,6 +823,7 @@ struct cli_render_stream {
 	size_t depth;  /* json: objects opened by the context path */
 	json_t *held;  /* table: the rows, to measure the columns */
 	json_t *first; /* the record whose keys are the columns, when the spec has none */
+	size_t pages;  /* table: pages printed (a screenful each, on a terminal) */
 	ppsbuf scratch;
 };
 
@@ -861,6 +862,21 @@ static int stream_columns(cli_render_stream *s, const json_t *rec)
 	return s->cols ? 0 : -1;
 }
 
+/* Prints the rows held so far as a table (the title on the first page only) and drops them. */
+static int table_page(cli_render_stream *s)
+{
+	cli_output_spec page = { 0 };
+	int rc;
+
+	if (s->spec)
+		page = *s->spec;
+	if (s->pages++)
+		page.title = NULL;
+	rc = render_table(&s->o, &s->opts, &page, s->held);
+	json_array_clear(s->held);
+	return rc;
+}
+
 int cli_render_record(cli_render_stream *s, const json_t *rec)
 {
 	struct out *o = &s->o;
@@ -877,9 +893,12 @@ int cli_render_record(cli_render_stream *s, const json_t *rec)
 	switch (s->opts.format) {
 	case CLI_FMT_TABLE:
 	case CLI_FMT_RAW:
-		/* The table measures all its rows before it prints one. */
+		/* The table measures its rows before it prints them: all, or a screenful. */
 		if (s->held && json_array_append(s->held, iterable(rec)) < 0)
 			rc = -1;
+		else if (s->held && s->opts.height > 0 &&
+			 json_array_size(s->held) >= (size_t)s->opts.height)
+			rc = table_page(s);
 		break;
 	case CLI_FMT_MARKDOWN:
 		rc = stream_columns(s, rec);
@@ -951,8 +970,9 @@ int cli_render_end(cli_render_stream *s)
 
 	switch (s->opts.format) {
 	case CLI_FMT_TABLE:
-		if (s->held)
-			rc = render_table(o, &s->opts, s->spec, s->held);
+		/* The last page; no page at all is "No results found." */
+		if (s->held && (json_array_size(s->held) > 0 || s->pages == 0))
+			rc = table_page(s);
 		break;
 	case CLI_FMT_RAW:
 		break;

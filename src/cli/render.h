@@ -35,8 +35,9 @@ typedef struct cli_output_spec {
 
 typedef struct cli_render_opts {
 	cli_format format;
-	int width; /* terminal width for tables; 0 = no limit (not a terminal) */
-	int color; /* 1: ANSI emphasis allowed (stdout is a terminal) */
+	int width;  /* terminal width for tables; 0 = no limit (not a terminal) */
+	int color;  /* 1: ANSI emphasis allowed (stdout is a terminal) */
+	int height; /* terminal rows: a streamed table holds at most a screenful; 0 = no limit */
 } cli_render_opts;
 
 /*
@@ -55,7 +56,8 @@ int cli_render_records(FILE *out, const cli_render_opts *opts, const cli_output_
  * begin, then record per record, then end (or abort, which leaves the output incomplete, so
  * that a json document is not closed as if the result were whole). ndjson, csv, json and
  * markdown write each record as it comes (flush to push it out); the table holds the rows
- * (not the body) to measure its columns and prints at the end. All return 0 or -1 (memory or
+ * (not the body) to measure its columns and prints at the end, or on a terminal a screenful
+ * (opts->height rows) at a time, each with its own header. All return 0 or -1 (memory or
  * a write error, remembered until end or abort); end and abort free the stream.
  */
 typedef struct cli_render_stream cli_render_stream;

@@ -73,8 +73,8 @@ static int only_space(const char *s, size_t len)
 }
 
 /*
- * json becomes the profile and records a new array wrapping it, owned by the response
- * (pps_response_free knows the wrapper by its element); no body gives an empty records array.
+ * json becomes the profile and records a new array holding it (each an owned reference of the
+ * response); no body gives an empty records array.
  */
 static int wrap_profile(pps_client *c, pps_response *resp, int text_ok)
 {

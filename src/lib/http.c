@@ -216,7 +216,7 @@ static size_t on_read(char *dest, size_t size, size_t nmemb, void *userp)
  * a kept-alive connection dies after the request went out and before any answer byte came
  * back, it silently re-sends on a fresh connection. For a release or a forward that is the
  * worst outcome there is (the server may have carried out the first one), so the rewind fails
- * and the transfer ends with CURLE_SEND_FAIL_REWIND, which pps__http_request reports as
+ * and the transfer ends with CURLE_SEND_FAIL_REWIND, which pps__http_send reports as
  * PPS_EUNKNOWN.
  */
 static int on_seek(void *userp, curl_off_t offset, int origin)

@@ -111,9 +111,7 @@ struct pps_request {
 	const char *body; /* NUL-terminated, or NULL */
 };
 
-/* request.c: a request's accessors and its formats (text, curl). No transport. */
-/* Appends s quoted for a POSIX shell ('...', a quote as '\''). 0 or -1. */
-int pps__request_shell_quote(ppsbuf *out, const char *s);
+/* request.c holds its accessors and formats (text, curl); http.c builds and shows it. */
 
 /* ops.c: the request line of every operation, the one table of methods, paths and modules. */
 const char *pps__op_method(pps_op op);
@@ -128,7 +126,7 @@ typedef struct pps__sink {
 	void *ctx;
 } pps__sink;
 
-/* The head of a 2xx answer, and its body when no sink took it (see pps__http_request). */
+/* The head of a 2xx answer, and its body when no sink took it (see pps__http_send). */
 typedef struct pps__answer {
 	long status;
 	char *content_type; /* owned, or NULL */

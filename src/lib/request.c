@@ -24,7 +24,8 @@ const char *pps_request_body(const pps_request *req)
 	return req->body;
 }
 
-int pps__request_shell_quote(ppsbuf *out, const char *s)
+/* Appends s quoted for a POSIX shell ('...', a quote as '\''). 0 or -1. */
+static int shell_quote(ppsbuf *out, const char *s)
 {
 	if (ppsbuf_addch(out, '\'') < 0)
 		return -1;
@@ -42,7 +43,7 @@ static int shell_opt(ppsbuf *b, const char *opt, const char *value)
 		return -1;
 	if (!value)
 		return 0;
-	return ppsbuf_addch(b, ' ') < 0 ? -1 : pps__request_shell_quote(b, value);
+	return ppsbuf_addch(b, ' ') < 0 ? -1 : shell_quote(b, value);
 }
 
 static int curl_line(ppsbuf *b, const pps_request *r)
@@ -69,7 +70,7 @@ static int curl_line(ppsbuf *b, const pps_request *r)
 		return -1;
 	if (!c->no_proxy && c->proxy && shell_opt(b, "--proxy", c->proxy) < 0)
 		return -1;
-	return ppsbuf_addch(b, ' ') < 0 ? -1 : pps__request_shell_quote(b, r->url);
+	return ppsbuf_addch(b, ' ') < 0 ? -1 : shell_quote(b, r->url);
 }
 
 int pps_request_format_new(char **out, const pps_request *req, pps_request_format format)

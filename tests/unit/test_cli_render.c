@@ -103,7 +103,7 @@ static json_t *load(const char *text)
 static char *render(cli_format fmt, int width, int color, const cli_output_spec *spec,
 		    const json_t *records, size_t *len_out)
 {
-	cli_render_opts opts = { fmt, width, color };
+	cli_render_opts opts = { .format = fmt, .width = width, .color = color };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -127,7 +127,7 @@ static char *render_text(cli_format fmt, const cli_output_spec *spec, const char
 
 static char *message(cli_format fmt, const char *text)
 {
-	cli_render_opts opts = { fmt, 0, 0 };
+	cli_render_opts opts = { .format = fmt };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
@@ -299,6 +299,27 @@ static void test_render__csv_records(void **state)
 	out = render_text(CLI_FMT_CSV, &spec, "[]");
 	assert_string_equal(out, "name,list,obj,num,missing\r\n");
 	free(out);
+}
+
+/* On a terminal a table is printed a screenful at a time, each page with its header. */
+static void test_render__table_pages_on_a_terminal(void **state)
+{
+	static const char *const cols[] = { "id", NULL };
+	cli_output_spec spec = { .title = "Title", .columns = cols };
+	cli_render_opts opts = { .format = CLI_FMT_TABLE, .width = 80, .height = 2 };
+	json_t *recs = load("[{\"id\":\"a\"},{\"id\":\"b\"},{\"id\":\"c\"},{\"id\":\"d\"},"
+			    "{\"id\":\"e\"}]");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(cli_render_records(f, &opts, &spec, recs), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_string_equal(buf, "Title\nid\n--\na\nb\nid\n--\nc\nd\nid\n--\ne\n");
+	free(buf);
+	json_decref(recs);
 }
 
 static void test_render__table_aligned(void **state)
@@ -651,7 +672,7 @@ static void test_render__messages(void **state)
 
 static void test_render__write_errors_are_reported(void **state)
 {
-	cli_render_opts opts = { CLI_FMT_NDJSON, 0, 0 };
+	cli_render_opts opts = { .format = CLI_FMT_NDJSON };
 	json_t *recs = json_array();
 	FILE *f = fopen("/dev/full", "w");
 
@@ -680,6 +701,7 @@ int main(void)
 		cmocka_unit_test(test_render__csv_fields),
 		cmocka_unit_test(test_render__csv_records),
 		cmocka_unit_test(test_render__table_aligned),
+		cmocka_unit_test(test_render__table_pages_on_a_terminal),
 		cmocka_unit_test(test_render__table_quarantine_records),
 		cmocka_unit_test(test_render__table_empty),
 		cmocka_unit_test(test_render__table_fits_width_with_wide_characters),
