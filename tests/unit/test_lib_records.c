@@ -19,6 +19,7 @@
 struct seen {
 	json_t *records; /* every record delivered, in order */
 	int stop_after;	 /* >0: the callback asks to stop after this many */
+	json_t *texts;	 /* every record_text, parsed back, in order (when not NULL) */
 };
 
 static int collect(void *ctx, json_t *rec)
@@ -27,6 +28,19 @@ static int collect(void *ctx, json_t *rec)
 
 	assert_int_equal(json_array_append(s->records, rec), 0);
 	return s->stop_after > 0 && (int)json_array_size(s->records) >= s->stop_after;
+}
+
+/* record_text: the compact text must be one JSON object, equal to the record built alongside. */
+static int collect_text(void *ctx, const char *json, size_t len)
+{
+	struct seen *s = ctx;
+	json_t *v = json_loadb(json, len, 0, NULL);
+
+	assert_non_null(v);
+	assert_true(json_is_object(v));
+	assert_null(memchr(json, '\n', len));
+	assert_int_equal(json_array_append_new(s->texts, v), 0);
+	return 0;
 }
 
 static char *slurp(const char *name, size_t *len)
@@ -70,13 +84,17 @@ static pps_client *client(void)
 static int feed(pps_client *c, const char *key, const char *body, size_t len, const size_t *cuts,
 		size_t ncuts, struct seen *s)
 {
-	pps_visitor v = { .record = collect, .ctx = s };
+	pps_visitor v = { .record = collect,
+			  .ctx = s,
+			  .record_text = s->texts ? collect_text : NULL };
 	pps__records *p = NULL;
 	pps__sink sink;
 	size_t at = 0;
 	int rc = PPS_OK;
 
 	json_array_clear(s->records);
+	if (s->texts)
+		json_array_clear(s->texts);
 	assert_int_equal(pps__records_new(&p, c, key, NULL, &v), PPS_OK);
 	sink = pps__records_sink(p);
 	for (size_t i = 0; i <= ncuts && rc == PPS_OK; i++) {
@@ -110,7 +128,7 @@ static void every_boundary(const char *file, const char *key)
 	size_t len = 0, n;
 	char *body = slurp(file, &len);
 	json_t *want = expected(body, len, key);
-	struct seen s = { json_array(), 0 };
+	struct seen s = { json_array(), 0, json_array() };
 	size_t *all = malloc(len * sizeof(*all));
 
 	assert_non_null(all);
@@ -124,6 +142,8 @@ static void every_boundary(const char *file, const char *key)
 			fail_msg("%s cut at %zu: %s", file, k, pps_client_last_error(c)->message);
 		if (!json_equal(s.records, want))
 			fail_msg("%s cut at %zu: other records", file, k);
+		if (!json_equal(s.texts, want))
+			fail_msg("%s cut at %zu: other record texts", file, k);
 	}
 	/* A boundary after every byte: one byte per chunk. */
 	for (size_t k = 0; k < len; k++)
@@ -147,6 +167,7 @@ static void every_boundary(const char *file, const char *key)
 	}
 	free(all);
 	json_decref(s.records);
+	json_decref(s.texts);
 	json_decref(want);
 	free(body);
 	pps_client_free(c);
@@ -169,7 +190,7 @@ static void test_records__cut_in_the_third_record(void **state)
 {
 	const char *body = "{\"result\":[{\"n\":1},{\"n\":2},{\"n\":3,\"subject\":\"cut he";
 	pps_client *c = client();
-	struct seen s = { json_array(), 0 };
+	struct seen s = { json_array(), 0, NULL };
 
 	(void)state;
 	assert_int_equal(feed(c, "result", body, strlen(body), NULL, 0, &s), PPS_EPROTO);
@@ -186,7 +207,7 @@ static void test_records__other_members_and_values(void **state)
 			   "\"result\":[{\"i\":-12,\"r\":1.5e3,\"t\":true,\"f\":false,\"z\":null,"
 			   "\"o\":{\"l\":[[],{}]},\"big\":123456789012345678901234}],\"x\":\"y\"}";
 	pps_client *c = client();
-	struct seen s = { json_array(), 0 };
+	struct seen s = { json_array(), 0, NULL };
 	json_t *r;
 
 	(void)state;
@@ -209,7 +230,7 @@ static void test_records__callback_stops(void **state)
 {
 	const char *body = "{\"result\":[{},{},{},{}]}";
 	pps_client *c = client();
-	struct seen s = { json_array(), 2 };
+	struct seen s = { json_array(), 2, NULL };
 
 	(void)state;
 	assert_int_equal(feed(c, "result", body, strlen(body), NULL, 0, &s), PPS_ECANCELED);
