@@ -3,6 +3,18 @@
  * The only header a user of the library includes. Calls return 0 or a negative pps_code;
  * the detail of the last failure is kept in the client handle (pps_client_last_error()).
  * The library never prints and never exits.
+ *
+ * Conventions, the same for every call:
+ * - Results come back through an out-parameter named out, placed first; *out is NULL on
+ *   failure. What a call hands out belongs to the caller and is freed with the matching
+ *   _free (pps_response_free, pps_client_free; free() for strings), which accepts NULL.
+ * - Records are jansson objects (json_t). A buffered call's records are owned by its response.
+ *   A record handed to a pps_record_fn is lent for the duration of the callback: read it, or
+ *   keep it with json_incref() and later json_decref(). pps.pc lists jansson as required.
+ * - Threads: a client is not shareable. Use one client per thread (any number of clients may
+ *   work in parallel once pps_global_init() has returned); a client may move to another
+ *   thread while no call on it runs. pps_code_name, pps_operation_info, pps_qaction_name and
+ *   the pps_time_* functions keep no state and may be called from any thread.
  */
 #ifndef PPS_PPS_H
 #define PPS_PPS_H
@@ -22,7 +34,7 @@ extern "C" {
 #define PPS_EXTERN
 #endif
 
-/* jansson's value type; records are handed out as borrowed jansson values. */
+/* jansson's value type: records are jansson objects (see the conventions above). */
 struct json_t;
 
 /* Result codes: 0 is success, failures are negative. */
@@ -45,7 +57,8 @@ typedef enum pps_code {
 	 * out. libpps never sends such a request again, and neither should the caller without
 	 * checking first.
 	 */
-	PPS_EUNKNOWN = -11
+	PPS_EUNKNOWN = -11,
+	PPS_ECANCELED = -12 /* a callback (record, body or request) asked to stop */
 } pps_code;
 
 /* The detail of the last failure; every public call on a client resets it. */
@@ -62,15 +75,81 @@ PPS_EXTERN const char *pps_code_name(int code);
 
 /*
  * Process-wide set-up of libcurl. Call pps_global_init() once before any client is created
- * and pps_global_cleanup() once after the last is freed. Returns 0 or PPS_ENOMEM.
+ * (before threads start) and pps_global_cleanup() once after the last is freed.
+ * Returns 0 or PPS_ENOMEM.
  */
 PPS_EXTERN int pps_global_init(void);
 PPS_EXTERN void pps_global_cleanup(void);
 
+/* ---- The operations and their request lines ---- */
+
+typedef enum pps_op {
+	PPS_OP_NONE = 0,
+	PPS_OP_HEALTH,		    /* GET /pss/health */
+	PPS_OP_SMARTSEARCH,	    /* GET /pss/filter */
+	PPS_OP_QUARANTINE_SEARCH,   /* GET /quarantine */
+	PPS_OP_QUARANTINE_DOWNLOAD, /* GET /quarantine?guid= */
+	PPS_OP_QUARANTINE_ACTION,   /* POST /quarantine */
+	PPS_OP_ENDUSER_GET,	    /* GET /enduser/{email|uid} */
+	PPS_OP_ENDUSER_CREATE,	    /* POST /enduser/{email} */
+	PPS_OP_ENDUSER_MODIFY,	    /* PUT /enduser/{email|uid} */
+	PPS_OP_ENDUSER_DELETE	    /* DELETE /enduser/{email|uid} */
+} pps_op;
+
+typedef struct pps_op_info {
+	const char *method; /* "GET" */
+	const char *path;   /* below /rest/v1, placeholders in braces: "/enduser/{email|uid}" */
+	const char *module; /* the managed module the API role needs: "pss", "Quarantine" */
+} pps_op_info;
+
+/* The request line of an operation (static, never freed), or NULL for an unknown one. */
+PPS_EXTERN const pps_op_info *pps_operation_info(pps_op op);
+
+/* ---- Requests as they go out: seen before sending, or instead of sending ---- */
+
+/* One HTTP request built by an operation; lent to a pps_request_fn for the callback's duration. */
+typedef struct pps_request pps_request;
+
+PPS_EXTERN const char *pps_request_method(const pps_request *req);
+/* The full URL, query included, percent-encoded exactly as it is sent. */
+PPS_EXTERN const char *pps_request_url(const pps_request *req);
+/* The JSON body, or NULL when the request has none. */
+PPS_EXTERN const char *pps_request_body(const pps_request *req);
+
+typedef enum pps_request_format {
+	/* "METHOD URL" and, when there is a body, a space and the body: one line, no newline. */
+	PPS_REQUEST_TEXT,
+	/*
+	 * A curl command for a POSIX shell, on one line with no newline, that sends the same
+	 * request: method, URL, the Accept and Content-Type headers, the body, and --cacert,
+	 * --insecure, --proxy or --noproxy as the client is configured. Credentials are written
+	 * as -u "$PPS_USERNAME:$PPS_PASSWORD" for the shell to fill in: never the password.
+	 */
+	PPS_REQUEST_CURL
+} pps_request_format;
+
+/* Writes req in a format into *out (malloc'd; free() it). 0, PPS_EUSAGE or PPS_ENOMEM. */
+PPS_EXTERN int pps_request_format_new(char **out, const pps_request *req,
+				      pps_request_format format);
+
+/*
+ * Called with each request an operation builds, just before it is sent (or instead of sending
+ * it, with dry_run). Return 0 to go on; anything else stops the operation, which then returns
+ * PPS_ECANCELED having sent nothing more.
+ */
+typedef int (*pps_request_fn)(void *ctx, const pps_request *req);
+
 /* Called with one line (no newline) per request when options.log is set; never sees a password. */
 typedef void (*pps_log_fn)(void *ctx, const char *line);
 
-/* Everything a client needs; strings are copied by pps_client_new(). */
+/* options.retries: no retries at all. (0 means the default.) */
+#define PPS_RETRIES_NONE (-1)
+
+/*
+ * Everything a client needs; strings are copied by pps_client_new(). The zero of every field
+ * is its default, so PPS_CLIENT_OPTIONS_INIT, pps_client_options_init() and a zeroed struct
+ * all mean: 60 s timeout, 3 retries, 500 ms first backoff, certificates verified.
+ */
 typedef struct pps_client_options {
 	const char *url;	/* https://host:10000; "/rest/v1" is appended */
 	const char *username;	/* HTTP Basic user */
@@ -80,12 +159,28 @@ typedef struct pps_client_options {
 	const char *proxy;	/* proxy URL, or NULL to honour the environment */
 	int no_proxy;		/* 1: never use a proxy */
 	long timeout_ms;	/* whole-request timeout; 0 means 60 s */
-	int retries;		/* retries for GET on network errors, 429 and 5xx; -1 means 3 */
+	int retries;		/* retries of a GET (network error, 429, 5xx); 0 means 3 */
 	long retry_base_ms;	/* first backoff delay; 0 means 500 ms */
 	const char *user_agent; /* NULL means "pps/<version>" */
 	pps_log_fn log;		/* optional request log: method, URL, status, timing */
 	void *log_ctx;
+	pps_request_fn on_request; /* optional: sees each request before it is sent */
+	void *request_ctx;
+	/*
+	 * 1: send nothing. Each request goes to on_request only, and every operation returns
+	 * PPS_OK with an empty result (status 0, no records, no message). url may be NULL:
+	 * request URLs are then relative ("/rest/v1/pss/filter?...").
+	 */
+	int dry_run;
 } pps_client_options;
+
+#define PPS_CLIENT_OPTIONS_INIT \
+	{                       \
+		0               \
+	}
+
+/* Sets every option to its default (the same as zeroing the struct). */
+PPS_EXTERN void pps_client_options_init(pps_client_options *opts);
 
 typedef struct pps_client pps_client;
 
@@ -105,21 +200,61 @@ PPS_EXTERN const pps_error *pps_client_last_error(const pps_client *client);
 PPS_EXTERN long pps_client_connections(const pps_client *client);
 
 /*
- * A parsed response. Owned by the caller, freed with pps_response_free().
- * records is borrowed from json: the array of records of a search (Smart Search "result",
- * quarantine "records"; an end-user profile is wrapped in a one-element array), or NULL.
+ * The answer of a buffered call. Owned by the caller and freed with pps_response_free(),
+ * which releases everything in it (json and records are each an owned reference).
  */
 typedef struct pps_response {
-	long status; /* HTTP status */
+	long status; /* HTTP status; 0 with dry_run */
 	char *body;  /* the body verbatim, NUL-terminated (may hold NULs: use body_len) */
 	size_t body_len;
-	char *content_type;	/* the Content-Type header, or NULL */
-	struct json_t *json;	/* the parsed body when it is JSON, else NULL; owned */
-	struct json_t *records; /* borrowed from json, see above */
-	char *message;		/* a quarantine action's status text, or NULL */
+	char *content_type;  /* the Content-Type header, or NULL */
+	struct json_t *json; /* the parsed object of health and the end-user calls, else NULL */
+	/*
+	 * The records, an array of objects: Smart Search "result", quarantine "records", an
+	 * end-user profile as a one-element array (empty when the server sent no body); or NULL.
+	 */
+	struct json_t *records;
+	char *message; /* a quarantine action's (or a deletion's) status text, or NULL */
 } pps_response;
 
 PPS_EXTERN void pps_response_free(pps_response *resp);
+
+/* ---- Streaming ---- */
+
+/*
+ * Receives one record (a JSON object) as soon as it is complete, while the response is still
+ * arriving. The record is lent: json_incref() it to keep it. Return 0 to go on; anything else
+ * stops the transfer and the call returns PPS_ECANCELED.
+ */
+typedef int (*pps_record_fn)(void *ctx, struct json_t *record);
+/* Receives the body's bytes verbatim as they arrive. Return 0 to go on, else stop as above. */
+typedef int (*pps_body_fn)(void *ctx, const char *data, size_t len);
+
+/*
+ * What a streaming call does with a 2xx answer; either callback may be NULL. Memory stays
+ * bounded by one record plus buffers, whatever the number of records. The body is parsed and
+ * checked as it arrives: a malformed or truncated one fails the call with PPS_EPROTO after the
+ * records before the fault were delivered, never as if the result were complete. A transfer
+ * that has delivered anything is not retried.
+ */
+typedef struct pps_visitor {
+	pps_record_fn record;
+	pps_body_fn body;
+	void *ctx;
+	/*
+	 * Optional: called each time the bytes received so far have been parsed and their records
+	 * delivered, before the next bytes are awaited: the moment to flush buffered output, so
+	 * that a reader sees each record without waiting for the rest. Return 0 to go on.
+	 */
+	int (*parsed)(void *ctx);
+	/*
+	 * Optional: each record as compact JSON text (len bytes, not NUL-terminated, valid for the
+	 * call), written as it is parsed without building a jansson value: the cheap way to pass
+	 * records on (NDJSON, an export). Numbers keep the server's spelling. Called after record
+	 * when both are set. Return 0 to go on, else stop as above.
+	 */
+	int (*record_text)(void *ctx, const char *json, size_t len);
+} pps_visitor;
 
 /* An instant as the user gave it: seconds since the epoch and the UTC offset to show it in. */
 typedef struct pps_instant {
@@ -142,8 +277,11 @@ PPS_EXTERN int pps_time_format_filter(const pps_instant *t, char *buf, size_t le
 /* Quarantine: YYYY-MM-DD hh:mm:ss in UTC. */
 PPS_EXTERN int pps_time_format_quarantine(const pps_instant *t, char *buf, size_t len);
 
-/* GET /pss/health */
-PPS_EXTERN int pps_health(pps_client *client, pps_response **out);
+/* A yes/no field whose zero means "not given" (left out of the request). */
+typedef enum pps_flag { PPS_FLAG_UNSET = 0, PPS_FLAG_FALSE, PPS_FLAG_TRUE } pps_flag;
+
+/* GET /pss/health: the health object in (*out)->json. */
+PPS_EXTERN int pps_health(pps_response **out, pps_client *client);
 
 /* GET /pss/filter. NULL strings and unset instants are left out of the query; count 0 = 100. */
 typedef struct pps_smartsearch_req {
@@ -163,8 +301,12 @@ typedef struct pps_smartsearch_req {
 	long count;
 } pps_smartsearch_req;
 
-PPS_EXTERN int pps_smartsearch(pps_client *client, const pps_smartsearch_req *req,
-			       pps_response **out);
+/* Streams the records of "result" to the visitor. */
+PPS_EXTERN int pps_smartsearch_each(pps_client *client, const pps_smartsearch_req *req,
+				    const pps_visitor *visitor);
+/* Buffered, over pps_smartsearch_each: (*out)->records holds every record, (*out)->body the body. */
+PPS_EXTERN int pps_smartsearch(pps_response **out, pps_client *client,
+			       const pps_smartsearch_req *req);
 
 /* GET /quarantine, one folder. At least one of from, rcpt, subject is required. */
 typedef struct pps_quarantine_search_req {
@@ -177,11 +319,15 @@ typedef struct pps_quarantine_search_req {
 	long limit;	       /* 0 means 100 */
 } pps_quarantine_search_req;
 
-PPS_EXTERN int pps_quarantine_search(pps_client *client, const pps_quarantine_search_req *req,
-				     pps_response **out);
+/* Streams the records of "records" to the visitor; size and spamscore are checked on each. */
+PPS_EXTERN int pps_quarantine_search_each(pps_client *client, const pps_quarantine_search_req *req,
+					  const pps_visitor *visitor);
+/* Buffered, over pps_quarantine_search_each. */
+PPS_EXTERN int pps_quarantine_search(pps_response **out, pps_client *client,
+				     const pps_quarantine_search_req *req);
 
 /* GET /quarantine?guid=G: the raw message, byte-exact, in (*out)->body. 404 is PPS_ENOTFOUND. */
-PPS_EXTERN int pps_quarantine_download(pps_client *client, const char *guid, pps_response **out);
+PPS_EXTERN int pps_quarantine_download(pps_response **out, pps_client *client, const char *guid);
 
 /* POST /quarantine. NULL fields are left out of the body. Never retried. */
 typedef enum pps_qaction {
@@ -192,17 +338,20 @@ typedef enum pps_qaction {
 	PPS_QA_DELETE
 } pps_qaction;
 
+/* The wire name of an action ("release", ...), or NULL for a value out of range. */
+PPS_EXTERN const char *pps_qaction_name(pps_qaction action);
+
 typedef struct pps_quarantine_action_req {
 	pps_qaction action;
 	const char *folder;    /* required */
 	const char *localguid; /* required, a comma list */
-	const char *scan;      /* "t" or "f" (release) */
+	pps_flag scan;	       /* release: scan again with the DLP and Attachment Defense modules */
 	const char *brandtemplate;
 	const char *securitypolicy;
 	const char *deletedfolder;
 	const char *targetfolder; /* required for move */
 	const char *subject;
-	const char *appendoldsubject; /* "t" or "f" (forward) */
+	pps_flag appendoldsubject; /* forward */
 	const char *from;
 	const char *headerfrom;
 	const char *to; /* required for forward, a comma list */
@@ -210,21 +359,30 @@ typedef struct pps_quarantine_action_req {
 } pps_quarantine_action_req;
 
 /* On success (*out)->message holds the server's status text (or the documented fallback). */
-PPS_EXTERN int pps_quarantine_action(pps_client *client, const pps_quarantine_action_req *req,
-				     pps_response **out);
+PPS_EXTERN int pps_quarantine_action(pps_response **out, pps_client *client,
+				     const pps_quarantine_action_req *req);
 
 /*
- * /enduser/{id}: id is an email address or a uid. fields_json and attributes_json are JSON
- * object texts or NULL; the body is fields' keys at top level plus "attributes" when given.
+ * /enduser/{id}: id is the email when given, else the uid. fields_json and attributes_json are
+ * JSON object texts or NULL; the body is the keys of fields at top level plus "attributes".
  * A bad JSON text is PPS_EUSAGE and nothing is sent. The profile is (*out)->json and
- * (*out)->records is a one-element array holding it (empty when the server sent no body).
+ * (*out)->records a one-element array holding it (empty when the server sent no body).
  */
-PPS_EXTERN int pps_enduser_get(pps_client *client, const char *id, pps_response **out);
-PPS_EXTERN int pps_enduser_create(pps_client *client, const char *email, const char *fields_json,
-				  const char *attributes_json, pps_response **out);
-PPS_EXTERN int pps_enduser_modify(pps_client *client, const char *id, const char *fields_json,
-				  const char *attributes_json, pps_response **out);
-PPS_EXTERN int pps_enduser_delete(pps_client *client, const char *id, pps_response **out);
+typedef struct pps_enduser_req {
+	const char *email;
+	const char *uid;
+	const char *fields_json;     /* create and modify */
+	const char *attributes_json; /* create and modify */
+} pps_enduser_req;
+
+PPS_EXTERN int pps_enduser_get(pps_response **out, pps_client *client, const pps_enduser_req *req);
+/* Needs the email. */
+PPS_EXTERN int pps_enduser_create(pps_response **out, pps_client *client,
+				  const pps_enduser_req *req);
+PPS_EXTERN int pps_enduser_modify(pps_response **out, pps_client *client,
+				  const pps_enduser_req *req);
+PPS_EXTERN int pps_enduser_delete(pps_response **out, pps_client *client,
+				  const pps_enduser_req *req);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -101,67 +102,99 @@ static int set_value(cli_args *out, const char *name, const char *value, char *e
 	return 0;
 }
 
-/* Collects the words into value[]; the name of --name=value is copied into a short buffer. */
+/* Copies the name of "--name[=value]" or "name=value" (len bytes) into name; -1 if too long. */
+static int word_name(char *name, size_t size, const char *w, size_t len)
+{
+	if (len >= size)
+		return -1;
+	memcpy(name, w, len);
+	name[len] = '\0';
+	return 0;
+}
+
+int cli_args_words(const cli_command *cmd, int argc, const char *const *argv, int k)
+{
+	const char *w = argv[k];
+	const char *eq;
+	char name[64];
+	int i, b;
+
+	if (w[0] != '-')
+		return 1; /* name=value (or a word that is not one, which parsing reports) */
+	if (w[1] != '-' || !w[2])
+		return 0; /* -o, -v, -: not an argument of the command */
+	eq = strchr(w + 2, '=');
+	if (word_name(name, sizeof(name), w + 2, eq ? (size_t)(eq - w - 2) : strlen(w + 2)) < 0)
+		return 0;
+	i = cli_command_arg_index(cmd, name);
+	if (i < 0)
+		return 0;
+	if (eq)
+		return 1;
+	/* --force alone means true; --force false is allowed too. Any other takes a value. */
+	if (cmd->args[i].kind == CLI_ARG_BOOL)
+		return k + 1 < argc && cli_bool_parse(argv[k + 1], &b) == 0 ? 2 : 1;
+	return k + 1 < argc ? 2 : 1;
+}
+
+/* Collects the words into value[]: each argument is the words cli_args_words says it is. */
 static int collect(cli_args *out, int argc, const char *const *argv, char *err, size_t errlen)
 {
 	char name[64];
 
-	for (int k = 0; k < argc; k++) {
+	for (int k = 0; k < argc;) {
 		const char *w = argv[k];
-		const char *eq = strchr(w, '=');
-		size_t nlen;
+		int n = cli_args_words(out->cmd, argc, argv, k);
+		const char *eq;
 		int i;
 
-		if (w[0] == '-' && w[1] == '-' && w[2]) {
-			w += 2;
-			eq = strchr(w, '=');
-			nlen = eq ? (size_t)(eq - w) : strlen(w);
-			if (nlen >= sizeof(name)) {
-				unknown_arg(out->cmd, w, err, errlen);
-				return -1;
-			}
-			memcpy(name, w, nlen);
-			name[nlen] = '\0';
-			if (eq) {
-				if (set_value(out, name, eq + 1, err, errlen))
-					return -1;
-				continue;
-			}
-			i = cli_command_arg_index(out->cmd, name);
-			if (i >= 0 && out->cmd->args[i].kind == CLI_ARG_BOOL) {
-				int b;
-				/* --force alone means true; --force false is allowed too. */
-				if (k + 1 < argc && cli_bool_parse(argv[k + 1], &b) == 0)
-					w = argv[++k];
-				else
-					w = "true";
-				if (set_value(out, name, w, err, errlen))
-					return -1;
-				continue;
-			}
-			if (i >= 0 && k + 1 >= argc) {
-				snprintf(err, errlen, "argument '--%s' needs a value", name);
-				return -1;
-			}
-			if (set_value(out, name, i >= 0 ? argv[++k] : "", err, errlen))
-				return -1;
-			continue;
+		if (n == 0 && w[1] == '-' && w[2]) {
+			eq = strchr(w + 2, '=');
+			if (word_name(name, sizeof(name), w + 2,
+				      eq ? (size_t)(eq - w - 2) : strlen(w + 2)) < 0)
+				unknown_arg(out->cmd, w + 2, err, errlen);
+			else
+				unknown_arg(out->cmd, name, err, errlen);
+			return -1;
 		}
-		if (!eq || eq == w) {
+		if (n == 0) {
 			snprintf(err, errlen,
 				 "unexpected argument '%s' for %s: expected name=value", w,
 				 out->cmd->name);
 			return -1;
 		}
-		nlen = (size_t)(eq - w);
-		if (nlen >= sizeof(name)) {
-			unknown_arg(out->cmd, w, err, errlen);
-			return -1;
+		if (w[0] == '-') {
+			w += 2;
+			eq = strchr(w, '=');
+			word_name(name, sizeof(name), w, eq ? (size_t)(eq - w) : strlen(w));
+			i = cli_command_arg_index(out->cmd, name);
+			if (eq)
+				w = eq + 1;
+			else if (n == 2)
+				w = argv[k + 1];
+			else if (out->cmd->args[i].kind == CLI_ARG_BOOL)
+				w = "true";
+			else {
+				snprintf(err, errlen, "argument '--%s' needs a value", name);
+				return -1;
+			}
+		} else {
+			eq = strchr(w, '=');
+			if (!eq || eq == w) {
+				snprintf(err, errlen,
+					 "unexpected argument '%s' for %s: expected name=value", w,
+					 out->cmd->name);
+				return -1;
+			}
+			if (word_name(name, sizeof(name), w, (size_t)(eq - w)) < 0) {
+				unknown_arg(out->cmd, w, err, errlen);
+				return -1;
+			}
+			w = eq + 1;
 		}
-		memcpy(name, w, nlen);
-		name[nlen] = '\0';
-		if (set_value(out, name, eq + 1, err, errlen))
+		if (set_value(out, name, w, err, errlen))
 			return -1;
+		k += n;
 	}
 	return 0;
 }
@@ -311,4 +344,56 @@ fail:
 	/* Lists parsed before the failing argument (a default folder list) are freed here. */
 	cli_args_release(out);
 	return -1;
+}
+
+void cli_field_set(void *req, size_t field, const char *value)
+{
+	memcpy((char *)req + field, &value, sizeof(value));
+}
+
+void cli_args_bind(const cli_args *a, void *req)
+{
+	char *base = req;
+
+	for (int i = 0; a->cmd->args[i].name; i++) {
+		const cli_arg_spec *s = &a->cmd->args[i];
+		pps_flag flag;
+
+		if (!s->bound || !a->value[i])
+			continue;
+		switch (s->kind) {
+		case CLI_ARG_STRING:
+		case CLI_ARG_JSON:
+			assert(s->field_size == sizeof(const char *));
+			cli_field_set(req, s->field, a->value[i]);
+			break;
+		case CLI_ARG_TIME:
+			assert(s->field_size == sizeof(pps_instant));
+			memcpy(base + s->field, &a->time[i], sizeof(pps_instant));
+			break;
+		case CLI_ARG_BOOL:
+			assert(s->field_size == sizeof(pps_flag));
+			flag = a->boolean[i] ? PPS_FLAG_TRUE : PPS_FLAG_FALSE;
+			memcpy(base + s->field, &flag, sizeof(flag));
+			break;
+		case CLI_ARG_INT:
+			assert(s->field_size == sizeof(long));
+			memcpy(base + s->field, &a->number[i], sizeof(long));
+			break;
+		case CLI_ARG_GUIDLIST:
+		case CLI_ARG_LIST:
+			break;
+		}
+	}
+}
+
+const cli_strlist *cli_args_list(const cli_args *a, cli_arg_kind kind, size_t *field)
+{
+	for (int i = 0; a->cmd->args[i].name; i++) {
+		if (a->cmd->args[i].kind == kind && a->cmd->args[i].bound) {
+			*field = a->cmd->args[i].field;
+			return &a->list[i];
+		}
+	}
+	return NULL;
 }

@@ -1,7 +1,7 @@
 /*
- * GUID and folder lists (comma lists, JSON arrays, the lines of a file or stdin) and the bulk
- * quarantine action: entries checked before sending, batches per folder, refused batches split,
- * 429 waited out; an action that may have been carried out is never sent again.
+ * The bulk quarantine action: entries checked before sending, batches per folder, refused
+ * batches split, 429 waited out; an action that may have been carried out is never sent again.
+ * The lists themselves are lists.c's.
  */
 #include "cli/bulk.h"
 
@@ -19,324 +19,27 @@
 
 #include "util/banned.h"
 
-/* A GUID list file larger than this is refused rather than read without end. */
-#define GUID_INPUT_CAP (64u * 1024 * 1024)
-
-void cli_strlist_release(cli_strlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->items[i]);
-	free(l->items);
-	l->items = NULL;
-	l->n = 0;
-	l->alloc = 0;
-}
-
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
-}
-
-int cli_strlist_add(cli_strlist *l, const char *text, size_t len)
-{
-	while (len && is_space(*text)) {
-		text++;
-		len--;
-	}
-	while (len && is_space(text[len - 1]))
-		len--;
-	if (!len)
-		return 0;
-	return cli_strlist_add_raw(l, text, len);
-}
-
-int cli_strlist_add_raw(cli_strlist *l, const char *text, size_t len)
-{
-	char *copy;
-
-	if (l->n == l->alloc) {
-		size_t na = l->alloc ? l->alloc * 2 : 16;
-		char **ni = realloc(l->items, na * sizeof(*ni));
-
-		if (!ni)
-			return -1;
-		l->items = ni;
-		l->alloc = na;
-	}
-	copy = malloc(len + 1);
-	if (!copy)
-		return -1;
-	memcpy(copy, text, len);
-	copy[len] = '\0';
-	l->items[l->n++] = copy;
-	return 0;
-}
-
-struct slot {
-	const char *s;
-	size_t index;
-};
-
-static int slot_cmp(const void *a, const void *b)
-{
-	const struct slot *x = a, *y = b;
-	int c = strcmp(x->s, y->s);
-
-	if (c)
-		return c;
-	return (x->index > y->index) - (x->index < y->index);
-}
-
-void cli_strlist_dedup(cli_strlist *l)
-{
-	struct slot *slots;
-	unsigned char *drop;
-	size_t w = 0;
-
-	if (l->n < 2)
-		return;
-	slots = malloc(l->n * sizeof(*slots));
-	drop = calloc(l->n, 1);
-	if (!slots || !drop) {
-		/* Without memory for the sort, fall back to the quadratic scan. */
-		free(slots);
-		free(drop);
-		for (size_t i = 0; i < l->n; i++) {
-			int dup = 0;
-
-			for (size_t j = 0; j < w && !dup; j++)
-				dup = strcmp(l->items[i], l->items[j]) == 0;
-			if (dup)
-				free(l->items[i]);
-			else
-				l->items[w++] = l->items[i];
-		}
-		l->n = w;
-		return;
-	}
-	for (size_t i = 0; i < l->n; i++) {
-		slots[i].s = l->items[i];
-		slots[i].index = i;
-	}
-	/* Sorted by text then position: every later equal text is a duplicate of the first. */
-	qsort(slots, l->n, sizeof(*slots), slot_cmp);
-	for (size_t i = 1; i < l->n; i++)
-		if (strcmp(slots[i].s, slots[i - 1].s) == 0)
-			drop[slots[i].index] = 1;
-	for (size_t i = 0; i < l->n; i++) {
-		if (drop[i])
-			free(l->items[i]);
-		else
-			l->items[w++] = l->items[i];
-	}
-	l->n = w;
-	free(slots);
-	free(drop);
-}
-
-char *cli_strlist_join(const cli_strlist *l, size_t from, size_t count, const char *sep)
-{
-	ppsbuf b = PPSBUF_INIT;
-
-	for (size_t i = from; i < from + count && i < l->n; i++) {
-		if ((i > from && ppsbuf_adds(&b, sep)) || ppsbuf_adds(&b, l->items[i])) {
-			ppsbuf_release(&b);
-			return NULL;
-		}
-	}
-	return ppsbuf_detach(&b, NULL);
-}
-
-int cli_list_split(cli_strlist *l, const char *text)
-{
-	const char *p = text;
-
-	for (;;) {
-		const char *c = strchr(p, ',');
-		size_t len = c ? (size_t)(c - p) : strlen(p);
-
-		if (cli_strlist_add(l, p, len))
-			return -1;
-		if (!c)
-			return 0;
-		p = c + 1;
-	}
-}
-
-int cli_list_read_lines(cli_strlist *l, FILE *in)
-{
-	ppsbuf b;
-	char chunk[8192];
-	size_t n;
-	int rc = -1;
-
-	ppsbuf_init(&b, GUID_INPUT_CAP);
-	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
-		if (ppsbuf_add(&b, chunk, n))
-			goto done;
-	if (ferror(in))
-		goto done;
-	/* A NUL would silently cut a GUID short, and a cut GUID may name another message. */
-	if (memchr(b.buf, '\0', b.len)) {
-		rc = -2;
-		goto done;
-	}
-	for (char *line = b.buf; *line;) {
-		char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-
-		if (cli_strlist_add_raw(l, line, len))
-			goto done;
-		if (!nl)
-			break;
-		line = nl + 1;
-	}
-	rc = 0;
-done:
-	ppsbuf_release(&b);
-	return rc;
-}
-
-int cli_guids_from_arg(cli_strlist *out, const char *value, FILE *in, char *err, size_t errlen)
-{
-	if (strcmp(value, "-") == 0) {
-		int rc = cli_list_read_lines(out, in);
-
-		if (rc) {
-			snprintf(err, errlen, "%s",
-				 rc == -2 ? "standard input holds a NUL byte"
-					  : "cannot read standard input");
-			return -1;
-		}
-	} else if (value[0] == '@') {
-		FILE *f = fopen(value + 1, "r");
-		int rc;
-
-		if (!f) {
-			snprintf(err, errlen, "cannot open '%s': %s", value + 1, strerror(errno));
-			return -1;
-		}
-		rc = cli_list_read_lines(out, f);
-		fclose(f);
-		if (rc) {
-			snprintf(err, errlen,
-				 rc == -2 ? "'%s' holds a NUL byte" : "cannot read '%s'",
-				 value + 1);
-			return -1;
-		}
-	} else if (cli_strlist_add_raw(out, value, strlen(value))) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	for (size_t i = 0; i < out->n; i++) {
-		const char *p = out->items[i];
-
-		while (is_space(*p))
-			p++;
-		if (*p)
-			return 0;
-	}
-	snprintf(err, errlen, "no GUIDs given");
-	return -1;
-}
-
-int cli_folders_from_arg(cli_strlist *out, const char *value, char *err, size_t errlen)
-{
-	const char *p = value;
-
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (*p == '[') {
-		json_t *arr = json_loads(p, 0, NULL);
-		size_t i;
-		json_t *v;
-
-		if (!json_is_array(arr)) {
-			json_decref(arr);
-			snprintf(err, errlen, "expected a comma list or a JSON array of strings");
-			return -1;
-		}
-		json_array_foreach(arr, i, v)
-		{
-			const char *s = json_string_value(v);
-
-			if (!s || cli_strlist_add(out, s, strlen(s))) {
-				json_decref(arr);
-				snprintf(err, errlen,
-					 "expected a comma list or a JSON array of strings");
-				return -1;
-			}
-		}
-		json_decref(arr);
-	} else if (cli_list_split(out, value)) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	if (out->n == 0) {
-		snprintf(err, errlen, "no folder given");
-		return -1;
-	}
-	cli_strlist_dedup(out);
-	return 0;
-}
-
-static pps_qaction qaction_of(const char *action)
-{
-	if (strcmp(action, "resubmit") == 0)
-		return PPS_QA_RESUBMIT;
-	if (strcmp(action, "forward") == 0)
-		return PPS_QA_FORWARD;
-	if (strcmp(action, "move") == 0)
-		return PPS_QA_MOVE;
-	if (strcmp(action, "delete") == 0)
-		return PPS_QA_DELETE;
-	return PPS_QA_RELEASE;
-}
-
-/* The argument's value, NULL when unset, or "t"/"f" for a boolean. */
-static const char *opt(const cli_args *a, const char *name)
-{
-	int i = cli_command_arg_index(a->cmd, name);
-
-	if (i < 0 || !a->value[i])
-		return NULL;
-	if (a->cmd->args[i].kind == CLI_ARG_BOOL)
-		return a->boolean[i] ? "t" : "f";
-	return a->value[i];
-}
-
+/* The action's request from the table's bindings of the arguments; folder and GUIDs per batch. */
 static void fill_request(pps_quarantine_action_req *req, const cli_args *a)
 {
 	memset(req, 0, sizeof(*req));
-	req->action = qaction_of(a->cmd->action);
-	req->folder = opt(a, "folder_name");
-	req->scan = opt(a, "scan");
-	req->brandtemplate = opt(a, "brand_template");
-	req->securitypolicy = opt(a, "security_policy");
-	req->deletedfolder = opt(a, "deleted_folder");
-	req->targetfolder = opt(a, "target_folder");
-	req->subject = opt(a, "subject");
-	req->appendoldsubject = opt(a, "append_old_subject");
-	req->from = opt(a, "sender");
-	req->headerfrom = opt(a, "header_from");
-	req->to = opt(a, "recipient");
-	req->comment = opt(a, "comment");
+	cli_args_bind(a, req);
+	req->action = a->cmd->action;
 }
 
+/* --dry-run: libpps prints the request of one batch (the client sends nothing). */
 static int dry_run_batch(cli_ctx *ctx, const cli_args *args, const char *folder, const char *joined)
 {
-	json_t *body = cli_wire_params(ctx, args);
+	pps_quarantine_action_req req;
+	pps_response *resp = NULL;
 	int rc;
 
-	if (!body || json_object_set_new(body, "folder", json_string(folder)) ||
-	    json_object_set_new(body, "localguid", json_string(joined))) {
-		json_decref(body);
-		cli_errorf(ctx, "out of memory");
-		return CLI_EXIT_FAILURE;
-	}
-	rc = cli_dry_run_print(ctx, ctx->cmd->method, ctx->cmd->path, body);
-	json_decref(body);
-	return rc;
+	fill_request(&req, args);
+	req.folder = folder;
+	req.localguid = joined;
+	rc = pps_quarantine_action(&resp, ctx->client, &req);
+	pps_response_free(resp);
+	return rc ? cli_report(ctx, rc, NULL) : CLI_EXIT_OK;
 }
 
 /* ------------------------------------------------------------------ the batch splitter */
@@ -608,7 +311,7 @@ static int send_batch(struct run *r, pps_quarantine_action_req *req, const char 
 	for (;;) {
 		const pps_error *e;
 		long wait;
-		int rc = pps_quarantine_action(ctx->client, req, resp);
+		int rc = pps_quarantine_action(resp, ctx->client, req);
 
 		e = pps_client_last_error(ctx->client);
 		if (rc != PPS_ESERVER || e->http_status != 429)
@@ -962,7 +665,7 @@ static void report_invalid(struct run *r)
 static int confirmed(struct run *r)
 {
 	cli_ctx *ctx = r->ctx;
-	const char *a = ctx->cmd->action;
+	const char *a = pps_qaction_name(ctx->cmd->action);
 	char answer[16] = "";
 	FILE *tty;
 	int yes;
@@ -1001,8 +704,9 @@ static json_t *report_line(const struct run *r, size_t i)
 						       : "";
 	json_t *line = json_pack("{s:{s:I, s:s}, s:s?, s:s?, s:s, s:s, s:s}", "input", "line",
 				 (json_int_t)e->line, "text", e->text, "localguid", e->guid,
-				 "folder", folder, "action", r->ctx->cmd->action, "outcome",
-				 outcome_name[e->why ? OUT_INVALID : r->out[src]], "message", msg);
+				 "folder", folder, "action", pps_qaction_name(r->ctx->cmd->action),
+				 "outcome", outcome_name[e->why ? OUT_INVALID : r->out[src]],
+				 "message", msg);
 
 	if (line && e->dup_of &&
 	    json_object_set_new(line, "duplicate_of_line",
@@ -1042,10 +746,10 @@ static void totals(const struct run *r, size_t count[6])
 static int print_document(struct run *r, const size_t count[6])
 {
 	json_t *doc = json_pack("{s:s, s:O, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "action",
-				r->ctx->cmd->action, "batches", r->batches, "totals", "entries",
-				(json_int_t)r->list.n, "messages", (json_int_t)r->unique, "done",
-				(json_int_t)count[OUT_DONE], "invalid",
-				(json_int_t)count[OUT_INVALID], "refused",
+				pps_qaction_name(r->ctx->cmd->action), "batches", r->batches,
+				"totals", "entries", (json_int_t)r->list.n, "messages",
+				(json_int_t)r->unique, "done", (json_int_t)count[OUT_DONE],
+				"invalid", (json_int_t)count[OUT_INVALID], "refused",
 				(json_int_t)count[OUT_REFUSED], "unknown",
 				(json_int_t)count[OUT_UNKNOWN], "not_sent",
 				(json_int_t)count[OUT_NOT_SENT]);
@@ -1175,9 +879,9 @@ int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 	interrupted = 0;
 	r.ctx = ctx;
 	r.args = args;
-	r.folder_arg = opt(args, "folder_name");
-	r.isolating = ctx->isolate || strcmp(ctx->cmd->action, "move") == 0 ||
-		      strcmp(ctx->cmd->action, "delete") == 0;
+	r.folder_arg = cli_args_get(args, "folder_name");
+	r.isolating = ctx->isolate || ctx->cmd->action == PPS_QA_MOVE ||
+		      ctx->cmd->action == PPS_QA_DELETE;
 	status = load_entries(&r);
 	if (status)
 		goto done;
@@ -1256,8 +960,8 @@ int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 	progress = ctx->err_tty && !ctx->quiet && b.planned > 1;
 	while (!interrupted && step == STEP_NEXT && cli_batcher_next(&b, &s)) {
 		if (progress) {
-			fprintf(ctx->err, "\r%s: batch %zu of %zu", ctx->cmd->action, s.batch,
-				b.planned);
+			fprintf(ctx->err, "\r%s: batch %zu of %zu",
+				pps_qaction_name(ctx->cmd->action), s.batch, b.planned);
 			fflush(ctx->err);
 		}
 		step = run_span(&r, &b, &req, &s, &net_fails);

@@ -1,6 +1,7 @@
 /*
- * What a command handler gets: the client, the output options, the global flags; and the helpers
- * every handler shares (one-line errors, --dry-run printing, wire parameters from the table).
+ * What a command handler gets: the client, the output options, the global flags; the request
+ * structs of the commands that need more than libpps's; and the helpers every handler shares
+ * (one-line errors, printing records as they stream in).
  */
 #ifndef PPS_CLI_CLI_H
 #define PPS_CLI_CLI_H
@@ -14,14 +15,27 @@
 
 struct json_t;
 
+/* quarantine-messages-list: a search, or with guid the raw message. */
+typedef struct cli_qlist_req {
+	pps_quarantine_search_req search;
+	const char *guid;
+} cli_qlist_req;
+
+/* quarantine-message-download: libpps takes the guid; out and force are pps's own. */
+typedef struct cli_download_req {
+	const char *guid;
+	const char *out;
+	pps_flag force;
+} cli_download_req;
+
 typedef struct cli_ctx {
 	const cli_command *cmd;
-	pps_client *client; /* NULL with --dry-run */
+	pps_client *client; /* with --dry-run or --curl, one that prints and sends nothing */
 	cli_render_opts render;
 	FILE *out;
 	FILE *err;
 	FILE *in;
-	int dry_run;
+	int dry_run; /* --dry-run or --curl: requests are printed, none is sent */
 	int quiet;
 	int verbose;
 	int err_tty;	    /* stderr is a terminal: progress lines allowed */
@@ -56,17 +70,6 @@ void cli_errorf(cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf
 int cli_report(cli_ctx *ctx, int code, const char *what);
 
 /*
- * The query parameters or body keys of ctx's command from args, by the table's wire names
- * (times formatted for the command's wire, booleans as t/f, lists comma-joined, fixed
- * parameters added). New reference, or NULL when out of memory.
- */
-struct json_t *cli_wire_params(const cli_ctx *ctx, const cli_args *args);
-
-/* --dry-run: prints "METHOD /rest/v1PATH JSON" on stdout. params is borrowed (may be NULL). */
-int cli_dry_run_print(cli_ctx *ctx, const char *method, const char *path,
-		      const struct json_t *params);
-
-/*
  * Prints a response body (-o raw, raw messages): verbatim into a pipe or file; on a terminal
  * with controls written visibly (\x1b) and CRLF as LF. Returns 0 or the exit status.
  */
@@ -81,8 +84,21 @@ int cli_print_records(cli_ctx *ctx, const struct json_t *records);
  */
 int cli_check_message_type(cli_ctx *ctx, const pps_response *resp, const char *outcome);
 
+/* Appends a copy of rec tagged "cluster" with ctx->cluster to ctx->collect. 0 or -1 (memory). */
+int cli_collect_record(cli_ctx *ctx, const struct json_t *rec);
+
 /* Prints one JSON object (json or ndjson). Returns the exit status (0 or 1). */
 int cli_print_object(cli_ctx *ctx, const struct json_t *obj);
+
+/*
+ * Prints the records of a streaming call as they arrive, in ctx's format and command's output
+ * spec; -o raw prints the body verbatim. run makes the call with the visitor it is given.
+ * On failure the records already printed stay printed and one error line follows on stderr
+ * (a json document is then left unclosed, so that it cannot pass for a complete one).
+ * Returns the exit status.
+ */
+typedef int (*cli_stream_fn)(cli_ctx *ctx, const void *req, const pps_visitor *visitor);
+int cli_print_stream(cli_ctx *ctx, cli_stream_fn run, const void *req);
 /* Prints a message in the chosen format. Returns the exit status (0 or 1). */
 int cli_print_message(cli_ctx *ctx, const char *message);
 

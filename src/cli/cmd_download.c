@@ -60,14 +60,17 @@ static int print_saved(cli_ctx *ctx, const char *guid, const char *path, const p
 
 int cmd_quarantine_download(cli_ctx *ctx, const cli_args *a)
 {
-	const char *guid = cli_args_get(a, "guid");
-	const char *out = cli_args_get(a, "out");
-	int force = a->boolean[cli_args_index(a, "force")];
 	int json = ctx->render.format == CLI_FMT_JSON || ctx->render.format == CLI_FMT_NDJSON;
+	cli_download_req d = { 0 };
 	pps_response *resp = NULL;
 	char path[4096], err[512];
-	int rc;
+	const char *guid, *out;
+	int rc, force;
 
+	cli_args_bind(a, &d);
+	guid = d.guid;
+	out = d.out;
+	force = d.force == PPS_FLAG_TRUE;
 	if (json && out && strcmp(out, "-") == 0) {
 		cli_errorf(ctx,
 			   "out=- writes the raw message to standard output, not JSON: drop -o "
@@ -80,20 +83,17 @@ int cmd_quarantine_download(cli_ctx *ctx, const cli_args *a)
 		if (rc)
 			return rc;
 	}
-	if (ctx->dry_run) {
-		json_t *params = cli_wire_params(ctx, a);
-
-		rc = cli_dry_run_print(ctx, ctx->cmd->method, ctx->cmd->path, params);
-		json_decref(params);
-		return rc;
-	}
-	rc = pps_quarantine_download(ctx->client, guid, &resp);
+	rc = pps_quarantine_download(&resp, ctx->client, guid);
 	if (rc == PPS_ENOTFOUND) {
 		cli_errorf(ctx, "No message found.");
 		return cli_exit_status(rc);
 	}
 	if (rc)
 		return cli_report(ctx, rc, NULL);
+	if (ctx->dry_run) {
+		pps_response_free(resp);
+		return CLI_EXIT_OK;
+	}
 	rc = cli_check_message_type(ctx, resp, "nothing was saved");
 	if (rc) {
 		pps_response_free(resp);

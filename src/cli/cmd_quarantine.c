@@ -73,88 +73,53 @@ static int raw_message(cli_ctx *ctx, const char *guid)
 	pps_response *resp = NULL;
 	int rc;
 
-	if (ctx->dry_run) {
-		json_t *params = json_pack("{ss}", "guid", guid);
-
-		rc = cli_dry_run_print(ctx, "GET", ctx->cmd->path, params);
-		json_decref(params);
-		return rc;
-	}
-	rc = pps_quarantine_download(ctx->client, guid, &resp);
+	rc = pps_quarantine_download(&resp, ctx->client, guid);
 	if (rc == PPS_ENOTFOUND) {
 		cli_errorf(ctx, "No message found.");
 		return cli_exit_status(rc);
 	}
 	if (rc)
 		return cli_report(ctx, rc, NULL);
-	rc = cli_check_message_type(ctx, resp, "nothing was printed");
-	if (rc == 0 && (ctx->render.format == CLI_FMT_JSON || ctx->render.format == CLI_FMT_NDJSON))
+	if (ctx->dry_run)
+		rc = CLI_EXIT_OK;
+	else
+		rc = cli_check_message_type(ctx, resp, "nothing was printed");
+	if (rc == 0 && !ctx->dry_run &&
+	    (ctx->render.format == CLI_FMT_JSON || ctx->render.format == CLI_FMT_NDJSON))
 		rc = describe_message(ctx, guid, resp);
-	else if (rc == 0)
+	else if (rc == 0 && !ctx->dry_run)
 		rc = cli_print_body(ctx, resp);
 	pps_response_free(resp);
 	return rc;
 }
 
-static pps_instant instant(const cli_args *a, const char *name)
-{
-	int i = cli_args_index(a, name);
-	pps_instant none = { 0, 0, 0 };
-
-	return a->value[i] ? a->time[i] : none;
-}
-
-static int dry_run_folders(cli_ctx *ctx, const cli_args *a, const cli_strlist *folders)
-{
-	for (size_t f = 0; f < folders->n; f++) {
-		json_t *params = cli_wire_params(ctx, a);
-		int rc;
-
-		if (!params ||
-		    json_object_set_new(params, "folder", json_string(folders->items[f]))) {
-			json_decref(params);
-			cli_errorf(ctx, "out of memory");
-			return CLI_EXIT_FAILURE;
-		}
-		rc = cli_dry_run_print(ctx, ctx->cmd->method, ctx->cmd->path, params);
-		json_decref(params);
-		if (rc)
-			return rc;
-	}
-	return CLI_EXIT_OK;
-}
-
 int cmd_quarantine_list(cli_ctx *ctx, const cli_args *a)
 {
-	const cli_strlist *folders = &a->list[cli_args_index(a, "folder_name")];
-	pps_quarantine_search_req req;
+	size_t folder_field = 0;
+	const cli_strlist *folders = cli_args_list(a, CLI_ARG_LIST, &folder_field);
+	cli_qlist_req q;
+	pps_quarantine_search_req *req = &q.search;
 	json_t *all = NULL, *merged = NULL;
 	int status = CLI_EXIT_OK, printed = 0, li = cli_args_index(a, "limit");
 	size_t ok = 0, limit;
 
-	if (cli_args_get(a, "guid")) {
+	memset(&q, 0, sizeof(q));
+	cli_args_bind(a, &q);
+	if (q.guid) {
 		if (ctx->render.format == CLI_FMT_CSV) {
 			cli_errorf(ctx, "guid= prints one raw message, not records: use -o raw, "
 					"-o table or -o json");
 			return CLI_EXIT_USAGE;
 		}
-		return raw_message(ctx, cli_args_get(a, "guid"));
+		return raw_message(ctx, q.guid);
 	}
-	if (ctx->dry_run)
-		return dry_run_folders(ctx, a, folders);
-	memset(&req, 0, sizeof(req));
-	req.from = cli_args_get(a, "sender");
-	req.rcpt = cli_args_get(a, "recipient");
-	req.subject = cli_args_get(a, "subject");
-	req.startdate = instant(a, "start_time");
-	req.enddate = instant(a, "end_time");
-	req.limit = a->number[cli_args_index(a, "limit")];
-	if (ctx->jobs.all || ctx->jobs.follow) {
+	/* --all, --follow, or one folder streamed as it arrives in the server's order: walk.c. */
+	if (ctx->jobs.all || ctx->jobs.follow || folders->n == 1) {
 		cli_search search;
 
 		memset(&search, 0, sizeof(search));
 		search.quarantine = 1;
-		search.qs = req;
+		search.qs = *req;
 		/* --follow starts now unless told otherwise. */
 		if (ctx->jobs.follow && !a->given[cli_args_index(a, "start_time")])
 			search.qs.startdate.epoch = (int64_t)time(NULL);
@@ -166,41 +131,43 @@ int cmd_quarantine_list(cli_ctx *ctx, const cli_args *a)
 		cli_errorf(ctx, "out of memory");
 		return CLI_EXIT_FAILURE;
 	}
+	/* Several folders: one request each, concatenated in the order given (as the reference). */
 	for (size_t f = 0; f < folders->n; f++) {
 		pps_response *resp = NULL;
 		int rc;
 
-		req.folder = folders->items[f];
-		rc = pps_quarantine_search(ctx->client, &req, &resp);
+		cli_field_set(&q, folder_field, folders->items[f]);
+		rc = pps_quarantine_search(&resp, ctx->client, req);
 		if (rc) {
 			char what[300];
 
 			/* A failing folder is named; the others still print. */
 			snprintf(what, sizeof(what), "folder '%s'", folders->items[f]);
-			status = cli_report(ctx, rc, folders->n > 1 ? what : NULL);
+			status = cli_report(ctx, rc, what);
 			continue;
 		}
 		ok++;
-		if (ctx->render.format != CLI_FMT_RAW) {
+		if (ctx->dry_run) {
+			printed = 1;
+		} else if (ctx->render.format == CLI_FMT_RAW) {
+			if (cli_print_body(ctx, resp))
+				status = CLI_EXIT_FAILURE;
+			fputc('\n', ctx->out);
+			printed = 1;
+		} else {
 			cli_search probe;
 
 			memset(&probe, 0, sizeof(probe));
 			probe.quarantine = 1;
-			probe.qs = req;
-			cli_search_probe(ctx, &probe, req.limit, resp->records,
-					 folders->n > 1 ? folders->items[f] : NULL);
-		}
-		if (ctx->render.format == CLI_FMT_RAW) {
-			if (cli_print_body(ctx, resp))
+			probe.qs = *req;
+			cli_search_probe(ctx, &probe, req->limit > 0 ? req->limit : 100,
+					 resp->records, folders->items[f]);
+			if (json_is_array(resp->records) && json_array_extend(all, resp->records)) {
+				pps_response_free(resp);
+				cli_errorf(ctx, "out of memory");
 				status = CLI_EXIT_FAILURE;
-			if (folders->n > 1)
-				fputc('\n', ctx->out);
-			printed = 1;
-		} else if (json_is_array(resp->records) && json_array_extend(all, resp->records)) {
-			pps_response_free(resp);
-			cli_errorf(ctx, "out of memory");
-			status = CLI_EXIT_FAILURE;
-			goto done;
+				goto done;
+			}
 		}
 		pps_response_free(resp);
 	}

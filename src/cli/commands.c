@@ -4,6 +4,7 @@
  */
 #include "cli/commands.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -72,37 +73,48 @@ static const cli_column_rule user_rules[] = {
 
 static const cli_arg_spec search_args[] = {
 	{ .name = "action",
-	  .wire = "action",
+	  CLI_FIELD(pps_smartsearch_req, action),
 	  .choices = action_choices,
 	  .help = "Final disposition action of the message." },
 	{ .name = "start_time",
-	  .wire = "from",
+	  CLI_FIELD(pps_smartsearch_req, from),
 	  .def = "24 hours",
 	  .kind = CLI_ARG_TIME,
 	  .help = START_HELP },
-	{ .name = "end_time", .wire = "to", .kind = CLI_ARG_TIME, .help = END_HELP },
+	{ .name = "end_time",
+	  CLI_FIELD(pps_smartsearch_req, to),
+	  .kind = CLI_ARG_TIME,
+	  .help = END_HELP },
 	{ .name = "virus",
-	  .wire = "virus",
+	  CLI_FIELD(pps_smartsearch_req, virus),
 	  .help = "Comma-separated list of the detected virus names that infected the message." },
 	{ .name = "sender",
-	  .wire = "env_from",
+	  CLI_FIELD(pps_smartsearch_req, env_from),
 	  .help = "Envelope sender address; partial matches such as a.b*, *@c.d, @*.d work." },
 	{ .name = "recipient",
-	  .wire = "env_rcpt",
+	  CLI_FIELD(pps_smartsearch_req, env_rcpt),
 	  .help = "Envelope recipient address; same partial matches as sender." },
 	{ .name = "attachment",
-	  .wire = "attach",
+	  CLI_FIELD(pps_smartsearch_req, attach),
 	  .help = "Comma-separated list of the message attachments." },
-	{ .name = "queue_id", .wire = "qid", .help = "ID of the message queue." },
-	{ .name = "host", .wire = "host", .help = "The host or IP address of the sender." },
-	{ .name = "sid", .wire = "sid", .help = "The SID of the message." },
+	{ .name = "queue_id",
+	  CLI_FIELD(pps_smartsearch_req, qid),
+	  .help = "ID of the message queue." },
+	{ .name = "host",
+	  CLI_FIELD(pps_smartsearch_req, host),
+	  .help = "The host or IP address of the sender." },
+	{ .name = "sid", CLI_FIELD(pps_smartsearch_req, sid), .help = "The SID of the message." },
 	{ .name = "subject",
-	  .wire = "subject",
+	  CLI_FIELD(pps_smartsearch_req, subject),
 	  .help = "The subject; stemmed, stop words dropped, a trailing * makes a prefix." },
-	{ .name = "guid", .wire = "guid", .help = "The global unique ID of the message." },
-	{ .name = "message_id", .wire = "hdr_mid", .help = "The header Message-ID." },
+	{ .name = "guid",
+	  CLI_FIELD(pps_smartsearch_req, guid),
+	  .help = "The global unique ID of the message." },
+	{ .name = "message_id",
+	  CLI_FIELD(pps_smartsearch_req, hdr_mid),
+	  .help = "The header Message-ID." },
 	{ .name = "limit",
-	  .wire = "count",
+	  CLI_FIELD(pps_smartsearch_req, count),
 	  .def = "100",
 	  .kind = CLI_ARG_INT,
 	  .help = "The maximum number of messages to return (the server caps it)." },
@@ -110,40 +122,38 @@ static const cli_arg_spec search_args[] = {
 };
 
 static const char *const sender_or_rcpt[] = { "sender", "recipient", "subject", "guid", NULL };
-static const char *const quarantine_fixed[] = { "dlpviolation", "details", "messagestatus", "t",
-						NULL };
 
 static const cli_arg_spec qlist_args[] = {
 	{ .name = "sender",
-	  .wire = "from",
+	  CLI_FIELD(cli_qlist_req, search.from),
 	  .help = "Envelope sender equals, starts with (foo*), ends with (*foo) or is in a domain "
 		  "(bar.com)." },
 	{ .name = "recipient",
-	  .wire = "rcpt",
+	  CLI_FIELD(cli_qlist_req, search.rcpt),
 	  .help = "Envelope recipient; same matching as sender." },
 	{ .name = "subject",
-	  .wire = "subject",
+	  CLI_FIELD(cli_qlist_req, search.subject),
 	  .help = "Subject starts with (Loan*), ends with (*Loan) or contains (Loan)." },
 	{ .name = "start_time",
-	  .wire = "startdate",
+	  CLI_FIELD(cli_qlist_req, search.startdate),
 	  .def = "24 hours",
 	  .kind = CLI_ARG_TIME,
 	  .help = START_HELP },
 	{ .name = "end_time",
-	  .wire = "enddate",
+	  CLI_FIELD(cli_qlist_req, search.enddate),
 	  .def = "now",
 	  .kind = CLI_ARG_TIME,
 	  .help = END_HELP },
 	{ .name = "folder_name",
-	  .wire = "folder",
+	  CLI_FIELD(cli_qlist_req, search.folder),
 	  .def = "Quarantine",
 	  .kind = CLI_ARG_LIST,
 	  .help = "Quarantine folder; several as a comma list or a JSON array, one request each." },
 	{ .name = "guid",
-	  .wire = "guid",
+	  CLI_FIELD(cli_qlist_req, guid),
 	  .help = "Global unique ID of a message: prints that message's raw data instead." },
 	{ .name = "limit",
-	  .wire = "limit",
+	  CLI_FIELD(cli_qlist_req, search.limit),
 	  .def = "100",
 	  .kind = CLI_ARG_INT,
 	  .help = "The maximum number of messages to return (the server's maximum is 1000)." },
@@ -151,18 +161,20 @@ static const cli_arg_spec qlist_args[] = {
 };
 
 /* The arguments every quarantine action shares. */
-#define ARG_FOLDER_NAME                                                      \
-	{                                                                    \
-		.name = "folder_name", .wire = "folder", .help = FOLDER_HELP \
+#define ARG_FOLDER_NAME                                                              \
+	{                                                                            \
+		.name = "folder_name", CLI_FIELD(pps_quarantine_action_req, folder), \
+		.help = FOLDER_HELP                                                  \
 	}
-#define ARG_LOCAL_GUID                                                    \
-	{                                                                 \
-		.name = "local_guid", .wire = "localguid", .required = 1, \
-		.kind = CLI_ARG_GUIDLIST, .help = LOCAL_GUID_HELP         \
+#define ARG_LOCAL_GUID                                                                 \
+	{                                                                              \
+		.name = "local_guid", CLI_FIELD(pps_quarantine_action_req, localguid), \
+		.required = 1, .kind = CLI_ARG_GUIDLIST, .help = LOCAL_GUID_HELP       \
 	}
 #define ARG_DELETED_FOLDER                                                                     \
 	{                                                                                      \
-		.name = "deleted_folder", .wire = "deletedfolder", .help = DELETED_FOLDER_HELP \
+		.name = "deleted_folder", CLI_FIELD(pps_quarantine_action_req, deletedfolder), \
+		.help = DELETED_FOLDER_HELP                                                    \
 	}
 
 static const cli_arg_spec release_args[] = {
@@ -170,16 +182,16 @@ static const cli_arg_spec release_args[] = {
 	ARG_LOCAL_GUID,
 	ARG_DELETED_FOLDER,
 	{ .name = "scan",
-	  .wire = "scan",
+	  CLI_FIELD(pps_quarantine_action_req, scan),
 	  .def = "false",
 	  .choices = bool_choices,
 	  .kind = CLI_ARG_BOOL,
 	  .help = "Whether to rescan the message with the DLP and Attachment Defense modules." },
 	{ .name = "brand_template",
-	  .wire = "brandtemplate",
+	  CLI_FIELD(pps_quarantine_action_req, brandtemplate),
 	  .help = "The Branding Template to use when an encrypted message is released." },
 	{ .name = "security_policy",
-	  .wire = "securitypolicy",
+	  CLI_FIELD(pps_quarantine_action_req, securitypolicy),
 	  .help = "The Secure Reader response profile to use for an encrypted message." },
 	{ .name = NULL },
 };
@@ -195,22 +207,26 @@ static const cli_arg_spec forward_args[] = {
 	ARG_LOCAL_GUID,
 	ARG_DELETED_FOLDER,
 	{ .name = "subject",
-	  .wire = "subject",
+	  CLI_FIELD(pps_quarantine_action_req, subject),
 	  .help = "The new subject that replaces the original one." },
 	{ .name = "append_old_subject",
-	  .wire = "appendoldsubject",
+	  CLI_FIELD(pps_quarantine_action_req, appendoldsubject),
 	  .def = "false",
 	  .choices = bool_choices,
 	  .kind = CLI_ARG_BOOL,
 	  .help = "Whether to append the original subject to the new subject." },
-	{ .name = "sender", .wire = "from", .help = "The envelope sender address." },
-	{ .name = "header_from", .wire = "headerfrom", .help = "The header From address." },
+	{ .name = "sender",
+	  CLI_FIELD(pps_quarantine_action_req, from),
+	  .help = "The envelope sender address." },
+	{ .name = "header_from",
+	  CLI_FIELD(pps_quarantine_action_req, headerfrom),
+	  .help = "The header From address." },
 	{ .name = "recipient",
-	  .wire = "to",
+	  CLI_FIELD(pps_quarantine_action_req, to),
 	  .required = 1,
 	  .help = "Comma-separated list of recipient addresses." },
 	{ .name = "comment",
-	  .wire = "comment",
+	  CLI_FIELD(pps_quarantine_action_req, comment),
 	  .help = "New message body; the original message is attached." },
 	{ .name = NULL },
 };
@@ -219,7 +235,7 @@ static const cli_arg_spec move_args[] = {
 	ARG_FOLDER_NAME,
 	ARG_LOCAL_GUID,
 	{ .name = "target_folder",
-	  .wire = "targetfolder",
+	  CLI_FIELD(pps_quarantine_action_req, targetfolder),
 	  .required = 1,
 	  .help = "Name of the folder to move the message to (e.g., PCI), of the same module "
 		  "type." },
@@ -235,15 +251,15 @@ static const cli_arg_spec delete_args[] = {
 
 static const cli_arg_spec download_args[] = {
 	{ .name = "guid",
-	  .wire = "guid",
+	  CLI_FIELD(cli_download_req, guid),
 	  .required = 1,
 	  .help = "Global unique ID of the message (e.g., g4fsnj_sTLMk9hECaJwmmxwP6lQkr5k7)." },
 	{ .name = "out",
-	  .wire = CLI_WIRE_NONE,
+	  CLI_FIELD(cli_download_req, out),
 	  .help = "Where to write the message: a file or directory; - for stdout. Default "
 		  "<guid>.eml in the current directory." },
 	{ .name = "force",
-	  .wire = CLI_WIRE_NONE,
+	  CLI_FIELD(cli_download_req, force),
 	  .def = "false",
 	  .choices = bool_choices,
 	  .kind = CLI_ARG_BOOL,
@@ -255,24 +271,24 @@ static const char *const email_or_uid[] = { "email", "uid", NULL };
 
 static const cli_arg_spec get_user_args[] = {
 	{ .name = "email",
-	  .wire = CLI_WIRE_NONE,
+	  CLI_FIELD(pps_enduser_req, email),
 	  .help = "Email address of the user (wins over uid)." },
-	{ .name = "uid", .wire = CLI_WIRE_NONE, .help = "UID of the user." },
+	{ .name = "uid", CLI_FIELD(pps_enduser_req, uid), .help = "UID of the user." },
 	{ .name = NULL },
 };
 
 static const cli_arg_spec create_user_args[] = {
 	{ .name = "email",
-	  .wire = CLI_WIRE_NONE,
+	  CLI_FIELD(pps_enduser_req, email),
 	  .required = 1,
 	  .help = "Email address of the user." },
 	{ .name = "fields",
-	  .wire = CLI_WIRE_MERGE,
+	  CLI_FIELD(pps_enduser_req, fields_json),
 	  .kind = CLI_ARG_JSON,
 	  .help = "Profile fields as a JSON object (e.g., "
 		  "{\"firstname\":\"Jane\",\"addgroup\":\"g\"})." },
 	{ .name = "attributes",
-	  .wire = "attributes",
+	  CLI_FIELD(pps_enduser_req, attributes_json),
 	  .kind = CLI_ARG_JSON,
 	  .help = "Attributes as a JSON object." },
 	{ .name = NULL },
@@ -280,16 +296,19 @@ static const cli_arg_spec create_user_args[] = {
 
 static const cli_arg_spec modify_user_args[] = {
 	{ .name = "email",
-	  .wire = CLI_WIRE_NONE,
+	  CLI_FIELD(pps_enduser_req, email),
 	  .help = "Email address of the user (wins over uid)." },
-	{ .name = "uid", .alias = "UID", .wire = CLI_WIRE_NONE, .help = "UID of the user." },
+	{ .name = "uid",
+	  .alias = "UID",
+	  CLI_FIELD(pps_enduser_req, uid),
+	  .help = "UID of the user." },
 	{ .name = "fields",
-	  .wire = CLI_WIRE_MERGE,
+	  CLI_FIELD(pps_enduser_req, fields_json),
 	  .kind = CLI_ARG_JSON,
 	  .help = "Profile fields as a JSON object (firstname, lastname, addgroup, safelist, "
 		  "...)." },
 	{ .name = "attributes",
-	  .wire = "attributes",
+	  CLI_FIELD(pps_enduser_req, attributes_json),
 	  .kind = CLI_ARG_JSON,
 	  .help = "Attributes as a JSON object, merged into the profile's." },
 	{ .name = NULL },
@@ -310,10 +329,7 @@ const cli_command cli_commands[] = {
 			"Traces and analyzes messages after the Proofpoint Protection Server "
 			"filtered them. Records come newest first.",
 		.args = search_args,
-		.method = "GET",
-		.path = "/pss/filter",
-		.module = "pss",
-		.time_wire = CLI_TIME_FILTER,
+		.ops = { PPS_OP_SMARTSEARCH },
 		.example =
 			"pps smart-search recipient=user@example.com start_time=\"24 hours ago\"",
 		.run = cmd_smart_search,
@@ -336,11 +352,7 @@ const cli_command cli_commands[] = {
 		.one_of = sender_or_rcpt,
 		.one_of_msg = "At least one of the following arguments must be specified: sender, "
 			      "recipient, subject.",
-		.method = "GET",
-		.path = "/quarantine",
-		.module = "Quarantine",
-		.time_wire = CLI_TIME_QUARANTINE,
-		.fixed = quarantine_fixed,
+		.ops = { PPS_OP_QUARANTINE_SEARCH, PPS_OP_QUARANTINE_DOWNLOAD },
 		.example = "pps quarantine-messages-list subject='Loan*' sender=john@doe.com",
 		.run = cmd_quarantine_list,
 		.out = { .title = "Proofpoint Protection Server Quarantined Messages",
@@ -356,11 +368,9 @@ const cli_command cli_commands[] = {
 		.description = "Releases the messages to the email infrastructure without further "
 			       "scanning. They stay in the folder, or move to deleted_folder.",
 		.args = release_args,
-		.method = "POST",
-		.path = "/quarantine",
-		.action = "release",
+		.ops = { PPS_OP_QUARANTINE_ACTION },
+		.action = PPS_QA_RELEASE,
 		.verb = "released",
-		.module = "Quarantine",
 		.example = "pps quarantine-message-release folder_name=HIPAA local_guid=4:2:6",
 		.run = cmd_quarantine_action,
 	},
@@ -371,11 +381,9 @@ const cli_command cli_commands[] = {
 		.description =
 			"Resubmits the messages to the filtering modules; they leave the folder.",
 		.args = resubmit_args,
-		.method = "POST",
-		.path = "/quarantine",
-		.action = "resubmit",
+		.ops = { PPS_OP_QUARANTINE_ACTION },
+		.action = PPS_QA_RESUBMIT,
 		.verb = "resubmitted",
-		.module = "Quarantine",
 		.example = "pps quarantine-message-resubmit folder_name=HIPAA local_guid=4:2:6",
 		.run = cmd_quarantine_action,
 	},
@@ -387,11 +395,9 @@ const cli_command cli_commands[] = {
 			"Forwards the messages to other recipients. They stay in the folder, or "
 			"move to deleted_folder.",
 		.args = forward_args,
-		.method = "POST",
-		.path = "/quarantine",
-		.action = "forward",
+		.ops = { PPS_OP_QUARANTINE_ACTION },
+		.action = PPS_QA_FORWARD,
 		.verb = "forwarded",
-		.module = "Quarantine",
 		.example = "pps quarantine-message-forward folder_name=HIPAA local_guid=4:2:6 "
 			   "recipient=analyst@example.com",
 		.run = cmd_quarantine_action,
@@ -404,11 +410,9 @@ const cli_command cli_commands[] = {
 			"Moves the messages to target_folder, which must hold the same type of "
 			"module's messages.",
 		.args = move_args,
-		.method = "POST",
-		.path = "/quarantine",
-		.action = "move",
+		.ops = { PPS_OP_QUARANTINE_ACTION },
+		.action = PPS_QA_MOVE,
 		.verb = "moved",
-		.module = "Quarantine",
 		.example = "pps quarantine-message-move folder_name=HIPAA local_guid=4:2:6 "
 			   "target_folder=PCI",
 		.run = cmd_quarantine_action,
@@ -420,11 +424,9 @@ const cli_command cli_commands[] = {
 		.description = "Deletes the messages from their folder, or moves them to "
 			       "deleted_folder.",
 		.args = delete_args,
-		.method = "POST",
-		.path = "/quarantine",
-		.action = "delete",
+		.ops = { PPS_OP_QUARANTINE_ACTION },
+		.action = PPS_QA_DELETE,
 		.verb = "deleted",
-		.module = "Quarantine",
 		.example = "pps quarantine-message-delete folder_name=HIPAA local_guid=4:2:6",
 		.run = cmd_quarantine_action,
 	},
@@ -435,9 +437,7 @@ const cli_command cli_commands[] = {
 		.description = "Writes the raw message byte-exact to <guid>.eml, atomically; never "
 			       "overwrites a file unless force=true.",
 		.args = download_args,
-		.method = "GET",
-		.path = "/quarantine",
-		.module = "Quarantine",
+		.ops = { PPS_OP_QUARANTINE_DOWNLOAD },
 		.example = "pps quarantine-message-download guid=g4fsnj_sTLMk9hECaJwmmxwP6lQkr5k7",
 		.run = cmd_quarantine_download,
 	},
@@ -449,9 +449,7 @@ const cli_command cli_commands[] = {
 		.args = get_user_args,
 		.one_of = email_or_uid,
 		.one_of_msg = EMAIL_OR_UID_MSG,
-		.method = "GET",
-		.path = "/enduser/{email|uid}",
-		.module = "enduser",
+		.ops = { PPS_OP_ENDUSER_GET },
 		.example = "pps get-user email=demo.user@example.com",
 		.run = cmd_get_user,
 		.out = { .title = "Proofpoint Protection Server Users",
@@ -467,9 +465,7 @@ const cli_command cli_commands[] = {
 		.summary = "Create an end user",
 		.description = "Creates an end-user profile with the email address.",
 		.args = create_user_args,
-		.method = "POST",
-		.path = "/enduser/{email}",
-		.module = "enduser",
+		.ops = { PPS_OP_ENDUSER_CREATE },
 		.example = "pps create-user email=new.user@example.com "
 			   "fields='{\"firstname\":\"New\",\"lastname\":\"User\"}'",
 		.run = cmd_create_user,
@@ -488,9 +484,7 @@ const cli_command cli_commands[] = {
 		.args = modify_user_args,
 		.one_of = email_or_uid,
 		.one_of_msg = EMAIL_OR_UID_MSG,
-		.method = "PUT",
-		.path = "/enduser/{email|uid}",
-		.module = "enduser",
+		.ops = { PPS_OP_ENDUSER_MODIFY },
 		.example = "pps modify-user email=demo.user@example.com "
 			   "fields='{\"lastname\":\"Doe\"}'",
 		.run = cmd_modify_user,
@@ -509,9 +503,7 @@ const cli_command cli_commands[] = {
 		.args = get_user_args,
 		.one_of = email_or_uid,
 		.one_of_msg = EMAIL_OR_UID_MSG,
-		.method = "DELETE",
-		.path = "/enduser/{email|uid}",
-		.module = "enduser",
+		.ops = { PPS_OP_ENDUSER_DELETE },
 		.example = "pps delete-user uid=demo.user",
 		.run = cmd_delete_user,
 	},
@@ -522,9 +514,7 @@ const cli_command cli_commands[] = {
 		.description = "Checks the credentials and each managed module the API role needs "
 			       "(pss, Quarantine, enduser); prints ok or names what is missing.",
 		.args = no_args,
-		.method = "GET",
-		.path = "/pss/health",
-		.module = "pss",
+		.ops = { PPS_OP_HEALTH, PPS_OP_QUARANTINE_SEARCH, PPS_OP_ENDUSER_GET },
 		.example = "pps test",
 		.run = cmd_test,
 	},
@@ -533,9 +523,7 @@ const cli_command cli_commands[] = {
 		.summary = "Check the server's health",
 		.description = "Asks the server for its health (GET /pss/health).",
 		.args = no_args,
-		.method = "GET",
-		.path = "/pss/health",
-		.module = "pss",
+		.ops = { PPS_OP_HEALTH },
 		.example = "pps -o json health",
 		.run = cmd_health,
 	},
@@ -543,65 +531,80 @@ const cli_command cli_commands[] = {
 };
 
 const cli_global_opt cli_global_opts[] = {
-	{ 'o', "output", "FORMAT",
+	{ "output", "FORMAT",
 	  "Output format: table (default), wide (every column, nothing cut), markdown, json, "
-	  "ndjson, csv, raw (docs/output.md)." },
-	{ 0, "fields", "LIST",
-	  "Comma list of the columns (keys) to print in table, wide, markdown, csv and ndjson." },
-	{ 0, "color", "WHEN",
-	  "Emphasis in tables: auto (a terminal without NO_COLOR; default), always, never." },
-	{ 0, "csv-crlf", NULL, "End CSV lines with CRLF (RFC 4180) instead of LF." },
-	{ 0, "csv-raw", NULL,
-	  "Write CSV cells verbatim: no ' before =, +, -, @ and control characters kept." },
-	{ 0, "url", "URL", "Server URL, e.g. https://host:10000 (env PPS_URL)." },
-	{ 0, "username", "NAME", "API user name (env PPS_USERNAME)." },
-	{ 0, "password-file", "FILE", "Read the password from the first line of FILE." },
-	{ 0, "password-stdin", NULL, "Read the password from the first line of standard input." },
-	{ 0, "cacert", "FILE", "Trust the CA certificates in FILE (env PPS_CACERT)." },
-	{ 0, "insecure", NULL, "Do not verify the server certificate (env PPS_INSECURE)." },
-	{ 0, "proxy", "URL", "Use this proxy (the proxy environment is honoured by default)." },
-	{ 0, "no-proxy", NULL, "Never use a proxy." },
-	{ 0, "timeout", "SECONDS", "Timeout of each request (default 60)." },
-	{ 0, "retries", "N", "Retries of a GET on network errors, 429 and 5xx (default 3)." },
-	{ 0, "profile", "NAME",
+	  "ndjson, csv, raw (docs/output.md).",
+	  'o', 1 },
+	{ "fields", "LIST",
+	  "Comma list of the columns (keys) to print in table, wide, markdown, csv and ndjson.", 0,
+	  0 },
+	{ "color", "WHEN",
+	  "Emphasis in tables: auto (a terminal without NO_COLOR; default), always, never.", 0, 0 },
+	{ "csv-crlf", NULL, "End CSV lines with CRLF (RFC 4180) instead of LF.", 0, 0 },
+	{ "csv-raw", NULL,
+	  "Write CSV cells verbatim: no ' before =, +, -, @ and control characters kept.", 0, 0 },
+	{ "url", "URL", "Server URL, e.g. https://host:10000 (env PPS_URL).", 0, 0 },
+	{ "username", "NAME", "API user name (env PPS_USERNAME).", 0, 0 },
+	{ "password-file", "FILE", "Read the password from the first line of FILE.", 0, 0 },
+	{ "password-stdin", NULL, "Read the password from the first line of standard input.", 0,
+	  0 },
+	{ "cacert", "FILE", "Trust the CA certificates in FILE (env PPS_CACERT).", 0, 0 },
+	{ "insecure", NULL, "Do not verify the server certificate (env PPS_INSECURE).", 0, 0 },
+	{ "proxy", "URL", "Use this proxy (the proxy environment is honoured by default).", 0, 0 },
+	{ "no-proxy", NULL, "Never use a proxy.", 0, 0 },
+	{ "timeout", "SECONDS", "Timeout of each request (default 60).", 0, 0 },
+	{ "retries", "N", "Retries of a GET on network errors, 429 and 5xx (default 3).", 0, 0 },
+	{ "profile", "NAME",
 	  "Config file profile to use (env PPS_PROFILE, default 'default'). A comma list runs "
 	  "the command on every profile's cluster: searches side by side, merged newest first "
-	  "and tagged with a cluster field; actions only with --yes." },
-	{ 0, "config", "FILE", "Config file (default $XDG_CONFIG_HOME/pps/config)." },
-	{ 0, "batch", "N", "GUIDs per quarantine action request (default 100)." },
-	{ 0, "report", "FILE",
+	  "and tagged with a cluster field; actions only with --yes.",
+	  0, 0 },
+	{ "config", "FILE", "Config file (default $XDG_CONFIG_HOME/pps/config).", 0, 0 },
+	{ "batch", "N", "GUIDs per quarantine action request (default 100).", 0, 0 },
+	{ "report", "FILE",
 	  "Write one NDJSON line per local_guid entry with its outcome (done, invalid, refused, "
-	  "unknown, not_sent); the lines are valid local_guid input for a rerun." },
-	{ 0, "isolate", NULL,
+	  "unknown, not_sent); the lines are valid local_guid input for a rerun.",
+	  0, 0 },
+	{ "isolate", NULL,
 	  "Split a refused release, resubmit or forward batch to find the GUIDs the server "
-	  "refuses (move and delete always do)." },
-	{ 0, "confirm-over", "N",
+	  "refuses (move and delete always do).",
+	  0, 0 },
+	{ "confirm-over", "N",
 	  "On a terminal, ask before a delete, release or forward of more than N messages "
-	  "(default 100)." },
-	{ 0, "yes", NULL,
-	  "Do not ask for confirmation; also act on several clusters (--profile a,b)." },
-	{ 0, "all", NULL,
+	  "(default 100).",
+	  0, 0 },
+	{ "yes", NULL, "Do not ask for confirmation; also act on several clusters (--profile a,b).",
+	  0, 0 },
+	{ "all", NULL,
 	  "smart-search, quarantine-messages-list: fetch the whole start_time..end_time window "
-	  "past the server's cap, page by page; limit= becomes a total cap." },
-	{ 0, "follow", NULL,
+	  "past the server's cap, page by page; limit= becomes a total cap.",
+	  0, 0 },
+	{ "follow", NULL,
 	  "smart-search, quarantine-messages-list: print what matches from start_time (default "
 	  "now), then every new record once, oldest first, until SIGINT or SIGTERM (exit 0). "
 	  "Each poll looks 60 s back again, for clock skew and late-indexed records, and skips "
-	  "the GUIDs it printed; a failing server is retried with a growing pause." },
-	{ 0, "checkpoint", "FILE",
+	  "the GUIDs it printed; a failing server is retried with a growing pause.",
+	  0, 0 },
+	{ "checkpoint", "FILE",
 	  "With --all or --follow: save how far the job got in FILE (atomically, after the "
 	  "records it covers are flushed) and continue from it when FILE exists. After a "
-	  "kill -9 a record may come out twice (at least once): deduplicate by GUID." },
-	{ 0, "interval", "SECONDS", "With --follow: seconds between polls (default 30)." },
-	{ 0, "server-cap", "N",
+	  "kill -9 a record may come out twice (at least once): deduplicate by GUID.",
+	  0, 0 },
+	{ "interval", "SECONDS", "With --follow: seconds between polls (default 30).", 0, 0 },
+	{ "server-cap", "N",
 	  "The server's Smart Search count cap when known (profile key server_cap): saves "
-	  "the probe request that checks whether an answer was cut." },
-	{ 0, "dry-run", NULL, "Print each request that would be sent; send nothing." },
-	{ 'v', "verbose", NULL, "Log each request (method, URL, status, time) on stderr." },
-	{ 'q', "quiet", NULL, "Print no progress or counts on stderr." },
-	{ 0, "version", NULL, "Print the version and exit." },
-	{ 'h', "help", NULL, "Print help and exit." },
-	{ 0, NULL, NULL, NULL },
+	  "the probe request that checks whether an answer was cut.",
+	  0, 0 },
+	{ "dry-run", NULL, "Print each request that would be sent (METHOD URL BODY); send nothing.",
+	  0, 0 },
+	{ "curl", NULL,
+	  "Print each request as a curl command (password from $PPS_PASSWORD); send nothing.", 0,
+	  0 },
+	{ "verbose", NULL, "Log each request (method, URL, status, time) on stderr.", 'v', 0 },
+	{ "quiet", NULL, "Print no progress or counts on stderr.", 'q', 0 },
+	{ "version", NULL, "Print the version and exit.", 0, 0 },
+	{ "help", NULL, "Print help and exit.", 'h', 0 },
+	{ NULL, NULL, NULL, 0, 0 },
 };
 
 /* Hyphens and underscores are the same in argument names (--local-guid = local_guid). */

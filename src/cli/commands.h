@@ -26,25 +26,26 @@ typedef enum cli_arg_kind {
 	CLI_ARG_JSON	  /* a JSON object text */
 } cli_arg_kind;
 
-/* Where an argument goes on the wire. */
-#define CLI_WIRE_NONE  NULL /* local to pps (out, force) or part of the path (email, uid) */
-#define CLI_WIRE_MERGE "*"  /* a JSON object whose keys go at the top of the body (fields) */
+/*
+ * Binds an argument to a member of its command's request struct (cli_command.req): the
+ * member's type follows the kind: const char * (STRING, JSON, and the lists, which the handler
+ * fills per batch or folder), pps_instant (TIME), pps_flag (BOOL), long (INT).
+ */
+#define CLI_FIELD(type, member) \
+	.field = offsetof(type, member), .field_size = sizeof(((type *)0)->member), .bound = 1
 
 typedef struct cli_arg_spec {
-	const char *name;	    /* as the reference names it: start_time */
-	const char *alias;	    /* another accepted name (modify-user's UID), or NULL */
-	const char *wire;	    /* query parameter or body key, or CLI_WIRE_* */
+	const char *name;  /* as the reference names it: start_time */
+	const char *alias; /* another accepted name (modify-user's UID), or NULL */
+	size_t field;	   /* CLI_FIELD: where the value goes in the request */
+	size_t field_size;
+	int bound;
 	const char *def;	    /* default value, or NULL */
 	const char *const *choices; /* predefined values, NULL-terminated, or NULL */
 	const char *help;	    /* one sentence */
 	int required;		    /* 1: a usage error when missing or empty */
 	cli_arg_kind kind;
 } cli_arg_spec;
-
-typedef enum cli_time_wire {
-	CLI_TIME_FILTER,    /* Smart Search: YYYY-MM-DDThh:mm:ss+HHMM */
-	CLI_TIME_QUARANTINE /* quarantine: YYYY-MM-DD hh:mm:ss UTC */
-} cli_time_wire;
 
 struct cli_ctx;
 struct cli_args;
@@ -61,25 +62,23 @@ typedef struct cli_command {
 	const cli_arg_spec *args; /* terminated by an entry with name NULL */
 	const char *const *one_of; /* at least one of these must be given, or NULL */
 	const char *one_of_msg;	   /* the usage error when none is */
-	const char *method;	   /* HTTP method and path under /rest/v1, for docs and --dry-run */
-	const char *path;
-	const char *action;	  /* the body's "action" for quarantine actions, or NULL */
-	const char *verb;	  /* past tense for bulk counts: released */
-	const char *module;	  /* the managed module the API role needs */
-	const char *const *fixed; /* constant query parameters: name, value, ..., NULL */
-	const char *example;	  /* one example command line */
+	/* The libpps operations it makes, PPS_OP_NONE-terminated (request lines from libpps). */
+	pps_op ops[4];
+	const char *verb;    /* past tense for bulk counts: released */
+	const char *example; /* one example command line */
 	cli_handler run;
-	int reference;		 /* 1: also known as proofpoint-pps-<name> */
-	cli_time_wire time_wire; /* how time arguments are written on the wire */
+	pps_qaction action; /* the quarantine action of an action command */
+	int reference;	    /* 1: also known as proofpoint-pps-<name> */
 	cli_output_spec out;
 } cli_command;
 
 /* A global option of pps (before the command). */
 typedef struct cli_global_opt {
-	char short_name;       /* 'o', or 0 */
 	const char *long_name; /* "output" */
 	const char *metavar;   /* "FORMAT", or NULL for a flag */
 	const char *help;
+	char short_name; /* 'o', or 0 */
+	char formats;	 /* 1: its values are the output formats (render.c's list) */
 } cli_global_opt;
 
 /* The table, terminated by an entry with name NULL. */

@@ -167,21 +167,44 @@ struct file_values {
 	const char *profile; /* the section wanted */
 	int found;	     /* the section exists */
 	int has_password;    /* any section holds password= */
-	char *keys[16];
+	char *keys[CLI_CONFIG_KEYS];
 	int bad_line;
 	char bad_key[64];
 };
 
-static const char *const file_keys[] = { "url",	    "username", "password",   "password_file",
-					 "cacert",  "insecure", "proxy",      "timeout",
-					 "retries", "output",	"server_cap", NULL };
+/* The one table of settings: config file key, environment variable, what it is. */
+const cli_config_key cli_config_keys[] = {
+	{ "url", "PPS_URL", "the server URL" },
+	{ "username", "PPS_USERNAME", "the API user name" },
+	{ "password", "PPS_PASSWORD", "the password" },
+	{ "password_file", NULL, "a file whose first line is the password" },
+	{ "cacert", "PPS_CACERT", "a file of trusted CA certificates" },
+	{ "insecure", "PPS_INSECURE", "1 (or true) to skip certificate verification" },
+	{ "proxy", NULL, "a proxy URL" },
+	{ "timeout", NULL, "seconds per request" },
+	{ "retries", NULL, "retries of a GET" },
+	{ "output", NULL, "the output format" },
+	{ "server_cap", NULL, "the server's Smart Search count cap, when known (--server-cap)" },
+	{ "profile", "PPS_PROFILE", "the profile (section) to read; not a key of the file" },
+	{ NULL, NULL, NULL },
+};
 
+/* The index of a config file key (profile is none), or -1. */
 static int key_index(const char *name)
 {
-	for (int i = 0; file_keys[i]; i++)
-		if (strcmp(file_keys[i], name) == 0)
+	for (int i = 0; cli_config_keys[i].key; i++)
+		if (strcmp(cli_config_keys[i].key, name) == 0 && strcmp(name, "profile") != 0)
 			return i;
 	return -1;
+}
+
+/* The environment variable of a setting (from the table). */
+static const char *env_of(cli_getenv_fn env, const char *key)
+{
+	for (int i = 0; cli_config_keys[i].key; i++)
+		if (strcmp(cli_config_keys[i].key, key) == 0 && cli_config_keys[i].env)
+			return env(cli_config_keys[i].env);
+	return NULL;
 }
 
 static int ini_cb(void *user, const char *section, const char *name, const char *value)
@@ -337,15 +360,15 @@ static int apply_env(cli_settings *s, cli_getenv_fn env, char *err, size_t errle
 {
 	const char *v;
 
-	if ((v = nonempty(env("PPS_URL"))) && set_str(&s->url, v))
+	if ((v = nonempty(env_of(env, "url"))) && set_str(&s->url, v))
 		return -1;
-	if ((v = nonempty(env("PPS_USERNAME"))) && set_str(&s->username, v))
+	if ((v = nonempty(env_of(env, "username"))) && set_str(&s->username, v))
 		return -1;
-	if ((v = nonempty(env("PPS_PASSWORD"))) && set_str(&s->password, v))
+	if ((v = nonempty(env_of(env, "password"))) && set_str(&s->password, v))
 		return -1;
-	if ((v = nonempty(env("PPS_CACERT"))) && set_str(&s->cacert, v))
+	if ((v = nonempty(env_of(env, "cacert"))) && set_str(&s->cacert, v))
 		return -1;
-	if ((v = env("PPS_INSECURE")) && parse_flag(v, &s->insecure)) {
+	if ((v = env_of(env, "insecure")) && parse_flag(v, &s->insecure)) {
 		snprintf(err, errlen, "invalid PPS_INSECURE '%s': expected 1 or 0", v);
 		return -1;
 	}
@@ -403,7 +426,7 @@ int cli_config_load(cli_settings *out, const cli_config_flags *flags, cli_getenv
 	memset(&fv, 0, sizeof(fv));
 	out->timeout = DEFAULT_TIMEOUT;
 	out->retries = DEFAULT_RETRIES;
-	profile = flags->profile ? flags->profile : nonempty(env("PPS_PROFILE"));
+	profile = flags->profile ? flags->profile : nonempty(env_of(env, "profile"));
 	explicit_profile = profile != NULL;
 	if (!profile)
 		profile = "default";

@@ -26,6 +26,17 @@ typedef struct cli_config_flags {
 
 void cli_config_flags_init(cli_config_flags *f);
 
+/* A setting: its config file key, its environment variable (or NULL), what it holds. */
+typedef struct cli_config_key {
+	const char *key;
+	const char *env;
+	const char *help;
+} cli_config_key;
+
+/* The one table of settings (loading, pps(1)), ended by a NULL key. */
+#define CLI_CONFIG_KEYS 12
+extern const cli_config_key cli_config_keys[CLI_CONFIG_KEYS + 1];
+
 /* The resolved settings; all strings owned, freed by cli_settings_release(). */
 typedef struct cli_settings {
 	char *url;

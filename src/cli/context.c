@@ -1,6 +1,6 @@
 /*
- * What every handler shares: one-line errors (401/403 explained), --dry-run printing, the wire
- * parameters of a command from the table, and printing through render.c. Never sends.
+ * What every handler shares: one-line errors (401/403 explained) and printing through render.c,
+ * also of records as they stream in. Never sends, and knows no wire fact.
  */
 #include "cli/cli.h"
 
@@ -52,7 +52,8 @@ int cli_report(cli_ctx *ctx, int code, const char *what)
 	const pps_error *e = ctx->client ? pps_client_last_error(ctx->client) : NULL;
 	char server[512] = "";
 	char prefix[200] = "";
-	const char *module = ctx->cmd && ctx->cmd->module ? ctx->cmd->module : "pss";
+	const pps_op_info *op = ctx->cmd ? pps_operation_info(ctx->cmd->ops[0]) : NULL;
+	const char *module = op ? op->module : "pss";
 
 	if (e)
 		one_line(server, sizeof(server), e->server_message);
@@ -72,6 +73,20 @@ int cli_report(cli_ctx *ctx, int code, const char *what)
 			   "'%s'; add it under Managed Modules of the role%s%s",
 			   prefix, module, server[0] ? ": " : "", server);
 		break;
+	case PPS_ETLS:
+		/* libpps says what is wrong with the certificate; how to tell pps is pps's. */
+		if (e && strstr(e->message, "certificate of '")) {
+			cli_errorf(ctx, "%s%s%s", prefix, e->message,
+				   strstr(e->message, "another host name")
+					   ? ": use the name it holds, or --insecure"
+				   : strstr(e->message, "expired")
+					   ? ": renew it on the server, or use --insecure"
+				   : strstr(e->message, "not yet valid")
+					   ? ", or use --insecure"
+					   : ": use --cacert FILE or --insecure");
+			break;
+		}
+		/* fall through */
 	default:
 		if (!e) {
 			cli_errorf(ctx, "%s%s", prefix, pps_code_name(code));
@@ -87,100 +102,6 @@ int cli_report(cli_ctx *ctx, int code, const char *what)
 		break;
 	}
 	return cli_exit_status(code);
-}
-
-/* Adds one argument to the wire object under its wire name; 0 or -1. */
-static int add_param(const cli_ctx *ctx, json_t *obj, const cli_args *args, int i)
-{
-	const cli_arg_spec *s = &args->cmd->args[i];
-	char tbuf[64];
-
-	switch (s->kind) {
-	case CLI_ARG_TIME:
-		if (ctx->cmd->time_wire == CLI_TIME_FILTER
-			    ? pps_time_format_filter(&args->time[i], tbuf, sizeof(tbuf))
-			    : pps_time_format_quarantine(&args->time[i], tbuf, sizeof(tbuf)))
-			return -1;
-		return json_object_set_new(obj, s->wire, json_string(tbuf));
-	case CLI_ARG_BOOL:
-		return json_object_set_new(obj, s->wire, json_string(args->boolean[i] ? "t" : "f"));
-	case CLI_ARG_GUIDLIST:
-	case CLI_ARG_LIST: {
-		char *joined = cli_strlist_join(&args->list[i], 0, args->list[i].n, ",");
-		int rc;
-
-		if (!joined)
-			return -1;
-		rc = json_object_set_new(obj, s->wire, json_string(joined));
-		free(joined);
-		return rc;
-	}
-	case CLI_ARG_JSON: {
-		json_t *v = json_loads(args->value[i], 0, NULL);
-
-		if (!v)
-			return -1;
-		if (strcmp(s->wire, CLI_WIRE_MERGE) == 0) {
-			int rc = json_object_update(obj, v);
-
-			json_decref(v);
-			return rc;
-		}
-		return json_object_set_new(obj, s->wire, v);
-	}
-	case CLI_ARG_INT:
-	case CLI_ARG_STRING:
-		break;
-	}
-	return json_object_set_new(obj, s->wire, json_string(args->value[i]));
-}
-
-json_t *cli_wire_params(const cli_ctx *ctx, const cli_args *args)
-{
-	json_t *obj = json_object();
-	const cli_command *cmd = args->cmd;
-
-	if (!obj)
-		return NULL;
-	if (cmd->action && json_object_set_new(obj, "action", json_string(cmd->action)))
-		goto fail;
-	for (int i = 0; cmd->args[i].name; i++) {
-		if (!args->value[i] || cmd->args[i].wire == CLI_WIRE_NONE)
-			continue;
-		if (add_param(ctx, obj, args, i))
-			goto fail;
-	}
-	for (size_t k = 0; cmd->fixed && cmd->fixed[k]; k += 2)
-		if (json_object_set_new(obj, cmd->fixed[k], json_string(cmd->fixed[k + 1])))
-			goto fail;
-	return obj;
-fail:
-	json_decref(obj);
-	return NULL;
-}
-
-int cli_dry_run_print(cli_ctx *ctx, const char *method, const char *path, const json_t *params)
-{
-	char *text = params ? json_dumps(params, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	ppsbuf line = PPSBUF_INIT;
-	size_t from;
-	int bad;
-
-	/* The path and the values come from the command line: shown, never obeyed. */
-	ppsbuf_addf(&line, "%s /rest/v1", method);
-	bad = cli_sanitize(&line, path, strlen(path), NULL, NULL) < 0;
-	from = line.len;
-	if (text)
-		bad |= ppsbuf_addch(&line, ' ') < 0 || ppsbuf_adds(&line, text) < 0 ||
-		       cli_json_harden(&line, from) < 0;
-	free(text);
-	bad |= ppsbuf_addch(&line, '\n') < 0 || fputs(line.buf, ctx->out) < 0;
-	ppsbuf_release(&line);
-	if (bad || fflush(ctx->out) != 0 || ferror(ctx->out)) {
-		cli_errorf(ctx, "cannot write to standard output");
-		return CLI_EXIT_FAILURE;
-	}
-	return CLI_EXIT_OK;
 }
 
 int cli_print_body(cli_ctx *ctx, const pps_response *resp)
@@ -220,66 +141,101 @@ static json_t *mutable_json(const json_t *v)
 	return u.m;
 }
 
-/* --fields names a key no record has: most likely a typo; say so (and the closest key). */
-static void check_fields(cli_ctx *ctx, const json_t *records)
-{
-	const json_t *first = json_array_get(records, 0);
+/*
+ * What --fields needs to warn of a key no record has (most likely a typo): which fields some
+ * record had, and the first record for a suggestion. fields_init returns 0, or -1 (memory).
+ */
+struct fields_check {
+	unsigned char *seen;
+	json_t *first;
+};
 
-	if (!ctx->render.fields || !json_is_object(first) || ctx->render.format == CLI_FMT_JSON ||
+static int fields_init(struct fields_check *fc, const cli_ctx *ctx)
+{
+	size_t n = 0;
+
+	memset(fc, 0, sizeof(*fc));
+	if (!ctx->render.fields || ctx->render.format == CLI_FMT_JSON ||
 	    ctx->render.format == CLI_FMT_RAW)
+		return 0;
+	while (ctx->render.fields[n])
+		n++;
+	fc->seen = calloc(n + 1, 1);
+	return fc->seen ? 0 : -1;
+}
+
+static void fields_note(struct fields_check *fc, const cli_ctx *ctx, const json_t *rec)
+{
+	if (!fc->seen || !json_is_object(rec))
 		return;
-	for (size_t k = 0; ctx->render.fields[k]; k++) {
+	if (!fc->first)
+		fc->first = json_incref(mutable_json(rec));
+	for (size_t k = 0; ctx->render.fields[k]; k++)
+		if (!fc->seen[k] && json_object_get(rec, ctx->render.fields[k]))
+			fc->seen[k] = 1;
+}
+
+static void fields_release(struct fields_check *fc)
+{
+	free(fc->seen);
+	json_decref(fc->first);
+	memset(fc, 0, sizeof(*fc));
+}
+
+/* Warns of each field no record had, with the first record's closest key; releases fc. */
+static void fields_finish(struct fields_check *fc, cli_ctx *ctx)
+{
+	for (size_t k = 0; fc->seen && fc->first && ctx->render.fields[k]; k++) {
 		const char *name = ctx->render.fields[k], *key;
 		cli_suggestion sug = CLI_SUGGESTION_INIT;
-		const json_t *rec;
-		size_t i;
-		int seen = 0;
 
-		json_array_foreach(records, i, rec)
-		{
-			if (json_object_get(rec, name)) {
-				seen = 1;
-				break;
-			}
-		}
-		if (seen)
+		if (fc->seen[k])
 			continue;
-		for (void *it = json_object_iter(mutable_json(first)); it;
-		     it = json_object_iter_next(mutable_json(first), it))
+		for (void *it = json_object_iter(fc->first); it;
+		     it = json_object_iter_next(fc->first, it))
 			cli_suggest_consider(&sug, name, json_object_iter_key(it));
 		key = cli_suggest_result(&sug, name);
 		cli_errorf(ctx, "warning: no record has a field '%s'%s%s%s", name,
 			   key ? "; did you mean '" : "", key ? key : "", key ? "'?" : "");
 	}
+	fields_release(fc);
 }
 
-/* Appends copies of records tagged with the cluster's name to ctx->collect. 0 or exit 1. */
-static int collect_records(cli_ctx *ctx, const json_t *records)
+/* Appends a copy of rec tagged with the cluster's name to ctx->collect. 0 or -1 (memory). */
+int cli_collect_record(cli_ctx *ctx, const json_t *rec)
 {
-	size_t i;
-	json_t *rec;
+	json_t *copy = json_copy(mutable_json(rec));
 
-	json_array_foreach(records, i, rec)
-	{
-		json_t *copy = json_copy(rec);
-
-		if (!copy || json_object_set_new(copy, "cluster", json_string(ctx->cluster)) ||
-		    json_array_append_new(ctx->collect, copy)) {
-			cli_errorf(ctx, "out of memory");
-			return CLI_EXIT_FAILURE;
-		}
-	}
-	return CLI_EXIT_OK;
+	if (!copy || json_object_set_new(copy, "cluster", json_string(ctx->cluster)) ||
+	    json_array_append_new(ctx->collect, copy))
+		return -1;
+	return 0;
 }
 
 int cli_print_records(cli_ctx *ctx, const json_t *records)
 {
+	struct fields_check fc;
+	const json_t *rec;
 	json_t *empty = NULL;
+	size_t i;
 	int rc;
 
-	check_fields(ctx, records);
-	if (ctx->collect)
-		return records ? collect_records(ctx, records) : CLI_EXIT_OK;
+	if (ctx->collect) {
+		json_array_foreach(records, i, rec)
+		{
+			if (cli_collect_record(ctx, rec)) {
+				cli_errorf(ctx, "out of memory");
+				return CLI_EXIT_FAILURE;
+			}
+		}
+		return CLI_EXIT_OK;
+	}
+	if (fields_init(&fc, ctx)) {
+		cli_errorf(ctx, "out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	json_array_foreach(records, i, rec) fields_note(&fc, ctx, rec);
+	fields_finish(&fc, ctx);
 	if (!records)
 		records = empty = json_array();
 	rc = cli_render_records(ctx->out, &ctx->render, &ctx->cmd->out, records);
@@ -322,6 +278,154 @@ int cli_print_object(cli_ctx *ctx, const json_t *obj)
 int cli_print_message(cli_ctx *ctx, const char *message)
 {
 	if (cli_render_message(ctx->out, &ctx->render, message) != 0 || fflush(ctx->out) != 0) {
+		cli_errorf(ctx, "cannot write to standard output");
+		return CLI_EXIT_FAILURE;
+	}
+	return CLI_EXIT_OK;
+}
+
+struct stream {
+	cli_ctx *ctx;
+	cli_render_stream *r;
+	int write_failed;
+	int nomem;
+	struct fields_check fc;
+	ppsbuf tty_body; /* -o raw on a terminal: the body, shown escaped once it is whole */
+};
+
+static int on_record(void *p, json_t *rec)
+{
+	struct stream *st = p;
+
+	if (st->ctx->collect) {
+		st->nomem = cli_collect_record(st->ctx, rec) != 0;
+		return st->nomem ? -1 : 0;
+	}
+	fields_note(&st->fc, st->ctx, rec);
+	if (cli_render_record(st->r, rec) < 0) {
+		st->write_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int on_text(void *p, const char *json, size_t len)
+{
+	struct stream *st = p;
+
+	if (cli_render_text(st->r, json, len) < 0) {
+		st->write_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int on_body(void *p, const char *data, size_t len)
+{
+	struct stream *st = p;
+
+	/* On a terminal the body is shown, never obeyed: escaped whole (no sequence cut in two). */
+	if (st->ctx->render.tty) {
+		st->nomem = ppsbuf_add(&st->tty_body, data, len) < 0;
+		return st->nomem ? -1 : 0;
+	}
+	if (fwrite(data, 1, len, st->ctx->out) != len) {
+		st->write_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* What arrived so far is printed: a reader sees each record without waiting for the rest. */
+static int on_parsed(void *p)
+{
+	struct stream *st = p;
+	int rc = st->r ? cli_render_flush(st->r) : fflush(st->ctx->out);
+
+	if (rc != 0) {
+		st->write_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int cli_print_stream(cli_ctx *ctx, cli_stream_fn run, const void *req)
+{
+	struct stream st = { ctx, NULL, 0, 0, { NULL, NULL }, PPSBUF_INIT };
+	pps_visitor v = { .ctx = &st };
+	int rc;
+
+	if (ctx->dry_run) {
+		/* Nothing comes back: the request is all there is to print. */
+		rc = run(ctx, req, &v);
+		return rc ? cli_report(ctx, rc, NULL) : CLI_EXIT_OK;
+	}
+	if (ctx->collect) {
+		/* Several clusters: the records are kept for the merge, not printed here. */
+		v.record = on_record;
+		rc = run(ctx, req, &v);
+		if (rc && st.nomem) {
+			cli_errorf(ctx, "out of memory");
+			return CLI_EXIT_FAILURE;
+		}
+		return rc ? cli_report(ctx, rc, NULL) : CLI_EXIT_OK;
+	}
+	if (fields_init(&st.fc, ctx)) {
+		cli_errorf(ctx, "out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	v.parsed = on_parsed;
+	if (ctx->render.format == CLI_FMT_RAW) {
+		v.body = on_body;
+		if (ctx->render.tty)
+			v.parsed = NULL;
+	} else {
+		/* NDJSON passes each record's text on: no value is built for it (but --fields
+		 * picks). */
+		if (ctx->render.format == CLI_FMT_NDJSON && !ctx->render.fields)
+			v.record_text = on_text;
+		else
+			v.record = on_record;
+		if (cli_render_begin(&st.r, ctx->out, &ctx->render, &ctx->cmd->out) < 0) {
+			if (st.r)
+				cli_render_abort(st.r);
+			fields_release(&st.fc);
+			cli_errorf(ctx, "cannot write to standard output");
+			return CLI_EXIT_FAILURE;
+		}
+	}
+	rc = run(ctx, req, &v);
+	if (rc)
+		fields_release(&st.fc);
+	else
+		fields_finish(&st.fc, ctx);
+	if (rc == 0 && ctx->render.tty && ctx->render.format == CLI_FMT_RAW) {
+		pps_response body = { 0 };
+
+		body.body = st.tty_body.buf;
+		body.body_len = st.tty_body.len;
+		rc = cli_print_body(ctx, &body);
+		ppsbuf_release(&st.tty_body);
+		return rc;
+	}
+	ppsbuf_release(&st.tty_body);
+	if (rc && st.nomem) {
+		cli_errorf(ctx, "out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	if (rc) {
+		/* What was printed stays; the output is not completed as if it were whole. */
+		if (st.r)
+			cli_render_abort(st.r);
+		else
+			fflush(ctx->out);
+		if (st.write_failed) {
+			cli_errorf(ctx, "cannot write to standard output");
+			return CLI_EXIT_FAILURE;
+		}
+		return cli_report(ctx, rc, NULL);
+	}
+	if ((st.r && cli_render_end(st.r) < 0) || (!st.r && fflush(ctx->out) != 0)) {
 		cli_errorf(ctx, "cannot write to standard output");
 		return CLI_EXIT_FAILURE;
 	}

@@ -1,4 +1,5 @@
-/* The one mapping from libpps result codes to the exit statuses of pps (docs/exit-codes.md). */
+/* The exit statuses of pps and the one mapping from libpps result codes to them
+ * (docs/exit-codes.md). */
 #ifndef PPS_CLI_EXIT_H
 #define PPS_CLI_EXIT_H
 
@@ -15,6 +16,16 @@ enum {
 		8, /* an action went out and its answer was lost: it may have been done */
 	CLI_EXIT_INTERRUPTED = 130 /* SIGINT/SIGTERM stopped a bulk action between batches */
 };
+
+/* One exit status: what it means (man page, help) and the pps_codes that lead to it. */
+typedef struct cli_exit_info {
+	int status;
+	const char *meaning;
+	int codes[2]; /* pps_codes, 0-padded; PPS_OK only for CLI_EXIT_OK */
+} cli_exit_info;
+
+/* The table, ended by an entry whose meaning is NULL. */
+extern const cli_exit_info cli_exit_table[];
 
 /* The exit status for a pps_code. */
 int cli_exit_status(int pps_code);

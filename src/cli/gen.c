@@ -6,12 +6,12 @@
 
 #include <string.h>
 
+#include "cli/config.h"
+#include "cli/exit.h"
 #include "pps/pps.h"
 #include "util/buf.h"
 
 #include "util/banned.h"
-
-static const char *const formats = CLI_FORMAT_NAMES;
 
 /* The same profile names for fish (whose quoting differs). */
 #define PROFILES_FISH                                                                            \
@@ -56,6 +56,45 @@ static void arg_help(ppsbuf *b, const cli_arg_spec *s)
 		ppsbuf_adds(b, " Required.");
 	if (s->alias)
 		ppsbuf_addf(b, " Also accepted as %s.", s->alias);
+}
+
+/*
+ * The request lines of a command, from libpps: "GET /rest/v1/pss/filter" (each quoted by q,
+ * joined by ", ") into reqs, and its managed modules, each named once, into mods.
+ * Returns the number of modules.
+ */
+static size_t request_lines(const cli_command *c, const char *q, ppsbuf *reqs, ppsbuf *mods)
+{
+	size_t nmods = 0, nreqs = 0;
+
+	for (size_t i = 0; i < sizeof(c->ops) / sizeof(c->ops[0]) && c->ops[i]; i++) {
+		const pps_op_info *op = pps_operation_info(c->ops[i]);
+		int seen = 0;
+
+		for (size_t k = 0; k < i; k++) {
+			const pps_op_info *prev = pps_operation_info(c->ops[k]);
+
+			seen |= !strcmp(prev->method, op->method) && !strcmp(prev->path, op->path);
+		}
+		if (!seen)
+			ppsbuf_addf(reqs, "%s%s%s /rest/v1%s%s", nreqs++ ? ", " : "", q, op->method,
+				    op->path, q);
+		seen = 0;
+		for (size_t k = 0; k < i; k++)
+			seen |= !strcmp(pps_operation_info(c->ops[k])->module, op->module);
+		if (!seen)
+			ppsbuf_addf(mods, "%s%s%s%s", nmods++ ? ", " : "", q, op->module, q);
+	}
+	return nmods;
+}
+
+/* An option's help; the output option's names its formats from render.c's list. */
+static const char *opt_help(ppsbuf *b, const cli_global_opt *o)
+{
+	ppsbuf_adds(b, o->help);
+	if (o->formats)
+		ppsbuf_addf(b, " One of: %s.", cli_format_names(", "));
+	return b->buf;
 }
 
 static void opt_usage(ppsbuf *b, const cli_global_opt *o)
@@ -103,11 +142,12 @@ void cli_help_main(FILE *out)
 	fprintf(out, "  %-30s %s\n", "completion bash|zsh|fish", "Print a shell completion script");
 	fputs("\nOptions:\n", out);
 	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
-		ppsbuf b = PPSBUF_INIT;
+		ppsbuf b = PPSBUF_INIT, h = PPSBUF_INIT;
 
 		opt_usage(&b, o);
-		fprintf(out, "  %-30s %s\n", b.buf, o->help);
+		fprintf(out, "  %-30s %s\n", b.buf, opt_help(&h, o));
 		ppsbuf_release(&b);
+		ppsbuf_release(&h);
 	}
 	fputs("\nCommands also answer to the reference's names (proofpoint-pps-smart-search), and "
 	      "a\n"
@@ -134,8 +174,15 @@ void cli_help_command(FILE *out, const cli_command *c)
 	}
 	if (c->one_of_msg)
 		fprintf(out, "\n%s\n", c->one_of_msg);
-	fprintf(out, "\nRequest: %s /rest/v1%s (managed module %s)\n", c->method, c->path,
-		c->module);
+	{
+		ppsbuf reqs = PPSBUF_INIT, mods = PPSBUF_INIT;
+		size_t n = request_lines(c, "", &reqs, &mods);
+
+		fprintf(out, "\nRequest: %s (managed module%s %s)\n", reqs.buf, n > 1 ? "s" : "",
+			mods.buf);
+		ppsbuf_release(&reqs);
+		ppsbuf_release(&mods);
+	}
 	if (c->out.title)
 		fprintf(out, "Output: %s (context %s)\n", c->out.title, c->out.context);
 	fprintf(out, "\nExample:\n  %s\n", c->example);
@@ -187,7 +234,12 @@ void cli_gen_man(FILE *out)
 		if (o->metavar)
 			fprintf(out, " \\fI%s\\fR", o->metavar);
 		fputc('\n', out);
-		roff(out, o->help);
+		{
+			ppsbuf h = PPSBUF_INIT;
+
+			roff(out, opt_help(&h, o));
+			ppsbuf_release(&h);
+		}
 		fputc('\n', out);
 	}
 	fputs(".SH COMMANDS\n", out);
@@ -203,11 +255,18 @@ void cli_gen_man(FILE *out)
 			roff(out, c->name);
 			fputs(".\n", out);
 		}
-		fprintf(out, "Request: %s /rest/v1", c->method);
-		roff(out, c->path);
-		fputs(" (managed module ", out);
-		roff(out, c->module);
-		fputs(").\n", out);
+		{
+			ppsbuf reqs = PPSBUF_INIT, mods = PPSBUF_INIT;
+			size_t n = request_lines(c, "", &reqs, &mods);
+
+			fputs("Request: ", out);
+			roff(out, reqs.buf);
+			fprintf(out, " (managed module%s ", n > 1 ? "s" : "");
+			roff(out, mods.buf);
+			fputs(").\n", out);
+			ppsbuf_release(&reqs);
+			ppsbuf_release(&mods);
+		}
 		for (const cli_arg_spec *s = c->args; s->name; s++) {
 			ppsbuf b = PPSBUF_INIT;
 
@@ -230,25 +289,29 @@ void cli_gen_man(FILE *out)
 		roff(out, c->example);
 		fputs("\n.fi\n.RE\n", out);
 	}
-	fputs(".SH ENVIRONMENT\n"
-	      ".TP\n\\fBPPS_URL\\fR, \\fBPPS_USERNAME\\fR, \\fBPPS_PASSWORD\\fR, "
-	      "\\fBPPS_CACERT\\fR, "
-	      "\\fBPPS_INSECURE\\fR, \\fBPPS_PROFILE\\fR\n"
-	      "Used when the matching option is not given; they win over the config file.\n"
+	fputs(".SH ENVIRONMENT\n.TP\n", out);
+	for (const cli_config_key *k = cli_config_keys; k->key; k++)
+		if (k->env)
+			fprintf(out, "%s\\fB%s\\fR", k == cli_config_keys ? "" : ", ", k->env);
+	fputs("\nUsed when the matching option is not given; they win over the config file.\n"
 	      ".TP\n\\fBNO_COLOR\\fR\nNo ANSI emphasis in tables.\n"
 	      ".SH FILES\n.TP\n\\fI$XDG_CONFIG_HOME/pps/config\\fR (else "
 	      "\\fI~/.config/pps/config\\fR)\n"
-	      "INI file, one section per profile ([default] unless \\fB\\-\\-profile\\fR); keys "
-	      "url, "
-	      "username, password, password_file, cacert, insecure, proxy, timeout, retries, "
-	      "output. A file holding a password must not be readable by group or others.\n"
-	      ".SH EXIT STATUS\n"
-	      "0 success (also \"No results found.\"), 1 some entries of a bulk action not done, "
-	      "2 usage, 3 authentication or permission, 4 not found, 5 server error, "
-	      "6 network or TLS, 7 bad response, 8 outcome unknown (an action's answer was lost: "
-	      "check before sending it again), 130 a bulk action interrupted between batches.\n"
-	      ".SH SEE ALSO\n\\fBpps\\-sim\\fR(1)\n",
+	      "INI file, one section per profile ([default] unless \\fB\\-\\-profile\\fR); keys ",
 	      out);
+	for (const cli_config_key *k = cli_config_keys; k->key; k++) {
+		if (strcmp(k->key, "profile") == 0)
+			continue;
+		fputs(k == cli_config_keys ? "" : ", ", out);
+		roff(out, k->key);
+	}
+	fputs(". A file holding a password must not be readable by group or others.\n", out);
+	fputs(".SH EXIT STATUS\n", out);
+	for (const cli_exit_info *e = cli_exit_table; e->meaning; e++) {
+		fprintf(out, "%s%d ", e == cli_exit_table ? "" : "; ", e->status);
+		roff(out, e->meaning);
+	}
+	fputs(".\n.SH SEE ALSO\n\\fBpps\\-sim\\fR(1), \\fBlibpps\\fR(3)\n", out);
 }
 
 /* Markdown table cell text: pipes escaped. */
@@ -273,17 +336,27 @@ void cli_gen_markdown(FILE *out)
 	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
 		ppsbuf b = PPSBUF_INIT;
 
+		ppsbuf h = PPSBUF_INIT;
+
 		opt_usage(&b, o);
 		fprintf(out, "| `%s` | ", b.buf);
-		md(out, o->help);
+		md(out, opt_help(&h, o));
 		fputs(" |\n", out);
 		ppsbuf_release(&b);
+		ppsbuf_release(&h);
 	}
 	for (const cli_command *c = cli_commands; c->name; c++) {
 		fprintf(out, "\n### %s\n\n", c->name);
 		md(out, c->description);
-		fprintf(out, "\n\n`%s /rest/v1%s`, managed module `%s`", c->method, c->path,
-			c->module);
+		{
+			ppsbuf reqs = PPSBUF_INIT, mods = PPSBUF_INIT;
+			size_t n = request_lines(c, "`", &reqs, &mods);
+
+			fprintf(out, "\n\n%s, managed module%s %s", reqs.buf, n > 1 ? "s" : "",
+				mods.buf);
+			ppsbuf_release(&reqs);
+			ppsbuf_release(&mods);
+		}
 		if (c->reference)
 			fprintf(out, "; reference name `%s%s`", CLI_REFERENCE_PREFIX, c->name);
 		fputs(".\n\n", out);
@@ -344,9 +417,7 @@ void cli_gen_bash(FILE *out)
 	      "\t\tcase ${COMP_WORDS[COMP_CWORD-1]} in\n"
 	      "\t\t-o|--output) cands=\"",
 	      out);
-	for (const char *p = formats; *p; p++)
-		if (*p != ',')
-			fputc(*p, out);
+	fputs(cli_format_names(" "), out);
 	fputs("\" ;;\n"
 	      "\t\t--password-file|--cacert|--config) COMPREPLY=($(compgen -f -- \"$cur\")); "
 	      "return ;;\n"
@@ -425,9 +496,7 @@ void cli_gen_fish(FILE *out)
 			fputs(" -r", out);
 		if (!strcmp(o->long_name, "output")) {
 			fputs(" -x -a '", out);
-			for (const char *p = formats; *p; p++)
-				if (*p != ',')
-					fputc(*p, out);
+			fputs(cli_format_names(" "), out);
 			fputc('\'', out);
 		} else if (!strcmp(o->long_name, "color")) {
 			fputs(" -x -a 'auto always never'", out);

@@ -44,6 +44,7 @@ struct globals {
 	int isolate;
 	int yes;
 	int dry_run;
+	int curl;
 	int verbose;
 	int quiet;
 	int version;
@@ -94,9 +95,9 @@ static int apply_global(struct globals *g, const char *name, const char *v)
 
 	if (!strcmp(name, "output")) {
 		if (cli_format_parse(v, &fmt)) {
-			usage_error("invalid output format '%s': expected one of " CLI_FORMAT_NAMES
-				    "%s",
-				    v, cli_suggest_choice(v, cli_format_names));
+			usage_error("invalid output format '%s': expected one of %s%s", v,
+				    cli_format_names(", "),
+				    cli_suggest_choice(v, cli_format_list()));
 			return -1;
 		}
 		g->cfg.output = v;
@@ -191,6 +192,8 @@ static int apply_global(struct globals *g, const char *name, const char *v)
 		g->yes = 1;
 	} else if (!strcmp(name, "dry-run")) {
 		g->dry_run = 1;
+	} else if (!strcmp(name, "curl")) {
+		g->curl = 1;
 	} else if (!strcmp(name, "verbose")) {
 		g->verbose = 1;
 	} else if (!strcmp(name, "quiet")) {
@@ -288,6 +291,32 @@ static void log_line(void *ctx, const char *line)
 	fprintf(stderr, "pps: %s\n", line);
 }
 
+/* --dry-run and --curl: each request libpps builds is printed instead of sent. */
+static int print_request(void *ctx, const pps_request *req)
+{
+	const struct globals *g = ctx;
+	char *line = NULL;
+
+	if (pps_request_format_new(&line, req, g->curl ? PPS_REQUEST_CURL : PPS_REQUEST_TEXT) < 0)
+		return -1;
+	fputs(line, stdout);
+	fputc('\n', stdout);
+	free(line);
+	return fflush(stdout) != 0 ? -1 : 0;
+}
+
+/* The rows of the terminal on stdout (a streamed table prints a screenful at a time), or 0. */
+static int terminal_height(void)
+{
+	struct winsize ws;
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 4)
+		return ws.ws_row - 4;
+	return 20;
+}
+
 static int terminal_width(void)
 {
 	struct winsize ws;
@@ -372,36 +401,41 @@ static int pick_format(const struct globals *g, const cli_settings *s, cli_forma
 	const char *fmt_name = g->cfg.output ? g->cfg.output : s->output ? s->output : "table";
 
 	if (cli_format_parse(fmt_name, out)) {
-		usage_error("invalid output format '%s' in the config file: expected one of "
-			    "" CLI_FORMAT_NAMES,
-			    fmt_name);
+		usage_error("invalid output format '%s' in the config file: expected one of %s",
+			    fmt_name, cli_format_names(", "));
 		return -1;
 	}
 	return 0;
 }
 
 /*
- * A client for settings s; the settings' copy of the password is wiped once the client holds
- * its own (wiped when it is freed). 0, or -1 with the reason in err.
+ * A client for settings s; with dry, one that prints each request (--dry-run, --curl) and
+ * sends nothing. The settings' copy of the password is wiped once the client holds its own
+ * (wiped when it is freed). 0, or -1 with the reason in err.
  */
-static int open_client(const struct globals *g, cli_settings *s, pps_client **out, char *err,
+static int open_client(struct globals *g, cli_settings *s, int dry, pps_client **out, char *err,
 		       size_t errlen)
 {
 	pps_client_options opts;
 	int rc;
 
-	memset(&opts, 0, sizeof(opts));
-	opts.url = s->url;
+	pps_client_options_init(&opts);
+	opts.url = s->url && *s->url ? s->url : NULL;
 	opts.username = s->username;
-	opts.password = s->password;
+	opts.password = dry ? NULL : s->password;
 	opts.cacert = s->cacert;
 	opts.insecure = s->insecure;
 	opts.proxy = s->proxy;
 	opts.no_proxy = s->no_proxy;
 	opts.timeout_ms = s->timeout * 1000;
-	opts.retries = s->retries;
+	opts.retries = s->retries == 0 ? PPS_RETRIES_NONE : s->retries;
 	if (g->verbose)
 		opts.log = log_line;
+	if (dry) {
+		opts.dry_run = 1;
+		opts.on_request = print_request;
+		opts.request_ctx = g;
+	}
 	rc = pps_client_new(out, &opts, err, errlen);
 	cli_settings_wipe_password(s);
 	return rc ? -1 : 0;
@@ -418,7 +452,7 @@ static void ctx_init(cli_ctx *ctx, const struct globals *g, const cli_command *c
 	ctx->out = stdout;
 	ctx->err = stderr;
 	ctx->in = stdin;
-	ctx->dry_run = g->dry_run;
+	ctx->dry_run = g->dry_run || g->curl;
 	ctx->quiet = g->quiet;
 	ctx->verbose = g->verbose;
 	ctx->batch = g->batch;
@@ -431,6 +465,7 @@ static void ctx_init(cli_ctx *ctx, const struct globals *g, const cli_command *c
 	ctx->jobs.limit_given = li >= 0 && args->given[li];
 	ctx->render.tty = isatty(STDOUT_FILENO);
 	ctx->render.width = terminal_width();
+	ctx->render.height = terminal_height();
 	if (g->color && !strcmp(g->color, "always"))
 		ctx->render.color = 1;
 	else if (g->color && !strcmp(g->color, "never"))
@@ -455,15 +490,20 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 
 	memset(&s, 0, sizeof(s));
 	ctx_init(&ctx, g, cmd, args, fields);
-	if (!g->dry_run) {
-		/* From here the process holds a password: no core dump, no ptrace by peers. */
-		(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-		if (cli_config_load(&s, &g->cfg, (cli_getenv_fn)getenv, stdin, err, sizeof(err)) ||
-		    (have_settings = 1, cli_settings_check(&s, err, sizeof(err)))) {
-			usage_error("%s", err);
-			status = CLI_EXIT_USAGE;
-			goto done;
-		}
+	/* From here the process holds a password: no core dump, no ptrace by peers. */
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* Printing requests needs no password; --curl needs the URL it is to run against. */
+	if (cli_config_load(&s, &g->cfg, (cli_getenv_fn)getenv, stdin, err, sizeof(err)) ||
+	    (have_settings = 1, !ctx.dry_run && cli_settings_check(&s, err, sizeof(err)))) {
+		usage_error("%s", err);
+		status = CLI_EXIT_USAGE;
+		goto done;
+	}
+	if (g->curl && (!s.url || !*s.url)) {
+		usage_error("%s", "--curl needs the server URL: give --url, set PPS_URL, or put "
+				  "url= in the config file");
+		status = CLI_EXIT_USAGE;
+		goto done;
 	}
 	if (pick_format(g, &s, &ctx.render.format)) {
 		status = CLI_EXIT_USAGE;
@@ -476,7 +516,7 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 	}
 	if (!ctx.jobs.server_cap)
 		ctx.jobs.server_cap = s.server_cap;
-	if (!g->dry_run) {
+	if (!ctx.dry_run) {
 		if (s.insecure)
 			fputs("pps: warning: certificate verification is off (--insecure)\n",
 			      stderr);
@@ -484,26 +524,26 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 			fputs("pps: warning: the URL is http://: the password crosses the network "
 			      "in clear text; use https://\n",
 			      stderr);
-		if (pps_global_init()) {
-			usage_error("%s", "out of memory");
-			status = CLI_EXIT_FAILURE;
-			goto done;
-		}
-		global = 1;
-		ctx.timeout_ms = s.timeout * 1000;
-		if (open_client(g, &s, &client, err, sizeof(err))) {
-			usage_error("%s", err);
-			status = CLI_EXIT_USAGE;
-			goto done;
-		}
-		ctx.client = client;
 	}
+	if (pps_global_init()) {
+		usage_error("%s", "out of memory");
+		status = CLI_EXIT_FAILURE;
+		goto done;
+	}
+	global = 1;
+	ctx.timeout_ms = s.timeout * 1000;
+	if (open_client(g, &s, ctx.dry_run, &client, err, sizeof(err))) {
+		usage_error("%s", err);
+		status = CLI_EXIT_USAGE;
+		goto done;
+	}
+	ctx.client = client;
 	status = cmd->run(&ctx, args);
 done:
 	pps_client_free(client);
 	if (global)
 		pps_global_cleanup();
-	if (have_settings || !g->dry_run)
+	if (have_settings)
 		cli_settings_release(&s);
 	return status;
 }
@@ -528,7 +568,7 @@ static const char *cluster_getenv(const char *name)
 }
 
 struct cluster {
-	const struct globals *g;
+	struct globals *g;
 	const char *const *fields;
 	const cli_command *cmd;
 	const cli_args *args;
@@ -566,7 +606,7 @@ static void *cluster_main(void *arg)
 	flags.profile = c->profile;
 	if (cli_config_load(&s, &flags, cluster_getenv, NULL, err, sizeof(err)) ||
 	    cli_settings_check(&s, err, sizeof(err)) ||
-	    open_client(c->g, &s, &client, err, sizeof(err))) {
+	    open_client(c->g, &s, 0, &client, err, sizeof(err))) {
 		fprintf(errf, "pps: %s\n", err);
 		c->status = CLI_EXIT_USAGE;
 		goto done;
@@ -656,6 +696,19 @@ static json_t *merge_clusters(struct cluster *cl, size_t n, int quarantine)
 	return out;
 }
 
+/* Whether cmd makes a request that changes something (any method but GET). */
+static int changes_something(const cli_command *cmd)
+{
+	for (size_t i = 0; i < sizeof(cmd->ops) / sizeof(cmd->ops[0]) && cmd->ops[i] != PPS_OP_NONE;
+	     i++) {
+		const pps_op_info *o = pps_operation_info(cmd->ops[i]);
+
+		if (o && strcmp(o->method, "GET") != 0)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Runs cmd on every profile of the comma list: searches concurrently, one thread and one
  * connection per cluster, their records merged newest first and tagged "cluster"; other
@@ -699,8 +752,8 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 		status = CLI_EXIT_USAGE;
 		goto done;
 	}
-	if (cmd->action && !g->yes) {
-		usage_error("refusing to %s on %zu clusters at once without --yes", cmd->action,
+	if (changes_something(cmd) && !g->yes) {
+		usage_error("refusing to run %s on %zu clusters at once without --yes", cmd->name,
 			    names.n);
 		status = CLI_EXIT_USAGE;
 		goto done;
@@ -879,27 +932,13 @@ int main(int argc, char **argv)
 		return CLI_EXIT_FAILURE;
 	}
 	for (k++; k < argc;) {
-		const char *w = argv[k];
+		/* The command's own words first (args.c says which); the rest may be global. */
+		int n = cli_args_words(cmd, argc, (const char *const *)argv, k);
 
-		if (w[0] == '-' && w[1] == '-' && w[2]) {
-			char name[64];
-			const char *eq = strchr(w + 2, '=');
-			size_t len = eq ? (size_t)(eq - w - 2) : strlen(w + 2);
-			int ai = -1;
-
-			if (len < sizeof(name)) {
-				memcpy(name, w + 2, len);
-				name[len] = '\0';
-				ai = cli_command_arg_index(cmd, name);
-			}
-			if (ai >= 0) {
+		if (n > 0) {
+			while (n-- > 0)
 				rest[nrest++] = argv[k++];
-				/* --name value: the value is the command's, whatever it looks like.
-				 */
-				if (!eq && cmd->args[ai].kind != CLI_ARG_BOOL && k < argc)
-					rest[nrest++] = argv[k++];
-				continue;
-			}
+			continue;
 		}
 		r = parse_global(&g, argc, argv, &k);
 		if (r < 0) {
@@ -944,7 +983,7 @@ int main(int argc, char **argv)
 	env_profile = getenv("PPS_PROFILE");
 	if (!g.cfg.profile && env_profile && strchr(env_profile, ','))
 		g.cfg.profile = env_profile;
-	if (g.cfg.profile && strchr(g.cfg.profile, ',') && !g.dry_run)
+	if (g.cfg.profile && strchr(g.cfg.profile, ',') && !g.dry_run && !g.curl)
 		status = run_clusters(&g, cmd, &args, (const char *const *)fields);
 	else
 		status = run_command(&g, cmd, &args, (const char *const *)fields);

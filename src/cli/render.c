@@ -107,30 +107,48 @@ static void out_dump(struct out *o, const json_t *v, size_t flags)
 		out_flush(o);
 }
 
-const char *const cli_format_names[] = { "table",  "wide", "markdown", "json",
-					 "ndjson", "csv",  "raw",      NULL };
+/* The output formats: the one list of their names (parsing, messages, help, completion). */
+static const struct {
+	const char *name;
+	cli_format fmt;
+} formats[] = {
+	{ "table", CLI_FMT_TABLE }, { "wide", CLI_FMT_WIDE },	  { "markdown", CLI_FMT_MARKDOWN },
+	{ "json", CLI_FMT_JSON },   { "ndjson", CLI_FMT_NDJSON }, { "csv", CLI_FMT_CSV },
+	{ "raw", CLI_FMT_RAW },
+};
 
 int cli_format_parse(const char *name, cli_format *out)
 {
-	static const struct {
-		const char *name;
-		cli_format fmt;
-	} names[] = {
-		{ "table", CLI_FMT_TABLE }, { "markdown", CLI_FMT_MARKDOWN },
-		{ "json", CLI_FMT_JSON },   { "ndjson", CLI_FMT_NDJSON },
-		{ "csv", CLI_FMT_CSV },	    { "raw", CLI_FMT_RAW },
-		{ "wide", CLI_FMT_WIDE },
-	};
-
 	if (!name)
 		return -1;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcmp(name, names[i].name) == 0) {
-			*out = names[i].fmt;
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		if (strcmp(name, formats[i].name) == 0) {
+			*out = formats[i].fmt;
 			return 0;
 		}
 	}
 	return -1;
+}
+
+const char *cli_format_names(const char *sep)
+{
+	static char list[2][128];
+	char *dst = list[strcmp(sep, " ") == 0];
+	size_t n = 0;
+
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		n += (size_t)snprintf(dst + n, sizeof(list[0]) - n, "%s%s", i ? sep : "",
+				      formats[i].name);
+	return dst;
+}
+
+const char *const *cli_format_list(void)
+{
+	static const char *list[sizeof(formats) / sizeof(formats[0]) + 1];
+
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		list[i] = formats[i].name;
+	return list;
 }
 
 static size_t char_width(int32_t cp)
@@ -266,13 +284,21 @@ static int has_name(const char *const *names, size_t n, const char *name)
 	return 0;
 }
 
+/* The first object among records, or NULL. */
+static const json_t *first_object(const json_t *records)
+{
+	for (size_t i = 0; i < record_count(records); i++)
+		if (json_is_object(record_at(records, i)))
+			return record_at(records, i);
+	return NULL;
+}
+
 /*
- * The columns: opts->fields, else spec->columns (with spec->key after the first column when
- * with_key and the columns lack it), else the keys of the first record. malloc'd array of
- * borrowed names.
+ * The columns: --fields, else the spec's (with its key field after the first when with_key and
+ * missing), else the keys of first. Names are borrowed; the array is malloc'd.
  */
 static const char **columns_of(const cli_render_opts *opts, const cli_output_spec *spec,
-			       const json_t *records, int with_key, size_t *ncols)
+			       const json_t *first, int with_key, size_t *ncols)
 {
 	const char *const *src = opts && opts->fields ? opts->fields : spec ? spec->columns : NULL;
 	const char **cols;
@@ -295,12 +321,11 @@ static const char **columns_of(const cli_render_opts *opts, const cli_output_spe
 				cols[n++] = spec->key;
 		}
 	} else {
-		const json_t *first = NULL, *value;
+		const json_t *value;
 		const char *key;
 
-		for (size_t i = 0; i < record_count(records) && !first; i++)
-			if (json_is_object(record_at(records, i)))
-				first = record_at(records, i);
+		if (!json_is_object(first))
+			first = NULL;
 		cols = malloc((first ? json_object_size(first) : 0) * sizeof(*cols) + 1);
 		if (!cols)
 			return NULL;
@@ -521,7 +546,7 @@ static int render_table(struct out *o, const cli_render_opts *opts, const cli_ou
 		out_adds(o, NO_RESULTS "\n");
 		return 0;
 	}
-	cols = columns_of(opts, spec, records, 1, &ncols);
+	cols = columns_of(opts, spec, first_object(records), 1, &ncols);
 	if (!cols)
 		goto done;
 	if (ncols == 0) {
@@ -719,21 +744,10 @@ char *cli_markdown_cell(const json_t *value)
 	return s;
 }
 
-static int render_markdown(struct out *o, const cli_render_opts *opts, const cli_output_spec *spec,
-			   const json_t *records)
+/* The title and header rows of a markdown table over cols. 0 or -1. */
+static int markdown_head(struct out *o, const cli_output_spec *spec, const char **cols,
+			 size_t ncols)
 {
-	size_t nrec = record_count(records), ncols = 0;
-	const char **cols = NULL;
-	ppsbuf scratch = PPSBUF_INIT;
-	int rc = -1;
-
-	if (nrec == 0) {
-		out_adds(o, NO_RESULTS "\n");
-		return 0;
-	}
-	cols = columns_of(opts, spec, records, 0, &ncols);
-	if (!cols)
-		goto done;
 	if (spec && spec->title) {
 		out_adds(o, "### ");
 		out_adds(o, spec->title);
@@ -742,29 +756,28 @@ static int render_markdown(struct out *o, const cli_render_opts *opts, const cli
 	out_add(o, "|", 1);
 	for (size_t c = 0; c < ncols; c++) {
 		if (md_escape(&o->b, cols[c], strlen(cols[c])) < 0)
-			goto done;
+			return -1;
 		out_add(o, "|", 1);
 	}
 	out_add(o, "\n|", 2);
 	for (size_t c = 0; c < ncols; c++)
 		out_add(o, "---|", 4);
 	out_add(o, "\n", 1);
-	for (size_t r = 0; r < nrec; r++) {
-		const json_t *rec = record_at(records, r);
-		out_add(o, "| ", 2);
-		for (size_t c = 0; c < ncols; c++) {
-			if (c)
-				out_add(o, " | ", 3);
-			if (md_cell(&o->b, &scratch, field(rec, cols[c])) < 0)
-				goto done;
-		}
-		out_add(o, " |\n", 3);
+	return 0;
+}
+
+static int markdown_row(struct out *o, ppsbuf *scratch, const char **cols, size_t ncols,
+			const json_t *rec)
+{
+	out_add(o, "| ", 2);
+	for (size_t c = 0; c < ncols; c++) {
+		if (c)
+			out_add(o, " | ", 3);
+		if (md_cell(&o->b, scratch, field(rec, cols[c])) < 0)
+			return -1;
 	}
-	rc = 0;
-done:
-	ppsbuf_release(&scratch);
-	free(cols);
-	return rc;
+	out_add(o, " |\n", 3);
+	return 0;
 }
 
 /*
@@ -841,41 +854,39 @@ static int csv_cell(ppsbuf *b, ppsbuf *safe, const char *s, size_t n, int raw)
 	return csv_add(b, safe->buf, safe->len);
 }
 
-static int render_csv(struct out *o, const cli_render_opts *opts, const cli_output_spec *spec,
-		      const json_t *records)
+/* Records end in LF, or CRLF (RFC 4180) with --csv-crlf. */
+static void csv_eol(struct out *o, const cli_render_opts *opts)
 {
-	size_t nrec = record_count(records), ncols = 0;
-	const char **cols = NULL;
-	ppsbuf scratch = PPSBUF_INIT, safe = PPSBUF_INIT;
-	const char *eol = opts->csv_crlf ? "\r\n" : "\n";
-	int rc = -1;
+	if (opts->csv_crlf)
+		out_add(o, "\r\n", 2);
+	else
+		out_add(o, "\n", 1);
+}
 
-	cols = columns_of(opts, spec, records, 1, &ncols);
-	if (!cols)
-		goto done;
+static int csv_head(struct out *o, const cli_render_opts *opts, ppsbuf *safe, const char **cols,
+		    size_t ncols)
+{
 	for (size_t c = 0; c < ncols; c++) {
 		if ((c && ppsbuf_addch(&o->b, ',') < 0) ||
-		    csv_cell(&o->b, &safe, cols[c], strlen(cols[c]), opts->csv_raw) < 0)
-			goto done;
+		    csv_cell(&o->b, safe, cols[c], strlen(cols[c]), opts->csv_raw) < 0)
+			return -1;
 	}
-	out_adds(o, eol);
-	for (size_t r = 0; r < nrec; r++) {
-		const json_t *rec = record_at(records, r);
-		for (size_t c = 0; c < ncols; c++) {
-			ppsbuf_reset(&scratch);
-			if (csv_value(&scratch, field(rec, cols[c])) < 0 ||
-			    (c && ppsbuf_addch(&o->b, ',') < 0) ||
-			    csv_cell(&o->b, &safe, scratch.buf, scratch.len, opts->csv_raw) < 0)
-				goto done;
-		}
-		out_adds(o, eol);
+	csv_eol(o, opts);
+	return 0;
+}
+
+static int csv_row(struct out *o, const cli_render_opts *opts, ppsbuf *scratch, ppsbuf *safe,
+		   const char **cols, size_t ncols, const json_t *rec)
+{
+	for (size_t c = 0; c < ncols; c++) {
+		ppsbuf_reset(scratch);
+		if (csv_value(scratch, field(rec, cols[c])) < 0 ||
+		    (c && ppsbuf_addch(&o->b, ',') < 0) ||
+		    csv_cell(&o->b, safe, scratch->buf, scratch->len, opts->csv_raw) < 0)
+			return -1;
 	}
-	rc = 0;
-done:
-	ppsbuf_release(&scratch);
-	ppsbuf_release(&safe);
-	free(cols);
-	return rc;
+	csv_eol(o, opts);
+	return 0;
 }
 
 /* ---- json, ndjson, raw ---- */
@@ -900,21 +911,21 @@ static int json_indented(struct out *o, ppsbuf *scratch, const json_t *v, size_t
 	return 0;
 }
 
-static int render_json(struct out *o, const cli_output_spec *spec, const json_t *records)
+/* Opens one object per segment of the context path: {"Proofpoint": {"SmartSearch": */
+static size_t json_open(struct out *o, const cli_output_spec *spec)
 {
 	const char *ctx = spec && spec->context ? spec->context : "";
-	size_t depth = 0, nrec = record_count(records), indent;
-	ppsbuf scratch = PPSBUF_INIT;
-	int single = spec && spec->single, rc = -1;
+	size_t depth = 0;
 
-	/* Opens one object per segment of the context path: {"Proofpoint": {"SmartSearch": */
 	while (*ctx) {
 		const char *dot = strchr(ctx, '.');
 		size_t n = dot ? (size_t)(dot - ctx) : strlen(ctx);
 		json_t *key = json_stringn(ctx, n);
 
-		if (!key)
-			goto done;
+		if (!key) {
+			o->err = 1;
+			break;
+		}
 		out_add(o, "{\n", 2);
 		depth++;
 		out_spaces(o, 2 * depth);
@@ -925,105 +936,296 @@ static int render_json(struct out *o, const cli_output_spec *spec, const json_t 
 		if (*ctx == '.')
 			ctx++;
 	}
-	indent = 2 * depth;
-	if (single) {
-		if (nrec == 0)
-			out_add(o, "{}", 2);
-		else if (json_indented(o, &scratch, record_at(records, 0), indent) < 0)
-			goto done;
-	} else if (nrec == 0) {
-		out_add(o, "[]", 2);
-	} else {
-		out_add(o, "[\n", 2);
-		for (size_t r = 0; r < nrec; r++) {
-			out_spaces(o, indent + 2);
-			if (json_indented(o, &scratch, record_at(records, r), indent + 2) < 0)
-				goto done;
-			out_adds(o, r + 1 < nrec ? ",\n" : "\n");
-		}
-		out_spaces(o, indent);
-		out_add(o, "]", 1);
-	}
+	return depth;
+}
+
+static void json_close(struct out *o, size_t depth)
+{
 	while (depth--) {
 		out_add(o, "\n", 1);
 		out_spaces(o, 2 * depth);
 		out_add(o, "}", 1);
 	}
 	out_add(o, "\n", 1);
-	rc = 0;
-done:
-	ppsbuf_release(&scratch);
+}
+
+/* ---- the stream: each format's output per record ---- */
+
+struct cli_render_stream {
+	struct out o;
+	cli_render_opts opts;
+	const cli_output_spec *spec;
+	const char **cols; /* once known: spec->columns or the first record's keys */
+	size_t ncols;
+	int head_done;
+	size_t n;      /* records so far */
+	size_t depth;  /* json: objects opened by the context path */
+	json_t *held;  /* table: the rows, to measure the columns */
+	json_t *first; /* the record whose keys are the columns, when the spec has none */
+	size_t pages;  /* table: pages printed (a screenful each, on a terminal) */
+	ppsbuf scratch;
+	ppsbuf safe; /* csv: a cell guarded and neutralised */
+};
+
+int cli_render_begin(cli_render_stream **out, FILE *f, const cli_render_opts *opts,
+		     const cli_output_spec *spec)
+{
+	cli_render_stream *s = calloc(1, sizeof(*s));
+
+	*out = NULL;
+	if (!s)
+		return -1;
+	out_init(&s->o, f);
+	s->opts = *opts;
+	s->spec = spec;
+	ppsbuf_init(&s->scratch, 0);
+	ppsbuf_init(&s->safe, 0);
+	if (opts->format == CLI_FMT_TABLE || opts->format == CLI_FMT_WIDE) {
+		s->held = json_array();
+		if (!s->held)
+			s->o.err = 1;
+	}
+	/* Headers and wrappers wait for the first record: a body that fails at once prints nothing.
+	 */
+	*out = s;
+	return s->o.err ? -1 : 0;
+}
+
+/* The columns, from --fields, the spec (with the key when with_key) or the first record. */
+static int stream_columns(cli_render_stream *s, const json_t *rec, int with_key)
+{
+	if (s->cols)
+		return 0;
+	s->cols = columns_of(&s->opts, s->spec, rec, with_key, &s->ncols);
+	/* Column names may be the record's own keys: it is kept while they are used. */
+	if (rec)
+		s->first = json_incref(iterable(rec));
+	return s->cols ? 0 : -1;
+}
+
+/* Prints the rows held so far as a table (the title on the first page only) and drops them. */
+static int table_page(cli_render_stream *s)
+{
+	cli_output_spec page = { 0 };
+	int rc;
+
+	if (s->spec)
+		page = *s->spec;
+	if (s->pages++)
+		page.title = NULL;
+	rc = render_table(&s->o, &s->opts, &page, s->held);
+	json_array_clear(s->held);
 	return rc;
 }
 
-/* One record per line; with --fields, an object of those keys in that order (null if absent). */
-static void render_ndjson(struct out *o, const cli_render_opts *opts, const json_t *records)
+/* With --fields, a new object of those keys in that order (null when absent); else NULL. */
+static json_t *pick_fields(const cli_render_opts *opts, const json_t *rec, int *err)
 {
-	size_t nrec = record_count(records);
+	json_t *picked;
 
-	for (size_t r = 0; r < nrec && !o->err; r++) {
-		const json_t *rec = record_at(records, r);
-		json_t *picked = NULL;
+	*err = 0;
+	if (!opts->fields)
+		return NULL;
+	picked = json_object();
+	for (size_t k = 0; picked && opts->fields[k]; k++) {
+		const json_t *v = field(rec, opts->fields[k]);
 
-		if (opts->fields) {
-			picked = json_object();
-			for (size_t k = 0; picked && opts->fields[k]; k++) {
-				const json_t *v = field(rec, opts->fields[k]);
-				/* json_object_set_new steals the new reference json_deep_copy made.
-				 */
-				if (json_object_set_new(picked, opts->fields[k],
-							v ? json_deep_copy(v) : json_null()) < 0) {
-					json_decref(picked);
-					picked = NULL;
-				}
-			}
-			if (!picked) {
-				o->err = 1;
-				break;
-			}
+		/* json_object_set_new steals the new reference json_deep_copy made. */
+		if (json_object_set_new(picked, opts->fields[k],
+					v ? json_deep_copy(v) : json_null()) < 0) {
+			json_decref(picked);
+			picked = NULL;
+		}
+	}
+	*err = picked == NULL;
+	return picked;
+}
+
+int cli_render_record(cli_render_stream *s, const json_t *rec)
+{
+	struct out *o = &s->o;
+	size_t indent;
+	int rc = 0;
+
+	if (o->err)
+		return -1;
+	if (s->opts.format == CLI_FMT_JSON && !s->head_done) {
+		s->depth = json_open(o, s->spec);
+		s->head_done = 1;
+	}
+	indent = 2 * s->depth;
+	switch (s->opts.format) {
+	case CLI_FMT_TABLE:
+	case CLI_FMT_WIDE:
+	case CLI_FMT_RAW:
+		/* The table measures its rows before it prints them: all, or a screenful. */
+		if (s->held && json_array_append(s->held, iterable(rec)) < 0)
+			rc = -1;
+		else if (s->held && s->opts.height > 0 &&
+			 json_array_size(s->held) >= (size_t)s->opts.height)
+			rc = table_page(s);
+		break;
+	case CLI_FMT_MARKDOWN:
+		rc = stream_columns(s, rec, 0);
+		if (!rc && !s->head_done)
+			rc = markdown_head(o, s->spec, s->cols, s->ncols);
+		s->head_done = 1;
+		if (!rc)
+			rc = markdown_row(o, &s->scratch, s->cols, s->ncols, rec);
+		break;
+	case CLI_FMT_CSV:
+		rc = stream_columns(s, rec, 1);
+		if (!rc && !s->head_done)
+			rc = csv_head(o, &s->opts, &s->safe, s->cols, s->ncols);
+		s->head_done = 1;
+		if (!rc)
+			rc = csv_row(o, &s->opts, &s->scratch, &s->safe, s->cols, s->ncols, rec);
+		break;
+	case CLI_FMT_JSON:
+		if (s->spec && s->spec->single) {
+			/* The context holds one object: the first. */
+			if (s->n == 0)
+				rc = json_indented(o, &s->scratch, rec, indent);
+			break;
+		}
+		out_adds(o, s->n ? ",\n" : "[\n");
+		out_spaces(o, indent + 2);
+		rc = json_indented(o, &s->scratch, rec, indent + 2);
+		break;
+	case CLI_FMT_NDJSON: {
+		int err;
+		json_t *picked = pick_fields(&s->opts, rec, &err);
+
+		if (err) {
+			rc = -1;
+			break;
 		}
 		out_dump(o, picked ? picked : rec, JSON_COMPACT);
 		out_add(o, "\n", 1);
 		json_decref(picked);
+		break;
 	}
+	}
+	s->n++;
+	if (rc < 0)
+		o->err = 1;
+	return o->err ? -1 : 0;
+}
+
+int cli_render_text(cli_render_stream *s, const char *json, size_t len)
+{
+	size_t from = s->o.b.len;
+
+	/* The text is JSON already: C1 and bidi controls are escaped as in out_dump(). */
+	if (ppsbuf_add(&s->o.b, json, len) < 0 || cli_json_harden(&s->o.b, from) < 0)
+		s->o.err = 1;
+	out_add(&s->o, "\n", 1);
+	s->n++;
+	return s->o.err ? -1 : 0;
+}
+
+int cli_render_flush(cli_render_stream *s)
+{
+	out_flush(&s->o);
+	if (!s->o.err && fflush(s->o.f) != 0)
+		s->o.err = 1;
+	return s->o.err ? -1 : 0;
+}
+
+static void stream_free(cli_render_stream *s)
+{
+	json_decref(s->held);
+	json_decref(s->first);
+	ppsbuf_release(&s->scratch);
+	ppsbuf_release(&s->safe);
+	free(s->cols);
+	free(s);
+}
+
+int cli_render_end(cli_render_stream *s)
+{
+	struct out *o = &s->o;
+	int rc = 0;
+
+	switch (s->opts.format) {
+	case CLI_FMT_TABLE:
+	case CLI_FMT_WIDE:
+		/* The last page; no page at all is "No results found." */
+		if (s->held && (json_array_size(s->held) > 0 || s->pages == 0))
+			rc = table_page(s);
+		break;
+	case CLI_FMT_RAW:
+		break;
+	case CLI_FMT_MARKDOWN:
+		if (s->n == 0)
+			out_adds(o, NO_RESULTS "\n");
+		break;
+	case CLI_FMT_CSV:
+		if (!s->head_done && stream_columns(s, NULL, 1) == 0)
+			rc = csv_head(o, &s->opts, &s->safe, s->cols, s->ncols);
+		break;
+	case CLI_FMT_JSON:
+		if (!s->head_done)
+			s->depth = json_open(o, s->spec);
+		if (s->spec && s->spec->single)
+			out_adds(o, s->n ? "" : "{}");
+		else if (s->n == 0)
+			out_add(o, "[]", 2);
+		else {
+			out_add(o, "\n", 1);
+			out_spaces(o, 2 * s->depth);
+			out_add(o, "]", 1);
+		}
+		json_close(o, s->depth);
+		break;
+	case CLI_FMT_NDJSON:
+		break;
+	}
+	if (rc < 0)
+		o->err = 1;
+	rc = out_finish(o);
+	stream_free(s);
+	return rc;
+}
+
+int cli_render_abort(cli_render_stream *s)
+{
+	int rc = out_finish(&s->o);
+
+	stream_free(s);
+	return rc;
 }
 
 int cli_render_records(FILE *out, const cli_render_opts *opts, const cli_output_spec *spec,
 		       const json_t *records)
 {
-	struct out o;
+	cli_render_stream *s = NULL;
 	int rc = 0;
 
-	out_init(&o, out);
-	switch (opts->format) {
-	case CLI_FMT_TABLE:
-	case CLI_FMT_WIDE:
-		rc = render_table(&o, opts, spec, records);
-		break;
-	case CLI_FMT_MARKDOWN:
-		rc = render_markdown(&o, opts, spec, records);
-		break;
-	case CLI_FMT_JSON:
-		rc = render_json(&o, spec, records);
-		break;
-	case CLI_FMT_NDJSON:
-		render_ndjson(&o, opts, records);
-		break;
-	case CLI_FMT_CSV:
-		rc = render_csv(&o, opts, spec, records);
-		break;
-	case CLI_FMT_RAW:
+	if (opts->format == CLI_FMT_RAW) {
 		/* The caller prints a body verbatim; records alone come out as compact JSON. */
+		struct out o;
+
+		out_init(&o, out);
 		if (records)
 			out_dump(&o, records, JSON_COMPACT);
 		else
 			out_add(&o, "[]", 2);
 		out_add(&o, "\n", 1);
-		break;
+		return out_finish(&o);
 	}
-	if (rc < 0)
-		o.err = 1;
-	return out_finish(&o);
+	if (cli_render_begin(&s, out, opts, spec) < 0) {
+		if (s)
+			cli_render_abort(s);
+		return -1;
+	}
+	for (size_t r = 0; r < record_count(records) && rc == 0; r++)
+		rc = cli_render_record(s, record_at(records, r));
+	if (rc < 0) {
+		cli_render_abort(s);
+		return -1;
+	}
+	return cli_render_end(s);
 }
 
 int cli_render_object(FILE *out, const cli_render_opts *opts, const json_t *obj)

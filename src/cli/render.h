@@ -20,15 +20,15 @@ typedef enum cli_format {
 	CLI_FMT_WIDE /* a table with every column, nothing cut (kubectl's -o wide) */
 } cli_format;
 
-/* The format names, NULL-terminated, and the same as one line for messages. */
-extern const char *const cli_format_names[];
-#define CLI_FORMAT_NAMES "table, wide, markdown, json, ndjson, csv, raw"
-
 /*
  * Parses a format name ("table", "wide", "markdown", "json", "ndjson", "csv", "raw"); -1 if
  * unknown.
  */
 int cli_format_parse(const char *name, cli_format *out);
+/* The format names joined by sep, ", " or " " (static text). */
+const char *cli_format_names(const char *sep);
+/* The format names, NULL-terminated (static). */
+const char *const *cli_format_list(void);
 
 /* How a table treats a column when the terminal is too narrow for all of them. */
 typedef enum cli_col_kind {
@@ -63,6 +63,7 @@ typedef struct cli_render_opts {
 	int csv_raw;		   /* 1: CSV cells verbatim: no formula guard, controls kept */
 	const char *const *fields; /* --fields: the columns/keys to print, NULL-terminated */
 	FILE *notes;		   /* where a table says which columns it hid (stderr), or NULL */
+	int height; /* terminal rows: a streamed table holds at most a screenful; 0 = no limit */
 } cli_render_opts;
 
 /*
@@ -78,6 +79,25 @@ typedef struct cli_render_opts {
  */
 int cli_render_records(FILE *out, const cli_render_opts *opts, const cli_output_spec *spec,
 		       const struct json_t *records);
+
+/*
+ * The same output, one record at a time, for records that arrive while a response streams in:
+ * begin, then record per record, then end (or abort, which leaves the output incomplete, so
+ * that a json document is not closed as if the result were whole). ndjson, csv, json and
+ * markdown write each record as it comes (flush to push it out); the table holds the rows
+ * (not the body) to measure its columns and prints at the end, or on a terminal a screenful
+ * (opts->height rows) at a time, each with its own header. All return 0 or -1 (memory or
+ * a write error, remembered until end or abort); end and abort free the stream.
+ */
+typedef struct cli_render_stream cli_render_stream;
+int cli_render_begin(cli_render_stream **out, FILE *f, const cli_render_opts *opts,
+		     const cli_output_spec *spec);
+int cli_render_record(cli_render_stream *s, const struct json_t *record);
+/* ndjson: a record given as its compact JSON text (len bytes) rather than as a value. */
+int cli_render_text(cli_render_stream *s, const char *json, size_t len);
+int cli_render_flush(cli_render_stream *s);
+int cli_render_end(cli_render_stream *s);
+int cli_render_abort(cli_render_stream *s);
 
 /* Prints a plain message (a quarantine action's text, "Deleted User"); json wraps it as
  * {"message": "..."}; ndjson the same on one line. Returns 0 or -1. */

@@ -20,6 +20,7 @@
 #include "cli/checkpoint.h"
 #include "cli/cli.h"
 #include "cli/exit.h"
+#include "util/buf.h"
 #include "util/timeutil.h"
 
 #include "util/banned.h"
@@ -73,24 +74,27 @@ const char *cli_record_id(int quarantine, const json_t *rec)
 /* ---- the record sink: where walked records go ------------------------------------------ */
 
 /*
- * NDJSON goes out a record at a time; the other formats are printed whole at the end (their
- * header and widths need the set), or appended to ctx->collect for a merge of clusters.
+ * Walked records go out as they come through render.c's stream (a table holds its rows to
+ * measure them), or to ctx->collect for the merge of several clusters.
  */
 struct sink {
 	cli_ctx *ctx;
-	json_t *held; /* records kept for the end, or NULL when streaming */
-	size_t n;
-	int failed;
+	cli_render_stream *r; /* NULL when collecting */
+	size_t n;	      /* records since the stream began */
+	int failed;	      /* a write failed (sink_end says so) */
 };
 
 static int sink_init(struct sink *k, cli_ctx *ctx)
 {
 	memset(k, 0, sizeof(*k));
 	k->ctx = ctx;
-	if (ctx->collect || ctx->render.format != CLI_FMT_NDJSON) {
-		k->held = json_array();
-		if (!k->held)
-			return -1;
+	if (ctx->collect)
+		return 0;
+	if (cli_render_begin(&k->r, ctx->out, &ctx->render, &ctx->cmd->out) < 0) {
+		if (k->r)
+			cli_render_abort(k->r);
+		k->r = NULL;
+		return -1;
 	}
 	return 0;
 }
@@ -98,21 +102,23 @@ static int sink_init(struct sink *k, cli_ctx *ctx)
 static int sink_add(struct sink *k, json_t *rec)
 {
 	k->n++;
-	if (k->held)
-		return json_array_append(k->held, rec);
-	if (json_dumpf(rec, k->ctx->out, JSON_COMPACT) || fputc('\n', k->ctx->out) == EOF)
+	if (!k->r)
+		return cli_collect_record(k->ctx, rec);
+	if (cli_render_record(k->r, rec) < 0) {
 		k->failed = 1;
-	return k->failed ? -1 : 0;
+		return -1;
+	}
+	return 0;
 }
 
-/* Makes what was added visible downstream: stdout flushed (and on disk for a regular file). */
+/* Pushes what was added out to stdout (and, for a regular file, to the disk). */
 static int sink_flush(struct sink *k)
 {
 	struct stat st;
 
-	if (k->held)
+	if (!k->r)
 		return 0;
-	if (fflush(k->ctx->out) != 0) {
+	if (cli_render_flush(k->r) < 0) {
 		k->failed = 1;
 		return -1;
 	}
@@ -121,20 +127,38 @@ static int sink_flush(struct sink *k)
 	return 0;
 }
 
-/* Prints what was held; returns the exit status of the printing. */
-static int sink_end(struct sink *k)
+/*
+ * Ends the output: completed when the walk was whole, else left as far as it went (a json
+ * document unclosed, as render.c's abort does). Returns the exit status of the printing.
+ */
+static int sink_end(struct sink *k, int whole)
 {
-	int rc = CLI_EXIT_OK;
+	int rc = 0;
 
-	if (k->held)
-		rc = cli_print_records(k->ctx, k->held);
-	else if (k->failed || sink_flush(k))
-		rc = CLI_EXIT_FAILURE;
-	if (k->failed && !k->held)
+	if (k->r)
+		rc = whole && !k->failed ? cli_render_end(k->r) : cli_render_abort(k->r);
+	k->r = NULL;
+	if (rc < 0 || k->failed) {
 		cli_errorf(k->ctx, "cannot write to standard output");
-	json_decref(k->held);
-	k->held = NULL;
-	return rc;
+		return CLI_EXIT_FAILURE;
+	}
+	return CLI_EXIT_OK;
+}
+
+/*
+ * --follow: a table or markdown holds its rows until it ends, so each poll's new records are a
+ * table of their own; CSV and NDJSON go on as one stream.
+ */
+static int sink_poll_done(struct sink *k)
+{
+	cli_format f = k->ctx->render.format;
+
+	if (!k->r || k->n == 0 ||
+	    (f != CLI_FMT_TABLE && f != CLI_FMT_WIDE && f != CLI_FMT_MARKDOWN))
+		return sink_flush(k);
+	if (sink_end(k, 1) != CLI_EXIT_OK)
+		return -1;
+	return sink_init(k, k->ctx);
 }
 
 /* ---- one page ---------------------------------------------------------------------------- */
@@ -162,7 +186,7 @@ static int fetch(cli_ctx *ctx, const cli_search *s, int64_t from, int64_t to, in
 		else
 			r.to.set = 0;
 		r.count = count;
-		return pps_smartsearch(ctx->client, &r, out);
+		return pps_smartsearch(out, ctx->client, &r);
 	} else {
 		pps_quarantine_search_req r = s->qs;
 
@@ -170,7 +194,7 @@ static int fetch(cli_ctx *ctx, const cli_search *s, int64_t from, int64_t to, in
 		/* The end is always sent: an hour ahead stands for "open" (clocks may differ). */
 		r.enddate = at(has_to ? to : (int64_t)time(NULL) + 3600, 0);
 		r.limit = count;
-		return pps_quarantine_search(ctx->client, &r, out);
+		return pps_quarantine_search(out, ctx->client, &r);
 	}
 }
 
@@ -438,9 +462,13 @@ static int run_all(cli_ctx *ctx, cli_search *s, const char *const *folders, size
 	st.k = &k;
 	st.path = ctx->jobs.checkpoint;
 	job_name(ctx, st.job, sizeof(st.job));
-	if (cli_checkpoint_init(&at, 0) || sink_init(&k, ctx)) {
-		cli_checkpoint_release(&at);
+	if (cli_checkpoint_init(&at, 0)) {
 		cli_errorf(ctx, "out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	if (sink_init(&k, ctx)) {
+		cli_checkpoint_release(&at);
+		cli_errorf(ctx, "cannot write to standard output");
 		return CLI_EXIT_FAILURE;
 	}
 	if (st.path && cli_checkpoint_load(&at, st.path, st.job, err, sizeof(err))) {
@@ -484,7 +512,7 @@ static int run_all(cli_ctx *ctx, cli_search *s, const char *const *folders, size
 			w.page = ctx->jobs.server_cap;
 		w.emit = emit_to_sink;
 		w.arg = &k;
-		if (st.path && !k.held) {
+		if (st.path) {
 			w.page_done = all_page_done;
 			w.page_arg = &st;
 		}
@@ -510,7 +538,7 @@ static int run_all(cli_ctx *ctx, cli_search *s, const char *const *folders, size
 		json_object_clear(at.seen);
 		at.part = p + 1;
 	}
-	if (st.path && !k.held && !k.failed && !st.failed) {
+	if (st.path && !k.failed && !st.failed) {
 		at.done = at.part >= parts && !stop_requested && !failures;
 		if (sink_flush(&k) == 0 &&
 		    cli_checkpoint_save(&at, st.path, st.job, err, sizeof(err))) {
@@ -519,7 +547,8 @@ static int run_all(cli_ctx *ctx, cli_search *s, const char *const *folders, size
 		}
 	}
 done:
-	if (sink_end(&k) != CLI_EXIT_OK)
+	/* A walk cut short by an error leaves a json document unclosed (see docs/output.md). */
+	if (sink_end(&k, !failures || s->quarantine) != CLI_EXIT_OK)
 		status = CLI_EXIT_FAILURE;
 	cli_checkpoint_release(&at);
 	if (status == CLI_EXIT_OK && failures && failures < (int)parts)
@@ -530,28 +559,25 @@ done:
 /* ---- one request, and the probe of a capped answer --------------------------------------- */
 
 /*
- * After an answer of got records to a request for asked: when it may have been cut (it is as
- * long as asked, or at least CAP_SUSPECT or the configured cap), asks once for one record
- * older than the oldest shown, and warns when there is one. Never changes the exit status.
+ * After an answer of got records to a request for asked, the oldest at oldest: when it may have
+ * been cut (as long as asked, or at least CAP_SUSPECT or the configured cap), asks once for one
+ * record older than the oldest shown, and warns when there is one. Never changes the exit
+ * status; an answer as long as a limit= the user gave is what the user asked for.
  */
-void cli_search_probe(cli_ctx *ctx, const cli_search *s, long asked, const json_t *records,
-		      const char *folder)
+static void probe_more(cli_ctx *ctx, const cli_search *s, long asked, size_t got, int64_t oldest,
+		       const char *folder)
 {
-	size_t got = json_array_size(records);
 	long cap = ctx->jobs.server_cap;
-	int64_t from, to, oldest;
+	int64_t from, to;
 	int has_to;
 	pps_response *resp = NULL;
 	char when[32];
 
-	if (got == 0 || ctx->quiet)
+	if (got == 0 || ctx->quiet || ctx->dry_run)
 		return;
-	/* An answer as long as the limit the user set is what the user asked for. */
 	if ((long)got >= asked && ctx->jobs.limit_given)
 		return;
 	if ((long)got < asked && !(cap > 0 ? (long)got >= cap : got >= CAP_SUSPECT))
-		return;
-	if (cli_record_time(s->quarantine, json_array_get(records, got - 1), &oldest))
 		return;
 	window_of(s, &from, &to, &has_to);
 	if (oldest <= from)
@@ -572,24 +598,103 @@ void cli_search_probe(cli_ctx *ctx, const cli_search *s, long asked, const json_
 	pps_response_free(resp);
 }
 
+void cli_search_probe(cli_ctx *ctx, const cli_search *s, long asked, const json_t *records,
+		      const char *folder)
+{
+	size_t got = json_array_size(records);
+	int64_t oldest;
+
+	if (got && !cli_record_time(s->quarantine, json_array_get(records, got - 1), &oldest))
+		probe_more(ctx, s, asked, got, oldest, folder);
+}
+
+/*
+ * One streamed request: the visitor cli_print_stream gives is tapped to count the records and
+ * keep the last one (as a value or as its text), for the probe afterwards.
+ */
+struct tap {
+	const pps_visitor *inner;
+	cli_search *s;
+	size_t n;
+	json_t *last;
+	ppsbuf last_text;
+};
+
+/* cli_print_stream hands its request over as const: this carries the tap through. */
+struct tap_ref {
+	struct tap *tap;
+};
+
+static int tap_record(void *p, json_t *rec)
+{
+	struct tap *t = p;
+
+	t->n++;
+	json_decref(t->last);
+	t->last = json_incref(rec);
+	return t->inner->record(t->inner->ctx, rec);
+}
+
+static int tap_text(void *p, const char *json, size_t len)
+{
+	struct tap *t = p;
+
+	if (!t->inner->record)
+		t->n++;
+	ppsbuf_reset(&t->last_text);
+	if (ppsbuf_add(&t->last_text, json, len) < 0)
+		return -1;
+	return t->inner->record_text(t->inner->ctx, json, len);
+}
+
+static int tap_body(void *p, const char *data, size_t len)
+{
+	struct tap *t = p;
+
+	return t->inner->body(t->inner->ctx, data, len);
+}
+
+static int tap_parsed(void *p)
+{
+	struct tap *t = p;
+
+	return t->inner->parsed(t->inner->ctx);
+}
+
+static int run_tapped(cli_ctx *ctx, const void *req, const pps_visitor *v)
+{
+	struct tap *t = ((const struct tap_ref *)req)->tap;
+	pps_visitor w = { .ctx = t };
+
+	t->inner = v;
+	w.record = v->record ? tap_record : NULL;
+	w.record_text = v->record_text ? tap_text : NULL;
+	w.body = v->body ? tap_body : NULL;
+	w.parsed = v->parsed ? tap_parsed : NULL;
+	if (t->s->quarantine)
+		return pps_quarantine_search_each(ctx->client, &t->s->qs, &w);
+	return pps_smartsearch_each(ctx->client, &t->s->ss, &w);
+}
+
 static int run_once(cli_ctx *ctx, cli_search *s)
 {
-	pps_response *resp = NULL;
+	struct tap t = { NULL, s, 0, NULL, PPSBUF_INIT };
+	struct tap_ref ref = { &t };
 	long asked = s->quarantine ? s->qs.limit : s->ss.count;
+	int64_t oldest;
 	int rc;
 
-	rc = fetch(ctx, s, s->quarantine ? s->qs.startdate.epoch : s->ss.from.epoch,
-		   s->quarantine ? s->qs.enddate.epoch : s->ss.to.epoch,
-		   s->quarantine ? 1 : s->ss.to.set, asked, &resp);
-	if (rc)
-		return cli_report(ctx, rc, NULL);
-	if (ctx->render.format == CLI_FMT_RAW)
-		rc = cli_print_body(ctx, resp);
-	else
-		rc = cli_print_records(ctx, resp->records);
-	if (rc == CLI_EXIT_OK)
-		cli_search_probe(ctx, s, asked > 0 ? asked : 100, resp->records, NULL);
-	pps_response_free(resp);
+	rc = cli_print_stream(ctx, run_tapped, &ref);
+	if (rc == CLI_EXIT_OK && t.n > 0) {
+		json_t *last = t.last ? json_incref(t.last)
+				      : json_loadb(t.last_text.buf, t.last_text.len, 0, NULL);
+
+		if (last && !cli_record_time(s->quarantine, last, &oldest))
+			probe_more(ctx, s, asked > 0 ? asked : 100, t.n, oldest, NULL);
+		json_decref(last);
+	}
+	json_decref(t.last);
+	ppsbuf_release(&t.last_text);
 	return rc;
 }
 
@@ -700,7 +805,7 @@ static int run_follow(cli_ctx *ctx, cli_search *s, const char *const *folders, s
 		floor = INT64_MIN;
 	b.seen = cp.seen;
 	if (sink_init(&k, ctx)) {
-		cli_errorf(ctx, "out of memory");
+		cli_errorf(ctx, "cannot write to standard output");
 		cli_checkpoint_release(&cp);
 		return CLI_EXIT_FAILURE;
 	}
@@ -780,16 +885,8 @@ static int run_follow(cli_ctx *ctx, cli_search *s, const char *const *folders, s
 			if (id)
 				json_object_set_new(cp.seen, id, json_integer(b.v[i].t));
 		}
-		if (k.held && b.n) {
-			/* A table or CSV of each poll's new records. */
-			int prc = cli_print_records(ctx, k.held);
-
-			json_array_clear(k.held);
-			if (prc)
-				k.failed = 1;
-		}
 		batch_release(&b);
-		if (k.failed || sink_flush(&k)) {
+		if (k.failed || sink_poll_done(&k)) {
 			status = CLI_EXIT_FAILURE;
 			break;
 		}
@@ -805,12 +902,9 @@ static int run_follow(cli_ctx *ctx, cli_search *s, const char *const *folders, s
 		if (!has_to)
 			nap(ctx->jobs.interval);
 	}
-	if (k.held) {
-		json_decref(k.held);
-		k.held = NULL;
-	}
-	if (k.failed)
-		cli_errorf(ctx, "cannot write to standard output");
+	/* A table with nothing since its last poll prints nothing (not "No results found."). */
+	if (sink_end(&k, k.n > 0) != CLI_EXIT_OK)
+		status = CLI_EXIT_FAILURE;
 	cli_checkpoint_release(&cp);
 	return status;
 }
@@ -867,8 +961,11 @@ int cli_search_run(cli_ctx *ctx, cli_search *s, const char *const *folders, size
 	struct sigaction sa, old_int, old_term;
 	int status;
 
-	if (!ctx->jobs.all && !ctx->jobs.follow)
+	if (!ctx->jobs.all && !ctx->jobs.follow) {
+		if (s->quarantine)
+			s->qs.folder = nfolders ? folders[0] : NULL;
 		return run_once(ctx, s);
+	}
 	/* An interrupt ends the job between two records, with stdout and the checkpoint whole. */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;

@@ -42,6 +42,13 @@ static uint32_t seed(const pps_client *c)
 	       ((uint32_t)getpid() << 16) ^ 1u;
 }
 
+void pps_client_options_init(pps_client_options *opts)
+{
+	static const pps_client_options defaults = PPS_CLIENT_OPTIONS_INIT;
+
+	*opts = defaults;
+}
+
 int pps_client_new(pps_client **out, const pps_client_options *opts, char *err, size_t errlen)
 {
 	pps_client *c = NULL;
@@ -58,7 +65,7 @@ int pps_client_new(pps_client **out, const pps_client_options *opts, char *err, 
 		snprintf(err, errlen, "no client options given");
 		return PPS_EUSAGE;
 	}
-	if (opts->timeout_ms < 0 || opts->retries < -1 || opts->retry_base_ms < 0) {
+	if (opts->timeout_ms < 0 || opts->retries < PPS_RETRIES_NONE || opts->retry_base_ms < 0) {
 		snprintf(err, errlen, "timeout, retries and retry delay must not be negative");
 		return PPS_EUSAGE;
 	}
@@ -68,7 +75,14 @@ int pps_client_new(pps_client **out, const pps_client_options *opts, char *err, 
 		return PPS_ENOMEM;
 	}
 	pps__error_reset(c);
-	ret = pps__http_base_url(opts->url, &c->base, &c->host, &c->port, err, errlen);
+	if (!opts->url && opts->dry_run) {
+		/* Nothing is sent: the requests are shown relative to the API root. */
+		c->base = strdup("/rest/v1");
+		c->host = strdup("");
+		ret = c->base && c->host ? PPS_OK : PPS_ENOMEM;
+	} else {
+		ret = pps__http_base_url(opts->url, &c->base, &c->host, &c->port, err, errlen);
+	}
 	if (ret < 0) {
 		if (ret == PPS_ENOMEM)
 			snprintf(err, errlen, "out of memory");
@@ -84,10 +98,15 @@ int pps_client_new(pps_client **out, const pps_client_options *opts, char *err, 
 	c->insecure = opts->insecure != 0;
 	c->no_proxy = opts->no_proxy != 0;
 	c->timeout_ms = opts->timeout_ms ? opts->timeout_ms : PPS__DEFAULT_TIMEOUT_MS;
-	c->retries = opts->retries < 0 ? PPS__DEFAULT_RETRIES : opts->retries;
+	c->retries = opts->retries == PPS_RETRIES_NONE ? 0
+		     : opts->retries		       ? opts->retries
+						       : PPS__DEFAULT_RETRIES;
 	c->retry_base_ms = opts->retry_base_ms ? opts->retry_base_ms : PPS__DEFAULT_RETRY_BASE_MS;
 	c->log = opts->log;
 	c->log_ctx = opts->log_ctx;
+	c->on_request = opts->on_request;
+	c->request_ctx = opts->request_ctx;
+	c->dry_run = opts->dry_run != 0;
 	c->rng = seed(c);
 	ret = pps__http_open(c);
 	if (ret < 0) {

@@ -73,8 +73,8 @@ static int only_space(const char *s, size_t len)
 }
 
 /*
- * json becomes the profile and records a new array wrapping it, owned by the response
- * (pps_response_free knows the wrapper by its element); no body gives an empty records array.
+ * json becomes the profile and records a new array holding it (each an owned reference of the
+ * response); no body gives an empty records array.
  */
 static int wrap_profile(pps_client *c, pps_response *resp, int text_ok)
 {
@@ -101,29 +101,54 @@ static int wrap_profile(pps_client *c, pps_response *resp, int text_ok)
 	return PPS_OK;
 }
 
-static int call(pps_client *c, const char *method, const char *id, const char *body,
-		pps_response **out)
+static int call(pps_client *c, pps_op op, const char *id, const char *body, pps_response **out)
 {
 	ppsbuf path = PPSBUF_INIT;
+	pps__answer a = PPS__ANSWER_INIT;
 	pps_response *resp = NULL;
+	const char *method = pps__op_method(op);
 	int ret;
 
 	if (ppsbuf_adds(&path, "/enduser/") < 0 || pps__http_escape(&path, id, 1) < 0) {
 		ret = pps__error_set(c, PPS_ENOMEM, 0, "out of memory");
 		goto done;
 	}
-	ret = pps__http_request(c, method, path.buf, NULL, body, body ? strlen(body) : 0, &resp);
+	ret = pps__http_send(c, method, path.buf, NULL, body, NULL, &a);
+	if (ret == PPS__NOT_SENT) {
+		ret = pps__response_empty(c, &resp);
+		if (ret == PPS_OK) {
+			resp->records = json_array();
+			if (!resp->records)
+				ret = pps__error_set(c, PPS_ENOMEM, 0, "out of memory");
+		}
+		if (ret == PPS_OK)
+			goto keep;
+		goto done;
+	}
+	if (ret < 0)
+		goto done;
+	ret = pps__response_from_answer(c, &a, &resp);
 	if (ret < 0)
 		goto done;
 	ret = wrap_profile(c, resp, !strcmp(method, "DELETE"));
 	if (ret < 0)
 		goto done;
+keep:
 	*out = resp;
 	resp = NULL;
 done:
 	pps_response_free(resp);
+	pps__answer_release(&a);
 	ppsbuf_release(&path);
 	return ret;
+}
+
+/* The email wins over the uid (spec §6). */
+static const char *user_id(const pps_enduser_req *req)
+{
+	if (!req)
+		return NULL;
+	return req->email && *req->email ? req->email : req->uid;
 }
 
 static int check_id(pps_client *c, const char *id)
@@ -133,32 +158,32 @@ static int check_id(pps_client *c, const char *id)
 	return PPS_OK;
 }
 
-int pps_enduser_get(pps_client *c, const char *id, pps_response **out)
+int pps_enduser_get(pps_response **out, pps_client *c, const pps_enduser_req *req)
 {
 	*out = NULL;
 	pps__error_reset(c);
-	if (check_id(c, id) < 0)
+	if (check_id(c, user_id(req)) < 0)
 		return c->err.code;
-	return call(c, "GET", id, NULL, out);
+	return call(c, PPS_OP_ENDUSER_GET, user_id(req), NULL, out);
 }
 
-int pps_enduser_delete(pps_client *c, const char *id, pps_response **out)
+int pps_enduser_delete(pps_response **out, pps_client *c, const pps_enduser_req *req)
 {
 	*out = NULL;
 	pps__error_reset(c);
-	if (check_id(c, id) < 0)
+	if (check_id(c, user_id(req)) < 0)
 		return c->err.code;
-	return call(c, "DELETE", id, NULL, out);
+	return call(c, PPS_OP_ENDUSER_DELETE, user_id(req), NULL, out);
 }
 
-static int with_body(pps_client *c, const char *method, const char *id, const char *fields_json,
-		     const char *attributes_json, pps_response **out)
+static int with_body(pps_client *c, pps_op op, const char *id, const pps_enduser_req *req,
+		     pps_response **out)
 {
 	json_t *body = NULL;
 	char *text = NULL;
 	int ret;
 
-	ret = pps__enduser_body(c, fields_json, attributes_json, &body);
+	ret = pps__enduser_body(c, req->fields_json, req->attributes_json, &body);
 	if (ret < 0)
 		goto done;
 	text = json_dumps(body, JSON_COMPACT);
@@ -166,16 +191,17 @@ static int with_body(pps_client *c, const char *method, const char *id, const ch
 		ret = pps__error_set(c, PPS_ENOMEM, 0, "out of memory");
 		goto done;
 	}
-	ret = call(c, method, id, text, out);
+	ret = call(c, op, id, text, out);
 done:
 	free(text);
 	json_decref(body);
 	return ret;
 }
 
-int pps_enduser_create(pps_client *c, const char *email, const char *fields_json,
-		       const char *attributes_json, pps_response **out)
+int pps_enduser_create(pps_response **out, pps_client *c, const pps_enduser_req *req)
 {
+	const char *email = req ? req->email : NULL;
+
 	*out = NULL;
 	pps__error_reset(c);
 	if (!email || !*email)
@@ -183,15 +209,14 @@ int pps_enduser_create(pps_client *c, const char *email, const char *fields_json
 	if (!strchr(email, '@'))
 		return pps__error_set(c, PPS_EUSAGE, 0,
 				      "invalid email '%s': expected an address with '@'", email);
-	return with_body(c, "POST", email, fields_json, attributes_json, out);
+	return with_body(c, PPS_OP_ENDUSER_CREATE, email, req, out);
 }
 
-int pps_enduser_modify(pps_client *c, const char *id, const char *fields_json,
-		       const char *attributes_json, pps_response **out)
+int pps_enduser_modify(pps_response **out, pps_client *c, const pps_enduser_req *req)
 {
 	*out = NULL;
 	pps__error_reset(c);
-	if (check_id(c, id) < 0)
+	if (check_id(c, user_id(req)) < 0)
 		return c->err.code;
-	return with_body(c, "PUT", id, fields_json, attributes_json, out);
+	return with_body(c, PPS_OP_ENDUSER_MODIFY, user_id(req), req, out);
 }

@@ -41,6 +41,8 @@ const char *pps_code_name(int code)
 		return "rejected";
 	case PPS_EUNKNOWN:
 		return "outcome unknown";
+	case PPS_ECANCELED:
+		return "canceled";
 	default:
 		return "unknown";
 	}

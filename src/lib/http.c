@@ -2,8 +2,6 @@
  * The transport of libpps and the only file that includes libcurl: URL and query building,
  * one kept-alive curl handle per client, sending, reading status and body, the retry policy.
  * It knows no API path or parameter name and never prints (the log goes to the caller).
- * libcurl is loaded on first use (dlopen), not at program start: linking it pulls in some thirty
- * libraries whose constructors cost about 5 ms, which `pps --version` or `pps help` never need.
  */
 #include "lib/internal.h"
 
@@ -16,99 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-#include <dlfcn.h>
-#include <pthread.h>
-
-/* The calls below go through the table loaded by load_curl(), so curl's type-checking macros,
- * which name the functions directly, are turned off. */
-#define CURL_DISABLE_TYPECHECK
 #include <curl/curl.h>
 
 #include "util/banned.h"
-
-/* libcurl's functions, resolved once per process by load_curl(). */
-static struct curl_api {
-	CURLcode (*global_init)(long flags);
-	void (*global_cleanup)(void);
-	CURL *(*easy_init)(void);
-	void (*easy_cleanup)(CURL *curl);
-	CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
-	CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
-	CURLcode (*easy_perform)(CURL *curl);
-	const char *(*easy_strerror)(CURLcode code);
-	char *(*easy_escape)(CURL *curl, const char *string, int length);
-	void (*free)(void *p);
-	struct curl_slist *(*slist_append)(struct curl_slist *list, const char *string);
-	void (*slist_free_all)(struct curl_slist *list);
-	CURLU *(*url)(void);
-	void (*url_cleanup)(CURLU *handle);
-	CURLUcode (*url_get)(const CURLU *handle, CURLUPart what, char **part, unsigned int flags);
-	CURLUcode (*url_set)(CURLU *handle, CURLUPart what, const char *part, unsigned int flags);
-} curl_api;
-static int curl_api_ok;
-static pthread_once_t curl_api_once = PTHREAD_ONCE_INIT;
-
-#undef curl_easy_setopt
-#undef curl_easy_getinfo
-#define curl_global_init    curl_api.global_init
-#define curl_global_cleanup curl_api.global_cleanup
-#define curl_easy_init	    curl_api.easy_init
-#define curl_easy_cleanup   curl_api.easy_cleanup
-#define curl_easy_setopt    curl_api.easy_setopt
-#define curl_easy_getinfo   curl_api.easy_getinfo
-#define curl_easy_perform   curl_api.easy_perform
-#define curl_easy_strerror  curl_api.easy_strerror
-#define curl_easy_escape    curl_api.easy_escape
-#define curl_free	    curl_api.free
-#define curl_slist_append   curl_api.slist_append
-#define curl_slist_free_all curl_api.slist_free_all
-#define curl_url	    curl_api.url
-#define curl_url_cleanup    curl_api.url_cleanup
-#define curl_url_get	    curl_api.url_get
-#define curl_url_set	    curl_api.url_set
-
-static void load_curl_once(void)
-{
-	/* The library stays loaded for the life of the process, as a linked one would. */
-	void *lib = dlopen("libcurl.so.4", RTLD_LAZY | RTLD_LOCAL);
-	struct {
-		const char *name;
-		void **slot;
-	} syms[] = {
-		{ "curl_global_init", (void **)&curl_api.global_init },
-		{ "curl_global_cleanup", (void **)&curl_api.global_cleanup },
-		{ "curl_easy_init", (void **)&curl_api.easy_init },
-		{ "curl_easy_cleanup", (void **)&curl_api.easy_cleanup },
-		{ "curl_easy_setopt", (void **)&curl_api.easy_setopt },
-		{ "curl_easy_getinfo", (void **)&curl_api.easy_getinfo },
-		{ "curl_easy_perform", (void **)&curl_api.easy_perform },
-		{ "curl_easy_strerror", (void **)&curl_api.easy_strerror },
-		{ "curl_easy_escape", (void **)&curl_api.easy_escape },
-		{ "curl_free", (void **)&curl_api.free },
-		{ "curl_slist_append", (void **)&curl_api.slist_append },
-		{ "curl_slist_free_all", (void **)&curl_api.slist_free_all },
-		{ "curl_url", (void **)&curl_api.url },
-		{ "curl_url_cleanup", (void **)&curl_api.url_cleanup },
-		{ "curl_url_get", (void **)&curl_api.url_get },
-		{ "curl_url_set", (void **)&curl_api.url_set },
-	};
-
-	if (!lib)
-		return;
-	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
-		*syms[i].slot = dlsym(lib, syms[i].name);
-		if (!*syms[i].slot)
-			return;
-	}
-	curl_api_ok = 1;
-}
-
-/* 1 when libcurl is loaded (loading it on the first call), 0 when it cannot be. */
-static int load_curl(void)
-{
-	pthread_once(&curl_api_once, load_curl_once);
-	return curl_api_ok;
-}
 
 /* The body of the request in flight, handed to libcurl by on_read(). */
 struct upload {
@@ -125,11 +33,14 @@ struct pps__http {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
-/* What the write callback collects for one attempt. */
+/* Where the write callback puts one attempt's body. */
 struct sink {
-	ppsbuf body;
-	int too_big;
-	int nomem;
+	pps_client *c;
+	const pps__sink *to; /* a 2xx body goes here; NULL: into body */
+	ppsbuf body;	     /* a 2xx body without a sink (capped), or an error body (capped) */
+	int known;	     /* the status below has been read */
+	long status;
+	int code; /* the error that stopped the transfer from the write side, or 0 */
 };
 
 /* The outcome of one attempt. */
@@ -145,15 +56,12 @@ struct attempt {
 
 int pps_global_init(void)
 {
-	if (!load_curl())
-		return PPS_ENET;
 	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? PPS_OK : PPS_ENOMEM;
 }
 
 void pps_global_cleanup(void)
 {
-	if (load_curl())
-		curl_global_cleanup();
+	curl_global_cleanup();
 }
 
 static int has_prefix_nocase(const char *s, const char *prefix)
@@ -200,10 +108,6 @@ int pps__http_base_url(const char *url, char **base, char **host, long *port, ch
 	*base = NULL;
 	*host = NULL;
 	*port = 0;
-	if (!load_curl()) {
-		snprintf(err, errlen, "libcurl (libcurl.so.4) cannot be loaded");
-		return PPS_ENET;
-	}
 	if (!url || !*url) {
 		snprintf(err, errlen, "no server url given");
 		goto done;
@@ -275,17 +179,40 @@ done:
 	return ret;
 }
 
+/* The body buffer of a call without a sink: capped so that an untrusted body is bounded. */
+static int buffer_body(struct sink *s, const char *data, size_t n)
+{
+	if (s->body.len + n > PPS__BODY_CAP)
+		return pps__error_set(s->c, PPS_EPROTO, s->status,
+				      "response body is larger than 1 GiB");
+	if (ppsbuf_add(&s->body, data, n) < 0)
+		return pps__error_set(s->c, PPS_ENOMEM, s->status,
+				      "out of memory reading the response");
+	return PPS_OK;
+}
+
 static size_t on_write(char *data, size_t size, size_t nmemb, void *userp)
 {
 	struct sink *s = userp;
 	size_t n = size * nmemb;
+	int rc;
 
-	if (s->body.len + n > PPS__BODY_CAP) {
-		s->too_big = 1;
-		return 0;
+	if (!s->known) {
+		curl_easy_getinfo(s->c->http->curl, CURLINFO_RESPONSE_CODE, &s->status);
+		s->known = 1;
 	}
-	if (ppsbuf_add(&s->body, data, n) < 0) {
-		s->nomem = 1;
+	if (s->status < 200 || s->status > 299) {
+		/* An error body: enough of it for the server's message, the rest is dropped. */
+		if (s->body.len < PPS__ERROR_BODY_CAP)
+			ppsbuf_add(&s->body, data,
+				   n < PPS__ERROR_BODY_CAP - s->body.len
+					   ? n
+					   : PPS__ERROR_BODY_CAP - s->body.len);
+		return n;
+	}
+	rc = s->to ? s->to->write(s->to->ctx, data, n) : buffer_body(s, data, n);
+	if (rc < 0) {
+		s->code = rc;
 		return 0;
 	}
 	return n;
@@ -308,7 +235,7 @@ static size_t on_read(char *dest, size_t size, size_t nmemb, void *userp)
  * a kept-alive connection dies after the request went out and before any answer byte came
  * back, it silently re-sends on a fresh connection. For a release or a forward that is the
  * worst outcome there is (the server may have carried out the first one), so the rewind fails
- * and the transfer ends with CURLE_SEND_FAIL_REWIND, which pps__http_request reports as
+ * and the transfer ends with CURLE_SEND_FAIL_REWIND, which pps__http_send reports as
  * PPS_EUNKNOWN.
  */
 static int on_seek(void *userp, curl_off_t offset, int origin)
@@ -363,8 +290,6 @@ int pps__http_open(pps_client *c)
 	bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->timeout_ms) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, connect_ms) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_USERAGENT, c->user_agent) != CURLE_OK;
-	bad |= curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)PPS__BODY_CAP) !=
-	       CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read) != CURLE_OK;
 	bad |= curl_easy_setopt(e, CURLOPT_READDATA, &h->up) != CURLE_OK;
@@ -422,8 +347,6 @@ int pps__http_escape(ppsbuf *out, const char *s, int keep_at)
 	char *esc;
 	int ret = PPS_OK;
 
-	if (!load_curl())
-		return PPS_ENOMEM;
 	if (len == 0)
 		return PPS_OK;
 	if (len > INT_MAX)
@@ -620,8 +543,9 @@ static int run_once(pps_client *c, const char *method, const char *url, const ch
 	memset(a, 0, sizeof(*a));
 	a->retry_after_s = -1;
 	ppsbuf_reset(&s->body);
-	s->too_big = 0;
-	s->nomem = 0;
+	s->known = 0;
+	s->status = 0;
+	s->code = 0;
 	h->errbuf[0] = '\0';
 	if (set_method(e, h, method, body, body_len) ||
 	    curl_easy_setopt(e, CURLOPT_URL, url) != CURLE_OK ||
@@ -746,25 +670,14 @@ static int describe(pps_client *c, const struct attempt *a, const struct sink *s
 		break;
 	case CURLE_PEER_FAILED_VERIFICATION:
 		if (strstr(eb, "expired"))
-			snprintf(out, len,
-				 "certificate of '%s' has expired: renew it on the server, or use "
-				 "--insecure",
-				 host);
+			snprintf(out, len, "certificate of '%s' has expired", host);
 		else if (strstr(eb, "not yet valid"))
 			snprintf(out, len,
-				 "certificate of '%s' is not yet valid: check both clocks, or use "
-				 "--insecure",
-				 host);
+				 "certificate of '%s' is not yet valid: check both clocks", host);
 		else if (strstr(eb, "match"))
-			snprintf(out, len,
-				 "certificate of '%s' is for another host name: use the name it "
-				 "holds, or --insecure",
-				 host);
+			snprintf(out, len, "certificate of '%s' is for another host name", host);
 		else
-			snprintf(out, len,
-				 "certificate of '%s' is not trusted: use --cacert FILE or "
-				 "--insecure",
-				 host);
+			snprintf(out, len, "certificate of '%s' is not trusted", host);
 		break;
 	case CURLE_SSL_CACERT_BADFILE:
 		snprintf(out, len, "cannot read the CA certificates in '%s'",
@@ -812,11 +725,12 @@ static int describe(pps_client *c, const struct attempt *a, const struct sink *s
 		snprintf(out, len, "response body is larger than 1 GiB");
 		break;
 	case CURLE_WRITE_ERROR:
-		if (s->nomem) {
-			code = PPS_ENOMEM;
-			snprintf(out, len, "out of memory reading the response");
+		/* The write side stopped the transfer and said why in the handle. */
+		if (s->code) {
+			code = s->code;
+			snprintf(out, len, "%s", c->msg);
 		} else {
-			snprintf(out, len, "response body is larger than 1 GiB");
+			snprintf(out, len, "writing the response failed");
 		}
 		break;
 	case CURLE_OUT_OF_MEMORY:
@@ -847,21 +761,49 @@ static int describe(pps_client *c, const struct attempt *a, const struct sink *s
 	return code;
 }
 
-int pps__http_request(pps_client *c, const char *method, const char *path, const pps__query *q,
-		      const char *body, size_t body_len, pps_response **out)
+/* The request as on_request sees it. */
+static int show_request(pps_client *c, const char *method, const char *url, const char *body)
+{
+	struct pps_request r = { c, method, url, body };
+
+	if (!c->on_request)
+		return PPS_OK;
+	if (c->on_request(c->request_ctx, &r) != 0)
+		return pps__error_set(c, PPS_ECANCELED, 0, "stopped by the request callback");
+	return PPS_OK;
+}
+
+void pps__answer_release(pps__answer *a)
+{
+	free(a->content_type);
+	a->content_type = NULL;
+	ppsbuf_release(&a->body);
+	a->status = 0;
+}
+
+int pps__http_send(pps_client *c, const char *method, const char *path, const pps__query *q,
+		   const char *body, const pps__sink *to, pps__answer *out)
 {
 	ppsbuf url = PPSBUF_INIT;
-	struct sink s = { PPSBUF_INIT, 0, 0 };
+	struct sink s = { c, to, PPSBUF_INIT, 0, 0, 0 };
 	struct attempt a = { 0 };
-	pps_response *resp = NULL;
+	size_t body_len = body ? strlen(body) : 0;
 	char why[PPS__MSG_MAX];
 	int ret, code;
 
-	*out = NULL;
+	pps__answer_release(out);
+	ppsbuf_init(&s.body, 0);
+	c->last_status = 0;
 	c->err.retry_after_ms = 0;
-	ppsbuf_init(&s.body, PPS__BODY_CAP);
 	if (pps__http_build_url(&url, c->base, path, q) < 0) {
 		ret = pps__error_set(c, PPS_ENOMEM, 0, "out of memory");
+		goto done;
+	}
+	ret = show_request(c, method, url.buf, body);
+	if (ret < 0)
+		goto done;
+	if (c->dry_run) {
+		ret = PPS__NOT_SENT;
 		goto done;
 	}
 	for (int attempt = 0;; attempt++) {
@@ -885,6 +827,9 @@ int pps__http_request(pps_client *c, const char *method, const char *path, const
 		if (code == PPS_OK)
 			break;
 		if (attempt >= c->retries || !pps__http_may_retry(method, a.status, (int)a.rc))
+			break;
+		/* A sink that has handed records on cannot take them again. */
+		if (to && to->restart(to->ctx) < 0)
 			break;
 		delay = pps__http_retry_delay_ms(c->retry_base_ms, attempt, a.status,
 						 a.retry_after_s, next_random(c));
@@ -916,24 +861,14 @@ int pps__http_request(pps_client *c, const char *method, const char *path, const
 				     *reason ? " " : "", reason);
 		goto done;
 	}
-	resp = pps__response_new();
-	if (!resp) {
-		ret = pps__error_set(c, PPS_ENOMEM, a.status, "out of memory");
-		goto done;
-	}
-	resp->status = a.status;
-	resp->body = ppsbuf_detach(&s.body, &resp->body_len);
-	resp->content_type = a.content_type;
+	c->last_status = a.status;
+	out->status = a.status;
+	out->content_type = a.content_type;
 	a.content_type = NULL;
-	if (!resp->body) {
-		ret = pps__error_set(c, PPS_ENOMEM, a.status, "out of memory");
-		goto done;
-	}
-	*out = resp;
-	resp = NULL;
+	out->body = s.body;
+	ppsbuf_init(&s.body, 0);
 	ret = PPS_OK;
 done:
-	pps_response_free(resp);
 	free(a.content_type);
 	ppsbuf_release(&s.body);
 	ppsbuf_release(&url);

@@ -11,8 +11,17 @@
 #include "pps/pps.h"
 #include "util/buf.h"
 
-/* The largest response body read; more is a bad response (an untrusted body is bounded). */
+/* The largest body a buffered call reads; more is a bad response (an untrusted body is bounded). */
 #define PPS__BODY_CAP ((size_t)1 << 30)
+/* The most of an error answer's body kept (for the server's message); the rest is read and dropped.
+ */
+#define PPS__ERROR_BODY_CAP ((size_t)1 << 20)
+/* A streamed record (or any single value around the records) larger than this is a bad response. */
+#define PPS__RECORD_CAP ((size_t)64 << 20)
+/* How deep values may nest inside a record. */
+#define PPS__RECORD_DEPTH 64
+/* An internal result: with dry_run, the request was handed to on_request and not sent. */
+#define PPS__NOT_SENT 1
 /* The longest one-line message kept in the handle, and the longest server text quoted. */
 #define PPS__MSG_MAX		512
 #define PPS__SERVER_MESSAGE_MAX 300
@@ -42,7 +51,11 @@ struct pps_client {
 	long retry_base_ms;
 	pps_log_fn log;
 	void *log_ctx;
+	pps_request_fn on_request;
+	void *request_ctx;
+	int dry_run;
 	long connections;	/* TCP connections opened so far */
+	long last_status;	/* the HTTP status of the last answer, 0 when none */
 	uint32_t rng;		/* jitter of the retry backoff; per client, not global */
 	struct pps__http *http; /* owned, see http.c */
 	pps_error err;		/* err.message is msg, err.server_message is server_message */
@@ -90,6 +103,42 @@ typedef struct pps__query {
 
 void pps__query_add(pps__query *q, const char *name, const char *value);
 
+/* A request as it goes out (pps_request of pps.h). */
+struct pps_request {
+	const pps_client *client;
+	const char *method;
+	const char *url;  /* borrowed from the sender */
+	const char *body; /* NUL-terminated, or NULL */
+};
+
+/* request.c holds its accessors and formats (text, curl); http.c builds and shows it. */
+
+/* ops.c: the request line of every operation, the one table of methods, paths and modules. */
+const char *pps__op_method(pps_op op);
+const char *pps__op_path(pps_op op);
+
+/* Where the body of a 2xx answer goes while it arrives. */
+typedef struct pps__sink {
+	/* Takes the next bytes: 0, or a negative pps_code (detail set in the handle) to stop. */
+	int (*write)(void *ctx, const char *data, size_t len);
+	/* Forgets an attempt before the next one: 0, or -1 when it cannot (it delivered data). */
+	int (*restart)(void *ctx);
+	void *ctx;
+} pps__sink;
+
+/* The head of a 2xx answer, and its body when no sink took it (see pps__http_send). */
+typedef struct pps__answer {
+	long status;
+	char *content_type; /* owned, or NULL */
+	ppsbuf body;	    /* capped at PPS__BODY_CAP */
+} pps__answer;
+
+#define PPS__ANSWER_INIT             \
+	{                            \
+		0, NULL, PPSBUF_INIT \
+	}
+void pps__answer_release(pps__answer *a);
+
 /* http.c: the one place that talks to libcurl. */
 /*
  * Checks the user's URL (http:// or https://, a host, no credentials, query or fragment) and
@@ -106,13 +155,15 @@ int pps__http_escape(ppsbuf *out, const char *s, int keep_at);
 /* base + path + "?" + escaped name=value pairs joined by '&'. 0 or PPS_ENOMEM. */
 int pps__http_build_url(ppsbuf *out, const char *base, const char *path, const pps__query *q);
 /*
- * Sends one request (path below the base, already escaped) and reads the answer, retrying as
- * the policy allows. On a 2xx returns 0 and *out holds status, body and content type (no
- * JSON parsed yet). Otherwise returns a negative pps_code with the detail in the handle
- * (the server's text of an error body in server_message) and *out is NULL.
+ * Sends one request (path below the base, already escaped; body NULL or NUL-terminated) and
+ * reads the answer, retrying as the policy allows. The request is first shown to on_request;
+ * with dry_run it is not sent and PPS__NOT_SENT is returned. On a 2xx returns 0: *out holds
+ * the status and content type, and the body went to sink (or, when sink is NULL, into
+ * out->body). Otherwise a negative pps_code with the detail in the handle (the server's text
+ * of an error body in server_message).
  */
-int pps__http_request(pps_client *c, const char *method, const char *path, const pps__query *q,
-		      const char *body, size_t body_len, pps_response **out);
+int pps__http_send(pps_client *c, const char *method, const char *path, const pps__query *q,
+		   const char *body, const pps__sink *sink, pps__answer *out);
 /* The pps_code of a libcurl result (a CURLcode value). */
 int pps__http_code_from_curl(int curl_code);
 /*
@@ -129,28 +180,43 @@ int pps__http_may_retry(const char *method, long status, int curl_code);
 long pps__http_retry_delay_ms(long base_ms, int attempt, long status, long retry_after_s,
 			      uint32_t jitter);
 
-/* response.c: turning bodies into results. */
+/* records.c: the streaming parser of a records array (libyajl); knows no transport. */
+typedef struct pps__records pps__records;
+/* A check of each record before it is delivered: 0 or PPS_EPROTO with the detail set. */
+typedef int (*pps__record_check)(pps_client *c, const struct json_t *record, size_t index);
+/*
+ * A parser of {"<key>": [ {record}, ... ], ...} that hands each record to v as soon as it is
+ * complete. check may be NULL. 0 or PPS_ENOMEM.
+ */
+int pps__records_new(pps__records **out, pps_client *c, const char *key, pps__record_check check,
+		     const pps_visitor *v);
+void pps__records_free(pps__records *p);
+/* The sink that feeds the parser (and the visitor's body callback). */
+pps__sink pps__records_sink(pps__records *p);
+/* The body has ended: 0, or PPS_EPROTO when it is incomplete or not what was expected. */
+int pps__records_finish(pps__records *p);
+/* The number of records delivered so far. */
+size_t pps__records_count(const pps__records *p);
+
+/* response.c: turning answers into responses; knows no transport. */
 pps_response *pps__response_new(void);
+/* A response holding the answer's status, body and content type (taken over). 0 or ENOMEM. */
+int pps__response_from_answer(pps_client *c, pps__answer *a, pps_response **out);
+/* An empty response (dry_run): status 0, empty body. 0 or PPS_ENOMEM. */
+int pps__response_empty(pps_client *c, pps_response **out);
 /* Parses resp's body as JSON into resp->json. 0, or PPS_EPROTO / PPS_ENOMEM with the detail. */
 int pps__response_parse_json(pps_client *c, pps_response *resp);
 /* Like pps__response_parse_json and requires a JSON object. */
 int pps__response_parse_object(pps_client *c, pps_response *resp);
-/*
- * Points resp->records at the array under key in the JSON object resp->json: missing or null
- * becomes an empty array (stored in resp->json); anything else than an array of objects is
- * PPS_EPROTO.
- */
-int pps__response_records(pps_client *c, pps_response *resp, const char *key);
-/*
- * GET path with the query, require a JSON object and, when records_key is not NULL, point
- * records at its array. On success *out owns the response; on failure *out is NULL.
- */
-int pps__get_object(pps_client *c, const char *path, const pps__query *q, const char *records_key,
-		    pps_response **out);
+
+/* search.c: GET with a records stream, and its buffered form. */
+int pps__search_each(pps_client *c, const char *path, const pps__query *q, const char *key,
+		     pps__record_check check, const pps_visitor *v);
+/* The buffered form: records and body gathered from pps__search_each. */
+typedef int (*pps__each_fn)(pps_client *c, const void *req, const pps_visitor *v);
+int pps__search_buffered(pps_response **out, pps_client *c, const void *req, pps__each_fn each);
 
 /* quarantine.c: the pure pieces of the actions and the search. */
-/* The wire name of an action ("release", ...), or NULL for a value out of range. */
-const char *pps__quarantine_action_name(pps_qaction action);
 /* Checks the request and builds the JSON body (a new reference in *out). 0 or PPS_EUSAGE. */
 int pps__quarantine_action_body(pps_client *c, const pps_quarantine_action_req *req,
 				struct json_t **out);
@@ -160,8 +226,8 @@ int pps__quarantine_action_body(pps_client *c, const pps_quarantine_action_req *
  */
 char *pps__quarantine_action_message(pps_qaction action, const char *localguid,
 				     const pps_response *resp);
-/* Checks that the records' size and spamscore are strings, numbers or null. 0 or PPS_EPROTO. */
-int pps__quarantine_check_records(pps_client *c, const pps_response *resp);
+/* Checks that a record's size and spamscore are strings, numbers or null. 0 or PPS_EPROTO. */
+int pps__quarantine_check_record(pps_client *c, const struct json_t *record, size_t index);
 
 /* enduser.c: builds the body of create/modify (a new reference in *out). 0 or PPS_EUSAGE. */
 int pps__enduser_body(pps_client *c, const char *fields_json, const char *attributes_json,

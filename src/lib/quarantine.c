@@ -12,6 +12,12 @@
 
 #include "util/banned.h"
 
+/* A flag on the wire: "t" or "f", NULL when unset. */
+static const char *flag(pps_flag f)
+{
+	return f == PPS_FLAG_TRUE ? "t" : f == PPS_FLAG_FALSE ? "f" : NULL;
+}
+
 /* Room for a message of a whole response line; longer texts are cut on a character. */
 #define ACTION_MESSAGE_MAX 4096
 
@@ -20,41 +26,33 @@ static const char *nonempty(const char *s)
 	return s && *s ? s : NULL;
 }
 
-int pps__quarantine_check_records(pps_client *c, const pps_response *resp)
+int pps__quarantine_check_record(pps_client *c, const json_t *rec, size_t index)
 {
 	static const char *const numeric[] = { "size", "spamscore" };
-	size_t i;
-	const json_t *rec;
 
-	json_array_foreach(resp->records, i, rec)
-	{
-		for (size_t k = 0; k < sizeof(numeric) / sizeof(numeric[0]); k++) {
-			const json_t *v = json_object_get(rec, numeric[k]);
+	for (size_t k = 0; k < sizeof(numeric) / sizeof(numeric[0]); k++) {
+		const json_t *v = json_object_get(rec, numeric[k]);
 
-			/* Recorded on-premise data has strings, the cloud numbers: both are fine. */
-			if (json_is_object(v) || json_is_array(v))
-				return pps__error_set(c, PPS_EPROTO, resp->status,
-						      "record %zu: '%s' is neither a string nor "
-						      "a number",
-						      i, numeric[k]);
-		}
+		/* Recorded on-premise data has strings, the cloud numbers: both are fine. */
+		if (json_is_object(v) || json_is_array(v))
+			return pps__error_set(c, PPS_EPROTO, c->last_status,
+					      "record %zu: '%s' is neither a string nor a number",
+					      index, numeric[k]);
 	}
 	return PPS_OK;
 }
 
-int pps_quarantine_search(pps_client *c, const pps_quarantine_search_req *req, pps_response **out)
+int pps_quarantine_search_each(pps_client *c, const pps_quarantine_search_req *req,
+			       const pps_visitor *v)
 {
 	pps__query q = { 0 };
-	pps_response *resp = NULL;
 	char start[32], end[32], limit[24];
-	int ret;
 
-	*out = NULL;
 	pps__error_reset(c);
 	if (!req || (!nonempty(req->from) && !nonempty(req->rcpt) && !nonempty(req->subject)))
-		return pps__error_set(c, PPS_EUSAGE, 0,
-				      "At least one of the following arguments must be "
-				      "specified: sender, recipient, subject.");
+		return pps__error_set(
+			c, PPS_EUSAGE, 0,
+			"a quarantine search needs a sender, a recipient or a subject");
 	if (!req->startdate.set || !req->enddate.set)
 		return pps__error_set(c, PPS_EUSAGE, 0, "a start and an end time are required");
 	if (req->limit < 0)
@@ -74,19 +72,25 @@ int pps_quarantine_search(pps_client *c, const pps_quarantine_search_req *req, p
 	pps__query_add(&q, "dlpviolation", "details");
 	pps__query_add(&q, "messagestatus", "t");
 	pps__query_add(&q, "limit", limit);
-	ret = pps__get_object(c, "/quarantine", &q, "records", &resp);
-	if (ret == 0)
-		ret = pps__quarantine_check_records(c, resp);
-	if (ret == 0)
-		*out = resp;
-	else
-		pps_response_free(resp);
-	return ret;
+	return pps__search_each(c, pps__op_path(PPS_OP_QUARANTINE_SEARCH), &q, "records",
+				pps__quarantine_check_record, v);
 }
 
-int pps_quarantine_download(pps_client *c, const char *guid, pps_response **out)
+static int each(pps_client *c, const void *req, const pps_visitor *v)
+{
+	return pps_quarantine_search_each(c, req, v);
+}
+
+int pps_quarantine_search(pps_response **out, pps_client *c, const pps_quarantine_search_req *req)
+{
+	return pps__search_buffered(out, c, req, each);
+}
+
+int pps_quarantine_download(pps_response **out, pps_client *c, const char *guid)
 {
 	pps__query q = { 0 };
+	pps__answer a = PPS__ANSWER_INIT;
+	int ret;
 
 	*out = NULL;
 	pps__error_reset(c);
@@ -94,10 +98,17 @@ int pps_quarantine_download(pps_client *c, const char *guid, pps_response **out)
 		return pps__error_set(c, PPS_EUSAGE, 0, "a guid is required");
 	/* Only the guid: the server ignores a folder here (spec §4). The body stays raw. */
 	pps__query_add(&q, "guid", guid);
-	return pps__http_request(c, "GET", "/quarantine", &q, NULL, 0, out);
+	ret = pps__http_send(c, "GET", pps__op_path(PPS_OP_QUARANTINE_DOWNLOAD), &q, NULL, NULL,
+			     &a);
+	if (ret == PPS__NOT_SENT)
+		ret = pps__response_empty(c, out);
+	else if (ret == PPS_OK)
+		ret = pps__response_from_answer(c, &a, out);
+	pps__answer_release(&a);
+	return ret;
 }
 
-const char *pps__quarantine_action_name(pps_qaction action)
+const char *pps_qaction_name(pps_qaction action)
 {
 	switch (action) {
 	case PPS_QA_RELEASE:
@@ -128,13 +139,13 @@ int pps__quarantine_action_body(pps_client *c, const pps_quarantine_action_req *
 		{ "action", NULL },
 		{ "folder", req->folder },
 		{ "localguid", req->localguid },
-		{ "scan", req->scan },
+		{ "scan", flag(req->scan) },
 		{ "brandtemplate", req->brandtemplate },
 		{ "securitypolicy", req->securitypolicy },
 		{ "deletedfolder", req->deletedfolder },
 		{ "targetfolder", req->targetfolder },
 		{ "subject", req->subject },
-		{ "appendoldsubject", req->appendoldsubject },
+		{ "appendoldsubject", flag(req->appendoldsubject) },
 		{ "from", req->from },
 		{ "headerfrom", req->headerfrom },
 		{ "to", req->to },
@@ -142,7 +153,7 @@ int pps__quarantine_action_body(pps_client *c, const pps_quarantine_action_req *
 	};
 
 	*out = NULL;
-	name = pps__quarantine_action_name(req->action);
+	name = pps_qaction_name(req->action);
 	if (!name)
 		return pps__error_set(c, PPS_EUSAGE, 0, "unknown quarantine action %d",
 				      (int)req->action);
@@ -244,7 +255,7 @@ static int looks_like_json(const pps_response *resp)
 /* Names the action whose answer was lost in the handle's message; returns PPS_EUNKNOWN. */
 static int unknown_outcome(pps_client *c, const pps_quarantine_action_req *req)
 {
-	const char *name = pps__quarantine_action_name(req->action);
+	const char *name = pps_qaction_name(req->action);
 	const char *ids = req->localguid;
 	const char *comma = strchr(ids, ',');
 	size_t n = 1;
@@ -260,11 +271,12 @@ static int unknown_outcome(pps_client *c, const pps_quarantine_action_req *req)
 	return pps__error_unknown(c, c->err.http_status, what);
 }
 
-int pps_quarantine_action(pps_client *c, const pps_quarantine_action_req *req, pps_response **out)
+int pps_quarantine_action(pps_response **out, pps_client *c, const pps_quarantine_action_req *req)
 {
 	json_t *body = NULL;
 	char *text = NULL;
 	pps_response *resp = NULL;
+	pps__answer a = PPS__ANSWER_INIT;
 	int ret;
 
 	*out = NULL;
@@ -280,11 +292,19 @@ int pps_quarantine_action(pps_client *c, const pps_quarantine_action_req *req, p
 		goto done;
 	}
 	/* POST: http.c never repeats it once it may have reached the server. */
-	ret = pps__http_request(c, "POST", "/quarantine", NULL, text, strlen(text), &resp);
+	ret = pps__http_send(c, "POST", pps__op_path(PPS_OP_QUARANTINE_ACTION), NULL, text, NULL,
+			     &a);
 	if (ret == PPS_EUNKNOWN) {
 		ret = unknown_outcome(c, req);
 		goto done;
 	}
+	if (ret == PPS__NOT_SENT) {
+		ret = pps__response_empty(c, out);
+		goto done;
+	}
+	if (ret < 0)
+		goto done;
+	ret = pps__response_from_answer(c, &a, &resp);
 	if (ret < 0)
 		goto done;
 	/*
@@ -301,6 +321,7 @@ int pps_quarantine_action(pps_client *c, const pps_quarantine_action_req *req, p
 	*out = resp;
 	resp = NULL;
 done:
+	pps__answer_release(&a);
 	pps_response_free(resp);
 	free(text);
 	json_decref(body);

@@ -10,24 +10,45 @@
 
 #include "util/banned.h"
 
-int pps_health(pps_client *c, pps_response **out)
+int pps_health(pps_response **out, pps_client *c)
 {
+	pps__answer a = PPS__ANSWER_INIT;
+	pps_response *resp = NULL;
+	int ret;
+
 	*out = NULL;
 	pps__error_reset(c);
-	return pps__get_object(c, "/pss/health", NULL, NULL, out);
+	ret = pps__http_send(c, "GET", pps__op_path(PPS_OP_HEALTH), NULL, NULL, NULL, &a);
+	if (ret == PPS__NOT_SENT) {
+		ret = pps__response_empty(c, out);
+		goto done;
+	}
+	if (ret < 0)
+		goto done;
+	ret = pps__response_from_answer(c, &a, &resp);
+	if (ret < 0)
+		goto done;
+	ret = pps__response_parse_object(c, resp);
+	if (ret < 0)
+		goto done;
+	*out = resp;
+	resp = NULL;
+done:
+	pps_response_free(resp);
+	pps__answer_release(&a);
+	return ret;
 }
 
-int pps_smartsearch(pps_client *c, const pps_smartsearch_req *req, pps_response **out)
+int pps_smartsearch_each(pps_client *c, const pps_smartsearch_req *req, const pps_visitor *v)
 {
 	pps__query q = { 0 };
 	char from[40], to[40], count[24];
 
-	*out = NULL;
 	pps__error_reset(c);
 	if (!req || !req->from.set)
 		return pps__error_set(c, PPS_EUSAGE, 0, "a start time is required");
 	if (req->count < 0)
-		return pps__error_set(c, PPS_EUSAGE, 0, "invalid limit %ld: must be positive",
+		return pps__error_set(c, PPS_EUSAGE, 0, "invalid count %ld: must be positive",
 				      req->count);
 	if (pps_time_format_filter(&req->from, from, sizeof(from)) < 0)
 		return pps__error_set(c, PPS_EUSAGE, 0, "start time is out of range");
@@ -49,5 +70,15 @@ int pps_smartsearch(pps_client *c, const pps_smartsearch_req *req, pps_response 
 	pps__query_add(&q, "guid", req->guid);
 	pps__query_add(&q, "hdr_mid", req->hdr_mid);
 	pps__query_add(&q, "count", count);
-	return pps__get_object(c, "/pss/filter", &q, "result", out);
+	return pps__search_each(c, pps__op_path(PPS_OP_SMARTSEARCH), &q, "result", NULL, v);
+}
+
+static int each(pps_client *c, const void *req, const pps_visitor *v)
+{
+	return pps_smartsearch_each(c, req, v);
+}
+
+int pps_smartsearch(pps_response **out, pps_client *c, const pps_smartsearch_req *req)
+{
+	return pps__search_buffered(out, c, req, each);
 }

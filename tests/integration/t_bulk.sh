@@ -111,7 +111,7 @@ expect_err_lacks "BOM" "the BOM is no entry"
 # The report's lines are input for a rerun that does exactly the rest.
 run pps_env bash -c "jq -c 'select(.outcome != \"done\")' '$T_DIR/report' | \"\$PPS\" --dry-run quarantine-message-delete local_guid=-"
 expect_rc 1 "the rerun's dry run: invalid entries stay invalid"
-expect_out 'POST /rest/v1/quarantine {"action":"delete","localguid":"6:6:999","folder":"Quarantine"}' \
+expect_out "POST $SIM_URL/rest/v1/quarantine {\"action\":\"delete\",\"folder\":\"Quarantine\",\"localguid\":\"6:6:999\"}" \
 	"the rerun sends only the refused GUID"
 # folder_name and records that name another folder: a usage error that names it.
 run pps_env "$PPS" quarantine-message-delete folder_name=Quarantine local_guid=@"$T_DIR/list.ndjson"

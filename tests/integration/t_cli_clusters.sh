@@ -73,7 +73,7 @@ run "$PPS" -o ndjson --profile east,west quarantine-messages-list sender=x "$A" 
 expect_rc 0 "quarantine search on two clusters"
 run "$PPS" --profile east,west quarantine-message-delete folder_name=Quarantine local_guid=1:1:1
 expect_rc 2 "an action on two clusters without --yes"
-expect_err "pps: refusing to delete on 2 clusters at once without --yes"
+expect_err "pps: refusing to run quarantine-message-delete on 2 clusters at once without --yes"
 run "$PPS" --profile east,west --yes quarantine-message-delete folder_name=Quarantine local_guid=1:1:1
 expect_err_has "pps: cluster 'east':" "the action reports per cluster (east)"
 expect_err_has "pps: cluster 'west':" "the action reports per cluster (west)"

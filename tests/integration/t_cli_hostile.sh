@@ -85,10 +85,10 @@ expect_rc 2 "hostile argument name"
 expect_err_has 'unknown argument '"'"'\x1b]52;c;eA\x07'"'"
 [ "$(printf '%s' "$ERR" | LC_ALL=C grep -c $'\x1b')" = 0 ] && ok || fail "ESC on stderr"
 
-# --dry-run echoes the command line's values: shown, never obeyed
+# --dry-run echoes the command line's values as they go on the wire: percent-encoded, never obeyed
 run "$PPS" --dry-run get-user "email=a$(printf '\033[2J')b@x"
-expect_out 'GET /rest/v1/enduser/a\x1b[2Jb@x'
+expect_out 'GET /rest/v1/enduser/a%1B%5B2Jb@x'
 run "$PPS" --dry-run smart-search start_time=2021-01-01T00:00:00Z "subject=x$(printf '\342\200\256')y"
-expect_out 'GET /rest/v1/pss/filter {"from":"2021-01-01T00:00:00+0000","subject":"x\u202ey","count":"100"}'
+expect_out 'GET /rest/v1/pss/filter?from=2021-01-01T00%3A00%3A00%2B0000&subject=x%E2%80%AEy&count=100'
 
 done_testing

@@ -124,7 +124,7 @@ pps_admin quarantine-message-release local_guid=4:2:6
 expect_rc 2 "release without folder"
 pps_admin --dry-run quarantine-message-release folder_name=HIPAA local_guid=4:2:6 scan=true
 expect_rc 0 "dry-run"
-expect_out 'POST /rest/v1/quarantine {"action":"release","folder":"HIPAA","localguid":"4:2:6","scan":"t"}'
+expect_out "POST $SIM_URL/rest/v1/quarantine {\"action\":\"release\",\"folder\":\"HIPAA\",\"localguid\":\"4:2:6\",\"scan\":\"t\"}"
 curl_sim /rest/v1/sim/outbox
 expect_eq "$(jq '.records | length' <<<"$OUT")" "$before" "nothing sent by bad arguments or --dry-run"
 

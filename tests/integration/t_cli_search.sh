@@ -92,10 +92,10 @@ pps_admin smart-searches
 expect_rc 2 "unknown command"
 expect_err_has "unknown command 'smart-searches'"
 
-# --dry-run sends nothing and needs no server: the request as it would go
+# --dry-run sends nothing and needs no server: the request as it would go (relative without a URL)
 run "$PPS" --dry-run smart-search start_time=2021-02-08T08:12:30-05:00 action=accept
 expect_rc 0 "dry-run"
-expect_out 'GET /rest/v1/pss/filter {"action":"accept","from":"2021-02-08T08:12:30-0500","count":"100"}'
+expect_out 'GET /rest/v1/pss/filter?action=accept&from=2021-02-08T08%3A12%3A30-0500&count=100'
 
 # health and test
 pps_admin -o json health

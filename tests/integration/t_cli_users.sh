@@ -59,7 +59,7 @@ expect_err "pps: User not found"
 # dry-run: the request, nothing sent
 pps_admin --dry-run create-user email=dry@example.com fields='{"firstname":"D"}' attributes='{"a":"b"}'
 expect_rc 0 "dry-run create"
-expect_out 'POST /rest/v1/enduser/dry@example.com {"firstname":"D","attributes":{"a":"b"}}'
+expect_out "POST $SIM_URL/rest/v1/enduser/dry@example.com {\"firstname\":\"D\",\"attributes\":{\"a\":\"b\"}}"
 pps_admin get-user email=dry@example.com
 expect_rc 4 "dry-run created nothing"
 

@@ -161,7 +161,8 @@ wait "$cap_pid" 2>/dev/null
 # No password or Authorization header is printed, at any verbosity, on success or failure.
 sim_start --fixture "$FIXTURES/basic.json"
 b64=$(printf 'admin:admin-pass' | base64)
-for args in "-v health" "-v -v health" "-v -o raw health" "-v --dry-run quarantine-message-release folder_name=HIPAA local_guid=4:2:6"; do
+for args in "-v health" "-v -v health" "-v -o raw health" "-v --dry-run quarantine-message-release folder_name=HIPAA local_guid=4:2:6" \
+	"--curl test" "--curl create-user email=a@b.c"; do
 	# shellcheck disable=SC2086
 	pps_admin $args
 	for secret in admin-pass "$b64" Authorization; do

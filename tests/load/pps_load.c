@@ -76,7 +76,7 @@ static void *work(void *arg)
 				  .username = o->user,
 				  .password = o->password,
 				  .cacert = o->cacert,
-				  .retries = 0,
+				  .retries = PPS_RETRIES_NONE,
 				  .timeout_ms = 30000 };
 	pps_client *c = NULL;
 	double end = now_s() + o->seconds;
@@ -103,11 +103,11 @@ static void *work(void *arg)
 			req.targetfolder = target;
 		} else if (kind < 55) {
 			req.action = PPS_QA_RELEASE;
-			req.scan = "f";
+			req.scan = PPS_FLAG_FALSE;
 		} else if (kind < 80) {
 			req.action = PPS_QA_FORWARD;
 			req.to = "soc@example.com";
-			req.appendoldsubject = "t";
+			req.appendoldsubject = PPS_FLAG_TRUE;
 			req.subject = "FW:";
 		} else if (kind < 99) {
 			req.action = PPS_QA_DELETE;
@@ -115,7 +115,7 @@ static void *work(void *arg)
 		} else {
 			req.action = PPS_QA_DELETE;
 		}
-		rc = pps_quarantine_action(c, &req, &resp);
+		rc = pps_quarantine_action(&resp, c, &req);
 		pthread_mutex_lock(&o->lock);
 		if (rc == 0) {
 			o->ok++;

@@ -451,6 +451,43 @@ static void test_args__dedup_keeps_first_of_many(void **state)
 	cli_strlist_release(&l);
 }
 
+/* Every argument of every command is bound to a request member of the size its kind needs. */
+static void test_args__every_argument_is_bound(void **state)
+{
+	(void)state;
+	for (const cli_command *c = cli_commands; c->name; c++) {
+		for (const cli_arg_spec *a = c->args; a->name; a++) {
+			size_t want = a->kind == CLI_ARG_TIME	? sizeof(pps_instant)
+				      : a->kind == CLI_ARG_BOOL ? sizeof(pps_flag)
+				      : a->kind == CLI_ARG_INT	? sizeof(long)
+								: sizeof(const char *);
+
+			if (!a->bound || a->field_size != want)
+				fail_msg("%s %s: bound %d, member of %zu bytes, want %zu", c->name,
+					 a->name, a->bound, a->field_size, want);
+		}
+		assert_int_not_equal(c->ops[0], PPS_OP_NONE);
+		assert_non_null(pps_operation_info(c->ops[0]));
+	}
+}
+
+/* The words of a command: name=value, --name=value, --name value, bare boolean, global. */
+static void test_args__words(void **state)
+{
+	const cli_command *cmd = cli_command_find("quarantine-message-download");
+	const char *const w[] = { "guid=g", "--out=x", "--out",	    "x",      "--force",
+				  "false",  "-o",      "--timeout", "--force" };
+
+	(void)state;
+	assert_int_equal(cli_args_words(cmd, 9, w, 0), 1);
+	assert_int_equal(cli_args_words(cmd, 9, w, 1), 1);
+	assert_int_equal(cli_args_words(cmd, 9, w, 2), 2);
+	assert_int_equal(cli_args_words(cmd, 9, w, 4), 2);
+	assert_int_equal(cli_args_words(cmd, 9, w, 6), 0);
+	assert_int_equal(cli_args_words(cmd, 9, w, 7), 0);
+	assert_int_equal(cli_args_words(cmd, 9, w, 8), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -479,6 +516,8 @@ int main(void)
 		cmocka_unit_test(test_args__guid_list_with_nul_is_refused),
 		cmocka_unit_test(test_args__empty_guid_list_is_refused),
 		cmocka_unit_test(test_args__dedup_keeps_first_of_many),
+		cmocka_unit_test(test_args__every_argument_is_bound),
+		cmocka_unit_test(test_args__words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

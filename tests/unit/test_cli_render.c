@@ -314,6 +314,27 @@ static void test_render__csv_records(void **state)
 	free(out);
 }
 
+/* On a terminal a table is printed a screenful at a time, each page with its header. */
+static void test_render__table_pages_on_a_terminal(void **state)
+{
+	static const char *const cols[] = { "id", NULL };
+	cli_output_spec spec = { .title = "Title", .columns = cols };
+	cli_render_opts opts = { .format = CLI_FMT_TABLE, .width = 80, .height = 2 };
+	json_t *recs = load("[{\"id\":\"a\"},{\"id\":\"b\"},{\"id\":\"c\"},{\"id\":\"d\"},"
+			    "{\"id\":\"e\"}]");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(cli_render_records(f, &opts, &spec, recs), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_string_equal(buf, "Title\nid\n--\na\nb\nid\n--\nc\nd\nid\n--\ne\n");
+	free(buf);
+	json_decref(recs);
+}
+
 static void test_render__table_aligned(void **state)
 {
 	static const char *const cols[] = { "id", "name", "tags", NULL };
@@ -822,6 +843,7 @@ int main(void)
 		cmocka_unit_test(test_render__csv_fields),
 		cmocka_unit_test(test_render__csv_records),
 		cmocka_unit_test(test_render__table_aligned),
+		cmocka_unit_test(test_render__table_pages_on_a_terminal),
 		cmocka_unit_test(test_render__table_quarantine_records),
 		cmocka_unit_test(test_render__table_empty),
 		cmocka_unit_test(test_render__table_fits_width_with_wide_characters),

@@ -161,7 +161,7 @@ static void start(struct fixture *f, const struct reply *script, size_t n, int r
 	o.url = url;
 	o.username = "admin";
 	o.password = "admin-pass";
-	o.retries = retries;
+	o.retries = retries ? retries : PPS_RETRIES_NONE;
 	o.retry_base_ms = 1;
 	o.timeout_ms = 10000;
 	o.log = on_log;
@@ -227,7 +227,7 @@ static void test_transport__one_connection_for_many_calls(void **state)
 	(void)state;
 	start(&f, script, 3, 0);
 	for (int i = 0; i < 3; i++) {
-		expect_code(f.c, pps_health(f.c, &r), PPS_OK);
+		expect_code(f.c, pps_health(&r, f.c), PPS_OK);
 		assert_int_equal(r->status, 200);
 		assert_true(json_is_object(r->json));
 		pps_response_free(r);
@@ -254,9 +254,9 @@ static void test_transport__reconnects_when_the_server_closes(void **state)
 
 	(void)state;
 	start(&f, script, 2, 0);
-	expect_code(f.c, pps_health(f.c, &r), PPS_OK);
+	expect_code(f.c, pps_health(&r, f.c), PPS_OK);
 	pps_response_free(r);
-	expect_code(f.c, pps_health(f.c, &r), PPS_OK);
+	expect_code(f.c, pps_health(&r, f.c), PPS_OK);
 	pps_response_free(r);
 	assert_int_equal(pps_client_connections(f.c), 2);
 	stop(&f);
@@ -274,7 +274,7 @@ static void test_transport__get_is_retried_on_503(void **state)
 	start(&f, script, 2, 2);
 	req.from = at(1579132800);
 	req.subject = "a b+c:d";
-	expect_code(f.c, pps_smartsearch(f.c, &req, &r), PPS_OK);
+	expect_code(f.c, pps_smartsearch(&r, f.c, &req), PPS_OK);
 	assert_int_equal(json_array_size(r->records), 0);
 	pps_response_free(r);
 	assert_int_equal(f.srv.requests, 2);
@@ -299,7 +299,7 @@ static void test_transport__get_gives_up_after_the_retries(void **state)
 
 	(void)state;
 	start(&f, script, 4, 2);
-	expect_code(f.c, pps_health(f.c, &r), PPS_ESERVER);
+	expect_code(f.c, pps_health(&r, f.c), PPS_ESERVER);
 	assert_null(r);
 	assert_int_equal(f.srv.requests, 3);
 	assert_string_equal(pps_client_last_error(f.c)->message,
@@ -321,7 +321,7 @@ static void test_transport__retry_after_is_followed(void **state)
 
 	(void)state;
 	start(&f, script, 2, 1);
-	expect_code(f.c, pps_health(f.c, &r), PPS_OK);
+	expect_code(f.c, pps_health(&r, f.c), PPS_OK);
 	pps_response_free(r);
 	assert_non_null(strstr(f.log.buf, "retrying in 1000 ms (429)"));
 	stop(&f);
@@ -341,13 +341,13 @@ static void test_transport__post_is_never_retried(void **state)
 	req.action = PPS_QA_RELEASE;
 	req.folder = "Quarantine";
 	req.localguid = "14:14:7";
-	req.scan = "f";
-	expect_code(f.c, pps_quarantine_action(f.c, &req, &r), PPS_ESERVER);
+	req.scan = PPS_FLAG_FALSE;
+	expect_code(f.c, pps_quarantine_action(&r, f.c, &req), PPS_ESERVER);
 	assert_null(r);
 	assert_int_equal(f.srv.requests, 1);
 	assert_null(strstr(f.log.buf, "retrying"));
 	/* The same request again is the caller's decision; it then succeeds. */
-	expect_code(f.c, pps_quarantine_action(f.c, &req, &r), PPS_OK);
+	expect_code(f.c, pps_quarantine_action(&r, f.c, &req), PPS_OK);
 	assert_int_equal(r->status, 202);
 	assert_string_equal(r->message,
 			    "Request sent. Message 14:14:7 will be released momentarily");
@@ -380,11 +380,11 @@ static void test_transport__move_status_and_rejection(void **state)
 	req.folder = "Quarantine";
 	req.localguid = "1:2:3";
 	req.targetfolder = "Spam";
-	expect_code(f.c, pps_quarantine_action(f.c, &req, &r), PPS_OK);
+	expect_code(f.c, pps_quarantine_action(&r, f.c, &req), PPS_OK);
 	assert_string_equal(r->message, "Successfully moved message 1:2:3");
 	pps_response_free(r);
 	req.targetfolder = "Nope";
-	expect_code(f.c, pps_quarantine_action(f.c, &req, &r), PPS_EREJECTED);
+	expect_code(f.c, pps_quarantine_action(&r, f.c, &req), PPS_EREJECTED);
 	assert_int_equal(pps_client_last_error(f.c)->http_status, 400);
 	assert_string_equal(pps_client_last_error(f.c)->server_message,
 			    "Invalid argument: targetfolder");
@@ -402,7 +402,7 @@ static void test_transport__download_is_byte_exact(void **state)
 
 	(void)state;
 	start(&f, script, 1, 0);
-	expect_code(f.c, pps_quarantine_download(f.c, "g/x y", &r), PPS_OK);
+	expect_code(f.c, pps_quarantine_download(&r, f.c, "g/x y"), PPS_OK);
 	assert_int_equal(r->body_len, 14);
 	assert_memory_equal(r->body, "Subject: x\r\n\0\xff", 14);
 	assert_string_equal(r->content_type, "message/rfc822");
@@ -424,7 +424,7 @@ static void test_transport__cut_short_body_is_a_bad_response(void **state)
 
 	(void)state;
 	start(&f, script, 2, 1);
-	expect_code(f.c, pps_health(f.c, &r), PPS_EPROTO);
+	expect_code(f.c, pps_health(&r, f.c), PPS_EPROTO);
 	assert_string_equal(pps_client_last_error(f.c)->message, "response body was cut short");
 	assert_int_equal(f.srv.requests, 2);
 	stop(&f);
@@ -442,7 +442,7 @@ static void test_transport__cut_short_get_is_retried(void **state)
 
 	(void)state;
 	start(&f, script, 2, 3);
-	expect_code(f.c, pps_health(f.c, &r), PPS_OK);
+	expect_code(f.c, pps_health(&r, f.c), PPS_OK);
 	pps_response_free(r);
 	assert_int_equal(f.srv.requests, 2);
 	stop(&f);
@@ -473,7 +473,7 @@ static void test_transport__refused_connection(void **state)
 		o.log = on_log;
 		o.log_ctx = &f;
 		assert_int_equal(pps_client_new(&c, &o, NULL, 0), 0);
-		expect_code(c, pps_health(c, &r), PPS_ENET);
+		expect_code(c, pps_health(&r, c), PPS_ENET);
 		snprintf(want, sizeof(want), "connection refused by 127.0.0.1 port %d", port);
 		assert_string_equal(pps_client_last_error(c)->message, want);
 		assert_int_equal(pps_client_last_error(c)->http_status, 0);
@@ -502,22 +502,33 @@ static void test_transport__enduser_round_trip(void **state)
 
 	(void)state;
 	start(&f, script, 4, 0);
-	expect_code(f.c, pps_enduser_get(f.c, "ghost@example.com", &r), PPS_ENOTFOUND);
-	assert_string_equal(pps_client_last_error(f.c)->server_message, "User not found");
 	expect_code(f.c,
-		    pps_enduser_create(f.c, "new.user@example.com", "{\"firstname\":\"N\"}", NULL,
-				       &r),
-		    PPS_OK);
+		    pps_enduser_get(&r, f.c, &(pps_enduser_req){ .email = "ghost@example.com" }),
+		    PPS_ENOTFOUND);
+	assert_string_equal(pps_client_last_error(f.c)->server_message, "User not found");
+	expect_code(
+		f.c,
+		pps_enduser_create(&r, f.c,
+				   &(pps_enduser_req){ .email = "new.user@example.com",
+						       .fields_json = "{\"firstname\":\"N\"}" }),
+		PPS_OK);
 	assert_int_equal(json_array_size(r->records), 1);
 	assert_ptr_equal(json_array_get(r->records, 0), r->json);
 	assert_string_equal(json_string_value(json_object_get(r->json, "email")),
 			    "new.user@example.com");
 	pps_response_free(r);
-	expect_code(f.c, pps_enduser_modify(f.c, "new.user", NULL, "{\"k\":\"v\"}", &r), PPS_OK);
+	expect_code(f.c,
+		    pps_enduser_modify(&r, f.c,
+				       &(pps_enduser_req){ .uid = "new.user",
+							   .attributes_json = "{\"k\":\"v\"}" }),
+		    PPS_OK);
 	assert_int_equal(json_array_size(r->records), 0);
 	assert_null(r->json);
 	pps_response_free(r);
-	expect_code(f.c, pps_enduser_delete(f.c, "new.user@example.com", &r), PPS_OK);
+	expect_code(f.c,
+		    pps_enduser_delete(&r, f.c,
+				       &(pps_enduser_req){ .email = "new.user@example.com" }),
+		    PPS_OK);
 	assert_int_equal(r->status, 204);
 	assert_int_equal(json_array_size(r->records), 0);
 	pps_response_free(r);
@@ -547,7 +558,7 @@ static void test_transport__quarantine_search_query(void **state)
 	req.subject = "Loan*";
 	req.startdate = at(1579046400);
 	req.enddate = (pps_instant){ 1579737600, -300, 1 };
-	expect_code(f.c, pps_quarantine_search(f.c, &req, &r), PPS_OK);
+	expect_code(f.c, pps_quarantine_search(&r, f.c, &req), PPS_OK);
 	assert_int_equal(json_array_size(r->records), 1);
 	pps_response_free(r);
 	expect_seen(
@@ -572,7 +583,7 @@ static void test_transport__html_error_page(void **state)
 
 	(void)state;
 	start(&f, script, 1, 0);
-	expect_code(f.c, pps_health(f.c, &r), PPS_ESERVER);
+	expect_code(f.c, pps_health(&r, f.c), PPS_ESERVER);
 	assert_string_equal(pps_client_last_error(f.c)->server_message, "502 Bad Gateway");
 	assert_string_equal(pps_client_last_error(f.c)->message, "server answered 502 bad gateway");
 	stop(&f);

@@ -1,0 +1,61 @@
+# examples/ against pps-sim: search prints records, export streams NDJSON, bulk_release acts once
+# per batch; and each example builds with `pkg-config --cflags --libs pps` alone against an
+# installed libpps, as a user (or the Debian package) builds it.
+. "$(dirname "$0")/lib.sh"
+
+: "${PPS_BUILD_DIR:?PPS_BUILD_DIR must name the build directory}"
+EX="$PPS_BUILD_DIR/examples"
+sim_start --fixture "$FIXTURES/basic.json" || exit 1
+export PPS_URL="$SIM_URL" PPS_USERNAME=admin PPS_PASSWORD=admin-pass PPS_CACERT="$SIM_CACERT"
+
+run "$EX/search" 100000 user@example.com
+expect_rc 0 "search"
+expect_out_has "9rLtu31xs8H24NF8KcRw-S6EihtLK-y_"
+expect_err_has "search: $(grep -c . <<<"$OUT") records"
+
+run "$EX/export" Quarantine john@doe.com
+expect_rc 0 "export a folder"
+expect_eq "$(jq -r .localguid <<<"$OUT" | sort | tr '\n' ' ')" "6:6:239 6:6:4 " "export: NDJSON records"
+run "$EX/export" -s "10 years"
+expect_rc 0 "export a Smart Search"
+expect_eq "$(jq -s length <<<"$OUT")" "$(grep -c . <<<"$OUT")" "export: one JSON value per line"
+
+run "$EX/bulk_release" HIPAA <<<$'4:2:6\n4:2:7'
+expect_rc 0 "bulk_release"
+expect_out_has "will be released momentarily"
+curl_sim /rest/v1/sim/outbox
+expect_eq "$(jq '[.records[] | select(.action == "release")] | length' <<<"$OUT")" "2" "released once each"
+run env PPS_PASSWORD=wrong "$EX/bulk_release" HIPAA <<<'4:2:6'
+expect_rc 1 "bulk_release with a wrong password"
+expect_err_has "bulk_release: auth"
+
+# Built as a user builds them: an installed libpps and pkg-config alone.
+PREFIX="$T_DIR/prefix"
+run cmake --install "$PPS_BUILD_DIR" --prefix "$PREFIX"
+expect_rc 0 "install"
+PC=$(dirname "$(find "$PREFIX" -name pps.pc | head -1)")
+EXTRA=
+# A Debug libpps carries the sanitizers: its users must link them too.
+nm -D "$PREFIX"/lib*/libpps.so* 2>/dev/null | grep -q __asan_init && EXTRA="-fsanitize=address,undefined"
+for src in "$PPS_SOURCE_DIR"/examples/*.c; do
+	name=$(basename "$src" .c)
+	# shellcheck disable=SC2046
+	run cc -std=c17 -Wall -Wextra -Werror $EXTRA -o "$T_DIR/$name" "$src" \
+		$(PKG_CONFIG_PATH="$PC" pkg-config --cflags --libs pps)
+	expect_rc 0 "$name builds with pkg-config --cflags --libs pps alone"
+	[ "$RC" = 0 ] || printf '%s\n' "$ERR" >&2
+done
+# The complete example of libpps(3) builds too.
+awk '/^\.EX/ { n++; if (n == 1) { on = 1; next } } /^\.EE/ { on = 0 } on' \
+	"$PPS_SOURCE_DIR/docs/libpps.3" | sed -e 's/\\e/\\/g' -e 's/\\-/-/g' >"$T_DIR/man_example.c"
+# shellcheck disable=SC2046
+run cc -std=c17 -Wall -Wextra -Werror $EXTRA -o "$T_DIR/man_example" "$T_DIR/man_example.c" \
+	$(PKG_CONFIG_PATH="$PC" pkg-config --cflags --libs pps)
+expect_rc 0 "the example of libpps(3) builds"
+[ "$RC" = 0 ] || printf '%s\n' "$ERR" >&2
+run env LD_LIBRARY_PATH="$(dirname "$(find "$PREFIX" -name 'libpps.so' | head -1)")" \
+	"$T_DIR/search" 100000 user@example.com
+expect_rc 0 "the installed search runs"
+expect_out_has "9rLtu31xs8H24NF8KcRw-S6EihtLK-y_"
+[ -f "$PREFIX/share/man/man3/libpps.3" ] && ok || fail "libpps(3) is installed"
+done_testing
