@@ -422,7 +422,7 @@ static int load_messages(struct loader *ld, json_t *arr)
 
 		if (!rec)
 			return -1;
-		rc = sim_store_add_message(ld->st, rec, epoch);
+		rc = sim_record_add(ld->st, rec, epoch);
 		json_decref(rec);
 		if (rc)
 			return fail(ld, "messages", i, "the store refused the record");
@@ -474,7 +474,7 @@ static int load_one_quarantine(struct loader *ld, json_t *e, size_t i)
 	const json_t *v;
 	char score[64] = "0";
 	char ftype[16];
-	char *rcpts = NULL;
+	char *rcpts = NULL, *status = NULL;
 	const char **items = NULL;
 	ppsbuf synth = PPSBUF_INIT;
 	int bad = 0, off, rc = -1;
@@ -549,13 +549,16 @@ static int load_one_quarantine(struct loader *ld, json_t *e, size_t i)
 		fail(ld, "quarantine", i, "folder '%s' is not defined", m.folder);
 		goto done;
 	}
-	if (sim_store_add_quarantine(ld->st, &m)) {
+	status = sim_qstatus_initial(m.date);
+	m.status = status;
+	if (!status || sim_store_add_quarantine(ld->st, &m)) {
 		fail(ld, "quarantine", i, "the store refused message '%s' (localguid '%s')", m.guid,
 		     m.localguid);
 		goto done;
 	}
 	rc = 0;
 done:
+	free(status);
 	free(items);
 	free(rcpts);
 	ppsbuf_release(&synth);
@@ -685,7 +688,7 @@ static int load_users(struct loader *ld, json_t *arr)
 
 		if (!p)
 			return -1;
-		rc = sim_store_add_user(ld->st, p);
+		rc = sim_user_add(ld->st, p);
 		json_decref(p);
 		if (rc)
 			return fail(ld, "users", i, "the store refused the profile");

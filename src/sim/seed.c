@@ -743,7 +743,8 @@ static int add_one(struct seeder *sd, long i, int demo)
 
 	if (folder >= 0) {
 		sim_qmsg m = { 0 };
-		char hostip[112], score[8];
+		char hostip[112], score[8], *status;
+		int rc;
 
 		if (build_raw(sd, k, epoch, sender, rcpts, subject, mid, ip, attach))
 			return -1;
@@ -766,7 +767,10 @@ static int add_one(struct seeder *sd, long i, int demo)
 		m.processingserver = below(r, 2) ? "pps1." INTERNAL : "pps2." INTERNAL;
 		m.raw = sd->raw.buf;
 		m.raw_len = sd->raw.len;
-		if (sim_store_add_quarantine(sd->st, &m))
+		m.status = status = sim_qstatus_initial(epoch);
+		rc = status ? sim_store_add_quarantine(sd->st, &m) : -1;
+		free(status);
+		if (rc)
 			return -1;
 	} else {
 		uint32_t size = 900 + below(r, 30000);
@@ -776,7 +780,7 @@ static int add_one(struct seeder *sd, long i, int demo)
 		snprintf(num, sizeof(num), "%" PRIu32, size);
 	}
 	set(sd, SIM_F_MESSAGE_SIZE, num);
-	return sim_store_add_message(sd->st, sd->rec, epoch);
+	return sim_record_add(sd->st, sd->rec, epoch);
 }
 
 static int add_users(struct seeder *sd)
@@ -826,7 +830,7 @@ static int add_users(struct seeder *sd)
 		else
 			rc = json_object_set_new(p, "groups", json_pack("[s,s]", "staff", dept));
 		if (!rc)
-			rc = sim_store_add_user(sd->st, p);
+			rc = sim_user_add(sd->st, p);
 		json_decref(p);
 		if (rc)
 			return -1;

@@ -23,6 +23,7 @@ typedef struct sim_account {
 typedef struct sim_ctx {
 	struct sim_store *store;
 	long max_count; /* cap of Smart Search "count" (com.proofpoint.pss.query.default-count) */
+	int pod;	/* --flavor pod: Proofpoint on Demand's record shapes */
 } sim_ctx;
 
 typedef struct sim_param {

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <pthread.h>
 
+#include "sim/record.h"
 #include "sim/store.h"
 
 struct fx {
@@ -118,7 +119,7 @@ static void test_store__meta_roundtrip_and_persist(void **state)
 	assert_int_equal(sim_store_get_meta(f->st, "seeded", v, sizeof(v)), 0);
 	assert_string_equal(v, "1000");
 	assert_int_equal(sim_store_get_meta(f->st, "schema_version", v, sizeof(v)), 0);
-	assert_string_equal(v, "1");
+	assert_string_equal(v, "2");
 }
 
 static void test_store__messages_by_address_and_time(void **state)
@@ -134,7 +135,7 @@ static void test_store__messages_by_address_and_time(void **state)
 		snprintf(guid, sizeof(guid), "g%02d", i);
 		r = record(guid, i % 2 ? "User@Example.com" : "other@abc.com",
 			   "a@b.c, x@example.org", "hello");
-		assert_int_equal(sim_store_add_message(f->st, r, 1000 + i), 0);
+		assert_int_equal(sim_record_add(f->st, r, 1000 + i), 0);
 		json_decref(r);
 	}
 	assert_int_equal(sim_store_commit(f->st), 0);
@@ -161,10 +162,10 @@ static void test_store__replacing_a_guid_keeps_one_record(void **state)
 	json_t *r, *got = json_array();
 
 	r = record("same", "a@example.com", "b@b.b", "one");
-	assert_int_equal(sim_store_add_message(f->st, r, 10), 0);
+	assert_int_equal(sim_record_add(f->st, r, 10), 0);
 	json_decref(r);
 	r = record("same", "c@abc.com", "b@b.b", "two");
-	assert_int_equal(sim_store_add_message(f->st, r, 20), 0);
+	assert_int_equal(sim_record_add(f->st, r, 20), 0);
 	json_decref(r);
 	scan.addr_pred = match_example;
 	assert_int_equal(sim_store_scan_messages(f->st, &scan, collect, got), 0);
@@ -183,14 +184,14 @@ static void test_store__rollback_forgets_addresses(void **state)
 
 	assert_int_equal(sim_store_begin(f->st), 0);
 	r = record("gone", "a@example.com", "b@b.b", "one");
-	assert_int_equal(sim_store_add_message(f->st, r, 10), 0);
+	assert_int_equal(sim_record_add(f->st, r, 10), 0);
 	json_decref(r);
 	assert_int_equal(sim_store_rollback(f->st), 0);
 	r = record("again", "a@example.com", "b@b.b", "one");
-	assert_int_equal(sim_store_add_message(f->st, r, 9), 0);
+	assert_int_equal(sim_record_add(f->st, r, 9), 0);
 	json_decref(r);
 	r = record("kept", "z@example.com", "b@b.b", "one");
-	assert_int_equal(sim_store_add_message(f->st, r, 11), 0);
+	assert_int_equal(sim_record_add(f->st, r, 11), 0);
 	json_decref(r);
 	assert_int_equal(sim_store_scan_messages(f->st, &scan, collect, got), 0);
 	assert_int_equal(json_array_size(got), 2);
@@ -243,7 +244,8 @@ static void test_store__folders_and_quarantine(void **state)
 		       .date = 1579118400,
 		       .spamscore = "100",
 		       .raw = "Subject: Loan\r\n\r\nhi\r\n",
-		       .raw_len = 21 };
+		       .raw_len = 21,
+		       .status = "[]" };
 	char type[16], *raw;
 	size_t len;
 
