@@ -706,8 +706,8 @@ static const struct section {
 };
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 
-int sim_fixture_load_text(sim_store *st, const char *text, size_t len, const char *name, char *err,
-			  size_t errlen)
+static int load_text(sim_store *st, const char *text, size_t len, const char *name, char *err,
+		     size_t errlen, int allow_accounts)
 {
 	struct loader ld = { st, name ? name : "fixture", err, errlen };
 	json_error_t jerr;
@@ -736,12 +736,16 @@ int sim_fixture_load_text(sim_store *st, const char *text, size_t len, const cha
 			fail(&ld, NULL, 0, "unknown top-level key '%s'", key);
 			goto done;
 		}
+		if (!allow_accounts && strcmp(key, "accounts") == 0) {
+			fail(&ld, NULL, 0, "accounts cannot be added here");
+			goto done;
+		}
 		if (!json_is_array(v)) {
 			fail(&ld, NULL, 0, "'%s' is not an array", key);
 			goto done;
 		}
 	}
-	if (sim_store_begin(st)) {
+	if (sim_store_begin_bulk(st)) {
 		fail(&ld, NULL, 0, "cannot begin a store transaction");
 		goto done;
 	}
@@ -762,6 +766,17 @@ done:
 		sim_store_rollback(st);
 	json_decref(root);
 	return rc;
+}
+
+int sim_fixture_load_text(sim_store *st, const char *text, size_t len, const char *name, char *err,
+			  size_t errlen)
+{
+	return load_text(st, text, len, name, err, errlen, 1);
+}
+
+int sim_fixture_inject(sim_store *st, const char *text, size_t len, char *err, size_t errlen)
+{
+	return load_text(st, text, len, "body", err, errlen, 0);
 }
 
 int sim_fixture_load(sim_store *st, const char *path, char *err, size_t errlen)

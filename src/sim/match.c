@@ -349,9 +349,19 @@ char *sim_analyze(sim_analyzer *a, const char *text, int query)
 			prefix = 1;
 			i++;
 		}
-		if (lower_word(&a->word, s + start, (prefix ? i - 1 : i) - start) ||
-		    add_term(a, &out, prefix))
-			goto fail;
+		{
+			size_t wlen = (prefix ? i - 1 : i) - start;
+
+			/* A word longer than the buffer is cut (at a character boundary): such a
+			 * word is no real word, and a query or record with one is still valid. */
+			if (wlen > MATCH_MAX) {
+				wlen = MATCH_MAX;
+				while (wlen && ((unsigned char)s[start + wlen] & 0xC0) == 0x80)
+					wlen--;
+			}
+			if (lower_word(&a->word, s + start, wlen) || add_term(a, &out, prefix))
+				goto fail;
+		}
 	}
 	return ppsbuf_detach(&out, NULL);
 fail:

@@ -23,6 +23,7 @@
 #define SEED_DEMO    8 /* quarantined messages for the demo in the last 24 hours */
 #define SEED_WINDOW  (7 * 86400)
 #define INTERNAL     "example.com"
+#define LIVE_DBASE   1000000000L
 
 /* SplitMix64: small, fast, and the same stream on every platform for the same n. */
 typedef struct rng {
@@ -193,6 +194,7 @@ struct seeder {
 	json_t *val[SIM_NFIELDS];   /* borrowed from rec */
 	json_t *rules[SIM_NFIELDS]; /* module_rules arrays by kind; owned */
 	long dbase[NFOLDERS];	    /* the next dbase_id of each folder */
+	int live;		    /* a --flow generator, not a seed */
 	ppsbuf raw;		    /* the body being built, reused */
 };
 
@@ -598,8 +600,11 @@ static uint32_t str_hash(const char *s)
 	return h;
 }
 
-/* Adds message number i; demo messages land in Quarantine within the last 24 hours. */
-static int add_one(struct seeder *sd, long i, int demo)
+/*
+ * Adds message number i; demo messages land in Quarantine within the last 24 hours. A live
+ * message (sd->live) is dated at and numbered i among all live messages ever made.
+ */
+static int add_one(struct seeder *sd, long i, int demo, int64_t at)
 {
 	static const char *const ip_nets[] = { "192.0.2", "198.51.100", "203.0.113" };
 	rng *r = &sd->r;
@@ -614,7 +619,9 @@ static int add_one(struct seeder *sd, long i, int demo)
 	char ip[48], host[96], num[32], attach[64] = "", localguid[48];
 	uint32_t h;
 
-	if (demo) {
+	if (sd->live) {
+		epoch = at;
+	} else if (demo) {
 		epoch = sd->now - (int64_t)(3 * i + 1) * 3600 + below(r, 1800);
 	} else {
 		/* Evenly spread in time order over the window, with jitter inside each slot. */
@@ -749,8 +756,10 @@ static int add_one(struct seeder *sd, long i, int demo)
 		if (build_raw(sd, k, epoch, sender, rcpts, subject, mid, ip, attach))
 			return -1;
 		snprintf(num, sizeof(num), "%zu", sd->raw.len);
+		/* Live messages number their dbase_id apart from the seeded ones. */
 		snprintf(localguid, sizeof(localguid), "%d:%d:%ld", folder + 1,
-			 1 + (int)((epoch / 86400) % 16), ++sd->dbase[folder]);
+			 1 + (int)((epoch / 86400) % 16),
+			 sd->live ? LIVE_DBASE + i : ++sd->dbase[folder]);
 		snprintf(hostip, sizeof(hostip), "[%s] [%s]", ip, ip);
 		snprintf(score, sizeof(score), "%s", json_string_value(sd->val[SIM_F_SPAM_SCORE]));
 		m.guid = guid;
@@ -908,7 +917,7 @@ int sim_seed(sim_store *st, long n, int64_t now, char *err, size_t errlen)
 		snprintf(err, errlen, "seed: out of memory");
 		return -1;
 	}
-	if (sim_store_begin(st)) {
+	if (sim_store_begin_bulk(st)) {
 		snprintf(err, errlen, "seed: cannot begin a store transaction");
 		goto done;
 	}
@@ -924,7 +933,7 @@ int sim_seed(sim_store *st, long n, int64_t now, char *err, size_t errlen)
 		goto done;
 	}
 	for (i = 0; i < n; i++) {
-		if (add_one(sd, i, i < SEED_DEMO)) {
+		if (add_one(sd, i, i < SEED_DEMO, 0)) {
 			snprintf(err, errlen, "seed: cannot add message %ld", i);
 			goto done;
 		}
@@ -940,4 +949,47 @@ done:
 		sim_store_rollback(st);
 	seeder_free(sd);
 	return rc;
+}
+
+struct sim_live {
+	struct seeder *sd;
+};
+
+sim_live *sim_live_new(sim_store *st, long n, uint64_t seed)
+{
+	sim_live *lv = calloc(1, sizeof(*lv));
+
+	if (!lv)
+		return NULL;
+	/* The pools of names and addresses of the seed n, so that the same people get mail. */
+	lv->sd = seeder_new(st, n > 0 ? n : 1, 0);
+	if (!lv->sd) {
+		free(lv);
+		return NULL;
+	}
+	lv->sd->live = 1;
+	lv->sd->r.s = seed;
+	return lv;
+}
+
+void sim_live_free(sim_live *lv)
+{
+	if (!lv)
+		return;
+	seeder_free(lv->sd);
+	free(lv);
+}
+
+int sim_live_folders(sim_store *st)
+{
+	for (size_t f = 0; f < NFOLDERS; f++)
+		if (sim_store_put_folder(st, folders[f].name, folders[f].type))
+			return -1;
+	return 0;
+}
+
+int sim_live_add(sim_live *lv, int64_t epoch, long seq)
+{
+	lv->sd->now = epoch;
+	return add_one(lv->sd, seq, 0, epoch);
 }

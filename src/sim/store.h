@@ -18,8 +18,10 @@ typedef struct sim_store sim_store;
 int sim_store_open(sim_store **out, const char *dir, char *err, size_t errlen);
 void sim_store_close(sim_store *st);
 
-/* Groups many inserts into one transaction (seeding, fixtures). Return 0 or -1. */
+/* Groups writes into one transaction. Return 0 or -1. */
 int sim_store_begin(sim_store *st);
+/* The same for many inserts (seeding, fixtures): a large page cache until the end. */
+int sim_store_begin_bulk(sim_store *st);
 int sim_store_commit(sim_store *st);
 int sim_store_rollback(sim_store *st);
 

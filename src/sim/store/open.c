@@ -144,6 +144,15 @@ int sim_store_begin(sim_store *st)
 	if (!c || store_step_plain(c, ST_BEGIN_WRITE) < 0)
 		return -1;
 	c->dict_dirty = 0;
+	return 0;
+}
+
+int sim_store_begin_bulk(sim_store *st)
+{
+	struct conn *c = store_conn(st);
+
+	if (sim_store_begin(st) < 0)
+		return -1;
 	c->bulk = 1;
 	return store_exec(c->db, "PRAGMA cache_size=-" BULK_CACHE_KIB);
 }
