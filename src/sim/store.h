@@ -216,5 +216,7 @@ int sim_parse_when(const char *s, int64_t *epoch);
 /* The query plan (EXPLAIN QUERY PLAN, one step a line) of the statements a Smart Search scan
  * would run, into buf. 0 or -1. For the tests that no filter scans the whole table. */
 int sim_store_scan_plan(sim_store *st, const sim_msg_scan *scan, char *buf, size_t len);
+/* The same for the quarantine search. */
+int sim_store_qscan_plan(sim_store *st, char *buf, size_t len);
 
 #endif

@@ -263,6 +263,84 @@ static void test_store__folders_and_quarantine(void **state)
 	assert_int_equal(sim_store_quarantine_raw(f->st, "G2", &raw, &len), 0);
 }
 
+static int any_address(void *arg, const char *address)
+{
+	(void)arg;
+	(void)address;
+	return 1;
+}
+
+/* A plan must not walk a whole table: every step on msg, msg_addr or qmsg is a SEARCH by a
+ * key ("SCAN msg", "SCAN msg_addr", "SCAN q" are full scans; SQLite 3.36 and later). */
+static void assert_no_full_scan(const char *plan, const char *what)
+{
+	const char *line = plan;
+
+	while (*line) {
+		size_t n = strcspn(line, "\n");
+
+		if (strncmp(line, "SCAN msg", 8) == 0 || strncmp(line, "SCAN qmsg", 9) == 0 ||
+		    strncmp(line, "SCAN q ", 7) == 0) {
+			fprintf(stderr, "%s scans a table:\n%s", what, plan);
+			fail();
+		}
+		line += n + (line[n] == '\n');
+	}
+}
+
+/*
+ * EXPLAIN QUERY PLAN of the statement each Smart Search filter leads to (as pss.c sets up the
+ * scan): the exact keys use their indexes, addresses the address table, the rest the time
+ * index; the quarantine search its folder and date index.
+ */
+static void test_store__no_filter_scans_the_table(void **state)
+{
+	struct fx *f = *state;
+	static const char *const timed[] = { "from/to", "subject", "action", "virus",
+					     "attach", "host" };
+	char plan[8192];
+	sim_msg_scan scan;
+
+	for (size_t i = 0; i < sizeof(timed) / sizeof(timed[0]); i++) {
+		memset(&scan, 0, sizeof(scan));
+		scan.from = 0;
+		scan.to = 100;
+		assert_int_equal(sim_store_scan_plan(f->st, &scan, plan, sizeof(plan)), 0);
+		assert_non_null(strstr(plan, "msg_epoch"));
+		assert_no_full_scan(plan, timed[i]);
+	}
+	for (int role = 0; role < 2; role++) {
+		memset(&scan, 0, sizeof(scan));
+		scan.addr_pred = any_address;
+		scan.addr_role = role;
+		assert_int_equal(sim_store_scan_plan(f->st, &scan, plan, sizeof(plan)), 0);
+		assert_non_null(strstr(plan, "msg_addr"));
+		assert_no_full_scan(plan, role ? "env_rcpt" : "env_from");
+	}
+	{
+		static const char *const keys[] = { "guid", "hdr_mid", "qid", "sid" };
+		static const char *const index[] = { "sqlite_autoindex_msg_1", "msg_hdr_mid",
+						     "msg_qid", "msg_sid" };
+
+		for (size_t i = 0; i < 4; i++) {
+			memset(&scan, 0, sizeof(scan));
+			*(i == 0   ? &scan.guid
+			  : i == 1 ? &scan.hdr_mid
+			  : i == 2 ? &scan.qid
+				   : &scan.sid) = "x";
+			assert_int_equal(sim_store_scan_plan(f->st, &scan, plan, sizeof(plan)), 0);
+			if (!strstr(plan, index[i])) {
+				fprintf(stderr, "%s does not use %s:\n%s", keys[i], index[i], plan);
+				fail();
+			}
+			assert_no_full_scan(plan, keys[i]);
+		}
+	}
+	assert_int_equal(sim_store_qscan_plan(f->st, plan, sizeof(plan)), 0);
+	assert_non_null(strstr(plan, "qmsg_folder"));
+	assert_no_full_scan(plan, "quarantine search");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +357,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store__threads_get_their_own_connection, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_store__folders_and_quarantine, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_store__no_filter_scans_the_table, setup,
 						teardown),
 	};
 

@@ -151,6 +151,10 @@ int store_dict_set(struct addr_dict *d, int64_t id, const char *address);
 int store_dict_load(struct conn *c, struct addr_dict *d);
 void store_dict_undo(struct conn *c);
 
+/* messages.c: appends EXPLAIN QUERY PLAN of a statement to out, a step a line. 0 or -1. */
+struct ppsbuf;
+int store_plan_of(struct conn *c, enum stmt_id id, struct ppsbuf *out);
+
 /* folders.c: the id and type of a folder. 1 found, 0 unknown, -1 error. */
 int store_folder_get(struct conn *c, const char *name, int64_t *id, char *type, size_t len);
 

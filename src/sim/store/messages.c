@@ -494,7 +494,7 @@ done:
 }
 
 /* Appends the plan of one statement, a step a line. 0 or -1. */
-static int plan_of(struct conn *c, enum stmt_id id, ppsbuf *out)
+int store_plan_of(struct conn *c, enum stmt_id id, ppsbuf *out)
 {
 	sqlite3_stmt *s = NULL;
 	ppsbuf sql = PPSBUF_INIT;
@@ -524,14 +524,14 @@ int sim_store_scan_plan(sim_store *st, const sim_msg_scan *scan, char *buf, size
 		return -1;
 	id = exact_key(scan, NULL);
 	if (id) {
-		if (plan_of(c, id, &out) < 0)
+		if (store_plan_of(c, id, &out) < 0)
 			goto done;
 	} else {
 		/* An address scan runs one of two plans, depending on how many rows match. */
-		if (scan->addr_pred && plan_of(c, ST_MA_BY_WANT, &out) < 0)
+		if (scan->addr_pred && store_plan_of(c, ST_MA_BY_WANT, &out) < 0)
 			goto done;
-		if ((scan->addr_pred && plan_of(c, ST_MSG_BY_ID, &out) < 0) ||
-		    plan_of(c, ST_MSG_BY_TIME, &out) < 0)
+		if ((scan->addr_pred && store_plan_of(c, ST_MSG_BY_ID, &out) < 0) ||
+		    store_plan_of(c, ST_MSG_BY_TIME, &out) < 0)
 			goto done;
 	}
 	if (out.len >= len)

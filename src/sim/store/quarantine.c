@@ -249,3 +249,17 @@ int sim_store_quarantine_set_status(sim_store *st, int64_t id, const char *statu
 		return -1;
 	return store_step_done(c, s);
 }
+
+int sim_store_qscan_plan(sim_store *st, char *buf, size_t len)
+{
+	struct conn *c = store_conn(st);
+	ppsbuf out = PPSBUF_INIT;
+	int ret = -1;
+
+	if (c && len && store_plan_of(c, ST_Q_SCAN, &out) == 0 && out.len < len) {
+		memcpy(buf, out.buf, out.len + 1);
+		ret = 0;
+	}
+	ppsbuf_release(&out);
+	return ret;
+}
