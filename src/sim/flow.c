@@ -108,7 +108,8 @@ static void *run(void *arg)
 			break;
 		pthread_mutex_unlock(&fl->lock);
 		if (tick(fl) < 0)
-			fprintf(stderr, "pps-sim: flow: cannot add messages (the store is busy?)\n");
+			fprintf(stderr,
+				"pps-sim: flow: cannot add messages (the store is busy?)\n");
 		pthread_mutex_lock(&fl->lock);
 	}
 	pthread_mutex_unlock(&fl->lock);

@@ -35,13 +35,13 @@
 
 #include "util/banned.h"
 
-#define EXIT_USAGE    2
-#define MAX_ACCOUNTS  64
-#define NAMES_LEN     65536
-#define DEFAULT_PORT  "10000"
-#define DEFAULT_COUNT 10000L
-#define DEFAULT_LOG   10000L
-#define DEFAULT_CONNS 3000L
+#define EXIT_USAGE	 2
+#define MAX_ACCOUNTS	 64
+#define NAMES_LEN	 65536
+#define DEFAULT_PORT	 "10000"
+#define DEFAULT_COUNT	 10000L
+#define DEFAULT_LOG	 10000L
+#define DEFAULT_CONNS	 3000L
 #define DEFAULT_DEADLINE 15L
 #define DEFAULT_THROTTLE 20L
 /* File descriptors beside the connections: store, WAL, listening socket, log... */
@@ -234,17 +234,28 @@ static const struct {
 	int id;
 	int has_arg;
 } flags[] = {
-	{ "--listen", O_LISTEN, 1 },   { "--state-dir", O_STATE, 1 },
-	{ "--seed", O_SEED, 1 },       { "--fixture", O_FIXTURE, 1 },
-	{ "--account", O_ACCOUNT, 1 }, { "--max-count", O_MAXCOUNT, 1 },
-	{ "--no-tls", O_NOTLS, 0 },    { "--faults", O_FAULTS, 1 },
-	{ "--threads", O_THREADS, 1 }, { "--cert", O_CERT, 1 },
-	{ "--key", O_KEY, 1 },	       { "--verbose", O_VERBOSE, 0 },
-	{ "-v", O_VERBOSE, 0 },	       { "--help", O_HELP, 0 },
-	{ "-h", O_HELP, 0 },	       { "--version", O_VERSION, 0 },
-	{ "--flavor", O_FLAVOR, 1 },   { "--flow", O_FLOW, 1 },
-	{ "--request-log", O_REQLOG, 1 }, { "--max-connections", O_MAXCONN, 1 },
-	{ "--request-deadline", O_DEADLINE, 1 }, { "--login-throttle", O_THROTTLE, 1 },
+	{ "--listen", O_LISTEN, 1 },
+	{ "--state-dir", O_STATE, 1 },
+	{ "--seed", O_SEED, 1 },
+	{ "--fixture", O_FIXTURE, 1 },
+	{ "--account", O_ACCOUNT, 1 },
+	{ "--max-count", O_MAXCOUNT, 1 },
+	{ "--no-tls", O_NOTLS, 0 },
+	{ "--faults", O_FAULTS, 1 },
+	{ "--threads", O_THREADS, 1 },
+	{ "--cert", O_CERT, 1 },
+	{ "--key", O_KEY, 1 },
+	{ "--verbose", O_VERBOSE, 0 },
+	{ "-v", O_VERBOSE, 0 },
+	{ "--help", O_HELP, 0 },
+	{ "-h", O_HELP, 0 },
+	{ "--version", O_VERSION, 0 },
+	{ "--flavor", O_FLAVOR, 1 },
+	{ "--flow", O_FLOW, 1 },
+	{ "--request-log", O_REQLOG, 1 },
+	{ "--max-connections", O_MAXCONN, 1 },
+	{ "--request-deadline", O_DEADLINE, 1 },
+	{ "--login-throttle", O_THROTTLE, 1 },
 };
 
 /* Returns 0 to go on, 1 after --help/--version (exit 0), -1 on a bad flag (exit 2). */
@@ -344,8 +355,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 				return -1;
 			break;
 		case O_MAXCONN:
-			if (parse_long("--max-connections", val, 16, 1000000L, &o->max_connections) <
-			    0)
+			if (parse_long("--max-connections", val, 16, 1000000L,
+				       &o->max_connections) < 0)
 				return -1;
 			break;
 		case O_DEADLINE:
@@ -545,9 +556,10 @@ static int lock_state_dir(const char *dir)
 		if (e != EWOULDBLOCK)
 			complain("cannot lock '%s': %s", path, strerror(e));
 		else
-			complain("the state directory '%s' is in use by another pps-sim%s%s%s: give "
-				 "another --state-dir",
-				 dir, pid[0] ? " (pid " : "", pid, pid[0] ? ")" : "");
+			complain(
+				"the state directory '%s' is in use by another pps-sim%s%s%s: give "
+				"another --state-dir",
+				dir, pid[0] ? " (pid " : "", pid, pid[0] ? ")" : "");
 		close(fd);
 		return -1;
 	}

@@ -93,14 +93,24 @@ static const char *field(const json_t *record, enum sim_field f)
 int sim_record_add(struct sim_store *st, const json_t *record, int64_t epoch)
 {
 	sim_msg_in m = { 0 };
-	char *text;
+	char small[16384], *text = small, *big = NULL;
+	size_t len;
 	int rc;
 
 	if (!json_is_object(record))
 		return -1;
-	text = json_dumps(record, JSON_COMPACT);
-	if (!text)
+	/* Most records fit the stack: no allocation per record while seeding. */
+	len = json_dumpb(record, small, sizeof(small), JSON_COMPACT);
+	if (len == 0)
 		return -1;
+	if (len >= sizeof(small)) {
+		text = big = json_dumps(record, JSON_COMPACT);
+		if (!big)
+			return -1;
+		len = strlen(big);
+	} else {
+		small[len] = '\0';
+	}
 	m.guid = field(record, SIM_F_GUID);
 	m.epoch = epoch;
 	m.sender = field(record, SIM_F_SENDER);
@@ -115,9 +125,9 @@ int sim_record_add(struct sim_store *st, const json_t *record, int64_t epoch)
 	m.attach = field(record, SIM_F_ATTACHMENT_NAMES);
 	m.subject = field(record, SIM_F_SUBJECT);
 	m.record = text;
-	m.record_len = strlen(text);
+	m.record_len = len;
 	rc = *m.guid ? sim_store_put_message(st, &m) : -1;
-	free(text);
+	free(big);
 	return rc;
 }
 

@@ -237,7 +237,8 @@ void route_sim_requests_get(const sim_request *req, sim_response *resp)
 		since = strtoll(v, &e, 10);
 		if (!*v || *e || errno || since < 0) {
 			sim_respond_error(resp, 400,
-					  "Invalid argument: since_id: '%s' is not a request id", v);
+					  "Invalid argument: since_id: '%s' is not a request id",
+					  v);
 			return;
 		}
 	}
@@ -247,8 +248,9 @@ void route_sim_requests_get(const sim_request *req, sim_response *resp)
 		errno = 0;
 		limit = strtoll(v, &e, 10);
 		if (!*v || *e || errno || limit < 0) {
-			sim_respond_error(resp, 400,
-					  "Invalid argument: limit: '%s' is not a number of requests", v);
+			sim_respond_error(
+				resp, 400,
+				"Invalid argument: limit: '%s' is not a number of requests", v);
 			return;
 		}
 	}

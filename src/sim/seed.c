@@ -917,7 +917,7 @@ int sim_seed(sim_store *st, long n, int64_t now, char *err, size_t errlen)
 		snprintf(err, errlen, "seed: out of memory");
 		return -1;
 	}
-	if (sim_store_begin_bulk(st)) {
+	if (sim_store_begin_seed(st)) {
 		snprintf(err, errlen, "seed: cannot begin a store transaction");
 		goto done;
 	}

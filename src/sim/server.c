@@ -38,17 +38,17 @@
 #define REQLOG_PATH  "/rest/v1/sim/requests"
 
 /* What a client may send: longer or more is a 4xx naming what was too much. */
-#define MAX_TARGET 8192	       /* the request target (path and query), raw */
-#define MAX_PARAMS 100	       /* query parameters */
-#define MAX_VALUE  4096	       /* one decoded parameter value */
-#define MAX_HEADERS 16384      /* the request's header fields together */
-#define BODY_TOTAL (64u << 20) /* request bodies held at once, all connections together */
+#define MAX_TARGET  8192	/* the request target (path and query), raw */
+#define MAX_PARAMS  100		/* query parameters */
+#define MAX_VALUE   4096	/* one decoded parameter value */
+#define MAX_HEADERS 16384	/* the request's header fields together */
+#define BODY_TOTAL  (64u << 20) /* request bodies held at once, all connections together */
 /*
  * libmicrohttpd's memory per connection (request line, headers, buffers). Larger than
  * MAX_TARGET with room to spare, so that an over-long URL reaches us and is answered in JSON;
  * libmicrohttpd maps it lazily, so an idle connection costs far less.
  */
-#define CONN_MEMORY (128u * 1024u)
+#define CONN_MEMORY	    (128u * 1024u)
 #define DEFAULT_CONNECTIONS 3000
 #define DEFAULT_DEADLINE    15
 /* Failed logins: past this many per account in a minute (ten times that per address), each
@@ -148,9 +148,9 @@ static const char *module_name(unsigned bit)
 struct req_state {
 	char *target; /* the request target as received: raw path, '?', raw query */
 	ppsbuf body;
-	int started;   /* the head has been seen by on_request */
-	int has_body;  /* some body bytes arrived */
-	int too_large; /* more than SIM_MAX_BODY: dropped, 413 */
+	int started;	/* the head has been seen by on_request */
+	int has_body;	/* some body bytes arrived */
+	int too_large;	/* more than SIM_MAX_BODY: dropped, 413 */
 	int over_total; /* BODY_TOTAL reached: dropped, 503 */
 	size_t counted; /* bytes counted in body_bytes */
 	char account[128];
@@ -647,8 +647,7 @@ static void log_request(const sim_server *srv, const struct req_state *st, const
 	sim_reqlog_entry e = { 0 };
 	char *path = NULL, *query = NULL;
 
-	if (!srv->ctx->reqlog || !st || !st->target ||
-	    split_target(st->target, &path, &query) < 0)
+	if (!srv->ctx->reqlog || !st || !st->target || split_target(st->target, &path, &query) < 0)
 		return;
 	if (!(strcmp(method, "GET") == 0 && strcmp(path, REQLOG_PATH) == 0)) {
 		e.account = st->logged_in ? st->account : NULL;
@@ -752,8 +751,7 @@ static enum MHD_Result answer(struct MHD_Connection *conn, sim_server *srv, cons
 		resp = st->pending;
 		st->pending_set = 0;
 		memset(&st->pending, 0, sizeof(st->pending));
-		return finish(conn, srv, st, method, &resp, st->pending_hname,
-			      st->pending_hvalue);
+		return finish(conn, srv, st, method, &resp, st->pending_hname, st->pending_hvalue);
 	}
 	track_busy(srv, conn, 1);
 	if (faulted) {
@@ -1084,9 +1082,8 @@ static void *watch(void *arg)
 	while (!srv->stopping) {
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		timespec_add_ms(&until, 200);
-		while (!srv->stopping &&
-		       pthread_cond_timedwait(&srv->delay_cond, &srv->delay_lock, &until) !=
-			       ETIMEDOUT)
+		while (!srv->stopping && pthread_cond_timedwait(&srv->delay_cond, &srv->delay_lock,
+								&until) != ETIMEDOUT)
 			;
 		if (srv->stopping)
 			break;

@@ -20,8 +20,14 @@ void sim_store_close(sim_store *st);
 
 /* Groups writes into one transaction. Return 0 or -1. */
 int sim_store_begin(sim_store *st);
-/* The same for many inserts (seeding, fixtures): a large page cache until the end. */
+/* The same for many inserts (fixtures): a large page cache until the end. */
 int sim_store_begin_bulk(sim_store *st);
+/*
+ * The same for the seed: into an empty store with no other connection, it writes without a
+ * journal (each page once); a rollback then undoes nothing, and a store whose seed did not
+ * commit is discarded at the next open.
+ */
+int sim_store_begin_seed(sim_store *st);
 int sim_store_commit(sim_store *st);
 int sim_store_rollback(sim_store *st);
 

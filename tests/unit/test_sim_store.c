@@ -263,6 +263,33 @@ static void test_store__folders_and_quarantine(void **state)
 	assert_int_equal(sim_store_quarantine_raw(f->st, "G2", &raw, &len), 0);
 }
 
+/* A seed writes an empty store without a journal; when it does not commit, the store goes. */
+static void test_store__interrupted_seed_is_discarded(void **state)
+{
+	struct fx *f = *state;
+	char v[64], marker[128];
+	FILE *m;
+
+	assert_int_equal(sim_store_set_meta(f->st, "kept", "yes"), 0);
+	assert_int_equal(sim_store_begin_seed(f->st), 0);
+	assert_int_equal(sim_store_set_meta(f->st, "seed", "10"), 0);
+	assert_int_equal(sim_store_commit(f->st), 0);
+	reopen(f);
+	assert_int_equal(sim_store_get_meta(f->st, "seed", v, sizeof(v)), 0);
+	assert_string_equal(v, "10");
+	/* A marker left behind stands for a seed that died before its commit. */
+	snprintf(marker, sizeof(marker), "%s/pps-sim.db.seeding", f->dir);
+	m = fopen(marker, "w");
+	assert_non_null(m);
+	fclose(m);
+	reopen(f);
+	assert_int_equal(sim_store_get_meta(f->st, "seed", v, sizeof(v)), 0);
+	assert_string_equal(v, "");
+	assert_int_equal(sim_store_get_meta(f->st, "kept", v, sizeof(v)), 0);
+	assert_string_equal(v, "");
+	assert_int_equal(access(marker, F_OK), -1);
+}
+
 static int any_address(void *arg, const char *address)
 {
 	(void)arg;
@@ -296,8 +323,8 @@ static void assert_no_full_scan(const char *plan, const char *what)
 static void test_store__no_filter_scans_the_table(void **state)
 {
 	struct fx *f = *state;
-	static const char *const timed[] = { "from/to", "subject", "action", "virus",
-					     "attach", "host" };
+	static const char *const timed[] = { "from/to", "subject", "action",
+					     "virus",	"attach",  "host" };
 	char plan[8192];
 	sim_msg_scan scan;
 
@@ -359,6 +386,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store__folders_and_quarantine, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_store__no_filter_scans_the_table, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_store__interrupted_seed_is_discarded, setup,
 						teardown),
 	};
 

@@ -75,6 +75,7 @@ enum stmt_id {
 	ST_USER_PUT,
 	ST_USER_GET,
 	ST_USER_DEL,
+	ST_ANY_MAIL,
 	ST__COUNT
 };
 
@@ -89,7 +90,8 @@ struct conn {
 	sim_analyzer *analyzer;
 	int dict_dirty;	 /* the address dictionary changed inside the open transaction */
 	int64_t dict_n0; /* its highest id before the transaction */
-	int bulk;	 /* inside sim_store_begin's transaction */
+	int bulk;	 /* inside sim_store_begin_bulk's transaction */
+	int unjournaled; /* that transaction writes without a journal (an empty store) */
 	struct conn *next;
 };
 
@@ -114,6 +116,7 @@ struct auth_entry {
 
 struct sim_store {
 	char *path;
+	char *marker; /* exists while an unjournaled bulk load is under way */
 	pthread_key_t key;
 	pthread_mutex_t mu; /* guards conns, dict, auth */
 	struct conn *conns;

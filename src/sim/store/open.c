@@ -2,11 +2,13 @@
  * Opening and closing the store, the schema version, transactions and the meta table.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
@@ -16,10 +18,12 @@
 #include "util/banned.h"
 
 /*
- * A bulk transaction (seeding) gets a large page cache so that index pages are not spilled to
- * the WAL again and again; it is given back at its end.
+ * A bulk transaction (seeding) gets a larger page cache so that index pages are not spilled to
+ * the WAL again and again; it is given back at its end. The seed inserts in time order and
+ * every key but the address links is led by the time, so 256 MiB holds what is hot even for
+ * 1,000,000 messages (4 GiB used to, and kept the process at 1.7 GB).
  */
-#define BULK_CACHE_KIB "4194304"
+#define BULK_CACHE_KIB "262144"
 
 static char *path_join(const char *dir, const char *name)
 {
@@ -36,6 +40,35 @@ static int ensure_dir(const char *dir)
 	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
 		return 0;
 	return -1;
+}
+
+/*
+ * A seed into an empty store writes without a journal (see sim_store_begin_bulk); the marker
+ * file says one was under way. If it is still there, the seed was interrupted and the file may
+ * be anything: it goes, and the store starts empty (accounts and fixtures come from the
+ * command line again).
+ */
+static int discard_interrupted(sim_store *st)
+{
+	static const char *const suffixes[] = { "", "-wal", "-shm" };
+	struct stat sb;
+
+	if (stat(st->marker, &sb) < 0)
+		return 0;
+	fprintf(stderr, "pps-sim: store: a seed was interrupted: starting with an empty store\n");
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		char *p = malloc(strlen(st->path) + 5);
+
+		if (!p)
+			return -1;
+		snprintf(p, strlen(st->path) + 5, "%s%s", st->path, suffixes[i]);
+		if (unlink(p) < 0 && errno != ENOENT) {
+			free(p);
+			return -1;
+		}
+		free(p);
+	}
+	return unlink(st->marker) < 0 && errno != ENOENT ? -1 : 0;
 }
 
 int sim_store_open(sim_store **out, const char *dir, char *err, size_t errlen)
@@ -64,8 +97,14 @@ int sim_store_open(sim_store **out, const char *dir, char *err, size_t errlen)
 	}
 	pthread_mutex_init(&st->mu, NULL);
 	st->path = path_join(dir, "pps-sim.db");
-	if (!st->path) {
+	st->marker = path_join(dir, "pps-sim.db.seeding");
+	if (!st->path || !st->marker) {
 		snprintf(err, errlen, "out of memory");
+		goto done;
+	}
+	if (discard_interrupted(st) < 0) {
+		snprintf(err, errlen, "cannot remove the store of an interrupted seed '%s': %s",
+			 st->path, strerror(errno));
 		goto done;
 	}
 	if (gnutls_rnd(GNUTLS_RND_NONCE, st->dummy_salt, sizeof(st->dummy_salt)) < 0 ||
@@ -134,6 +173,7 @@ void sim_store_close(sim_store *st)
 	store_dict_clear(&st->dict);
 	pthread_mutex_destroy(&st->mu);
 	free(st->path);
+	free(st->marker);
 	free(st);
 }
 
@@ -147,14 +187,88 @@ int sim_store_begin(sim_store *st)
 	return 0;
 }
 
-int sim_store_begin_bulk(sim_store *st)
+/* 1 when the store holds no mail yet and this is its only connection. */
+static int fresh_and_alone(struct conn *c)
+{
+	sqlite3_stmt *s = NULL;
+	int empty = 0;
+
+	if (c->st->conns != c || c->next)
+		return 0;
+	if (sqlite3_prepare_v2(c->db, store_stmt_sql[ST_ANY_MAIL], -1, &s, NULL) == SQLITE_OK)
+		empty = sqlite3_step(s) == SQLITE_DONE;
+	sqlite3_finalize(s);
+	return empty;
+}
+
+/*
+ * A bulk load into an empty store (the seed at first start) writes the pages once, without a
+ * journal: in WAL mode they would go to the WAL and then again to the database, and that
+ * second copy was half the time of seeding 1,000,000 messages. A marker file stands in for the
+ * journal: if the process dies before the commit, the next start discards the store.
+ */
+static int begin_unjournaled(struct conn *c)
+{
+	int fd = open(c->st->marker, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return -1;
+	if (fsync(fd) < 0) {
+		close(fd);
+		unlink(c->st->marker);
+		return -1;
+	}
+	close(fd);
+	if (store_exec(c->db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF") < 0) {
+		unlink(c->st->marker);
+		return -1;
+	}
+	c->unjournaled = 1;
+	return 0;
+}
+
+/* Back to WAL after an unjournaled load: the data is made durable, then the marker goes. */
+static int end_unjournaled(struct conn *c)
+{
+	int fd, rc = 0;
+
+	if (!c->unjournaled)
+		return 0;
+	c->unjournaled = 0;
+	if (store_exec(c->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL") < 0)
+		return -1;
+	fd = open(c->st->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0)
+		rc = -1;
+	if (fd >= 0)
+		close(fd);
+	if (rc == 0 && unlink(c->st->marker) < 0)
+		rc = -1;
+	return rc;
+}
+
+static int begin_bulk(sim_store *st, int may_skip_journal)
 {
 	struct conn *c = store_conn(st);
 
+	if (!c)
+		return -1;
+	if (may_skip_journal && fresh_and_alone(c) && begin_unjournaled(c) < 0)
+		return -1;
 	if (sim_store_begin(st) < 0)
 		return -1;
 	c->bulk = 1;
 	return store_exec(c->db, "PRAGMA cache_size=-" BULK_CACHE_KIB);
+}
+
+int sim_store_begin_bulk(sim_store *st)
+{
+	return begin_bulk(st, 0);
+}
+
+int sim_store_begin_seed(sim_store *st)
+{
+	return begin_bulk(st, 1);
 }
 
 /* Gives the bulk transaction's cache back. */
@@ -178,7 +292,7 @@ int sim_store_commit(sim_store *st)
 		return -1;
 	c->dict_dirty = 0;
 	end_bulk(c);
-	return 0;
+	return end_unjournaled(c);
 }
 
 int sim_store_rollback(sim_store *st)
@@ -189,6 +303,13 @@ int sim_store_rollback(sim_store *st)
 	if (!c)
 		return -1;
 	rc = sqlite3_get_autocommit(c->db) ? 0 : store_step_plain(c, ST_ROLLBACK);
+	/* Without a journal nothing was undone: the marker stays, and the next start discards
+	 * the store. */
+	if (c->unjournaled) {
+		c->unjournaled = 0;
+		end_bulk(c);
+		return -1;
+	}
 	/* Addresses added in the undone transaction must leave the in-memory dictionary too. */
 	store_dict_undo(c);
 	end_bulk(c);

@@ -129,6 +129,7 @@ const char *const store_stmt_sql[ST__COUNT] = {
 			" profile = excluded.profile",
 	[ST_USER_GET] = "SELECT profile FROM enduser WHERE email = ?1 OR uid = ?2"
 			" ORDER BY email = ?1 DESC, id LIMIT 1",
+	[ST_ANY_MAIL] = "SELECT 1 FROM msg UNION ALL SELECT 1 FROM qmsg LIMIT 1",
 	[ST_USER_DEL] = "DELETE FROM enduser WHERE id = (SELECT id FROM enduser"
 			" WHERE email = ?1 OR uid = ?2 ORDER BY email = ?1 DESC, id LIMIT 1)",
 };
