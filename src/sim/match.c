@@ -437,6 +437,28 @@ static const char *skip_at(const char *s, size_t *len)
  * addresses of exactly that domain (not its subdomains), "bar.com" (no '@') matches that domain
  * or an equal address, and anything else must equal the address. Case-insensitive.
  */
+int sim_qaddr_key(const char *address, char *key, size_t len)
+{
+	const char *a = address;
+	size_t n = strlen(a);
+
+	trim(&a, &n);
+	if (n >= len)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		key[i] = (char)fold((unsigned char)a[i]);
+	key[n] = '\0';
+	return 1;
+}
+
+int sim_qaddr_exact(const char *pattern, char *key, size_t len)
+{
+	if (strchr(pattern, '*') || !sim_qaddr_key(pattern, key, len) || !key[0] || key[0] == '@' ||
+	    !strchr(key, '@'))
+		return 0;
+	return 1;
+}
+
 int sim_qaddr_match(const char *pattern, const char *address)
 {
 	const char *p = pattern, *a = address, *at;

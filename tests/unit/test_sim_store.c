@@ -119,7 +119,7 @@ static void test_store__meta_roundtrip_and_persist(void **state)
 	assert_int_equal(sim_store_get_meta(f->st, "seeded", v, sizeof(v)), 0);
 	assert_string_equal(v, "1000");
 	assert_int_equal(sim_store_get_meta(f->st, "schema_version", v, sizeof(v)), 0);
-	assert_string_equal(v, "2");
+	assert_string_equal(v, "3");
 }
 
 static void test_store__messages_by_address_and_time(void **state)

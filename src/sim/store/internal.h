@@ -13,7 +13,7 @@
 #include "sim/match.h"
 #include "sim/store.h"
 
-#define SCHEMA_VERSION	  "2"
+#define SCHEMA_VERSION	  "3"
 #define PBKDF2_ITERATIONS 10000
 #define SALT_LEN	  16
 #define HASH_LEN	  32
@@ -63,6 +63,10 @@ enum stmt_id {
 	ST_MA_BY_WANT,
 	ST_Q_PUT,
 	ST_Q_SCAN,
+	ST_Q_SCAN_ADDR,
+	ST_QA_INS,
+	ST_QA_CLEAR,
+	ST_Q_ID,
 	ST_Q_BY_LG,
 	ST_Q_BY_GUID,
 	ST_Q_BY_ID,

@@ -242,7 +242,7 @@ static int end_unjournaled(struct conn *c)
 		rc = -1;
 	if (fd >= 0)
 		close(fd);
-	if (rc == 0 && unlink(c->st->marker) < 0)
+	if (rc == 0 && unlink(c->st->marker) < 0 && errno != ENOENT)
 		rc = -1;
 	return rc;
 }

@@ -28,13 +28,55 @@ static char *join_lines(const char *const *items, size_t n)
 	return ppsbuf_detach(&b, NULL);
 }
 
+static int index_one(struct conn *c, const char *address, int role, int64_t folder_id, int64_t date,
+		     int64_t id)
+{
+	sqlite3_stmt *s = store_stmt(c, ST_QA_INS);
+	char key[320];
+
+	/* An address too long for a key is never matched exactly; nothing to index. */
+	if (!address || !sim_qaddr_key(address, key, sizeof(key)) || !key[0])
+		return 0;
+	if (!s || store_bind_text(s, 1, key) < 0 || sqlite3_bind_int(s, 2, role) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 3, folder_id) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 4, date) != SQLITE_OK ||
+	    sqlite3_bind_int64(s, 5, id) != SQLITE_OK)
+		return -1;
+	return store_step_done(c, s);
+}
+
+/* (Re)builds the address rows of a message just put. 0 or -1. */
+static int index_addresses(struct conn *c, const sim_qmsg *m, int64_t folder_id)
+{
+	sqlite3_stmt *s = store_stmt(c, ST_Q_ID);
+	int64_t id = 0;
+	int rc;
+
+	if (!s || store_bind_text(s, 1, m->guid) < 0)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return -1;
+	s = store_stmt(c, ST_QA_CLEAR);
+	if (!s || sqlite3_bind_int64(s, 1, id) != SQLITE_OK || store_step_done(c, s) < 0 ||
+	    index_one(c, m->from, SIM_ROLE_SENDER, folder_id, m->date, id) < 0)
+		return -1;
+	for (size_t i = 0; m->rcpts && i < m->nrcpts; i++)
+		if (index_one(c, m->rcpts[i], SIM_ROLE_RCPT, folder_id, m->date, id) < 0)
+			return -1;
+	return 0;
+}
+
 int sim_store_add_quarantine(sim_store *st, const sim_qmsg *m)
 {
 	struct conn *c = store_conn(st);
 	char *rcpts = NULL;
 	sqlite3_stmt *s;
 	int64_t folder_id = 0;
-	int ret = -1;
+	int ret = -1, own = 0, began = 0;
 
 	if (!c || !m->guid || !m->localguid || !m->folder || !*m->guid || !*m->localguid ||
 	    !m->status)
@@ -44,6 +86,9 @@ int sim_store_add_quarantine(sim_store *st, const sim_qmsg *m)
 		return -1;
 	}
 	rcpts = join_lines(m->rcpts, m->rcpts ? m->nrcpts : 0);
+	if (!rcpts || store_wtx_begin(c, &own) < 0)
+		goto done;
+	began = 1;
 	s = store_stmt(c, ST_Q_PUT);
 	if (!rcpts || !s || store_bind_text(s, 1, m->guid) < 0 ||
 	    store_bind_text(s, 2, m->localguid) < 0 ||
@@ -56,10 +101,12 @@ int sim_store_add_quarantine(sim_store *st, const sim_qmsg *m)
 	    store_bind_text(s, 11, m->processingserver) < 0 ||
 	    sqlite3_bind_blob64(s, 12, m->raw ? m->raw : "", m->raw ? m->raw_len : 0,
 				SQLITE_TRANSIENT) != SQLITE_OK ||
-	    store_bind_text(s, 13, m->status) < 0)
+	    store_bind_text(s, 13, m->status) < 0 || store_step_done(c, s) < 0)
 		goto done;
-	ret = store_step_done(c, s);
+	ret = index_addresses(c, m, folder_id);
 done:
+	if (began)
+		ret = store_wtx_end(c, own, ret);
 	free(rcpts);
 	return ret;
 }
@@ -98,19 +145,28 @@ int sim_store_scan_quarantine(sim_store *st, const sim_qscan *q, sim_qrow_cb cb,
 	struct conn *c = store_conn(st);
 	sqlite3_stmt *s;
 	int64_t folder_id;
-	int rc, go = 1, found, ret = -1;
+	int rc, go = 1, found, ret = -1, role = -1;
+	char key[320];
 
 	if (!c)
 		return -1;
 	found = store_folder_get(c, q->folder, &folder_id, NULL, 0);
 	if (found <= 0)
 		return found;
-	s = store_stmt(c, ST_Q_SCAN);
+	/* An exact sender or recipient finds its few rows by the index; patterns that match many
+	 * walk the folder newest first and stop at the limit. */
+	if (q->from && sim_qaddr_exact(q->from, key, sizeof(key)))
+		role = SIM_ROLE_SENDER;
+	else if (q->rcpt && sim_qaddr_exact(q->rcpt, key, sizeof(key)))
+		role = SIM_ROLE_RCPT;
+	s = store_stmt(c, role >= 0 ? ST_Q_SCAN_ADDR : ST_Q_SCAN);
 	if (!s || sqlite3_bind_int64(s, 1, folder_id) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 2, q->start) != SQLITE_OK ||
 	    sqlite3_bind_int64(s, 3, q->end) != SQLITE_OK || bind_opt(s, 4, q->from) < 0 ||
 	    bind_opt(s, 5, q->rcpt) < 0 || bind_opt(s, 6, q->subject) < 0 ||
-	    sqlite3_bind_int64(s, 7, q->limit) != SQLITE_OK) {
+	    sqlite3_bind_int64(s, 7, q->limit) != SQLITE_OK ||
+	    (role >= 0 &&
+	     (store_bind_text(s, 8, key) < 0 || sqlite3_bind_int(s, 9, role) != SQLITE_OK))) {
 		if (s)
 			sqlite3_reset(s);
 		return -1;
@@ -256,7 +312,8 @@ int sim_store_qscan_plan(sim_store *st, char *buf, size_t len)
 	ppsbuf out = PPSBUF_INIT;
 	int ret = -1;
 
-	if (c && len && store_plan_of(c, ST_Q_SCAN, &out) == 0 && out.len < len) {
+	if (c && len && store_plan_of(c, ST_Q_SCAN, &out) == 0 &&
+	    store_plan_of(c, ST_Q_SCAN_ADDR, &out) == 0 && out.len < len) {
 		memcpy(buf, out.buf, out.len + 1);
 		ret = 0;
 	}

@@ -26,6 +26,15 @@ const char *const store_schema_sql =
 	" sender TEXT NOT NULL, rcpts TEXT NOT NULL, subject TEXT NOT NULL, date INTEGER NOT NULL,"
 	" spamscore TEXT NOT NULL, host_ip TEXT NOT NULL, messageid TEXT NOT NULL,"
 	" processingserver TEXT NOT NULL, raw BLOB NOT NULL, status TEXT NOT NULL);"
+	/* The senders and recipients of quarantined messages by exact address (sim_qaddr_key). */
+	"CREATE TABLE IF NOT EXISTS qaddr(address TEXT NOT NULL, role INTEGER NOT NULL,"
+	" folder_id INTEGER NOT NULL, date INTEGER NOT NULL, qmsg_id INTEGER NOT NULL,"
+	" PRIMARY KEY(address, role, folder_id, date, qmsg_id)) WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS qaddr_msg ON qaddr(qmsg_id);"
+	"CREATE TRIGGER IF NOT EXISTS qmsg_gone AFTER DELETE ON qmsg BEGIN"
+	" DELETE FROM qaddr WHERE qmsg_id = old.id; END;"
+	"CREATE TRIGGER IF NOT EXISTS qmsg_moved AFTER UPDATE OF folder_id ON qmsg BEGIN"
+	" UPDATE qaddr SET folder_id = new.folder_id WHERE qmsg_id = old.id; END;"
 	"CREATE TABLE IF NOT EXISTS outbox(id INTEGER PRIMARY KEY, entry TEXT NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS enduser(id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE,"
 	" uid TEXT NOT NULL, profile TEXT NOT NULL);"
@@ -115,6 +124,17 @@ const char *const store_stmt_sql[ST__COUNT] = {
 			     " AND (?5 IS NULL OR sim_qaddr_any(?5, q.rcpts))"
 			     " AND (?6 IS NULL OR sim_qsubject(?6, q.subject))"
 			     " ORDER BY q.date DESC, q.id DESC LIMIT ?7",
+	/* An exact sender or recipient: its index rows first, then the same filters. */
+	[ST_Q_SCAN_ADDR] = Q_COLS "WHERE q.id IN (SELECT qmsg_id FROM qaddr WHERE address = ?8"
+				  " AND role = ?9 AND folder_id = ?1 AND date >= ?2 AND date <= ?3)"
+				  " AND (?4 IS NULL OR sim_qaddr(?4, q.sender))"
+				  " AND (?5 IS NULL OR sim_qaddr_any(?5, q.rcpts))"
+				  " AND (?6 IS NULL OR sim_qsubject(?6, q.subject))"
+				  " ORDER BY q.date DESC, q.id DESC LIMIT ?7",
+	[ST_QA_INS] = "INSERT OR IGNORE INTO qaddr(address, role, folder_id, date, qmsg_id)"
+		      " VALUES(?1, ?2, ?3, ?4, ?5)",
+	[ST_QA_CLEAR] = "DELETE FROM qaddr WHERE qmsg_id = ?1",
+	[ST_Q_ID] = "SELECT id FROM qmsg WHERE guid = ?1",
 	[ST_Q_BY_LG] = Q_COLS "WHERE q.localguid = ?1",
 	[ST_Q_BY_GUID] = Q_COLS "WHERE q.guid = ?1",
 	[ST_Q_BY_ID] = Q_COLS "WHERE q.id = ?1",
