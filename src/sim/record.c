@@ -90,6 +90,25 @@ static const char *field(const json_t *record, enum sim_field f)
 	return v ? v : "";
 }
 
+void sim_record_describe(const json_t *record, int64_t epoch, sim_msg_in *m)
+{
+	m->guid = field(record, SIM_F_GUID);
+	m->epoch = epoch;
+	m->sender = field(record, SIM_F_SENDER);
+	m->rcpts = field(record, SIM_F_RECIPIENTS);
+	m->qid = field(record, SIM_F_QID);
+	m->sid = field(record, SIM_F_SID);
+	m->message_id = field(record, SIM_F_MESSAGE_ID);
+	m->host = field(record, SIM_F_SENDER_HOST);
+	m->ip = field(record, SIM_F_SENDER_IP_ADDRESS);
+	m->action = field(record, SIM_F_FINAL_ACTION);
+	m->virus = field(record, SIM_F_VIRUS_NAMES);
+	m->attach = field(record, SIM_F_ATTACHMENT_NAMES);
+	m->subject = field(record, SIM_F_SUBJECT);
+	m->record = NULL;
+	m->record_len = 0;
+}
+
 int sim_record_add(struct sim_store *st, const json_t *record, int64_t epoch)
 {
 	sim_msg_in m = { 0 };
@@ -111,19 +130,7 @@ int sim_record_add(struct sim_store *st, const json_t *record, int64_t epoch)
 	} else {
 		small[len] = '\0';
 	}
-	m.guid = field(record, SIM_F_GUID);
-	m.epoch = epoch;
-	m.sender = field(record, SIM_F_SENDER);
-	m.rcpts = field(record, SIM_F_RECIPIENTS);
-	m.qid = field(record, SIM_F_QID);
-	m.sid = field(record, SIM_F_SID);
-	m.message_id = field(record, SIM_F_MESSAGE_ID);
-	m.host = field(record, SIM_F_SENDER_HOST);
-	m.ip = field(record, SIM_F_SENDER_IP_ADDRESS);
-	m.action = field(record, SIM_F_FINAL_ACTION);
-	m.virus = field(record, SIM_F_VIRUS_NAMES);
-	m.attach = field(record, SIM_F_ATTACHMENT_NAMES);
-	m.subject = field(record, SIM_F_SUBJECT);
+	sim_record_describe(record, epoch, &m);
 	m.record = text;
 	m.record_len = len;
 	rc = *m.guid ? sim_store_put_message(st, &m) : -1;

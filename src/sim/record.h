@@ -76,6 +76,10 @@ struct json_t *sim_record_new(void);
  * store's rows and back. record.c.
  */
 
+struct sim_msg_in;
+/* The store's view of a record (borrowed; the API's field names): every field but the record
+ * text, which stays NULL. The strings are the record's. */
+void sim_record_describe(const struct json_t *record, int64_t epoch, struct sim_msg_in *m);
 /* Stores a Smart Search record (borrowed; the API's field names) dated epoch. 0 or -1. */
 int sim_record_add(struct sim_store *st, const struct json_t *record, int64_t epoch);
 
