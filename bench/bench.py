@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from urllib.parse import quote
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 USER, PASSWORD = "bench", "bench-password"
@@ -141,6 +142,12 @@ def wire_from(epoch):
         "%Y-%m-%dT%H%%3A%M%%3A%S%%2B0000")
 
 
+def iso_space(epoch):
+    """The quarantine search's time form, UTC."""
+    return datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime(
+        "%Y-%m-%d %H:%M:%S")
+
+
 def make_quarantine_fixture(path, n):
     raw = ("From: Promo <promo@bulk-mail.example.net>\r\nTo: user{i}@example.com\r\n"
            "Subject: Cheap loans {i}\r\nMessage-ID: <bench-{i}@bulk-mail.example.net>\r\n"
@@ -232,6 +239,7 @@ def main():
         "table_runs": 3 if q else 9,
         "bulk": 300 if q else 10_000,
         "wrk_seconds": 3 if q else 15,
+        "qseed": 30_000 if q else 200_000,
         "startup_runs": 50 if q else 300,
     }
     work = tempfile.mkdtemp(prefix="pps-bench.")
@@ -392,27 +400,49 @@ def main():
 
         # 5b. wrk on the indexed Smart Search: a partial sender address and a 24 h window.
         day_ago = now - 86400
-        sample = sim.get(f"/rest/v1/pss/filter?from={wire_from(day_ago)}&count=1")["result"]
-        sender = sample[0]["Sender"] if sample else "user@example.com"
-        partial = sender.split("@")[0][:4] + "*@"
-        wrk_path = (f"/rest/v1/pss/filter?from={wire_from(day_ago)}"
-                    f"&env_from={partial.replace('@', '%40').replace('*', '%2A')}&count=100")
         token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+        seed_rss = proc_status_kib(sim.proc.pid, "VmHWM")  # the peak so far: the seeding
+
+        def wrk_on(s, path, what):
+            note(f"scenario 5: wrk {size['wrk_seconds']} s, {what}")
+            out = subprocess.run(["wrk", "-t2", "-c16", f"-d{size['wrk_seconds']}s", "--latency",
+                                  "-H", f"Authorization: Basic {token}", s.url + path],
+                                 capture_output=True, text=True, check=True).stdout
+            return parse_wrk(out)
+
+        def smart_path(s):
+            sample = s.get(f"/rest/v1/pss/filter?from={wire_from(day_ago)}&count=1")["result"]
+            sender = sample[0]["Sender"] if sample else "user@example.com"
+            partial = sender.split("@")[0][:4] + "*@"
+            return partial, (f"/rest/v1/pss/filter?from={wire_from(day_ago)}"
+                             f"&env_from={partial.replace('@', '%40').replace('*', '%2A')}&count=100")
+
+        def quarantine_path(s, days):
+            """The query pps quarantine-messages-list recipient=<a user> sends."""
+            sample = s.get("/rest/v1/quarantine?subject=*&folder=Quarantine&limit=1"
+                           f"&startdate={quote(iso_space(now - days * 86400))}")["records"]
+            rcpt = sample[0]["rcpts"][0] if sample else "demo.user@example.com"
+            return rcpt, ("/rest/v1/quarantine?rcpt=" + quote(rcpt, safe="")
+                          + "&folder=Quarantine"
+                          + f"&startdate={quote(iso_space(now - days * 86400))}"
+                          + f"&enddate={quote(iso_space(now + 60))}"
+                          + "&dlpviolation=details&messagestatus=t&limit=100")
+
+        partial, wrk_path = smart_path(sim)
         rss_before = proc_status_kib(sim.proc.pid, "VmRSS")
-        note(f"scenario 5: wrk {size['wrk_seconds']} s")
-        wrk = subprocess.run(["wrk", "-t2", "-c16", f"-d{size['wrk_seconds']}s", "--latency",
-                              "-H", f"Authorization: Basic {token}", sim.url + wrk_path],
-                             capture_output=True, text=True, check=True).stdout
-        w = parse_wrk(wrk)
+        w = wrk_on(sim, wrk_path, "Smart Search")
         rss_after = proc_status_kib(sim.proc.pid, "VmRSS")
-        targets += [(f"(5) seeding {size['seed']:,} messages ≤ 60 s", f"{seed_seconds:.1f} s",
-                     seed_seconds <= 60),
-                    ("(5) ≥ 1,000 requests/s", f"{w['rps']:.0f}", w["rps"] >= 1000),
-                    ("(5) p99 ≤ 50 ms", f"{w.get('p99', 0):.2f} ms", 0 < w.get("p99", 0) <= 50)]
+        seed_target = 20 if size["seed"] >= 1_000_000 else 20 * size["seed"] / 1_000_000
+        targets += [(f"(5) seeding {size['seed']:,} messages ≤ {seed_target:.0f} s (25 s busy)",
+                     f"{seed_seconds:.1f} s", seed_seconds <= seed_target),
+                    ("(5) seeding peak RSS ≤ 512 MiB", mib(seed_rss), seed_rss <= 512 * 1024),
+                    ("(5) Smart Search ≥ 5,000 requests/s", f"{w['rps']:.0f}", w["rps"] >= 5000),
+                    ("(5) Smart Search p99 ≤ 10 ms", f"{w.get('p99', 0):.2f} ms",
+                     0 < w.get("p99", 0) <= 10)]
         rss_sim = proc_status_kib(sim.proc.pid, "VmHWM")
         report.append((f"5. Emulator ({size['seed']:,} seeded messages)", [
             f"- seeding: `pps-sim --seed {size['seed']} --max-count 1000000` on a fresh state dir, start to ready line: "
-            f"**{seed_seconds:.1f} s** (target ≤ 60 s for 1,000,000)",
+            f"**{seed_seconds:.1f} s**, peak RSS **{mib(seed_rss)}** (targets for 1,000,000: ≤ 20 s, 25 s on a busy machine; ≤ 512 MiB)",
             f"- load: `wrk -t2 -c16 -d{size['wrk_seconds']}s --latency` over HTTPS keep-alive on "
             f"`GET /rest/v1/pss/filter?from=<24 h ago>&env_from=<pattern>&count=100` (sender pattern `{partial}`)",
             "",
@@ -422,7 +452,41 @@ def main():
             f"{w.get('p90', 0):.2f} ms | {w.get('p99', 0):.2f} ms | {w['requests']} | {w['non2xx']} | "
             f"{mib(rss_before)} → {mib(rss_after)} (peak {mib(rss_sim)}, seeding included) |",
             "",
-            "Targets: ≥ 1,000 requests/s, p99 ≤ 50 ms.",
+            "Targets: ≥ 5,000 requests/s, p99 ≤ 10 ms.",
+        ]))
+
+        # 5c. Quarantine search against Smart Search on a 200,000-message store.
+        qn = size["qseed"]
+        if qn != size["seed"]:
+            sim.stop()
+            sims.remove(sim)
+            note(f"seeding {qn} messages for the quarantine search")
+            sim = Sim(sim_bin, os.path.join(work, "q"), ["--seed", str(qn), "--max-count", "100000"])
+            sims.append(sim)
+        rows = []
+        _, sp = smart_path(sim)
+        ws = wrk_on(sim, sp, "Smart Search")
+        rows.append(("Smart Search, sender pattern, 24 h", ws))
+        rcpt, qp1 = quarantine_path(sim, 1)
+        wq1 = wrk_on(sim, qp1, "quarantine search, 24 h")
+        rows.append((f"quarantine search, recipient `{rcpt}`, 24 h (the command's default)", wq1))
+        _, qp7 = quarantine_path(sim, 7)
+        wq7 = wrk_on(sim, qp7, "quarantine search, 7 days")
+        rows.append((f"quarantine search, recipient `{rcpt}`, 7 days", wq7))
+        targets += [(f"(5) quarantine search ≥ 3,000/s on {qn:,}", f"{wq1['rps']:.0f}",
+                     wq1["rps"] >= 3000),
+                    ("(5) quarantine search p99 ≤ 10 ms", f"{wq1.get('p99', 0):.2f} ms",
+                     0 < wq1.get("p99", 0) <= 10)]
+        report.append((f"5b. Quarantine search and Smart Search ({qn:,} seeded messages)", [
+            f"- `wrk -t2 -c16 -d{size['wrk_seconds']}s --latency` over HTTPS keep-alive, one store;"
+            " the quarantine query is what `pps quarantine-messages-list recipient=<user>` sends"
+            " (folder Quarantine, `dlpviolation=details`, `messagestatus=t`, limit 100)",
+            "",
+            "| query | requests/s | p50 | p99 | non-2xx |", "|---|---|---|---|---|",
+        ] + [f"| {label} | **{r['rps']:.0f}** | {r.get('p50', 0):.2f} ms | {r.get('p99', 0):.2f} ms | {r['non2xx']} |"
+             for label, r in rows] + [
+            "",
+            "Targets: quarantine search ≥ 3,000/s, p99 ≤ 10 ms (issue #13: 292/s before).",
         ]))
         sim.stop()
         sims.remove(sim)

@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "sim/record.h"
 #include "sim/store.h"
 #include "util/timeutil.h"
 
@@ -52,7 +53,7 @@ void route_enduser_get(const sim_request *req, sim_response *resp)
 		user_error(resp, 400, "Please specify an email or uid");
 		return;
 	}
-	rc = sim_store_get_user(req->ctx->store, who, &profile);
+	rc = sim_user_get(req->ctx->store, who, &profile);
 	if (rc < 0)
 		sim_respond_error(resp, 500, "the store failed to answer");
 	else if (rc == 0)
@@ -284,8 +285,8 @@ void route_enduser_post(const sim_request *req, sim_response *resp)
 		sim_respond_error(resp, 500, "the store is busy");
 		goto done;
 	}
-	rc = sim_store_get_user(st, email, &old);
-	if (rc == 0 && sim_store_add_user(st, profile) == 0 && sim_store_commit(st) == 0) {
+	rc = sim_user_get(st, email, &old);
+	if (rc == 0 && sim_user_add(st, profile) == 0 && sim_store_commit(st) == 0) {
 		sim_respond_json(resp, 200, json_incref(profile));
 		goto done;
 	}
@@ -322,7 +323,7 @@ void route_enduser_put(const sim_request *req, sim_response *resp)
 		sim_respond_error(resp, 500, "the store is busy");
 		goto done;
 	}
-	rc = sim_store_get_user(st, who, &profile);
+	rc = sim_user_get(st, who, &profile);
 	if (rc != 1) {
 		sim_store_rollback(st);
 		if (rc == 0)
@@ -338,7 +339,7 @@ void route_enduser_put(const sim_request *req, sim_response *resp)
 		goto done;
 	}
 	if (json_object_set_new(profile, "lastmodified", json_string(now)) < 0 ||
-	    sim_store_add_user(st, profile) < 0 || sim_store_commit(st) < 0) {
+	    sim_user_add(st, profile) < 0 || sim_store_commit(st) < 0) {
 		sim_store_rollback(st);
 		sim_respond_error(resp, 500, "the store failed to save the user");
 		goto done;

@@ -422,7 +422,7 @@ static int load_messages(struct loader *ld, json_t *arr)
 
 		if (!rec)
 			return -1;
-		rc = sim_store_add_message(ld->st, rec, epoch);
+		rc = sim_record_add(ld->st, rec, epoch);
 		json_decref(rec);
 		if (rc)
 			return fail(ld, "messages", i, "the store refused the record");
@@ -474,7 +474,7 @@ static int load_one_quarantine(struct loader *ld, json_t *e, size_t i)
 	const json_t *v;
 	char score[64] = "0";
 	char ftype[16];
-	char *rcpts = NULL;
+	char *rcpts = NULL, *status = NULL;
 	const char **items = NULL;
 	ppsbuf synth = PPSBUF_INIT;
 	int bad = 0, off, rc = -1;
@@ -549,13 +549,16 @@ static int load_one_quarantine(struct loader *ld, json_t *e, size_t i)
 		fail(ld, "quarantine", i, "folder '%s' is not defined", m.folder);
 		goto done;
 	}
-	if (sim_store_add_quarantine(ld->st, &m)) {
+	status = sim_qstatus_initial(m.date);
+	m.status = status;
+	if (!status || sim_store_add_quarantine(ld->st, &m)) {
 		fail(ld, "quarantine", i, "the store refused message '%s' (localguid '%s')", m.guid,
 		     m.localguid);
 		goto done;
 	}
 	rc = 0;
 done:
+	free(status);
 	free(items);
 	free(rcpts);
 	ppsbuf_release(&synth);
@@ -685,7 +688,7 @@ static int load_users(struct loader *ld, json_t *arr)
 
 		if (!p)
 			return -1;
-		rc = sim_store_add_user(ld->st, p);
+		rc = sim_user_add(ld->st, p);
 		json_decref(p);
 		if (rc)
 			return fail(ld, "users", i, "the store refused the profile");
@@ -703,8 +706,8 @@ static const struct section {
 };
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 
-int sim_fixture_load_text(sim_store *st, const char *text, size_t len, const char *name, char *err,
-			  size_t errlen)
+static int load_text(sim_store *st, const char *text, size_t len, const char *name, char *err,
+		     size_t errlen, int allow_accounts)
 {
 	struct loader ld = { st, name ? name : "fixture", err, errlen };
 	json_error_t jerr;
@@ -733,12 +736,16 @@ int sim_fixture_load_text(sim_store *st, const char *text, size_t len, const cha
 			fail(&ld, NULL, 0, "unknown top-level key '%s'", key);
 			goto done;
 		}
+		if (!allow_accounts && strcmp(key, "accounts") == 0) {
+			fail(&ld, NULL, 0, "accounts cannot be added here");
+			goto done;
+		}
 		if (!json_is_array(v)) {
 			fail(&ld, NULL, 0, "'%s' is not an array", key);
 			goto done;
 		}
 	}
-	if (sim_store_begin(st)) {
+	if (sim_store_begin_bulk(st)) {
 		fail(&ld, NULL, 0, "cannot begin a store transaction");
 		goto done;
 	}
@@ -759,6 +766,17 @@ done:
 		sim_store_rollback(st);
 	json_decref(root);
 	return rc;
+}
+
+int sim_fixture_load_text(sim_store *st, const char *text, size_t len, const char *name, char *err,
+			  size_t errlen)
+{
+	return load_text(st, text, len, name, err, errlen, 1);
+}
+
+int sim_fixture_inject(sim_store *st, const char *text, size_t len, char *err, size_t errlen)
+{
+	return load_text(st, text, len, "body", err, errlen, 0);
 }
 
 int sim_fixture_load(sim_store *st, const char *path, char *err, size_t errlen)

@@ -16,4 +16,7 @@ int sim_fixture_load(sim_store *st, const char *path, char *err, size_t errlen);
 int sim_fixture_load_text(sim_store *st, const char *text, size_t len, const char *name, char *err,
 			  size_t errlen);
 
+/* The same for POST /rest/v1/sim/messages: a fixture text without "accounts"; name "body". */
+int sim_fixture_inject(sim_store *st, const char *text, size_t len, char *err, size_t errlen);
+
 #endif

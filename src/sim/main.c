@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -22,6 +25,8 @@
 #include "pps/version.h"
 #include "sim/faults.h"
 #include "sim/fixture.h"
+#include "sim/flow.h"
+#include "sim/reqlog.h"
 #include "sim/seed.h"
 #include "sim/server.h"
 #include "sim/sim.h"
@@ -30,16 +35,24 @@
 
 #include "util/banned.h"
 
-#define EXIT_USAGE    2
-#define MAX_ACCOUNTS  64
-#define NAMES_LEN     65536
-#define DEFAULT_PORT  "10000"
-#define DEFAULT_COUNT 10000L
+#define EXIT_USAGE	 2
+#define MAX_ACCOUNTS	 64
+#define NAMES_LEN	 65536
+#define DEFAULT_PORT	 "10000"
+#define DEFAULT_COUNT	 10000L
+#define DEFAULT_LOG	 10000L
+#define DEFAULT_CONNS	 3000L
+#define DEFAULT_DEADLINE 15L
+#define DEFAULT_THROTTLE 20L
+/* File descriptors beside the connections: store, WAL, listening socket, log... */
+#define SPARE_FDS 64
 
 static const char usage[] =
 	"usage: pps-sim [--listen ADDR:PORT] [--state-dir DIR] [--seed N] [--fixture FILE]\n"
 	"               [--account NAME:PASSWORD[:MODULES]]... [--max-count N] [--no-tls]\n"
 	"               [--cert FILE --key FILE] [--faults SPEC] [--threads N] [-v]\n"
+	"               [--flavor onprem|pod] [--flow N] [--request-log N]\n"
+	"               [--max-connections N] [--request-deadline SECS] [--login-throttle N]\n"
 	"               [--help] [--version]\n"
 	"\n"
 	"  --listen ADDR:PORT   address to bind (default 127.0.0.1:10000; port 0 picks one)\n"
@@ -54,6 +67,14 @@ static const char usage[] =
 	"  --cert FILE --key FILE  serve this certificate and key instead of the generated one\n"
 	"  --faults SPEC        inject faults, e.g. latency=300ms,error=0.2:503,seed=7\n"
 	"  --threads N          server threads (default 2)\n"
+	"  --flavor onprem|pod  on-premise (default) or Proofpoint on Demand record shapes\n"
+	"  --flow N             add about N new messages a second while running (default 0)\n"
+	"  --request-log N      keep the last N requests for GET /rest/v1/sim/requests\n"
+	"                       (default 10000; 0 turns the log off)\n"
+	"  --max-connections N  connections served at once (default 3000)\n"
+	"  --request-deadline SECS  a request's head and body must arrive within (default 15)\n"
+	"  --login-throttle N   failed logins per account a minute (10*N per address) before\n"
+	"                       each 401 is delayed (default 20; 0 turns it off)\n"
 	"  -v, --verbose        log one line per request on stderr\n";
 
 struct account_arg {
@@ -73,6 +94,12 @@ struct options {
 	long seed;
 	long max_count;
 	long threads;
+	long flow;
+	long request_log;
+	long max_connections;
+	long deadline;
+	long throttle;
+	int pod;
 	int no_tls;
 	int verbose;
 	struct account_arg accounts[MAX_ACCOUNTS];
@@ -193,7 +220,13 @@ enum {
 	O_KEY,
 	O_VERBOSE,
 	O_HELP,
-	O_VERSION
+	O_VERSION,
+	O_FLAVOR,
+	O_FLOW,
+	O_REQLOG,
+	O_MAXCONN,
+	O_DEADLINE,
+	O_THROTTLE
 };
 
 static const struct {
@@ -201,14 +234,28 @@ static const struct {
 	int id;
 	int has_arg;
 } flags[] = {
-	{ "--listen", O_LISTEN, 1 },   { "--state-dir", O_STATE, 1 },
-	{ "--seed", O_SEED, 1 },       { "--fixture", O_FIXTURE, 1 },
-	{ "--account", O_ACCOUNT, 1 }, { "--max-count", O_MAXCOUNT, 1 },
-	{ "--no-tls", O_NOTLS, 0 },    { "--faults", O_FAULTS, 1 },
-	{ "--threads", O_THREADS, 1 }, { "--cert", O_CERT, 1 },
-	{ "--key", O_KEY, 1 },	       { "--verbose", O_VERBOSE, 0 },
-	{ "-v", O_VERBOSE, 0 },	       { "--help", O_HELP, 0 },
-	{ "-h", O_HELP, 0 },	       { "--version", O_VERSION, 0 },
+	{ "--listen", O_LISTEN, 1 },
+	{ "--state-dir", O_STATE, 1 },
+	{ "--seed", O_SEED, 1 },
+	{ "--fixture", O_FIXTURE, 1 },
+	{ "--account", O_ACCOUNT, 1 },
+	{ "--max-count", O_MAXCOUNT, 1 },
+	{ "--no-tls", O_NOTLS, 0 },
+	{ "--faults", O_FAULTS, 1 },
+	{ "--threads", O_THREADS, 1 },
+	{ "--cert", O_CERT, 1 },
+	{ "--key", O_KEY, 1 },
+	{ "--verbose", O_VERBOSE, 0 },
+	{ "-v", O_VERBOSE, 0 },
+	{ "--help", O_HELP, 0 },
+	{ "-h", O_HELP, 0 },
+	{ "--version", O_VERSION, 0 },
+	{ "--flavor", O_FLAVOR, 1 },
+	{ "--flow", O_FLOW, 1 },
+	{ "--request-log", O_REQLOG, 1 },
+	{ "--max-connections", O_MAXCONN, 1 },
+	{ "--request-deadline", O_DEADLINE, 1 },
+	{ "--login-throttle", O_THROTTLE, 1 },
 };
 
 /* Returns 0 to go on, 1 after --help/--version (exit 0), -1 on a bad flag (exit 2). */
@@ -291,6 +338,34 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case O_VERBOSE:
 			o->verbose = 1;
+			break;
+		case O_FLAVOR:
+			if (strcmp(val, "onprem") != 0 && strcmp(val, "pod") != 0) {
+				complain("invalid --flavor '%s': expected onprem or pod", val);
+				return -1;
+			}
+			o->pod = strcmp(val, "pod") == 0;
+			break;
+		case O_FLOW:
+			if (parse_long("--flow", val, 0, 100000L, &o->flow) < 0)
+				return -1;
+			break;
+		case O_REQLOG:
+			if (parse_long("--request-log", val, 0, 1000000L, &o->request_log) < 0)
+				return -1;
+			break;
+		case O_MAXCONN:
+			if (parse_long("--max-connections", val, 16, 1000000L,
+				       &o->max_connections) < 0)
+				return -1;
+			break;
+		case O_DEADLINE:
+			if (parse_long("--request-deadline", val, 1, 3600L, &o->deadline) < 0)
+				return -1;
+			break;
+		case O_THROTTLE:
+			if (parse_long("--login-throttle", val, 0, 1000000L, &o->throttle) < 0)
+				return -1;
 			break;
 		case O_HELP:
 			fputs(usage, stdout);
@@ -452,6 +527,73 @@ static int default_state_dir(char *out, size_t len)
 	return n < (int)len ? 0 : -1;
 }
 
+/*
+ * Takes the state directory for this process: a second pps-sim on it would write the same
+ * store and answer from a stale address dictionary. The lock goes with the process (also on
+ * kill -9). Returns the lock's descriptor, or -1 after complaining.
+ */
+static int lock_state_dir(const char *dir)
+{
+	char path[PATH_MAX], pid[32] = "";
+	ssize_t n;
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s/lock", dir) >= (int)sizeof(path)) {
+		complain("state directory path too long: '%s'", dir);
+		return -1;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		complain("cannot open '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+
+		n = read(fd, pid, sizeof(pid) - 1);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		if (e != EWOULDBLOCK)
+			complain("cannot lock '%s': %s", path, strerror(e));
+		else
+			complain(
+				"the state directory '%s' is in use by another pps-sim%s%s%s: give "
+				"another --state-dir",
+				dir, pid[0] ? " (pid " : "", pid, pid[0] ? ")" : "");
+		close(fd);
+		return -1;
+	}
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) < 0 || write(fd, pid, (size_t)n) != n) {
+		complain("cannot write '%s': %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Raises the descriptor limit to what the connections need; lowers the connection limit when
+ * the hard limit does not allow for them. Returns the connections to serve.
+ */
+static long fit_fd_limit(long conns)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)conns + SPARE_FDS;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+		return conns;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0 && getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return conns;
+	if (rl.rlim_cur >= want)
+		return conns;
+	complain("only %llu file descriptors allowed: serving at most %llu connections",
+		 (unsigned long long)rl.rlim_cur,
+		 (unsigned long long)(rl.rlim_cur > 2 * SPARE_FDS ? rl.rlim_cur - SPARE_FDS : 16));
+	return rl.rlim_cur > 2 * SPARE_FDS ? (long)(rl.rlim_cur - SPARE_FDS) : 16;
+}
+
 static int add_accounts(sim_store *st, const struct options *o)
 {
 	for (size_t i = 0; i < o->naccounts; i++) {
@@ -477,17 +619,22 @@ int main(int argc, char **argv)
 {
 	struct options o = { .listen = "127.0.0.1:" DEFAULT_PORT,
 			     .max_count = DEFAULT_COUNT,
-			     .threads = 2 };
+			     .threads = 2,
+			     .request_log = DEFAULT_LOG,
+			     .max_connections = DEFAULT_CONNS,
+			     .deadline = DEFAULT_DEADLINE,
+			     .throttle = DEFAULT_THROTTLE };
 	struct listen_addr la;
 	sim_fault_spec faults;
 	sim_store *store = NULL;
 	sim_server *srv = NULL;
+	sim_flow *flow = NULL;
 	sim_tls tls = { 0 };
 	sim_ctx ctx = { 0 };
 	sim_server_config cfg = { 0 };
 	char dir[PATH_MAX], path[PATH_MAX], err[1024] = "", *names = NULL;
 	sigset_t sigs;
-	int rc, sig, ret = 1;
+	int rc, sig, ret = 1, lock_fd = -1;
 
 	rc = parse_args(argc, argv, &o);
 	if (rc != 0)
@@ -516,6 +663,9 @@ int main(int argc, char **argv)
 		complain("cannot create the state directory '%s': %s", dir, strerror(errno));
 		goto done;
 	}
+	lock_fd = lock_state_dir(dir);
+	if (lock_fd < 0)
+		goto done;
 	if (sim_store_open(&store, dir, err, sizeof(err)) < 0) {
 		complain("%s", err);
 		goto done;
@@ -558,16 +708,28 @@ int main(int argc, char **argv)
 
 	ctx.store = store;
 	ctx.max_count = o.max_count;
+	ctx.pod = o.pod;
+	if (o.request_log > 0 && !(ctx.reqlog = sim_reqlog_new((size_t)o.request_log))) {
+		complain("out of memory");
+		goto done;
+	}
 	cfg.addr = (struct sockaddr *)&la.ss;
 	cfg.cert_pem = tls.cert_pem;
 	cfg.key_pem = tls.key_pem;
 	cfg.threads = (unsigned)o.threads;
 	cfg.timeout_secs = 30;
 	cfg.verbose = o.verbose;
+	cfg.max_connections = (unsigned)fit_fd_limit(o.max_connections);
+	cfg.deadline_secs = (unsigned)o.deadline;
+	cfg.login_throttle = (unsigned)o.throttle;
 	cfg.faults = &faults;
 	cfg.ctx = &ctx;
 	if (sim_server_start(&srv, &cfg, err, sizeof(err)) < 0) {
 		complain("%s: %s", o.listen, err);
+		goto done;
+	}
+	if (o.flow > 0 && sim_flow_start(&flow, store, o.flow, err, sizeof(err)) < 0) {
+		complain("%s", err);
 		goto done;
 	}
 	printf("pps-sim: ready url=%s://%s:%u cacert=%s accounts=%s\n", o.no_tls ? "http" : "https",
@@ -579,8 +741,12 @@ int main(int argc, char **argv)
 	} while (rc == EINTR);
 	ret = 0;
 done:
+	sim_flow_stop(flow);
 	sim_server_stop(srv);
+	sim_reqlog_free(ctx.reqlog);
 	sim_store_close(store);
+	if (lock_fd >= 0)
+		close(lock_fd);
 	sim_tls_release(&tls);
 	free(names);
 	return ret;

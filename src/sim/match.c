@@ -349,9 +349,19 @@ char *sim_analyze(sim_analyzer *a, const char *text, int query)
 			prefix = 1;
 			i++;
 		}
-		if (lower_word(&a->word, s + start, (prefix ? i - 1 : i) - start) ||
-		    add_term(a, &out, prefix))
-			goto fail;
+		{
+			size_t wlen = (prefix ? i - 1 : i) - start;
+
+			/* A word longer than the buffer is cut (at a character boundary): such a
+			 * word is no real word, and a query or record with one is still valid. */
+			if (wlen > MATCH_MAX) {
+				wlen = MATCH_MAX;
+				while (wlen && ((unsigned char)s[start + wlen] & 0xC0) == 0x80)
+					wlen--;
+			}
+			if (lower_word(&a->word, s + start, wlen) || add_term(a, &out, prefix))
+				goto fail;
+		}
 	}
 	return ppsbuf_detach(&out, NULL);
 fail:
@@ -427,6 +437,28 @@ static const char *skip_at(const char *s, size_t *len)
  * addresses of exactly that domain (not its subdomains), "bar.com" (no '@') matches that domain
  * or an equal address, and anything else must equal the address. Case-insensitive.
  */
+int sim_qaddr_key(const char *address, char *key, size_t len)
+{
+	const char *a = address;
+	size_t n = strlen(a);
+
+	trim(&a, &n);
+	if (n >= len)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		key[i] = (char)fold((unsigned char)a[i]);
+	key[n] = '\0';
+	return 1;
+}
+
+int sim_qaddr_exact(const char *pattern, char *key, size_t len)
+{
+	if (strchr(pattern, '*') || !sim_qaddr_key(pattern, key, len) || !key[0] || key[0] == '@' ||
+	    !strchr(key, '@'))
+		return 0;
+	return 1;
+}
+
 int sim_qaddr_match(const char *pattern, const char *address)
 {
 	const char *p = pattern, *a = address, *at;

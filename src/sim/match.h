@@ -39,6 +39,14 @@ int sim_subject_match(const char *analyzed_query, const char *analyzed_subject);
 
 /* Quarantine search: sender/recipient equals, "foo*" starts with, "*foo" ends with, or a domain. */
 int sim_qaddr_match(const char *pattern, const char *address);
+/*
+ * The key of an address for an index of exact quarantine matches: trimmed (and unbracketed)
+ * and lowercased as sim_qaddr_match compares. 0 when it does not fit len.
+ */
+int sim_qaddr_key(const char *address, char *key, size_t len);
+/* 1 when the pattern matches exactly the addresses of one key (no '*', an '@' not first); the
+ * key is filled. Such a pattern matches an address iff their keys are equal. */
+int sim_qaddr_exact(const char *pattern, char *key, size_t len);
 /* Quarantine search: subject "Loan*" starts with, "*Loan" ends with, "*Loan*" or "Loan" contains. */
 int sim_qsubject_match(const char *pattern, const char *subject);
 /* virus, attach: any of the comma-separated patterns (with '*') matches any comma-separated value. */

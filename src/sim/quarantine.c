@@ -28,12 +28,9 @@
 /* ---------------------------------------------------------------- search and download */
 
 struct qsearch {
-	const char *from;
-	const char *rcpt;
-	const char *subject;
 	int with_status;
 	int with_dlp;
-	long limit;
+	int pod;
 	json_t *records; /* owned */
 	int failed;
 };
@@ -45,15 +42,36 @@ static const char *param(const sim_request *req, const char *key)
 	return v && *v ? v : NULL;
 }
 
-static int any_rcpt(const char *pattern, const json_t *rcpts)
+/* The recipients as the store keeps them (one a line) as a JSON array; NULL when out of memory. */
+static json_t *rcpt_array(const char *lines)
 {
-	size_t i;
-	json_t *r;
+	json_t *arr = json_array();
+	const char *p = lines;
 
-	json_array_foreach(rcpts, i,
-			   r) if (json_is_string(r) &&
-				  sim_qaddr_match(pattern, json_string_value(r))) return 1;
-	return 0;
+	while (arr && *p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (json_array_append_new(arr, json_stringn(p, n)) < 0) {
+			json_decref(arr);
+			return NULL;
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	return arr;
+}
+
+/* A number given as text (the store's spamscore), for the cloud's numeric fields. */
+static json_t *number_of(const char *text)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	return json_integer(*text && !*end && !errno ? (json_int_t)v : 0);
 }
 
 /* The DLP details of a message in a DLP folder: the policy is the folder it was filed under. */
@@ -66,26 +84,24 @@ static json_t *dlp_details(const sim_qrow *r)
 static int qsearch_row(void *arg, const sim_qrow *r)
 {
 	struct qsearch *q = arg;
-	json_t *rcpts = json_loads(r->rcpts, 0, NULL), *rec = NULL;
+	json_t *rcpts = rcpt_array(r->rcpts), *rec = NULL;
 	char date[32], size[32];
-	int go = 1;
 
-	if (!json_is_array(rcpts)) {
-		json_decref(rcpts);
-		rcpts = json_array();
-	}
-	if ((q->from && !sim_qaddr_match(q->from, r->from)) ||
-	    (q->rcpt && !any_rcpt(q->rcpt, rcpts)) ||
-	    (q->subject && !sim_qsubject_match(q->subject, r->subject)))
-		goto done;
-	if (tu_format_utc(r->date, date, sizeof(date)) < 0)
+	if (!rcpts || tu_format_utc(r->date, date, sizeof(date)) < 0)
 		goto fail;
 	snprintf(size, sizeof(size), "%lld", (long long)r->size);
-	rec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:O, s:s, s:s, s:s, s:s, s:s}",
+	/*
+	 * On-premise servers send size and spamscore as strings; Proofpoint on Demand sends them as
+	 * numbers and names a message by its GUID (spec §3, §8).
+	 */
+	rec = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:O, s:s, s:o, s:s, s:s, s:s}",
 			"processingserver", r->processingserver, "date", date, "subject",
-			r->subject, "messageid", r->messageid, "folder", r->folder, "size", size,
-			"rcpts", rcpts, "from", r->from, "spamscore", r->spamscore, "guid", r->guid,
-			"host_ip", r->host_ip, "localguid", r->localguid);
+			r->subject, "messageid", r->messageid, "folder", r->folder, "size",
+			q->pod ? json_integer((json_int_t)r->size) : json_string(size), "rcpts",
+			rcpts, "from", r->from, "spamscore",
+			q->pod ? number_of(r->spamscore) : json_string(r->spamscore), "guid",
+			r->guid, "host_ip", r->host_ip, "localguid",
+			q->pod ? r->guid : r->localguid);
 	if (!rec)
 		goto fail;
 	if (q->with_status) {
@@ -100,20 +116,14 @@ static int qsearch_row(void *arg, const sim_qrow *r)
 	if (q->with_dlp && strcmp(r->folder_type, SIM_FOLDER_DLP) == 0 &&
 	    json_object_set_new(rec, "dlpviolation", dlp_details(r)) < 0)
 		goto fail;
-	if (json_array_append_new(q->records, rec) < 0) {
-		rec = NULL;
-		goto fail;
-	}
-	rec = NULL;
-	go = (long)json_array_size(q->records) < q->limit;
-	goto done;
+	json_decref(rcpts);
+	/* json_array_append_new takes rec, also when it fails. */
+	return json_array_append_new(q->records, rec) < 0 ? (q->failed = 1, -1) : 1;
 fail:
 	q->failed = 1;
-	go = -1;
-done:
 	json_decref(rec);
 	json_decref(rcpts);
-	return go;
+	return -1;
 }
 
 static void quarantine_download(const sim_request *req, sim_response *resp, const char *guid)
@@ -138,7 +148,8 @@ static int truthy(const char *v)
 
 void route_quarantine_get(const sim_request *req, sim_response *resp)
 {
-	struct qsearch q = { .limit = DEFAULT_LIMIT };
+	struct qsearch q = { .pod = req->ctx->pod };
+	sim_qscan scan = { .limit = DEFAULT_LIMIT };
 	int64_t start = INT64_MIN, end = INT64_MAX;
 	const char *v, *folder;
 	char type[16];
@@ -149,10 +160,10 @@ void route_quarantine_get(const sim_request *req, sim_response *resp)
 		quarantine_download(req, resp, v);
 		return;
 	}
-	q.from = param(req, "from");
-	q.rcpt = param(req, "rcpt");
-	q.subject = param(req, "subject");
-	if (!q.from && !q.rcpt && !q.subject) {
+	scan.from = param(req, "from");
+	scan.rcpt = param(req, "rcpt");
+	scan.subject = param(req, "subject");
+	if (!scan.from && !scan.rcpt && !scan.subject) {
 		sim_respond_error(resp, 400,
 				  "At least one of the following parameters must be specified:"
 				  " from, rcpt, subject");
@@ -163,15 +174,15 @@ void route_quarantine_get(const sim_request *req, sim_response *resp)
 		char *e;
 
 		errno = 0;
-		q.limit = strtol(v, &e, 10);
-		if (!*v || *e || errno || q.limit <= 0) {
+		scan.limit = strtol(v, &e, 10);
+		if (!*v || *e || errno || scan.limit <= 0) {
 			sim_respond_error(resp, 400,
 					  "Invalid argument: limit: '%s' is not a positive integer",
 					  v);
 			return;
 		}
-		if (q.limit > MAX_LIMIT)
-			q.limit = MAX_LIMIT;
+		if (scan.limit > MAX_LIMIT)
+			scan.limit = MAX_LIMIT;
 	}
 	v = sim_param_get(req, "startdate");
 	if (v && sim_parse_when(v, &start) < 0) {
@@ -206,8 +217,11 @@ void route_quarantine_get(const sim_request *req, sim_response *resp)
 		sim_respond_error(resp, 500, "out of memory");
 		return;
 	}
+	scan.folder = folder;
+	scan.start = start;
+	scan.end = end;
 	if (start <= end &&
-	    sim_store_scan_quarantine(req->ctx->store, folder, start, end, qsearch_row, &q) < 0) {
+	    sim_store_scan_quarantine(req->ctx->store, &scan, qsearch_row, &q) < 0) {
 		json_decref(q.records);
 		sim_respond_error(resp, 500,
 				  q.failed ? "out of memory" : "the store failed to answer");
@@ -216,7 +230,7 @@ void route_quarantine_get(const sim_request *req, sim_response *resp)
 	sim_respond_json(resp, 200,
 			 json_pack("{s:I, s:o, s:{s:I}}", "count",
 				   (json_int_t)json_array_size(q.records), "records", q.records,
-				   "meta", "limit", (json_int_t)q.limit));
+				   "meta", "limit", (json_int_t)scan.limit));
 }
 
 /* ---------------------------------------------------------------- actions */
@@ -291,12 +305,8 @@ static int copy_row(void *arg, const sim_qrow *r)
 	m->messageid = strdup(r->messageid);
 	m->host_ip = strdup(r->host_ip);
 	m->spamscore = strdup(r->spamscore);
-	m->rcpts = json_loads(r->rcpts, 0, NULL);
+	m->rcpts = rcpt_array(r->rcpts);
 	m->status = json_loads(r->status, 0, NULL);
-	if (!json_is_array(m->rcpts)) {
-		json_decref(m->rcpts);
-		m->rcpts = json_array();
-	}
 	if (!json_is_array(m->status)) {
 		json_decref(m->status);
 		m->status = json_array();
@@ -397,7 +407,7 @@ static int add_sent_record(sim_store *st, const struct qaction *a, const struct 
 					json_pack("[s]", "quarantine")) < 0)
 			goto done;
 	}
-	rc = sim_store_add_message(st, rec, a->now);
+	rc = sim_record_add(st, rec, a->now);
 done:
 	json_decref(rec);
 	free(rcpts);
@@ -459,7 +469,7 @@ static int send_on(sim_store *st, const struct qaction *a, struct qmsg_copy *m)
 {
 	const char *sender = m->from, *subject = m->subject;
 	json_t *to = NULL, *entry = NULL;
-	char *fwd_subject = NULL, newguid[33];
+	char *fwd_subject = NULL, *text = NULL, newguid[33];
 	int rc = -1;
 
 	if (strcmp(a->action, "forward") == 0) {
@@ -497,8 +507,10 @@ static int send_on(sim_store *st, const struct qaction *a, struct qmsg_copy *m)
 	    (a->securitypolicy &&
 	     json_object_set_new(entry, "securitypolicy", json_string(a->securitypolicy))))
 		goto done;
-	rc = sim_store_outbox_add(st, entry, NULL);
+	text = json_dumps(entry, JSON_COMPACT);
+	rc = text ? sim_store_outbox_add(st, text, NULL) : -1;
 done:
+	free(text);
 	json_decref(entry);
 	json_decref(to);
 	free(fwd_subject);
@@ -588,6 +600,7 @@ static const char *apply(sim_store *st, struct qaction *a, json_t *guids)
 	static const char *const verbs[] = { "release", "resubmit", "forward", "move", "delete" };
 	struct qmsg_copy m = { 0 };
 	size_t i, n = 0;
+	int64_t *ids;
 	json_t *g;
 	int known = 0;
 
@@ -628,29 +641,40 @@ static const char *apply(sim_store *st, struct qaction *a, json_t *guids)
 	if (a->deletedfolder &&
 	    (strcmp(a->action, "resubmit") == 0 || strcmp(a->action, "move") == 0))
 		a->deletedfolder = NULL;
-	/* Every localguid must be in the folder before anything happens. */
+	/*
+	 * Every localguid (or GUID: Proofpoint on Demand names a message by it, and both flavours
+	 * accept it) must be in the folder before anything happens; a message named twice is
+	 * acted on once.
+	 */
+	ids = calloc(json_array_size(guids) + 1, sizeof(*ids));
+	if (!ids)
+		return "";
 	json_array_foreach(guids, i, g)
 	{
-		int rc = sim_store_quarantine_by_localguid(st, json_string_value(g), copy_row, &m);
+		int rc = sim_store_quarantine_lookup(st, json_string_value(g), copy_row, &m);
 		int here = rc == 1 && strcmp(m.folder, a->folder) == 0;
+		int dup = 0;
 
+		for (size_t k = 0; here && k < n; k++)
+			dup |= ids[k] == m.id;
+		if (here && !dup)
+			ids[n++] = m.id;
 		qmsg_copy_release(&m);
-		if (rc < 0)
-			return "";
-		if (!here)
-			return "localguid";
-		n++;
+		if (rc < 0 || !here) {
+			free(ids);
+			return rc < 0 ? "" : "localguid";
+		}
 	}
-	json_array_foreach(guids, i, g)
-	{
-		if (sim_store_quarantine_by_localguid(st, json_string_value(g), copy_row, &m) !=
-			    1 ||
+	for (i = 0; i < n; i++) {
+		if (sim_store_quarantine_by_id(st, ids[i], copy_row, &m) != 1 ||
 		    act_on(st, a, &m) < 0) {
 			qmsg_copy_release(&m);
+			free(ids);
 			return "";
 		}
 		qmsg_copy_release(&m);
 	}
+	free(ids);
 	return n ? NULL : "localguid";
 }
 

@@ -1,9 +1,13 @@
 /* The Smart Search record fields of the emulator (record.h). */
 #include "sim/record.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
+
+#include "sim/store.h"
+#include "util/timeutil.h"
 
 #include "util/banned.h"
 
@@ -77,4 +81,109 @@ json_t *sim_record_new(void)
 		}
 	}
 	return rec;
+}
+
+static const char *field(const json_t *record, enum sim_field f)
+{
+	const char *v = json_string_value(json_object_get(record, sim_record_fields[f]));
+
+	return v ? v : "";
+}
+
+void sim_record_describe(const json_t *record, int64_t epoch, sim_msg_in *m)
+{
+	m->guid = field(record, SIM_F_GUID);
+	m->epoch = epoch;
+	m->sender = field(record, SIM_F_SENDER);
+	m->rcpts = field(record, SIM_F_RECIPIENTS);
+	m->qid = field(record, SIM_F_QID);
+	m->sid = field(record, SIM_F_SID);
+	m->message_id = field(record, SIM_F_MESSAGE_ID);
+	m->host = field(record, SIM_F_SENDER_HOST);
+	m->ip = field(record, SIM_F_SENDER_IP_ADDRESS);
+	m->action = field(record, SIM_F_FINAL_ACTION);
+	m->virus = field(record, SIM_F_VIRUS_NAMES);
+	m->attach = field(record, SIM_F_ATTACHMENT_NAMES);
+	m->subject = field(record, SIM_F_SUBJECT);
+	m->record = NULL;
+	m->record_len = 0;
+}
+
+int sim_record_add(struct sim_store *st, const json_t *record, int64_t epoch)
+{
+	sim_msg_in m = { 0 };
+	char small[16384], *text = small, *big = NULL;
+	size_t len;
+	int rc;
+
+	if (!json_is_object(record))
+		return -1;
+	/* Most records fit the stack: no allocation per record while seeding. */
+	len = json_dumpb(record, small, sizeof(small), JSON_COMPACT);
+	if (len == 0)
+		return -1;
+	if (len >= sizeof(small)) {
+		text = big = json_dumps(record, JSON_COMPACT);
+		if (!big)
+			return -1;
+		len = strlen(big);
+	} else {
+		small[len] = '\0';
+	}
+	sim_record_describe(record, epoch, &m);
+	m.record = text;
+	m.record_len = len;
+	rc = *m.guid ? sim_store_put_message(st, &m) : -1;
+	free(big);
+	return rc;
+}
+
+int sim_user_add(struct sim_store *st, const json_t *profile)
+{
+	const char *email = json_string_value(json_object_get(profile, "email"));
+	const char *uid = json_string_value(json_object_get(profile, "uid"));
+	char *text;
+	int rc;
+
+	if (!json_is_object(profile) || !email || !*email)
+		return -1;
+	text = json_dumps(profile, JSON_COMPACT);
+	if (!text)
+		return -1;
+	rc = sim_store_put_user(st, email, uid ? uid : "", text);
+	free(text);
+	return rc;
+}
+
+int sim_user_get(struct sim_store *st, const char *email_or_uid, json_t **out)
+{
+	char *text = NULL;
+	int rc = sim_store_get_user(st, email_or_uid, &text);
+
+	*out = NULL;
+	if (rc == 1) {
+		*out = json_loads(text, 0, NULL);
+		if (!json_is_object(*out)) {
+			json_decref(*out);
+			*out = NULL;
+			rc = -1;
+		}
+	}
+	free(text);
+	return rc;
+}
+
+char *sim_qstatus_initial(int64_t date)
+{
+	char when[32], *text = NULL;
+	json_t *status;
+
+	if (tu_format_utc(date, when, sizeof(when)) < 0)
+		return NULL;
+	status = json_pack("[{s:s, s:s, s:i, s:s, s:s, s:i}]", "user", "", "comment", "", "id", 0,
+			   "date", when, "statusdesc", "New", "status", 0);
+	if (status)
+		text = json_dumps(status, JSON_COMPACT);
+	json_decref(status);
+	return text;
 }

@@ -7,7 +7,10 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+
 struct json_t;
+struct sim_store;
 
 /* The fields in the API's order. */
 enum sim_field {
@@ -67,5 +70,26 @@ int sim_record_field(const char *name);
 /* A new record (a new reference) with every field present and empty: "" for the strings, []
  * for module_rules. NULL when out of memory. */
 struct json_t *sim_record_new(void);
+
+/*
+ * The API shapes the store keeps as text (the store knows no JSON): these turn them into the
+ * store's rows and back. record.c.
+ */
+
+struct sim_msg_in;
+/* The store's view of a record (borrowed; the API's field names): every field but the record
+ * text, which stays NULL. The strings are the record's. */
+void sim_record_describe(const struct json_t *record, int64_t epoch, struct sim_msg_in *m);
+/* Stores a Smart Search record (borrowed; the API's field names) dated epoch. 0 or -1. */
+int sim_record_add(struct sim_store *st, const struct json_t *record, int64_t epoch);
+
+/* Stores an end-user profile (borrowed; "email" required, "uid"). 0 or -1. */
+int sim_user_add(struct sim_store *st, const struct json_t *profile);
+/* The profile of an email or uid, a new reference into *out. 1 found, 0 unknown, -1. */
+int sim_user_get(struct sim_store *st, const char *email_or_uid, struct json_t **out);
+
+/* The messagestatus of a new quarantined message: one "New" entry dated date, as JSON text
+ * (malloc'd), or NULL when out of memory. */
+char *sim_qstatus_initial(int64_t date);
 
 #endif

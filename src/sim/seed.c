@@ -4,8 +4,10 @@
  */
 #include "sim/seed.h"
 #include "sim/record.h"
+#include "sim/store.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,7 @@
 #define SEED_DEMO    8 /* quarantined messages for the demo in the last 24 hours */
 #define SEED_WINDOW  (7 * 86400)
 #define INTERNAL     "example.com"
+#define LIVE_DBASE   1000000000L
 
 /* SplitMix64: small, fast, and the same stream on every platform for the same n. */
 typedef struct rng {
@@ -193,8 +196,193 @@ struct seeder {
 	json_t *val[SIM_NFIELDS];   /* borrowed from rec */
 	json_t *rules[SIM_NFIELDS]; /* module_rules arrays by kind; owned */
 	long dbase[NFOLDERS];	    /* the next dbase_id of each folder */
+	int live;		    /* a --flow generator, not a seed */
 	ppsbuf raw;		    /* the body being built, reused */
+	struct batch *batch;	    /* the seed's pipeline: messages go here, not to the store */
 };
+
+/*
+ * The seed runs as a pipeline on the machine's two cores: a generator thread builds messages
+ * (the records' JSON, the RFC 5322 bodies) into batches while the seeding thread, which holds
+ * the store's transaction, inserts the previous batch. A batch holds copies: its strings live
+ * in one arena and are named by offsets, so that the arena may grow.
+ */
+#define BATCH_MSGS 512
+
+enum {
+	B_GUID,
+	B_SENDER,
+	B_RCPTS,
+	B_QID,
+	B_SID,
+	B_MID,
+	B_HOST,
+	B_IP,
+	B_ACTION,
+	B_VIRUS,
+	B_ATTACH,
+	B_SUBJECT,
+	B_RECORD,
+	B_NSTR
+};
+enum {
+	Q_GUID,
+	Q_LOCALGUID,
+	Q_FOLDER,
+	Q_FROM,
+	Q_SUBJECT,
+	Q_SCORE,
+	Q_HOSTIP,
+	Q_MID,
+	Q_SERVER,
+	Q_RAW,
+	Q_STATUS,
+	Q_RCPT0,
+	Q_NSTR = Q_RCPT0 + 3
+};
+
+struct bmsg {
+	int64_t epoch;
+	size_t s[B_NSTR];
+	size_t record_len;
+	int has_q;
+	int64_t qdate;
+	size_t q[Q_NSTR];
+	size_t raw_len, nrcpts;
+};
+
+struct batch {
+	struct bmsg m[BATCH_MSGS];
+	size_t n;
+	ppsbuf arena;
+};
+
+/* Copies n bytes and a NUL into the arena; the offset into *off. 0 or -1. */
+static int arena_put(struct batch *b, const char *s, size_t n, size_t *off)
+{
+	*off = b->arena.len;
+	return ppsbuf_add(&b->arena, s ? s : "", s ? n : 0) < 0 || ppsbuf_addch(&b->arena, '\0') < 0
+		       ? -1
+		       : 0;
+}
+
+static int arena_puts(struct batch *b, const char *s, size_t *off)
+{
+	return arena_put(b, s, s ? strlen(s) : 0, off);
+}
+
+/* The quarantined part of the message being batched. */
+static int batch_quarantine(struct batch *b, const sim_qmsg *m)
+{
+	struct bmsg *e = &b->m[b->n];
+	const char *s[] = { m->guid,	m->localguid, m->folder,
+			    m->from,	m->subject,   m->spamscore,
+			    m->host_ip, m->messageid, m->processingserver };
+
+	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		if (arena_puts(b, s[i], &e->q[i]) < 0)
+			return -1;
+	if (arena_put(b, m->raw, m->raw_len, &e->q[Q_RAW]) < 0 ||
+	    arena_puts(b, m->status, &e->q[Q_STATUS]) < 0)
+		return -1;
+	e->nrcpts = m->nrcpts < 3 ? m->nrcpts : 3;
+	for (size_t i = 0; i < e->nrcpts; i++)
+		if (arena_puts(b, m->rcpts[i], &e->q[Q_RCPT0 + i]) < 0)
+			return -1;
+	e->raw_len = m->raw_len;
+	e->qdate = m->date;
+	e->has_q = 1;
+	return 0;
+}
+
+/* The record of the message being batched; it is then complete. */
+static int batch_record(struct batch *b, const json_t *rec, int64_t epoch)
+{
+	struct bmsg *e = &b->m[b->n];
+	sim_msg_in m;
+	char small[16384];
+	size_t len = json_dumpb(rec, small, sizeof(small), JSON_COMPACT);
+	const char *s[B_NSTR];
+
+	if (len == 0 || len >= sizeof(small))
+		return -1;
+	sim_record_describe(rec, epoch, &m);
+	s[B_GUID] = m.guid;
+	s[B_SENDER] = m.sender;
+	s[B_RCPTS] = m.rcpts;
+	s[B_QID] = m.qid;
+	s[B_SID] = m.sid;
+	s[B_MID] = m.message_id;
+	s[B_HOST] = m.host;
+	s[B_IP] = m.ip;
+	s[B_ACTION] = m.action;
+	s[B_VIRUS] = m.virus;
+	s[B_ATTACH] = m.attach;
+	s[B_SUBJECT] = m.subject;
+	for (size_t i = 0; i < B_RECORD; i++)
+		if (arena_puts(b, s[i], &e->s[i]) < 0)
+			return -1;
+	if (arena_put(b, small, len, &e->s[B_RECORD]) < 0)
+		return -1;
+	e->record_len = len;
+	e->epoch = epoch;
+	b->n++;
+	return 0;
+}
+
+/* Inserts a batch into the store (the caller's transaction). 0 or -1. */
+static int batch_store(sim_store *st, const struct batch *b)
+{
+	const char *a = b->arena.buf;
+
+	for (size_t k = 0; k < b->n; k++) {
+		const struct bmsg *e = &b->m[k];
+		sim_msg_in m = { 0 };
+
+		if (e->has_q) {
+			const char *rcpts[3];
+			sim_qmsg q = { 0 };
+
+			for (size_t i = 0; i < e->nrcpts; i++)
+				rcpts[i] = a + e->q[Q_RCPT0 + i];
+			q.guid = a + e->q[Q_GUID];
+			q.localguid = a + e->q[Q_LOCALGUID];
+			q.folder = a + e->q[Q_FOLDER];
+			q.from = a + e->q[Q_FROM];
+			q.rcpts = rcpts;
+			q.nrcpts = e->nrcpts;
+			q.subject = a + e->q[Q_SUBJECT];
+			q.date = e->qdate;
+			q.spamscore = a + e->q[Q_SCORE];
+			q.host_ip = a + e->q[Q_HOSTIP];
+			q.messageid = a + e->q[Q_MID];
+			q.processingserver = a + e->q[Q_SERVER];
+			q.raw = a + e->q[Q_RAW];
+			q.raw_len = e->raw_len;
+			q.status = a + e->q[Q_STATUS];
+			if (sim_store_add_quarantine(st, &q) < 0)
+				return -1;
+		}
+		m.guid = a + e->s[B_GUID];
+		m.epoch = e->epoch;
+		m.sender = a + e->s[B_SENDER];
+		m.rcpts = a + e->s[B_RCPTS];
+		m.qid = a + e->s[B_QID];
+		m.sid = a + e->s[B_SID];
+		m.message_id = a + e->s[B_MID];
+		m.host = a + e->s[B_HOST];
+		m.ip = a + e->s[B_IP];
+		m.action = a + e->s[B_ACTION];
+		m.virus = a + e->s[B_VIRUS];
+		m.attach = a + e->s[B_ATTACH];
+		m.subject = a + e->s[B_SUBJECT];
+		m.record = a + e->s[B_RECORD];
+		m.record_len = e->record_len;
+		if (sim_store_put_message(st, &m) < 0)
+			return -1;
+	}
+	return 0;
+}
 
 static void set(struct seeder *sd, enum sim_field f, const char *v)
 {
@@ -598,8 +786,11 @@ static uint32_t str_hash(const char *s)
 	return h;
 }
 
-/* Adds message number i; demo messages land in Quarantine within the last 24 hours. */
-static int add_one(struct seeder *sd, long i, int demo)
+/*
+ * Adds message number i; demo messages land in Quarantine within the last 24 hours. A live
+ * message (sd->live) is dated at and numbered i among all live messages ever made.
+ */
+static int add_one(struct seeder *sd, long i, int demo, int64_t at)
 {
 	static const char *const ip_nets[] = { "192.0.2", "198.51.100", "203.0.113" };
 	rng *r = &sd->r;
@@ -614,7 +805,9 @@ static int add_one(struct seeder *sd, long i, int demo)
 	char ip[48], host[96], num[32], attach[64] = "", localguid[48];
 	uint32_t h;
 
-	if (demo) {
+	if (sd->live) {
+		epoch = at;
+	} else if (demo) {
 		epoch = sd->now - (int64_t)(3 * i + 1) * 3600 + below(r, 1800);
 	} else {
 		/* Evenly spread in time order over the window, with jitter inside each slot. */
@@ -743,13 +936,16 @@ static int add_one(struct seeder *sd, long i, int demo)
 
 	if (folder >= 0) {
 		sim_qmsg m = { 0 };
-		char hostip[112], score[8];
+		char hostip[112], score[8], *status;
+		int rc;
 
 		if (build_raw(sd, k, epoch, sender, rcpts, subject, mid, ip, attach))
 			return -1;
 		snprintf(num, sizeof(num), "%zu", sd->raw.len);
+		/* Live messages number their dbase_id apart from the seeded ones. */
 		snprintf(localguid, sizeof(localguid), "%d:%d:%ld", folder + 1,
-			 1 + (int)((epoch / 86400) % 16), ++sd->dbase[folder]);
+			 1 + (int)((epoch / 86400) % 16),
+			 sd->live ? LIVE_DBASE + i : ++sd->dbase[folder]);
 		snprintf(hostip, sizeof(hostip), "[%s] [%s]", ip, ip);
 		snprintf(score, sizeof(score), "%s", json_string_value(sd->val[SIM_F_SPAM_SCORE]));
 		m.guid = guid;
@@ -766,7 +962,12 @@ static int add_one(struct seeder *sd, long i, int demo)
 		m.processingserver = below(r, 2) ? "pps1." INTERNAL : "pps2." INTERNAL;
 		m.raw = sd->raw.buf;
 		m.raw_len = sd->raw.len;
-		if (sim_store_add_quarantine(sd->st, &m))
+		m.status = status = sim_qstatus_initial(epoch);
+		rc = !status	 ? -1
+		     : sd->batch ? batch_quarantine(sd->batch, &m)
+				 : sim_store_add_quarantine(sd->st, &m);
+		free(status);
+		if (rc)
 			return -1;
 	} else {
 		uint32_t size = 900 + below(r, 30000);
@@ -776,7 +977,106 @@ static int add_one(struct seeder *sd, long i, int demo)
 		snprintf(num, sizeof(num), "%" PRIu32, size);
 	}
 	set(sd, SIM_F_MESSAGE_SIZE, num);
-	return sim_store_add_message(sd->st, sd->rec, epoch);
+	return sd->batch ? batch_record(sd->batch, sd->rec, epoch)
+			 : sim_record_add(sd->st, sd->rec, epoch);
+}
+
+/* Two batches handed back and forth between the generator and the seeding thread. */
+struct pipe {
+	struct seeder *sd;
+	struct batch b[2];
+	int full[2]; /* filled by the generator, not yet stored */
+	int failed;  /* the generator could not build a message */
+	int stop;    /* the seeding thread gave up */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+static void *generate(void *arg)
+{
+	struct pipe *p = arg;
+	struct seeder *sd = p->sd;
+	int cur = 0;
+
+	for (long i = 0; i < sd->n;) {
+		struct batch *b = &p->b[cur];
+
+		pthread_mutex_lock(&p->mu);
+		while (p->full[cur] && !p->stop)
+			pthread_cond_wait(&p->cv, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		if (p->stop)
+			return NULL;
+		b->n = 0;
+		ppsbuf_reset(&b->arena);
+		sd->batch = b;
+		for (; i < sd->n && b->n < BATCH_MSGS; i++) {
+			/* The slot may hold a message of an earlier round. */
+			b->m[b->n].has_q = 0;
+			if (add_one(sd, i, i < SEED_DEMO, 0) < 0) {
+				pthread_mutex_lock(&p->mu);
+				p->failed = 1;
+				pthread_cond_broadcast(&p->cv);
+				pthread_mutex_unlock(&p->mu);
+				return NULL;
+			}
+		}
+		pthread_mutex_lock(&p->mu);
+		p->full[cur] = 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		cur ^= 1;
+	}
+	return NULL;
+}
+
+/* Adds the seed's n messages through the pipeline; the caller holds the transaction. */
+static int add_messages(struct seeder *sd)
+{
+	struct pipe *p = calloc(1, sizeof(*p));
+	pthread_t gen;
+	long done = 0;
+	int cur = 0, rc = -1;
+
+	if (!p)
+		return -1;
+	p->sd = sd;
+	ppsbuf_init(&p->b[0].arena, 0);
+	ppsbuf_init(&p->b[1].arena, 0);
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	if (pthread_create(&gen, NULL, generate, p) != 0)
+		goto done;
+	while (done < sd->n) {
+		pthread_mutex_lock(&p->mu);
+		while (!p->full[cur] && !p->failed)
+			pthread_cond_wait(&p->cv, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		if (!p->full[cur])
+			break;
+		if (batch_store(sd->st, &p->b[cur]) < 0)
+			break;
+		done += (long)p->b[cur].n;
+		pthread_mutex_lock(&p->mu);
+		p->full[cur] = 0;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		cur ^= 1;
+	}
+	rc = done == sd->n ? 0 : -1;
+	pthread_mutex_lock(&p->mu);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(gen, NULL);
+done:
+	sd->batch = NULL;
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	ppsbuf_release(&p->b[0].arena);
+	ppsbuf_release(&p->b[1].arena);
+	free(p);
+	return rc;
 }
 
 static int add_users(struct seeder *sd)
@@ -826,7 +1126,7 @@ static int add_users(struct seeder *sd)
 		else
 			rc = json_object_set_new(p, "groups", json_pack("[s,s]", "staff", dept));
 		if (!rc)
-			rc = sim_store_add_user(sd->st, p);
+			rc = sim_user_add(sd->st, p);
 		json_decref(p);
 		if (rc)
 			return -1;
@@ -880,7 +1180,6 @@ int sim_seed(sim_store *st, long n, int64_t now, char *err, size_t errlen)
 	struct seeder *sd = NULL;
 	char have[64], want[32];
 	int in_tx = 0, rc = -1;
-	long i;
 
 	if (n < 0) {
 		snprintf(err, errlen, "seed: invalid count %ld: expected 0 or more", n);
@@ -904,7 +1203,7 @@ int sim_seed(sim_store *st, long n, int64_t now, char *err, size_t errlen)
 		snprintf(err, errlen, "seed: out of memory");
 		return -1;
 	}
-	if (sim_store_begin(st)) {
+	if (sim_store_begin_seed(st)) {
 		snprintf(err, errlen, "seed: cannot begin a store transaction");
 		goto done;
 	}
@@ -919,11 +1218,9 @@ int sim_seed(sim_store *st, long n, int64_t now, char *err, size_t errlen)
 		snprintf(err, errlen, "seed: cannot add the end users");
 		goto done;
 	}
-	for (i = 0; i < n; i++) {
-		if (add_one(sd, i, i < SEED_DEMO)) {
-			snprintf(err, errlen, "seed: cannot add message %ld", i);
-			goto done;
-		}
+	if (add_messages(sd) < 0) {
+		snprintf(err, errlen, "seed: cannot add the messages");
+		goto done;
 	}
 	if (sim_store_set_meta(st, "seed", want) || sim_store_commit(st)) {
 		snprintf(err, errlen, "seed: cannot commit the seeded data");
@@ -936,4 +1233,47 @@ done:
 		sim_store_rollback(st);
 	seeder_free(sd);
 	return rc;
+}
+
+struct sim_live {
+	struct seeder *sd;
+};
+
+sim_live *sim_live_new(sim_store *st, long n, uint64_t seed)
+{
+	sim_live *lv = calloc(1, sizeof(*lv));
+
+	if (!lv)
+		return NULL;
+	/* The pools of names and addresses of the seed n, so that the same people get mail. */
+	lv->sd = seeder_new(st, n > 0 ? n : 1, 0);
+	if (!lv->sd) {
+		free(lv);
+		return NULL;
+	}
+	lv->sd->live = 1;
+	lv->sd->r.s = seed;
+	return lv;
+}
+
+void sim_live_free(sim_live *lv)
+{
+	if (!lv)
+		return;
+	seeder_free(lv->sd);
+	free(lv);
+}
+
+int sim_live_folders(sim_store *st)
+{
+	for (size_t f = 0; f < NFOLDERS; f++)
+		if (sim_store_put_folder(st, folders[f].name, folders[f].type))
+			return -1;
+	return 0;
+}
+
+int sim_live_add(sim_live *lv, int64_t epoch, long seq)
+{
+	lv->sd->now = epoch;
+	return add_one(lv->sd, seq, 0, epoch);
 }

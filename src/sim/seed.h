@@ -15,4 +15,20 @@
  */
 int sim_seed(sim_store *st, long n, int64_t now, char *err, size_t errlen);
 
+/*
+ * A live mail flow (--flow): messages with the seed's distributions dated as the caller says.
+ * Not thread-safe; one per thread.
+ */
+typedef struct sim_live sim_live;
+
+/* A generator with the people of the seed n (0: none seeded) drawing from seed; NULL when out
+ * of memory. */
+sim_live *sim_live_new(sim_store *st, long n, uint64_t seed);
+void sim_live_free(sim_live *lv);
+/* Adds the seed's quarantine folders (when missing) so that live messages can be filed. */
+int sim_live_folders(sim_store *st);
+/* Adds one message dated epoch; seq numbers it among every live message ever added (its
+ * localguid is made from it). 0 or -1. */
+int sim_live_add(sim_live *lv, int64_t epoch, long seq);
+
 #endif

@@ -1,22 +1,30 @@
 /*
- * pps-sim's libmicrohttpd daemon: routing, Basic auth and modules, body limits, injected faults.
- * It must not know the API's semantics (the route handlers do) nor touch SQL (store.c does).
+ * pps-sim's libmicrohttpd daemon: routing, Basic auth and modules, limits on what a client may
+ * send or hold (request checks, body memory, deadlines, failed logins), the request log,
+ * injected faults. It must not know the API's semantics (the route handlers do) nor touch SQL
+ * (the store does).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <microhttpd.h>
 
 #include "sim/faults.h"
+#include "sim/reqlog.h"
 #include "sim/server.h"
 #include "sim/sim.h"
 #include "sim/store.h"
+#include "sim/text.h"
 #include "util/buf.h"
 
 #include "util/banned.h"
@@ -27,6 +35,50 @@
 #define API_PREFIX   "/rest/v1/"
 #define SIM_PREFIX   "/rest/v1/sim/"
 #define AUTH_PREFIX  "/rest/"
+#define REQLOG_PATH  "/rest/v1/sim/requests"
+
+/* What a client may send: longer or more is a 4xx naming what was too much. */
+#define MAX_TARGET  8192	/* the request target (path and query), raw */
+#define MAX_PARAMS  100		/* query parameters */
+#define MAX_VALUE   4096	/* one decoded parameter value */
+#define MAX_HEADERS 16384	/* the request's header fields together */
+#define BODY_TOTAL  (64u << 20) /* request bodies held at once, all connections together */
+/*
+ * libmicrohttpd's memory per connection (request line, headers, buffers). Larger than
+ * MAX_TARGET with room to spare, so that an over-long URL reaches us and is answered in JSON;
+ * libmicrohttpd maps it lazily, so an idle connection costs far less.
+ */
+#define CONN_MEMORY	    (128u * 1024u)
+#define DEFAULT_CONNECTIONS 3000
+#define DEFAULT_DEADLINE    15
+/* Failed logins: past this many per account in a minute (ten times that per address), each
+ * further 401 is delayed, doubling from 250 ms up to 4 s. */
+#define THROTTLE_WINDOW	  60
+#define THROTTLE_SLOTS	  256
+#define THROTTLE_MAX_MS	  4000
+#define THROTTLE_FIRST_MS 250
+
+/* A connection as the deadline watcher sees it. */
+struct tracked {
+	int fd;
+	struct timespec since; /* the current request's head began no earlier than this */
+	int busy;	       /* the request is complete and being answered: no deadline */
+	int cut;	       /* shut down once already */
+	struct tracked *prev, *next;
+};
+
+struct throttle_slot {
+	char key[160]; /* "a:" account or "i:" address */
+	unsigned fails;
+	time_t window; /* start of the counting window */
+};
+
+/* A suspended connection waiting out its failed-login delay. */
+struct sleeper {
+	struct MHD_Connection *conn;
+	struct timespec wake;
+	struct sleeper *next;
+};
 
 struct sim_server {
 	struct MHD_Daemon *daemon;
@@ -35,6 +87,16 @@ struct sim_server {
 	int faults_on;
 	int verbose;
 	unsigned port;
+	unsigned deadline_secs;
+	unsigned throttle; /* failed logins per account and minute before delays; 0 off */
+	atomic_size_t body_bytes;
+	/* Connections (deadline watcher), throttle slots and sleepers, under one lock. */
+	pthread_mutex_t track_lock;
+	struct tracked *tracked;
+	struct throttle_slot slots[THROTTLE_SLOTS];
+	struct sleeper *sleepers;
+	pthread_t watcher;
+	int watcher_on;
 	/* Injected delays wait on this, so that stopping the server cuts them short. */
 	pthread_mutex_t delay_lock;
 	pthread_cond_t delay_cond;
@@ -59,6 +121,9 @@ static const struct route routes[] = {
 	{ "PUT", "/rest/v1/enduser/*", SIM_MOD_ENDUSER, route_enduser_put },
 	{ "DELETE", "/rest/v1/enduser/*", SIM_MOD_ENDUSER, route_enduser_delete },
 	{ "GET", "/rest/v1/sim/outbox", 0, route_outbox_get },
+	{ "GET", "/rest/v1/sim/requests", SIM_MOD_ALL, route_sim_requests_get },
+	{ "DELETE", "/rest/v1/sim/requests", SIM_MOD_ALL, route_sim_requests_delete },
+	{ "POST", "/rest/v1/sim/messages", SIM_MOD_ALL, route_sim_messages_post },
 };
 
 /* The managed modules' names as the real server spells them. */
@@ -69,22 +134,32 @@ static const char *module_name(unsigned bit)
 		return "pss";
 	case SIM_MOD_QUARANTINE:
 		return "Quarantine";
-	default:
+	case SIM_MOD_ENDUSER:
 		return "enduser";
+	default:
+		return "pss, Quarantine and enduser";
 	}
 }
 
 /*
- * Per-request state, only allocated when a request has a body or the log needs its start
- * time; otherwise the request's closure points at no_state, which marks the first callback.
+ * Per-request state, allocated when the request line has arrived (the URI log callback) and
+ * freed in the completion callback.
  */
 struct req_state {
+	char *target; /* the request target as received: raw path, '?', raw query */
 	ppsbuf body;
-	int too_large;
+	int started;	/* the head has been seen by on_request */
+	int has_body;	/* some body bytes arrived */
+	int too_large;	/* more than SIM_MAX_BODY: dropped, 413 */
+	int over_total; /* BODY_TOTAL reached: dropped, 503 */
+	size_t counted; /* bytes counted in body_bytes */
+	char account[128];
+	int logged_in;
+	sim_response pending; /* an answer held back by a failed-login delay */
+	int pending_set;
+	const char *pending_hname, *pending_hvalue;
 	struct timespec start;
 };
-
-static char no_state;
 
 /* Matches path against a route pattern; sets *tail for '*' patterns. */
 static int path_matches(const char *pattern, const char *path, const char **tail)
@@ -317,26 +392,118 @@ static int fault_before(const sim_fault_draw *d, const sim_fault_spec *spec, sim
 	return 0;
 }
 
-/* Checks the Basic credentials; fills acct. 1 valid, 0 missing or wrong (resp set), -1 error. */
+/* ---------------------------------------------------------------- failed logins */
+
+static struct throttle_slot *throttle_slot(sim_server *srv, const char *key)
+{
+	uint32_t h = 2166136261u;
+
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return &srv->slots[h % THROTTLE_SLOTS];
+}
+
+/* Counts a failure of key against limit; the delay it earns in ms (0: none). Lock held. */
+static long throttle_fail(sim_server *srv, const char *key, unsigned limit, time_t now)
+{
+	struct throttle_slot *s = throttle_slot(srv, key);
+	long ms = THROTTLE_FIRST_MS;
+
+	if (strcmp(s->key, key) != 0 || now - s->window >= THROTTLE_WINDOW) {
+		snprintf(s->key, sizeof(s->key), "%s", key);
+		s->fails = 0;
+		s->window = now;
+	}
+	s->fails++;
+	if (s->fails <= limit)
+		return 0;
+	for (unsigned i = limit + 1; i < s->fails && ms < THROTTLE_MAX_MS; i++)
+		ms *= 2;
+	return ms < THROTTLE_MAX_MS ? ms : THROTTLE_MAX_MS;
+}
+
+static void throttle_forget(sim_server *srv, const char *key)
+{
+	struct throttle_slot *s = throttle_slot(srv, key);
+
+	if (strcmp(s->key, key) == 0)
+		s->fails = 0;
+}
+
+static void client_address(struct MHD_Connection *conn, char *buf, size_t len)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(buf, len, "?");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
+			  (socklen_t)len);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+			  buf, (socklen_t)len);
+}
+
+/* Records a failed login; the delay in ms before the 401 may go out (0: none). */
+static long login_failed(sim_server *srv, struct MHD_Connection *conn, const char *user)
+{
+	char key[160], addr[INET6_ADDRSTRLEN];
+	time_t now = time(NULL);
+	long a, b;
+
+	if (!srv->throttle)
+		return 0;
+	client_address(conn, addr, sizeof(addr));
+	pthread_mutex_lock(&srv->track_lock);
+	snprintf(key, sizeof(key), "a:%.150s", user);
+	a = throttle_fail(srv, key, srv->throttle, now);
+	snprintf(key, sizeof(key), "i:%s", addr);
+	b = throttle_fail(srv, key, srv->throttle * 10, now);
+	pthread_mutex_unlock(&srv->track_lock);
+	return a > b ? a : b;
+}
+
+static void login_succeeded(sim_server *srv, const char *user)
+{
+	char key[160];
+
+	if (!srv->throttle)
+		return;
+	snprintf(key, sizeof(key), "a:%.150s", user);
+	pthread_mutex_lock(&srv->track_lock);
+	throttle_forget(srv, key);
+	pthread_mutex_unlock(&srv->track_lock);
+}
+
+/*
+ * Checks the Basic credentials; fills acct. 1 valid, 0 missing or wrong (resp set), -1 error.
+ * *delay_ms: how long the 401 of a throttled failure waits.
+ */
 static int authenticate(struct MHD_Connection *conn, sim_server *srv, sim_account *acct,
-			sim_response *resp)
+			sim_response *resp, long *delay_ms)
 {
 	char *pass = NULL;
 	char *user = MHD_basic_auth_get_username_password(conn, &pass);
 	int rc;
 
+	*delay_ms = 0;
 	if (!user) {
 		MHD_free(pass);
 		sim_respond_error(resp, 401, "authentication required");
 		return 0;
 	}
 	rc = sim_store_check_account(srv->ctx->store, user, pass ? pass : "", acct);
+	if (rc == 0) {
+		sim_respond_error(resp, 401, "invalid username or password");
+		*delay_ms = login_failed(srv, conn, user);
+	} else if (rc > 0) {
+		login_succeeded(srv, user);
+	} else {
+		sim_respond_error(resp, 500, "cannot check the credentials");
+	}
 	MHD_free(user);
 	MHD_free(pass);
-	if (rc == 0)
-		sim_respond_error(resp, 401, "invalid username or password");
-	else if (rc < 0)
-		sim_respond_error(resp, 500, "cannot check the credentials");
 	return rc;
 }
 
@@ -366,6 +533,34 @@ static const struct route *find_route(const char *method, const char *url, const
 	return NULL;
 }
 
+/* The first parameter that a handler must not see, with why; NULL when all are fine, "" when
+ * the fault is not one parameter's. */
+static const char *bad_param(const struct params *p, const char **why)
+{
+	if (p->n > MAX_PARAMS) {
+		*why = "too many query parameters";
+		return "";
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		const char *k = p->v[i].key, *v = p->v[i].value;
+		size_t vn = strlen(v);
+
+		if (!sim_utf8_valid(k, strlen(k))) {
+			*why = "a parameter name is not valid UTF-8";
+			return "";
+		}
+		if (!sim_utf8_valid(v, vn)) {
+			*why = "not valid UTF-8";
+			return k;
+		}
+		if (vn > MAX_VALUE) {
+			*why = "longer than 4096 bytes";
+			return k;
+		}
+	}
+	return NULL;
+}
+
 /* Runs the route's handler on a complete request. */
 static void run_handler(struct MHD_Connection *conn, sim_server *srv, const struct route *rt,
 			const char *method, const char *url, const char *tail,
@@ -374,12 +569,22 @@ static void run_handler(struct MHD_Connection *conn, sim_server *srv, const stru
 	struct params p = { .n = 0, .alloc = PARAMS_INLINE };
 	sim_request req = { 0 };
 
+	const char *bad, *why = NULL;
+
 	p.v = p.inline_;
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_param, &p);
 	if (p.oom) {
 		sim_respond_error(resp, 500, "out of memory");
 		goto done;
 	}
+	bad = bad_param(&p, &why);
+	if (bad && *bad)
+		sim_respond_error(resp, 400, "Invalid argument: %s: %s", bad, why);
+	else if (bad)
+		sim_respond_error(resp, 400, "%s (at most %d, each at most %d bytes)", why,
+				  MAX_PARAMS, MAX_VALUE);
+	if (bad)
+		goto done;
 	req.method = method;
 	req.path = url;
 	req.tail = tail;
@@ -406,6 +611,126 @@ static double elapsed_ms(const struct timespec *start)
 	       (double)(now.tv_nsec - start->tv_nsec) / 1e6;
 }
 
+/* The raw path and query of a request target; query NULL without '?'. Both malloc'd. */
+static int split_target(const char *target, char **path, char **query)
+{
+	const char *q = strchr(target, '?');
+
+	*path = q ? strndup(target, (size_t)(q - target)) : strdup(target);
+	*query = q ? strdup(q + 1) : NULL;
+	if (!*path || (q && !*query)) {
+		free(*path);
+		free(*query);
+		return -1;
+	}
+	return 0;
+}
+
+/* One -v line: method, target and status, control characters escaped. */
+static void log_line(const sim_server *srv, const struct req_state *st, const char *method,
+		     int status, const char *note)
+{
+	if (!srv->verbose)
+		return;
+	flockfile(stderr);
+	sim_log_escaped(stderr, method);
+	fputc(' ', stderr);
+	sim_log_escaped(stderr, st && st->target ? st->target : "?");
+	fprintf(stderr, " %d %.1f ms%s\n", status, st ? elapsed_ms(&st->start) : 0.0, note);
+	funlockfile(stderr);
+}
+
+/* Adds the request to the log (not the reads of the log itself). */
+static void log_request(const sim_server *srv, const struct req_state *st, const char *method,
+			int status)
+{
+	sim_reqlog_entry e = { 0 };
+	char *path = NULL, *query = NULL;
+
+	if (!srv->ctx->reqlog || !st || !st->target || split_target(st->target, &path, &query) < 0)
+		return;
+	if (!(strcmp(method, "GET") == 0 && strcmp(path, REQLOG_PATH) == 0)) {
+		e.account = st->logged_in ? st->account : NULL;
+		e.method = method;
+		e.path = path;
+		e.query = query;
+		e.body = st->has_body && !st->too_large && !st->over_total ? st->body.buf : NULL;
+		e.body_len = st->body.len;
+		e.status = status;
+		sim_reqlog_add(srv->ctx->reqlog, &e);
+	}
+	free(path);
+	free(query);
+}
+
+/* Logs and sends an answer. */
+static enum MHD_Result finish(struct MHD_Connection *conn, sim_server *srv, struct req_state *st,
+			      const char *method, sim_response *resp, const char *hname,
+			      const char *hvalue)
+{
+	log_line(srv, st, method, resp->status, "");
+	log_request(srv, st, method, resp->status);
+	return reply(conn, resp, hname, hvalue);
+}
+
+static void *track_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+static void track_busy(sim_server *srv, struct MHD_Connection *conn, int busy)
+{
+	struct tracked *t = track_of(conn);
+
+	if (!t)
+		return;
+	pthread_mutex_lock(&srv->track_lock);
+	t->busy = busy;
+	if (!busy)
+		clock_gettime(CLOCK_MONOTONIC, &t->since);
+	pthread_mutex_unlock(&srv->track_lock);
+}
+
+static void timespec_add_ms(struct timespec *t, long ms)
+{
+	t->tv_sec += ms / 1000;
+	t->tv_nsec += (ms % 1000) * 1000000L;
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
+/*
+ * Holds an answer back for delay_ms without holding a thread: the connection is suspended and
+ * the watcher resumes it; on_request then sends st->pending. 0, or -1 (send it now).
+ */
+static int hold_back(sim_server *srv, struct MHD_Connection *conn, struct req_state *st,
+		     sim_response *resp, const char *hname, const char *hvalue, long delay_ms)
+{
+	struct sleeper *s = malloc(sizeof(*s));
+
+	if (!s)
+		return -1;
+	st->pending = *resp;
+	st->pending_set = 1;
+	st->pending_hname = hname;
+	st->pending_hvalue = hvalue;
+	resp->body = NULL;
+	s->conn = conn;
+	clock_gettime(CLOCK_MONOTONIC, &s->wake);
+	timespec_add_ms(&s->wake, delay_ms);
+	pthread_mutex_lock(&srv->track_lock);
+	MHD_suspend_connection(conn);
+	s->next = srv->sleepers;
+	srv->sleepers = s;
+	pthread_mutex_unlock(&srv->track_lock);
+	return 0;
+}
+
 /* The whole request is in: decide and send the answer. */
 static enum MHD_Result answer(struct MHD_Connection *conn, sim_server *srv, const char *url,
 			      const char *method, struct req_state *st)
@@ -417,9 +742,18 @@ static enum MHD_Result answer(struct MHD_Connection *conn, sim_server *srv, cons
 	const char *tail = NULL, *hname = NULL, *hvalue = NULL;
 	char allow[64], retry[32];
 	enum MHD_Result ret;
+	long delay_ms = 0;
 	int faulted = srv->faults_on && starts_with(url, API_PREFIX) &&
 		      !starts_with(url, SIM_PREFIX);
 
+	if (st->pending_set) {
+		/* Back from a failed-login delay. */
+		resp = st->pending;
+		st->pending_set = 0;
+		memset(&st->pending, 0, sizeof(st->pending));
+		return finish(conn, srv, st, method, &resp, st->pending_hname, st->pending_hvalue);
+	}
+	track_busy(srv, conn, 1);
 	if (faulted) {
 		sim_faults_draw(&srv->faults, &draw);
 		if (draw.latency_ms)
@@ -428,22 +762,33 @@ static enum MHD_Result answer(struct MHD_Connection *conn, sim_server *srv, cons
 				 sizeof(retry)))
 			goto send;
 	}
-	if (st && st->too_large) {
+	if (st->too_large) {
 		sim_respond_error(&resp, 413, "the request body is larger than %u bytes",
 				  SIM_MAX_BODY);
+		goto send;
+	}
+	if (st->over_total) {
+		hname = MHD_HTTP_HEADER_RETRY_AFTER;
+		hvalue = "1";
+		sim_respond_error(&resp, 503,
+				  "the server holds too many request bodies; retry after 1 second");
 		goto send;
 	}
 	if (!starts_with(url, AUTH_PREFIX)) {
 		sim_respond_error(&resp, 404, "no such resource: '%s'", url);
 		goto send;
 	}
-	if (authenticate(conn, srv, &acct, &resp) != 1) {
+	if (authenticate(conn, srv, &acct, &resp, &delay_ms) != 1) {
 		if (resp.status == 401) {
 			hname = MHD_HTTP_HEADER_WWW_AUTHENTICATE;
 			hvalue = REALM_HEADER;
 		}
+		if (delay_ms > 0 && hold_back(srv, conn, st, &resp, hname, hvalue, delay_ms) == 0)
+			return MHD_YES;
 		goto send;
 	}
+	snprintf(st->account, sizeof(st->account), "%s", acct.name);
+	st->logged_in = 1;
 	rt = find_route(method, url, &tail, &resp, allow, sizeof(allow));
 	if (!rt) {
 		if (resp.status == 405) {
@@ -452,7 +797,7 @@ static enum MHD_Result answer(struct MHD_Connection *conn, sim_server *srv, cons
 		}
 		goto send;
 	}
-	if (rt->module && !(acct.modules & rt->module)) {
+	if (rt->module && (acct.modules & rt->module) != rt->module) {
 		sim_respond_error(&resp, 403, "the account '%s' has no managed module '%s'",
 				  acct.name, module_name(rt->module));
 		goto send;
@@ -463,44 +808,155 @@ static enum MHD_Result answer(struct MHD_Connection *conn, sim_server *srv, cons
 
 		if (draw.after == SIM_FAULT_GARBAGE)
 			status = 200;
+		log_line(srv, st, method, status, " (fault)");
+		log_request(srv, st, method, status);
 		ret = send_faulted(conn, &resp, draw.after);
-		if (srv->verbose && st)
-			fprintf(stderr, "%s %s %d %.1f ms (fault)\n", method, url, status,
-				elapsed_ms(&st->start));
 		return ret;
 	}
 send:
-	if (srv->verbose && st)
-		fprintf(stderr, "%s %s %d %.1f ms\n", method, url, resp.status,
-			elapsed_ms(&st->start));
-	return reply(conn, &resp, hname, hvalue);
+	return finish(conn, srv, st, method, &resp, hname, hvalue);
 }
 
-static struct req_state *state_new(void)
+/* The request line has arrived: the request's state starts here, with the raw target. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-	struct req_state *st = malloc(sizeof(*st));
+	struct req_state *st = calloc(1, sizeof(*st));
 
+	(void)cls;
+	(void)conn;
 	if (!st)
 		return NULL;
+	st->target = strdup(uri ? uri : "");
 	ppsbuf_init(&st->body, SIM_MAX_BODY);
-	st->too_large = 0;
 	clock_gettime(CLOCK_MONOTONIC, &st->start);
 	return st;
 }
 
-/* A Content-Length over the limit is refused before any of the body is read. */
-static int announces_too_much(struct MHD_Connection *conn)
+/* "%00" (a NUL byte, escaped) in text of n bytes. */
+static int has_escaped_nul(const char *s, size_t n)
 {
+	for (size_t i = 0; i + 2 < n; i++)
+		if (s[i] == '%' && s[i + 1] == '0' && s[i + 2] == '0')
+			return 1;
+	return 0;
+}
+
+/* The name (decoded up to 64 bytes, or raw) of the first raw query parameter holding %00. */
+static int nul_param(const char *query, char *name, size_t len)
+{
+	const char *p = query;
+
+	for (;;) {
+		size_t n = strcspn(p, "&");
+		const char *eq = memchr(p, '=', n);
+		size_t keylen = eq ? (size_t)(eq - p) : n;
+
+		if (has_escaped_nul(p, n)) {
+			char *scrubbed = sim_utf8_scrub(p, keylen < 64 ? keylen : 64);
+
+			snprintf(name, len, "%s", scrubbed ? scrubbed : "?");
+			free(scrubbed);
+			return 1;
+		}
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
+}
+
+static enum MHD_Result sum_header(void *cls, enum MHD_ValueKind kind, const char *key,
+				  const char *value)
+{
+	size_t *total = cls;
+
+	(void)kind;
+	*total += strlen(key) + (value ? strlen(value) : 0) + 4;
+	return MHD_YES;
+}
+
+/*
+ * Checks what libmicrohttpd passes on but a client must not send: an over-long target, NUL in
+ * the path or a parameter, a path that is not UTF-8, Content-Length with Transfer-Encoding, a
+ * Content-Length that is not a number or too large. Fills resp (and *close_after) and
+ * returns 1 when the request is refused.
+ */
+static int refuse_head(struct MHD_Connection *conn, const char *url, const struct req_state *st,
+		       sim_response *resp, int *close_after)
+{
+	const char *target = st->target ? st->target : "";
+	const char *q = strchr(target, '?');
+	size_t pathlen = q ? (size_t)(q - target) : strlen(target);
 	const char *cl =
 		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	char *end;
-	unsigned long long n;
+	const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						     MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	char name[80];
+	size_t headers = 0;
 
-	if (!cl)
-		return 0;
-	errno = 0;
-	n = strtoull(cl, &end, 10);
-	return errno == ERANGE || n > SIM_MAX_BODY;
+	*close_after = 0;
+	if (strlen(target) > MAX_TARGET) {
+		sim_respond_error(resp, 414, "the request target is longer than %d bytes",
+				  MAX_TARGET);
+		return 1;
+	}
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, sum_header, &headers);
+	if (headers > MAX_HEADERS) {
+		*close_after = 1;
+		sim_respond_error(resp, 431, "the request headers are larger than %d bytes",
+				  MAX_HEADERS);
+		return 1;
+	}
+	if (cl && te) {
+		*close_after = 1;
+		sim_respond_error(resp, 400,
+				  "Content-Length and Transfer-Encoding together are refused");
+		return 1;
+	}
+	if (cl) {
+		char *end;
+		unsigned long long n;
+
+		errno = 0;
+		n = strtoull(cl, &end, 10);
+		if (!*cl || *end || cl[0] == '-' || cl[0] == '+') {
+			*close_after = 1;
+			sim_respond_error(resp, 400, "invalid Content-Length");
+			return 1;
+		}
+		if (errno == ERANGE || n > SIM_MAX_BODY) {
+			*close_after = 1;
+			sim_respond_error(resp, 413, "the request body is larger than %u bytes",
+					  SIM_MAX_BODY);
+			return 1;
+		}
+	}
+	if (has_escaped_nul(target, pathlen)) {
+		sim_respond_error(resp, 400, "invalid path: it holds a NUL byte (%%00)");
+		return 1;
+	}
+	if (!sim_utf8_valid(url, strlen(url))) {
+		sim_respond_error(resp, 400, "invalid path: not valid UTF-8");
+		return 1;
+	}
+	if (q && nul_param(q + 1, name, sizeof(name))) {
+		sim_respond_error(resp, 400, "Invalid argument: %s: it holds a NUL byte (%%00)",
+				  name);
+		return 1;
+	}
+	return 0;
+}
+
+/* Counts n more body bytes against the total; 0, or -1 when that would pass it. */
+static int count_body(sim_server *srv, struct req_state *st, size_t n)
+{
+	size_t now = atomic_fetch_add(&srv->body_bytes, n);
+
+	if (now + n > BODY_TOTAL) {
+		atomic_fetch_sub(&srv->body_bytes, n);
+		return -1;
+	}
+	st->counted += n;
+	return 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -508,41 +964,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				  size_t *upload_data_size, void **con_cls)
 {
 	sim_server *srv = cls;
-	struct req_state *st = *con_cls == &no_state ? NULL : *con_cls;
+	struct req_state *st = *con_cls;
 
 	(void)version;
-	if (!*con_cls) {
-		if (announces_too_much(conn)) {
-			sim_response resp = { 0 };
+	if (!st)
+		return MHD_NO; /* out of memory when the request line came */
+	if (!st->started) {
+		sim_response resp = { 0 };
+		int close_after;
 
-			*con_cls = &no_state;
-			if (srv->verbose)
-				fprintf(stderr, "%s %s 413 (Content-Length)\n", method, url);
-			sim_respond_error(&resp, 413, "the request body is larger than %u bytes",
-					  SIM_MAX_BODY);
-			return reply(conn, &resp, NULL, NULL);
-		}
-		if (srv->verbose) {
-			st = state_new();
-			if (!st)
-				return MHD_NO;
-			*con_cls = st;
-		} else {
-			*con_cls = &no_state;
-		}
+		st->started = 1;
+		if (refuse_head(conn, url, st, &resp, &close_after))
+			return finish(conn, srv, st, method, &resp,
+				      close_after ? MHD_HTTP_HEADER_CONNECTION : NULL,
+				      close_after ? "close" : NULL);
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		if (!st) {
-			st = state_new();
-			if (!st)
-				return MHD_NO;
-			*con_cls = st;
-		}
-		if (!st->too_large && ppsbuf_add(&st->body, upload_data, *upload_data_size) < 0) {
-			/* Keep reading (and dropping) the rest so that a 413 can still be sent. */
-			st->too_large = 1;
-			ppsbuf_release(&st->body);
+		st->has_body = 1;
+		if (!st->too_large && !st->over_total) {
+			if (count_body(srv, st, *upload_data_size) < 0) {
+				/* Keep reading (and dropping) the rest so that a 503 can be sent. */
+				st->over_total = 1;
+				ppsbuf_release(&st->body);
+			} else if (ppsbuf_add(&st->body, upload_data, *upload_data_size) < 0) {
+				/* Keep reading (and dropping) the rest so that a 413 can be sent. */
+				st->too_large = 1;
+				ppsbuf_release(&st->body);
+			}
 		}
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -553,16 +1002,117 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
+	sim_server *srv = cls;
 	struct req_state *st = *con_cls;
 
-	(void)cls;
-	(void)conn;
 	(void)toe;
-	if (st && *con_cls != &no_state) {
+	if (st) {
+		if (st->counted)
+			atomic_fetch_sub(&srv->body_bytes, st->counted);
 		ppsbuf_release(&st->body);
+		free(st->pending.body);
+		free(st->target);
 		free(st);
 	}
 	*con_cls = NULL;
+	track_busy(srv, conn, 0);
+}
+
+/*
+ * Connections come and go: the deadline watcher keeps a list of them. libmicrohttpd calls the
+ * "closed" notification before it closes the socket, so the watcher never shuts down a socket
+ * number that has been reused.
+ */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	sim_server *srv = cls;
+	struct tracked *t = *socket_context;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		t = calloc(1, sizeof(*t));
+		if (!t || !ci) {
+			free(t);
+			return;
+		}
+		t->fd = ci->connect_fd;
+		clock_gettime(CLOCK_MONOTONIC, &t->since);
+		pthread_mutex_lock(&srv->track_lock);
+		t->next = srv->tracked;
+		if (t->next)
+			t->next->prev = t;
+		srv->tracked = t;
+		pthread_mutex_unlock(&srv->track_lock);
+		*socket_context = t;
+		return;
+	}
+	if (!t)
+		return;
+	pthread_mutex_lock(&srv->track_lock);
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		srv->tracked = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	pthread_mutex_unlock(&srv->track_lock);
+	free(t);
+	*socket_context = NULL;
+}
+
+static int later_than(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec >= b->tv_nsec);
+}
+
+/*
+ * Every 200 ms: shuts down connections whose request head and body have taken longer than the
+ * deadline (a slow client cannot hold a slot by sending a byte now and then), and resumes the
+ * connections whose failed-login delay is over.
+ */
+static void *watch(void *arg)
+{
+	sim_server *srv = arg;
+	struct timespec now, until;
+
+	pthread_mutex_lock(&srv->delay_lock);
+	while (!srv->stopping) {
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		timespec_add_ms(&until, 200);
+		while (!srv->stopping && pthread_cond_timedwait(&srv->delay_cond, &srv->delay_lock,
+								&until) != ETIMEDOUT)
+			;
+		if (srv->stopping)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		pthread_mutex_lock(&srv->track_lock);
+		for (struct tracked *t = srv->tracked; t && srv->deadline_secs; t = t->next) {
+			struct timespec end = t->since;
+
+			end.tv_sec += srv->deadline_secs;
+			if (!t->busy && !t->cut && later_than(&now, &end)) {
+				shutdown(t->fd, SHUT_RDWR);
+				t->cut = 1;
+			}
+		}
+		for (struct sleeper **pp = &srv->sleepers; *pp;) {
+			struct sleeper *s = *pp;
+
+			if (later_than(&now, &s->wake)) {
+				*pp = s->next;
+				MHD_resume_connection(s->conn);
+				free(s);
+			} else {
+				pp = &s->next;
+			}
+		}
+		pthread_mutex_unlock(&srv->track_lock);
+	}
+	pthread_mutex_unlock(&srv->delay_lock);
+	return NULL;
 }
 
 /* Frees what sim_server_start set up; the daemon must be stopped already. */
@@ -571,6 +1121,13 @@ static void server_free(sim_server *srv, int sync_ready)
 	if (sync_ready) {
 		pthread_cond_destroy(&srv->delay_cond);
 		pthread_mutex_destroy(&srv->delay_lock);
+		pthread_mutex_destroy(&srv->track_lock);
+	}
+	while (srv->sleepers) {
+		struct sleeper *s = srv->sleepers;
+
+		srv->sleepers = s->next;
+		free(s);
 	}
 	if (srv->faults_on)
 		sim_faults_release(&srv->faults);
@@ -590,6 +1147,11 @@ static int init_delay_sync(sim_server *srv)
 	if (!ok)
 		return -1;
 	if (pthread_mutex_init(&srv->delay_lock, NULL) != 0) {
+		pthread_cond_destroy(&srv->delay_cond);
+		return -1;
+	}
+	if (pthread_mutex_init(&srv->track_lock, NULL) != 0) {
+		pthread_mutex_destroy(&srv->delay_lock);
 		pthread_cond_destroy(&srv->delay_cond);
 		return -1;
 	}
@@ -613,8 +1175,8 @@ static const char *bind_failure(int err)
 int sim_server_start(sim_server **out, const sim_server_config *cfg, char *err, size_t errlen)
 {
 	sim_server *srv = calloc(1, sizeof(*srv));
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD;
-	struct MHD_OptionItem opts[8];
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME;
+	struct MHD_OptionItem opts[12];
 	size_t n = 0;
 	const union MHD_DaemonInfo *info;
 	int latency, sync_ready = 0;
@@ -626,6 +1188,9 @@ int sim_server_start(sim_server **out, const sim_server_config *cfg, char *err, 
 	}
 	srv->ctx = cfg->ctx;
 	srv->verbose = cfg->verbose;
+	srv->deadline_secs = cfg->deadline_secs ? cfg->deadline_secs : DEFAULT_DEADLINE;
+	srv->throttle = cfg->login_throttle;
+	atomic_init(&srv->body_bytes, 0);
 	if (init_delay_sync(srv) < 0) {
 		snprintf(err, errlen, "cannot initialize the server's locks");
 		goto fail;
@@ -659,7 +1224,17 @@ int sim_server_start(sim_server **out, const sim_server_config *cfg, char *err, 
 					     (intptr_t)(cfg->timeout_secs ? cfg->timeout_secs : 30),
 					     NULL };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED,
-					     (intptr_t)(uintptr_t)on_completed, NULL };
+					     (intptr_t)(uintptr_t)on_completed, srv };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION,
+					     (intptr_t)(uintptr_t)on_connection, srv };
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_URI_LOG_CALLBACK,
+					     (intptr_t)(uintptr_t)on_uri, srv };
+	opts[n++] = (struct MHD_OptionItem){
+		MHD_OPTION_CONNECTION_LIMIT,
+		(intptr_t)(cfg->max_connections ? cfg->max_connections : DEFAULT_CONNECTIONS), NULL
+	};
+	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+					     (intptr_t)CONN_MEMORY, NULL };
 	if (!latency && cfg->threads > 1)
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE,
 						     (intptr_t)cfg->threads, NULL };
@@ -676,6 +1251,12 @@ int sim_server_start(sim_server **out, const sim_server_config *cfg, char *err, 
 		snprintf(err, errlen, "%s", bind_failure(errno));
 		goto fail;
 	}
+	if (pthread_create(&srv->watcher, NULL, watch, srv) != 0) {
+		MHD_stop_daemon(srv->daemon);
+		snprintf(err, errlen, "cannot start the connection watcher");
+		goto fail;
+	}
+	srv->watcher_on = 1;
 	info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	srv->port = info ? info->port : 0;
 	*out = srv;
@@ -698,6 +1279,18 @@ void sim_server_stop(sim_server *srv)
 	srv->stopping = 1;
 	pthread_cond_broadcast(&srv->delay_cond);
 	pthread_mutex_unlock(&srv->delay_lock);
+	if (srv->watcher_on)
+		pthread_join(srv->watcher, NULL);
+	/* Suspended connections must be resumed before the daemon can stop. */
+	pthread_mutex_lock(&srv->track_lock);
+	while (srv->sleepers) {
+		struct sleeper *s = srv->sleepers;
+
+		srv->sleepers = s->next;
+		MHD_resume_connection(s->conn);
+		free(s);
+	}
+	pthread_mutex_unlock(&srv->track_lock);
 	MHD_stop_daemon(srv->daemon);
 	server_free(srv, 1);
 }

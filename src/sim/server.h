@@ -23,6 +23,10 @@ typedef struct sim_server_config {
 	unsigned threads;	      /* size of the thread pool, at least 1 */
 	unsigned timeout_secs;	      /* idle connections are closed after this */
 	int verbose;		      /* one log line per request on stderr */
+	unsigned max_connections;     /* 0: 3000; the fd limit must allow for them */
+	unsigned deadline_secs;	      /* a request's head and body must arrive within; 0: 15 */
+	unsigned login_throttle;      /* failed logins per account a minute before 401s are
+					 delayed (ten times that per address); 0: off */
 	const sim_fault_spec *faults; /* NULL or an inactive spec: no faults */
 	sim_ctx *ctx;		      /* borrowed; must outlive the server */
 } sim_server_config;

@@ -10,6 +10,7 @@
 
 struct json_t;
 struct sim_store;
+struct sim_reqlog;
 
 /* Managed modules of an account's role. */
 enum { SIM_MOD_PSS = 1, SIM_MOD_QUARANTINE = 2, SIM_MOD_ENDUSER = 4, SIM_MOD_ALL = 7 };
@@ -23,6 +24,8 @@ typedef struct sim_account {
 typedef struct sim_ctx {
 	struct sim_store *store;
 	long max_count; /* cap of Smart Search "count" (com.proofpoint.pss.query.default-count) */
+	int pod;	/* --flavor pod: Proofpoint on Demand's record shapes */
+	struct sim_reqlog *reqlog; /* NULL: --request-log 0 */
 } sim_ctx;
 
 typedef struct sim_param {
@@ -78,5 +81,8 @@ void route_enduser_post(const sim_request *req, sim_response *resp);
 void route_enduser_put(const sim_request *req, sim_response *resp);
 void route_enduser_delete(const sim_request *req, sim_response *resp);
 void route_outbox_get(const sim_request *req, sim_response *resp);
+void route_sim_requests_get(const sim_request *req, sim_response *resp);
+void route_sim_requests_delete(const sim_request *req, sim_response *resp);
+void route_sim_messages_post(const sim_request *req, sim_response *resp);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * The emulator's store: SQLite in WAL mode in the state directory. Every SQL statement of
- * pps-sim lives in store.c, prepared once per connection, with bound parameters only.
- * A store is shared by all server threads; each thread gets its own connection inside store.c.
+ * pps-sim lives in src/sim/store/ (the text in schema.c), prepared once per connection, with
+ * bound parameters only. A store is shared by all server threads; each thread gets its own
+ * connection. The store keeps text and numbers; the API's JSON shapes are the routes' business.
  */
 #ifndef PPS_SIM_STORE_H
 #define PPS_SIM_STORE_H
@@ -17,8 +18,16 @@ typedef struct sim_store sim_store;
 int sim_store_open(sim_store **out, const char *dir, char *err, size_t errlen);
 void sim_store_close(sim_store *st);
 
-/* Groups many inserts into one transaction (seeding, fixtures). Return 0 or -1. */
+/* Groups writes into one transaction. Return 0 or -1. */
 int sim_store_begin(sim_store *st);
+/* The same for many inserts (fixtures): a large page cache until the end. */
+int sim_store_begin_bulk(sim_store *st);
+/*
+ * The same for the seed: into an empty store with no other connection, it writes without a
+ * journal (each page once); a rollback then undoes nothing, and a store whose seed did not
+ * commit is discarded at the next open.
+ */
+int sim_store_begin_seed(sim_store *st);
 int sim_store_commit(sim_store *st);
 int sim_store_rollback(sim_store *st);
 
@@ -39,12 +48,29 @@ int sim_store_account_names(sim_store *st, char *buf, size_t len);
 int sim_store_put_folder(sim_store *st, const char *name, const char *type);
 
 /*
- * Adds a Smart Search record. record is the complete record as /pss/filter returns it (the API's
- * field names; every field present; "Date" already in the wire form
- * "YYYY-MM-DD hh:mm:ss [UTC-0600]"); epoch is its instant. The record is borrowed.
- * A record with the GUID of a stored one replaces it.
+ * A Smart Search record to store: the values the store indexes, as they are in the record, and
+ * the record's complete JSON text as /pss/filter returns it. All borrowed.
  */
-int sim_store_add_message(sim_store *st, const struct json_t *record, int64_t epoch);
+typedef struct sim_msg_in {
+	const char *guid; /* required */
+	int64_t epoch;
+	const char *sender;
+	const char *rcpts; /* comma, semicolon or space separated */
+	const char *qid;
+	const char *sid;
+	const char *message_id; /* with or without angle brackets */
+	const char *host;
+	const char *ip;
+	const char *action;
+	const char *virus;
+	const char *attach;
+	const char *subject;
+	const char *record; /* the JSON text; record_len bytes */
+	size_t record_len;
+} sim_msg_in;
+
+/* Adds a Smart Search record; one with the GUID of a stored one replaces it. 0 or -1. */
+int sim_store_put_message(sim_store *st, const sim_msg_in *m);
 
 /* A quarantined message. */
 typedef struct sim_qmsg {
@@ -56,19 +82,20 @@ typedef struct sim_qmsg {
 	size_t nrcpts;
 	const char *subject;
 	int64_t date;	       /* epoch seconds */
-	const char *spamscore; /* a string, as on-premise servers send it */
+	const char *spamscore; /* a number in text */
 	const char *host_ip;
 	const char *messageid;
 	const char *processingserver;
 	const char *raw; /* the full RFC 5322 text; size is raw_len */
 	size_t raw_len;
+	const char *status; /* the messagestatus as JSON text (see sim_qstatus_initial) */
 } sim_qmsg;
 
 /* Adds or replaces (by guid) a quarantined message. */
 int sim_store_add_quarantine(sim_store *st, const sim_qmsg *m);
 
-/* Adds or replaces (by email) an end-user profile; the profile (borrowed) has the seed's fields. */
-int sim_store_add_user(sim_store *st, const struct json_t *profile);
+/* Adds or replaces (by email, case-insensitive) an end-user profile text. 0 or -1. */
+int sim_store_put_user(sim_store *st, const char *email, const char *uid, const char *profile);
 
 /* A key/value note in the store, e.g. what was seeded. value NULL when absent. */
 int sim_store_get_meta(sim_store *st, const char *key, char *value, size_t len);
@@ -130,7 +157,7 @@ typedef struct sim_qrow {
 	const char *folder;
 	const char *folder_type;
 	const char *from;
-	const char *rcpts; /* a JSON array text */
+	const char *rcpts; /* the recipients, one per line */
 	const char *subject;
 	int64_t date;
 	const char *spamscore;
@@ -145,12 +172,26 @@ typedef int (*sim_qrow_cb)(void *arg, const sim_qrow *row);
 
 /* The type of a folder into type (at least 8 bytes). 1 found, 0 unknown, -1 error. */
 int sim_store_folder_type(sim_store *st, const char *name, char *type, size_t len);
-/* Messages of a folder with start <= date <= end, newest first, until cb returns 0. 0 or -1. */
-int sim_store_scan_quarantine(sim_store *st, const char *folder, int64_t start, int64_t end,
-			      sim_qrow_cb cb, void *arg);
-/* The message of a localguid: cb is called once when found. 1 found, 0 unknown, -1 error. */
-int sim_store_quarantine_by_localguid(sim_store *st, const char *localguid, sim_qrow_cb cb,
-				      void *arg);
+/* What a quarantine search asks for; the store filters with match.c's rules before any row
+ * reaches the callback. */
+typedef struct sim_qscan {
+	const char *folder;
+	int64_t start, end;  /* start <= date <= end */
+	const char *from;    /* NULL: any (sim_qaddr_match) */
+	const char *rcpt;    /* NULL: any; any recipient may match */
+	const char *subject; /* NULL: any (sim_qsubject_match) */
+	long limit;
+} sim_qscan;
+
+/* The matching messages newest first, at most limit, until cb returns 0. 1, 0 unknown folder,
+ * or -1. */
+int sim_store_scan_quarantine(sim_store *st, const sim_qscan *q, sim_qrow_cb cb, void *arg);
+/* The message of a localguid, or else of a guid: cb is called once when found. 1 found,
+ * 0 unknown, -1 error. */
+int sim_store_quarantine_lookup(sim_store *st, const char *localguid_or_guid, sim_qrow_cb cb,
+				void *arg);
+/* The message of a row id (sim_qrow.id). 1 found, 0 unknown, -1 error. */
+int sim_store_quarantine_by_id(sim_store *st, int64_t id, sim_qrow_cb cb, void *arg);
 /* The raw message of a guid, malloc'd into *out (NUL-terminated). 1 found, 0 unknown, -1. */
 int sim_store_quarantine_raw(sim_store *st, const char *guid, char **out, size_t *len);
 /* Moves a message (by row id) to a folder. 0 or -1. */
@@ -160,14 +201,14 @@ int sim_store_quarantine_delete(sim_store *st, int64_t id);
 /* Replaces the messagestatus JSON array text of a message. 0 or -1. */
 int sim_store_quarantine_set_status(sim_store *st, int64_t id, const char *status);
 
-/* Appends an outbox entry (a JSON object, borrowed); its id into *id. 0 or -1. */
-int sim_store_outbox_add(sim_store *st, const struct json_t *entry, int64_t *id);
+/* Appends an outbox entry (a JSON object's text); its id into *id. 0 or -1. */
+int sim_store_outbox_add(sim_store *st, const char *entry, int64_t *id);
 /* Outbox entries with id > since in id order: cb(arg, id, JSON text). 0 or -1. */
 int sim_store_outbox_scan(sim_store *st, int64_t since,
 			  int (*cb)(void *arg, int64_t id, const char *entry), void *arg);
 
-/* The profile of an email (case-insensitive) or uid, a new reference into *out. 1, 0, -1. */
-int sim_store_get_user(sim_store *st, const char *email_or_uid, struct json_t **out);
+/* The profile text of an email (case-insensitive) or uid, malloc'd into *out. 1, 0, -1. */
+int sim_store_get_user(sim_store *st, const char *email_or_uid, char **out);
 /* Removes the user of an email (case-insensitive) or uid. 1 removed, 0 unknown, -1. */
 int sim_store_delete_user(sim_store *st, const char *email_or_uid);
 
@@ -177,5 +218,11 @@ int sim_store_delete_user(sim_store *st, const char *email_or_uid);
  * client did not escape it ("2021-02-08T08:12:30 0500") is taken as '+'. 0 or -1.
  */
 int sim_parse_when(const char *s, int64_t *epoch);
+
+/* The query plan (EXPLAIN QUERY PLAN, one step a line) of the statements a Smart Search scan
+ * would run, into buf. 0 or -1. For the tests that no filter scans the whole table. */
+int sim_store_scan_plan(sim_store *st, const sim_msg_scan *scan, char *buf, size_t len);
+/* The same for the quarantine search. */
+int sim_store_qscan_plan(sim_store *st, char *buf, size_t len);
 
 #endif

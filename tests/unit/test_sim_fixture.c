@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "sim/fixture.h"
+#include "sim/record.h"
 #include "sim/store.h"
 #include "util/timeutil.h"
 
@@ -206,7 +207,7 @@ static void test_fixture__basic_accounts_folders_users(void **state)
 	assert_string_equal(type, "dlp");
 	assert_int_equal(sim_store_folder_type(e->st, "Nope", type, sizeof(type)), 0);
 
-	assert_int_equal(sim_store_get_user(e->st, "demo.user", &u), 1);
+	assert_int_equal(sim_user_get(e->st, "demo.user", &u), 1);
 	assert_string_equal(json_string_value(json_object_get(u, "email")),
 			    "demo.user@example.com");
 	assert_string_equal(json_string_value(json_object_get(u, "firstname")), "Demo");
@@ -217,7 +218,7 @@ static void test_fixture__basic_accounts_folders_users(void **state)
 	assert_true(json_is_object(json_object_get(u, "attributes")));
 	assert_non_null(json_object_get(u, "lastsignon"));
 	json_decref(u);
-	assert_int_equal(sim_store_get_user(e->st, "lists@example.com", &u), 1);
+	assert_int_equal(sim_user_get(e->st, "lists@example.com", &u), 1);
 	assert_int_equal(json_integer_value(json_object_get(u, "type")), 1);
 	json_decref(u);
 }
@@ -248,19 +249,19 @@ static void test_fixture__basic_quarantine(void **state)
 	size_t len = 0;
 
 	load_basic(e->st);
-	assert_int_equal(sim_store_quarantine_by_localguid(e->st, "6:6:239", q_cb, &q), 1);
+	assert_int_equal(sim_store_quarantine_lookup(e->st, "6:6:239", q_cb, &q), 1);
 	assert_int_equal(q.size, 6496);
 	assert_int_equal(q.date, tu_mkutc(2020, 1, 15, 20, 0, 0));
 	assert_string_equal(q.folder, "Quarantine");
 	assert_string_equal(q.from, "john@doe.com");
-	assert_string_equal(q.rcpts, "[\"foo@bar.com\"]");
+	assert_string_equal(q.rcpts, "foo@bar.com");
 	assert_string_equal(q.spamscore, "100");
-	assert_int_equal(sim_store_quarantine_by_localguid(e->st, "6:6:4", q_cb, &q), 1);
+	assert_int_equal(sim_store_quarantine_lookup(e->st, "6:6:4", q_cb, &q), 1);
 	assert_int_equal(q.size, 6143);
-	assert_int_equal(sim_store_quarantine_by_localguid(e->st, "4:2:6", q_cb, &q), 1);
+	assert_int_equal(sim_store_quarantine_lookup(e->st, "4:2:6", q_cb, &q), 1);
 	assert_string_equal(q.folder, "HIPAA");
-	assert_int_equal(sim_store_quarantine_by_localguid(
-				 e->st, "72wWvWN8qIx-jclF-uv6feVwEFDkkidM", q_cb, &q),
+	assert_int_equal(sim_store_quarantine_lookup(e->st, "72wWvWN8qIx-jclF-uv6feVwEFDkkidM",
+						     q_cb, &q),
 			 1);
 	assert_string_equal(q.folder, "TestQ");
 	assert_int_equal(
@@ -268,7 +269,7 @@ static void test_fixture__basic_quarantine(void **state)
 	assert_int_equal(len, (size_t)q.size);
 	assert_non_null(strstr(raw, "Subject: Lottery Winning 3\r\n"));
 	free(raw);
-	assert_int_equal(sim_store_quarantine_by_localguid(e->st, "9:9:9", q_cb, &q), 0);
+	assert_int_equal(sim_store_quarantine_lookup(e->st, "9:9:9", q_cb, &q), 0);
 }
 
 static void test_fixture__load_twice_is_idempotent(void **state)
@@ -349,8 +350,8 @@ static void test_fixture__quarantine_without_raw(void **state)
 		"\"quarantine\":[{\"guid\":\"G1\",\"localguid\":\"1:1:1\",\"folder\":\"Q\","
 		"\"from\":\"a@b.test\",\"rcpts\":\"c@d.test, e@f.test\",\"subject\":\"Hi\","
 		"\"date\":\"2020-05-01 10:00:00\",\"spamscore\":87,\"messageid\":\"m1@b.test\"}]}");
-	assert_int_equal(sim_store_quarantine_by_localguid(e->st, "1:1:1", q_cb, &q), 1);
-	assert_string_equal(q.rcpts, "[\"c@d.test\",\"e@f.test\"]");
+	assert_int_equal(sim_store_quarantine_lookup(e->st, "1:1:1", q_cb, &q), 1);
+	assert_string_equal(q.rcpts, "c@d.test\ne@f.test");
 	assert_string_equal(q.spamscore, "87");
 	assert_int_equal(sim_store_quarantine_raw(e->st, "G1", &raw, &len), 1);
 	assert_int_equal(len, (size_t)q.size);
@@ -386,7 +387,7 @@ static void assert_no_ghost(sim_store *st, size_t records, const char *names_bef
 	json_decref(all);
 	assert_int_equal(sim_store_check_account(st, "ghost", "boo", &acc), 0);
 	assert_int_equal(sim_store_folder_type(st, "Ghost", type, sizeof(type)), 0);
-	assert_int_equal(sim_store_get_user(st, "ghost@example.com", &u), 0);
+	assert_int_equal(sim_user_get(st, "ghost@example.com", &u), 0);
 	assert_int_equal(sim_store_account_names(st, names, sizeof(names)), 0);
 	assert_string_equal(names, names_before);
 }

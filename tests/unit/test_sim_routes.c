@@ -15,6 +15,7 @@
 #include <pthread.h>
 
 #include "sim/sim.h"
+#include "sim/record.h"
 #include "sim/store.h"
 #include "util/timeutil.h"
 
@@ -106,7 +107,7 @@ static int add_rec(sim_store *st, const char *guid, int64_t epoch, const char *s
 		      attach, "Sender_Host", host, "Sender_IP_Address", ip, "QID", guid, "SID",
 		      "sid-1", "Message_ID", "<mid@example.test>", "Duration", "0.1",
 		      "module_rules", "access.system");
-	rc = sim_store_add_message(st, r, epoch);
+	rc = sim_record_add(st, r, epoch);
 	json_decref(r);
 	return rc;
 }
@@ -120,7 +121,7 @@ static void add_quarantined(sim_store *st, const char *guid, const char *localgu
 			    const char *folder, const char *subject, int64_t date)
 {
 	const char *rcpts[] = { "foo@bar.com", "second@bar.com" };
-	char raw[256];
+	char raw[256], *status;
 	sim_qmsg m = { .guid = guid,
 		       .localguid = localguid,
 		       .folder = folder,
@@ -138,7 +139,11 @@ static void add_quarantined(sim_store *st, const char *guid, const char *localgu
 		 subject, guid);
 	m.raw = raw;
 	m.raw_len = strlen(raw);
+	status = sim_qstatus_initial(date);
+	assert_non_null(status);
+	m.status = status;
 	assert_int_equal(sim_store_add_quarantine(st, &m), 0);
+	free(status);
 }
 
 static int setup(void **state)
@@ -203,7 +208,7 @@ static int setup(void **state)
 			 "demo.user@example.com", "firstname", "Demo", "lastname", "User", "groups",
 			 "staff", "lastmodified", "2020-05-01 00:00:00", "lastpasswordchange", "",
 			 "lastsignon", "", "suborg", "", "type", 0, "uid", "demo.user");
-	if (sim_store_add_user(f->st, user) < 0)
+	if (sim_user_add(f->st, user) < 0)
 		return -1;
 	json_decref(user);
 	if (sim_store_commit(f->st) < 0)

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <pthread.h>
 
+#include "sim/record.h"
 #include "sim/store.h"
 
 struct fx {
@@ -118,7 +119,7 @@ static void test_store__meta_roundtrip_and_persist(void **state)
 	assert_int_equal(sim_store_get_meta(f->st, "seeded", v, sizeof(v)), 0);
 	assert_string_equal(v, "1000");
 	assert_int_equal(sim_store_get_meta(f->st, "schema_version", v, sizeof(v)), 0);
-	assert_string_equal(v, "1");
+	assert_string_equal(v, "3");
 }
 
 static void test_store__messages_by_address_and_time(void **state)
@@ -134,7 +135,7 @@ static void test_store__messages_by_address_and_time(void **state)
 		snprintf(guid, sizeof(guid), "g%02d", i);
 		r = record(guid, i % 2 ? "User@Example.com" : "other@abc.com",
 			   "a@b.c, x@example.org", "hello");
-		assert_int_equal(sim_store_add_message(f->st, r, 1000 + i), 0);
+		assert_int_equal(sim_record_add(f->st, r, 1000 + i), 0);
 		json_decref(r);
 	}
 	assert_int_equal(sim_store_commit(f->st), 0);
@@ -161,10 +162,10 @@ static void test_store__replacing_a_guid_keeps_one_record(void **state)
 	json_t *r, *got = json_array();
 
 	r = record("same", "a@example.com", "b@b.b", "one");
-	assert_int_equal(sim_store_add_message(f->st, r, 10), 0);
+	assert_int_equal(sim_record_add(f->st, r, 10), 0);
 	json_decref(r);
 	r = record("same", "c@abc.com", "b@b.b", "two");
-	assert_int_equal(sim_store_add_message(f->st, r, 20), 0);
+	assert_int_equal(sim_record_add(f->st, r, 20), 0);
 	json_decref(r);
 	scan.addr_pred = match_example;
 	assert_int_equal(sim_store_scan_messages(f->st, &scan, collect, got), 0);
@@ -183,14 +184,14 @@ static void test_store__rollback_forgets_addresses(void **state)
 
 	assert_int_equal(sim_store_begin(f->st), 0);
 	r = record("gone", "a@example.com", "b@b.b", "one");
-	assert_int_equal(sim_store_add_message(f->st, r, 10), 0);
+	assert_int_equal(sim_record_add(f->st, r, 10), 0);
 	json_decref(r);
 	assert_int_equal(sim_store_rollback(f->st), 0);
 	r = record("again", "a@example.com", "b@b.b", "one");
-	assert_int_equal(sim_store_add_message(f->st, r, 9), 0);
+	assert_int_equal(sim_record_add(f->st, r, 9), 0);
 	json_decref(r);
 	r = record("kept", "z@example.com", "b@b.b", "one");
-	assert_int_equal(sim_store_add_message(f->st, r, 11), 0);
+	assert_int_equal(sim_record_add(f->st, r, 11), 0);
 	json_decref(r);
 	assert_int_equal(sim_store_scan_messages(f->st, &scan, collect, got), 0);
 	assert_int_equal(json_array_size(got), 2);
@@ -243,7 +244,8 @@ static void test_store__folders_and_quarantine(void **state)
 		       .date = 1579118400,
 		       .spamscore = "100",
 		       .raw = "Subject: Loan\r\n\r\nhi\r\n",
-		       .raw_len = 21 };
+		       .raw_len = 21,
+		       .status = "[]" };
 	char type[16], *raw;
 	size_t len;
 
@@ -259,6 +261,111 @@ static void test_store__folders_and_quarantine(void **state)
 	assert_memory_equal(raw, m.raw, 21);
 	free(raw);
 	assert_int_equal(sim_store_quarantine_raw(f->st, "G2", &raw, &len), 0);
+}
+
+/* A seed writes an empty store without a journal; when it does not commit, the store goes. */
+static void test_store__interrupted_seed_is_discarded(void **state)
+{
+	struct fx *f = *state;
+	char v[64], marker[128];
+	FILE *m;
+
+	assert_int_equal(sim_store_set_meta(f->st, "kept", "yes"), 0);
+	assert_int_equal(sim_store_begin_seed(f->st), 0);
+	assert_int_equal(sim_store_set_meta(f->st, "seed", "10"), 0);
+	assert_int_equal(sim_store_commit(f->st), 0);
+	reopen(f);
+	assert_int_equal(sim_store_get_meta(f->st, "seed", v, sizeof(v)), 0);
+	assert_string_equal(v, "10");
+	/* A marker left behind stands for a seed that died before its commit. */
+	snprintf(marker, sizeof(marker), "%s/pps-sim.db.seeding", f->dir);
+	m = fopen(marker, "w");
+	assert_non_null(m);
+	fclose(m);
+	reopen(f);
+	assert_int_equal(sim_store_get_meta(f->st, "seed", v, sizeof(v)), 0);
+	assert_string_equal(v, "");
+	assert_int_equal(sim_store_get_meta(f->st, "kept", v, sizeof(v)), 0);
+	assert_string_equal(v, "");
+	assert_int_equal(access(marker, F_OK), -1);
+}
+
+static int any_address(void *arg, const char *address)
+{
+	(void)arg;
+	(void)address;
+	return 1;
+}
+
+/* A plan must not walk a whole table: every step on msg, msg_addr or qmsg is a SEARCH by a
+ * key ("SCAN msg", "SCAN msg_addr", "SCAN q" are full scans; SQLite 3.36 and later). */
+static void assert_no_full_scan(const char *plan, const char *what)
+{
+	const char *line = plan;
+
+	while (*line) {
+		size_t n = strcspn(line, "\n");
+
+		if (strncmp(line, "SCAN msg", 8) == 0 || strncmp(line, "SCAN qmsg", 9) == 0 ||
+		    strncmp(line, "SCAN q ", 7) == 0) {
+			fprintf(stderr, "%s scans a table:\n%s", what, plan);
+			fail();
+		}
+		line += n + (line[n] == '\n');
+	}
+}
+
+/*
+ * EXPLAIN QUERY PLAN of the statement each Smart Search filter leads to (as pss.c sets up the
+ * scan): the exact keys use their indexes, addresses the address table, the rest the time
+ * index; the quarantine search its folder and date index.
+ */
+static void test_store__no_filter_scans_the_table(void **state)
+{
+	struct fx *f = *state;
+	static const char *const timed[] = { "from/to", "subject", "action",
+					     "virus",	"attach",  "host" };
+	char plan[8192];
+	sim_msg_scan scan;
+
+	for (size_t i = 0; i < sizeof(timed) / sizeof(timed[0]); i++) {
+		memset(&scan, 0, sizeof(scan));
+		scan.from = 0;
+		scan.to = 100;
+		assert_int_equal(sim_store_scan_plan(f->st, &scan, plan, sizeof(plan)), 0);
+		assert_non_null(strstr(plan, "msg_epoch"));
+		assert_no_full_scan(plan, timed[i]);
+	}
+	for (int role = 0; role < 2; role++) {
+		memset(&scan, 0, sizeof(scan));
+		scan.addr_pred = any_address;
+		scan.addr_role = role;
+		assert_int_equal(sim_store_scan_plan(f->st, &scan, plan, sizeof(plan)), 0);
+		assert_non_null(strstr(plan, "msg_addr"));
+		assert_no_full_scan(plan, role ? "env_rcpt" : "env_from");
+	}
+	{
+		static const char *const keys[] = { "guid", "hdr_mid", "qid", "sid" };
+		static const char *const index[] = { "sqlite_autoindex_msg_1", "msg_hdr_mid",
+						     "msg_qid", "msg_sid" };
+
+		for (size_t i = 0; i < 4; i++) {
+			memset(&scan, 0, sizeof(scan));
+			*(i == 0   ? &scan.guid
+			  : i == 1 ? &scan.hdr_mid
+			  : i == 2 ? &scan.qid
+				   : &scan.sid) = "x";
+			assert_int_equal(sim_store_scan_plan(f->st, &scan, plan, sizeof(plan)), 0);
+			if (!strstr(plan, index[i])) {
+				fprintf(stderr, "%s does not use %s:\n%s", keys[i], index[i], plan);
+				fail();
+			}
+			assert_no_full_scan(plan, keys[i]);
+		}
+	}
+	assert_int_equal(sim_store_qscan_plan(f->st, plan, sizeof(plan)), 0);
+	assert_non_null(strstr(plan, "qmsg_folder"));
+	assert_no_full_scan(plan, "quarantine search");
 }
 
 int main(void)
@@ -277,6 +384,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store__threads_get_their_own_connection, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_store__folders_and_quarantine, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_store__no_filter_scans_the_table, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_store__interrupted_seed_is_discarded, setup,
 						teardown),
 	};
 
