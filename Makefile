@@ -4,7 +4,7 @@ RELEASE_DIR ?= build/release
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 GENERATOR   := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
 
-.PHONY: all deps debug release test demo format format-check lint tidy cppcheck install bench fuzz memcheck clean
+.PHONY: all deps debug release test demo format format-check lint tidy cppcheck install bench fuzz memcheck deb deb-check clean
 
 all: release
 
@@ -50,6 +50,12 @@ fuzz:
 
 memcheck: deps
 	@scripts/memcheck
+
+deb: deps
+	@scripts/deb-build
+
+deb-check: deb
+	@scripts/deb-check
 
 clean:
 	rm -rf build

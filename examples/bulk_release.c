@@ -4,6 +4,11 @@
  *
  *   cc bulk_release.c $(pkg-config --cflags --libs pps) -o bulk_release
  *   PPS_URL=... PPS_USERNAME=... PPS_PASSWORD=... ./bulk_release Quarantine < guids.txt
+ *   PPS_URL=... PPS_USERNAME=... PPS_PASSWORD=... ./bulk_release Quarantine 4:2:6 4:2:7
+ *
+ * It ends with a count on stdout.
+ *
+ * deb-check-args: Quarantine
  *
  * Exit status: 0 when every batch was released; 1 otherwise (each failure on stderr); 2 when
  * the outcome of a batch is unknown (its answer was lost: check before trying it again).
@@ -43,11 +48,12 @@ int main(int argc, char **argv)
 	pps_client *client = NULL;
 	char line[256], err[256];
 	char *ids = NULL;
-	size_t len = 0, n = 0;
-	int status = 0, rc;
+	size_t len = 0, n = 0, total = 0, batches = 0;
+	int status = 0, rc, arg = 2;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: bulk_release FOLDER < guids\n");
+		fprintf(stderr,
+			"usage: bulk_release FOLDER [GUID...] (else one GUID a line on stdin)\n");
 		return 1;
 	}
 	opts.url = getenv("PPS_URL");
@@ -67,9 +73,18 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	for (;;) {
-		int more = fgets(line, sizeof(line), stdin) != NULL;
+		int more;
 
-		line[strcspn(line, "\r\n")] = '\0';
+		/* The GUIDs on the command line, else the lines of stdin. */
+		if (argc > 2) {
+			more = arg < argc;
+			if (more)
+				snprintf(line, sizeof(line), "%s", argv[arg++]);
+		} else {
+			more = fgets(line, sizeof(line), stdin) != NULL;
+		}
+		if (more)
+			line[strcspn(line, "\r\n")] = '\0';
 		if (more && line[0]) {
 			len += (size_t)snprintf(ids + len, BATCH * sizeof(line) - len, "%s%s",
 						n ? "," : "", line);
@@ -81,12 +96,18 @@ int main(int argc, char **argv)
 				status = 2;
 			else if (rc != 0 && status == 0)
 				status = 1;
+			total += n;
+			batches++;
 			len = 0;
 			n = 0;
 		}
 		if (!more)
 			break;
 	}
+	printf("bulk_release: %zu GUIDs in %zu batches, %s\n", total, batches,
+	       status == 0   ? "all released"
+	       : status == 2 ? "some outcomes unknown"
+			     : "some failed");
 done:
 	free(ids);
 	pps_client_free(client);

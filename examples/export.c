@@ -7,6 +7,8 @@
  *   PPS_URL=... PPS_USERNAME=... PPS_PASSWORD=... ./export FOLDER SENDER-PATTERN > out.ndjson
  *   PPS_URL=... PPS_USERNAME=... PPS_PASSWORD=... ./export -s "7 days" > trace.ndjson
  *
+ * deb-check-args: -s 2020-01-01T00:00:00Z
+ *
  * A body that breaks off is an error: the lines already written stay, the message goes to
  * stderr and the exit status is 1, so a partial export is never taken for a whole one.
  */
