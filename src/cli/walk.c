@@ -252,6 +252,26 @@ static void end_at_bound(struct walk *w)
 }
 
 /*
+ * A walk of s (for a quarantine search, of folder) standing at at, asking for as many records
+ * a page as the server gives: its cap when known, else the most each API takes.
+ */
+static void walk_init(struct walk *w, cli_ctx *ctx, cli_search *s, cli_checkpoint *at,
+		      const char *folder, emit_fn emit, void *arg)
+{
+	memset(w, 0, sizeof(*w));
+	w->ctx = ctx;
+	w->s = s;
+	w->at = at;
+	if (s->quarantine)
+		s->qs.folder = folder;
+	w->page = s->quarantine ? PAGE_QUARANTINE : PAGE_SMARTSEARCH;
+	if (ctx->jobs.server_cap > 0 && ctx->jobs.server_cap < w->page)
+		w->page = ctx->jobs.server_cap;
+	w->emit = emit;
+	w->arg = arg;
+}
+
+/*
  * Walks the window newest first from where w->at stands: each page ends at the oldest second
  * of the page before (included), whose records already printed are skipped by their id. Stops
  * when a request brings nothing new (w->at->done = 1), at the total cap, or on SIGINT/SIGTERM.
@@ -488,12 +508,7 @@ static int run_all(cli_ctx *ctx, cli_search *s, const char *const *folders, size
 		int64_t to;
 		int has_to, rc;
 
-		memset(&w, 0, sizeof(w));
-		w.ctx = ctx;
-		w.s = s;
-		w.at = &at;
-		if (s->quarantine)
-			s->qs.folder = folders[p];
+		walk_init(&w, ctx, s, &at, s->quarantine ? folders[p] : NULL, emit_to_sink, &k);
 		window_of(s, &w.from, &to, &has_to);
 		/* A resumed part goes on from where its checkpoint stands. */
 		if (!at.resumed || p != first) {
@@ -507,11 +522,6 @@ static int run_all(cli_ctx *ctx, cli_search *s, const char *const *folders, size
 			if (w.total_cap <= 0)
 				break;
 		}
-		w.page = s->quarantine ? PAGE_QUARANTINE : PAGE_SMARTSEARCH;
-		if (ctx->jobs.server_cap > 0 && ctx->jobs.server_cap < w.page)
-			w.page = ctx->jobs.server_cap;
-		w.emit = emit_to_sink;
-		w.arg = &k;
 		if (st.path) {
 			w.page_done = all_page_done;
 			w.page_arg = &st;
@@ -831,20 +841,11 @@ static int run_follow(cli_ctx *ctx, cli_search *s, const char *const *folders, s
 				rc = PPS_ENOMEM;
 				break;
 			}
-			memset(&w, 0, sizeof(w));
-			w.ctx = ctx;
-			w.s = s;
-			w.at = &pos;
-			if (s->quarantine)
-				s->qs.folder = folders[f];
+			walk_init(&w, ctx, s, &pos, s->quarantine ? folders[f] : NULL, collect_new,
+				  &b);
 			w.from = from;
 			pos.to = s->quarantine && has_to ? to - 1 : to;
 			pos.has_to = has_to;
-			w.page = s->quarantine ? PAGE_QUARANTINE : PAGE_SMARTSEARCH;
-			if (ctx->jobs.server_cap > 0 && ctx->jobs.server_cap < w.page)
-				w.page = ctx->jobs.server_cap;
-			w.emit = collect_new;
-			w.arg = &b;
 			rc = walk_window(&w);
 			cli_checkpoint_release(&pos);
 		}
