@@ -258,6 +258,8 @@ def main():
                   ["--seed", str(size["seed"]), "--max-count", "1000000"])
         sims.append(sim)
         seed_seconds = sim.ready_seconds
+        # The peak so far is the seeding's: read now, before the large answers of scenario 2.
+        seed_rss = proc_status_kib(sim.proc.pid, "VmHWM")
         env.update(PPS_URL=sim.url, PPS_USERNAME=USER, PPS_PASSWORD=PASSWORD,
                    PPS_CACERT=sim.cacert)
         auth = ["-u", f"{USER}:{PASSWORD}", "--cacert", sim.cacert]
@@ -401,7 +403,6 @@ def main():
         # 5b. wrk on the indexed Smart Search: a partial sender address and a 24 h window.
         day_ago = now - 86400
         token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
-        seed_rss = proc_status_kib(sim.proc.pid, "VmHWM")  # the peak so far: the seeding
 
         def wrk_on(s, path, what):
             note(f"scenario 5: wrk {size['wrk_seconds']} s, {what}")
