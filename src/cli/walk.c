@@ -728,14 +728,9 @@ static int collect_new(void *arg, json_t *rec, int64_t t)
 	struct batch *b = arg;
 	const char *id = cli_record_id(b->quarantine, rec);
 
+	/* A walk emits each record once: only what earlier polls printed needs skipping. */
 	if (id && json_object_get(b->seen, id))
 		return 0;
-	for (size_t i = 0; id && i < b->n; i++) {
-		const char *other = cli_record_id(b->quarantine, b->v[i].rec);
-
-		if (other && !strcmp(other, id))
-			return 0;
-	}
 	if (b->n == b->alloc) {
 		size_t na = b->alloc ? b->alloc * 2 : 64;
 		struct held *nv = realloc(b->v, na * sizeof(*nv));

@@ -185,15 +185,11 @@ done:
 	return ret;
 }
 
-/* Looks a message up with a one-key statement. 1, 0, -1. */
-static int lookup(struct conn *c, enum stmt_id id, const char *key, sim_qrow_cb cb, void *arg)
+/* Steps a bound statement that finds at most one message, hands it to cb. 1, 0, -1. */
+static int step_one(struct conn *c, sqlite3_stmt *s, sim_qrow_cb cb, void *arg)
 {
-	sqlite3_stmt *s;
-	int rc, ret = -1;
+	int rc = sqlite3_step(s), ret = -1;
 
-	if (!(s = store_stmt(c, id)) || store_bind_text(s, 1, key) < 0)
-		return -1;
-	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		ret = emit_qrow(s, cb, arg) < 0 ? -1 : 1;
 	else if (rc == SQLITE_DONE)
@@ -204,23 +200,24 @@ static int lookup(struct conn *c, enum stmt_id id, const char *key, sim_qrow_cb 
 	return ret;
 }
 
+/* Looks a message up with a one-key statement. 1, 0, -1. */
+static int lookup(struct conn *c, enum stmt_id id, const char *key, sim_qrow_cb cb, void *arg)
+{
+	sqlite3_stmt *s;
+
+	if (!(s = store_stmt(c, id)) || store_bind_text(s, 1, key) < 0)
+		return -1;
+	return step_one(c, s, cb, arg);
+}
+
 int sim_store_quarantine_by_id(sim_store *st, int64_t id, sim_qrow_cb cb, void *arg)
 {
 	struct conn *c = store_conn(st);
 	sqlite3_stmt *s;
-	int rc, ret = -1;
 
 	if (!c || !(s = store_stmt(c, ST_Q_BY_ID)) || sqlite3_bind_int64(s, 1, id) != SQLITE_OK)
 		return -1;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		ret = emit_qrow(s, cb, arg) < 0 ? -1 : 1;
-	else if (rc == SQLITE_DONE)
-		ret = 0;
-	else
-		store_complain(c, "reading a quarantined message");
-	sqlite3_reset(s);
-	return ret;
+	return step_one(c, s, cb, arg);
 }
 
 int sim_store_quarantine_lookup(sim_store *st, const char *localguid_or_guid, sim_qrow_cb cb,
