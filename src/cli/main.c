@@ -808,7 +808,8 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 		cli_ctx ctx;
 		cli_output_spec spec = cmd->out;
 		const char *cols[24];
-		size_t n = 0;
+		cli_column_rule rules[24];
+		size_t n = 0, nr = 1;
 
 		merged = merge_clusters(cl, names.n, strcmp(cmd->name, "smart-search") != 0);
 		if (!merged) {
@@ -816,12 +817,20 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 			status = CLI_EXIT_FAILURE;
 			goto cleanup;
 		}
-		/* The table gets a cluster column in front. */
+		/*
+		 * The table gets a cluster column in front, kept whole like an identifier: a row
+		 * means nothing without the cluster it came from.
+		 */
 		cols[n++] = "cluster";
 		for (size_t i = 0; spec.columns && spec.columns[i] && n + 1 < 24; i++)
 			cols[n++] = spec.columns[i];
 		cols[n] = NULL;
 		spec.columns = cols;
+		rules[0] = (cli_column_rule){ "cluster", CLI_COL_ID, 0 };
+		for (size_t i = 0; spec.rules && spec.rules[i].name && nr + 2 < 24; i++)
+			rules[nr++] = spec.rules[i];
+		rules[nr] = (cli_column_rule){ NULL, CLI_COL_TEXT, 0 };
+		spec.rules = rules;
 		{
 			cli_command shown = *cmd;
 

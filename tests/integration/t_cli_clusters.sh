@@ -54,6 +54,15 @@ run env COLUMNS=200 "$PPS" --profile east,west smart-search "$A" "$B" limit=2
 expect_out_has "cluster" "the table has a cluster column"
 expect_out_has "east" "the table names the cluster"
 
+# On a narrow terminal (40 columns) the cluster column stays, whole, whatever else must go.
+printf 'stty cols 40 rows 50; exec %q --profile east,west smart-search %q %q limit=2 2>/dev/null\n' \
+	"$PPS" "$A" "$B" >"$T_DIR/tty.sh"
+script -qec "bash $T_DIR/tty.sh" /dev/null 2>&1 </dev/null |
+	sed 's/\x1b\[[0-9;]*m//g; s/\r$//' >"$T_DIR/tty.out" # emphasis and the terminal's CR off
+expect_eq "$(grep -m1 '^cluster ' "$T_DIR/tty.out" | awk '{print $1, $2}')" "cluster GUID" \
+	"40 columns: the cluster column comes first"
+expect_eq "$(grep -cE '^(east|west) ' "$T_DIR/tty.out")" 4 "40 columns: every row names its cluster"
+
 # A dead third cluster: named, the others printed, exit 1.
 run "$PPS" -o ndjson --timeout 5 --retries 0 --profile east,west,dead smart-search "$A" "$B"
 expect_rc 1 "one cluster of three is dead"
