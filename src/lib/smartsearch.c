@@ -70,7 +70,8 @@ int pps_smartsearch_each(pps_client *c, const pps_smartsearch_req *req, const pp
 	pps__query_add(&q, "guid", req->guid);
 	pps__query_add(&q, "hdr_mid", req->hdr_mid);
 	pps__query_add(&q, "count", count);
-	return pps__search_each(c, pps__op_path(PPS_OP_SMARTSEARCH), &q, "result", NULL, v);
+	return pps__search_each(c, pps__op_path(PPS_OP_SMARTSEARCH), &q, "result",
+				(size_t)(req->count ? req->count : 100L), NULL, v);
 }
 
 static int each(pps_client *c, const void *req, const pps_visitor *v)
