@@ -22,6 +22,9 @@ typedef struct cli_qlist_req {
 } cli_qlist_req;
 
 /* quarantine-message-download: libpps takes the guid; out and force are pps's own. */
+/* The default of --max-download: larger than any message a mail server passes. */
+#define CLI_MAX_DOWNLOAD_DEFAULT (256LL << 20)
+
 typedef struct cli_download_req {
 	const char *guid;
 	const char *out;
@@ -41,6 +44,7 @@ typedef struct cli_ctx {
 	int err_tty;	    /* stderr is a terminal: progress lines allowed */
 	long batch;	    /* GUIDs per quarantine action request */
 	long timeout_ms;    /* --timeout: also caps the waits for a throttled action */
+	long long max_download; /* --max-download BYTES: the longest message a download saves */
 	const char *report; /* --report FILE: one NDJSON line per local_guid entry, or NULL */
 	int isolate;	    /* --isolate: split refused release/resubmit/forward batches too */
 	long confirm_over;  /* --confirm-over N: ask on a terminal above N messages */
