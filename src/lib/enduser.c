@@ -130,6 +130,12 @@ static int call(pps_client *c, pps_op op, const char *id, const char *body, pps_
 	ret = pps__response_from_answer(c, &a, &resp);
 	if (ret < 0)
 		goto done;
+	/* A lookup answered without a profile is no answer (a bare status line, a cut body). */
+	if (!strcmp(method, "GET") && only_space(resp->body, resp->body_len)) {
+		ret = pps__error_set(c, PPS_EPROTO, resp->status,
+				     "the server answered %ld without a profile", resp->status);
+		goto done;
+	}
 	ret = wrap_profile(c, resp, !strcmp(method, "DELETE"));
 	if (ret < 0)
 		goto done;
