@@ -44,11 +44,12 @@ typedef struct cli_ctx {
 	int err_tty;	    /* stderr is a terminal: progress lines allowed */
 	long batch;	    /* GUIDs per quarantine action request */
 	long timeout_ms;    /* --timeout: also caps the waits for a throttled action */
-	long long max_download; /* --max-download BYTES: the longest message a download saves */
 	const char *report; /* --report FILE: one NDJSON line per local_guid entry, or NULL */
 	int isolate;	    /* --isolate: split refused release/resubmit/forward batches too */
 	long confirm_over;  /* --confirm-over N: ask on a terminal above N messages */
 	int yes;	    /* --yes: never ask */
+	/* --max-download BYTES: the longest message a download saves. */
+	long long max_download;
 	/* The jobs bigger than one request (walk.c): --all, --follow, the cap probe. */
 	struct cli_jobs {
 		int all;

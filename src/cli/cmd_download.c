@@ -108,7 +108,8 @@ static int refuse(cli_ctx *ctx, const struct saving *sv, const pps_response *res
 	if (rc)
 		return rc;
 	if (cli_download_size(sv->d) == 0) {
-		cli_errorf(ctx, "the server answered with an empty message for '%s': nothing was saved",
+		cli_errorf(ctx,
+			   "the server answered with an empty message for '%s': nothing was saved",
 			   guid);
 		return CLI_EXIT_PROTO;
 	}

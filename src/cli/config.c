@@ -153,7 +153,8 @@ static char *password_from_file(const char *path, char *err, size_t errlen)
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen,
-			 "password file '%s' is not a regular file: use --password-stdin for a pipe",
+			 "password file '%s' is not a regular file: use --password-stdin for "
+			 "a pipe",
 			 path);
 		close(fd);
 		return NULL;

@@ -256,8 +256,7 @@ static int commit_stdout(cli_download *d, char *err, size_t errlen)
 	return 0;
 }
 
-int cli_download_commit(cli_download *d, char *path_out, size_t path_len, char *err,
-			size_t errlen)
+int cli_download_commit(cli_download *d, char *path_out, size_t path_len, char *err, size_t errlen)
 {
 	int fd = d->fd, rc = -1;
 

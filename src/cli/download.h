@@ -44,8 +44,7 @@ int cli_download_open(cli_download **out, const char *target, const char *guid, 
 int cli_download_write(cli_download *d, const char *data, size_t len, char *err, size_t errlen);
 /* Bytes written so far. */
 size_t cli_download_size(const cli_download *d);
-int cli_download_commit(cli_download *d, char *path_out, size_t path_len, char *err,
-			size_t errlen);
+int cli_download_commit(cli_download *d, char *path_out, size_t path_len, char *err, size_t errlen);
 void cli_download_abort(cli_download *d);
 
 /* 0 when guid is safe as a file name (rules above), else -1 with the reason in err. */

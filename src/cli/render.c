@@ -591,6 +591,23 @@ static int table_head(struct out *o, const cli_render_opts *opts, const cli_outp
 	return 0;
 }
 
+/* Writes nrows rows of cells (ncols each) under the visible columns. */
+static void table_rows(struct out *o, const char *text, const struct cell *cells, size_t nrows,
+		       const struct col *layout, const size_t *w, size_t ncols)
+{
+	for (size_t r = 0; r < nrows; r++) {
+		size_t owed = 0, shown = 0;
+
+		for (size_t c = 0; c < ncols; c++) {
+			if (layout[c].hidden)
+				continue;
+			owed += shown++ ? 2 : 0;
+			write_cell(o, text, &cells[r * ncols + c], w[c], &owed);
+		}
+		out_add(o, "\n", 1);
+	}
+}
+
 /*
  * Prints records as a table. With memo: a memo already set gives the columns and widths and
  * no title or header is printed (a later window of one table: text cut to the width, an
@@ -664,17 +681,7 @@ static int render_table(struct out *o, const cli_render_opts *opts, const cli_ou
 		if (table_head(o, opts, spec, text.buf, cells, layout, w, ncols, &scratch) < 0)
 			goto done;
 	}
-	for (size_t r = 1; r < rows; r++) {
-		size_t owed = 0, shown = 0;
-
-		for (size_t c = 0; c < ncols; c++) {
-			if (layout[c].hidden)
-				continue;
-			owed += shown++ ? 2 : 0;
-			write_cell(o, text.buf, &cells[r * ncols + c], w[c], &owed);
-		}
-		out_add(o, "\n", 1);
-	}
+	table_rows(o, text.buf, cells + ncols, rows - 1, layout, w, ncols);
 	rc = 0;
 	if (memo && !later) {
 		memo->cols = cols;
@@ -1022,11 +1029,11 @@ struct cli_render_stream {
 	const char **cols; /* once known: spec->columns or the first record's keys */
 	size_t ncols;
 	int head_done;
-	size_t n;      /* records so far */
-	size_t depth;  /* json: objects opened by the context path */
-	json_t *held;  /* table: the rows, to measure the columns */
-	json_t *first; /* the record whose keys are the columns, when the spec has none */
-	size_t pages;  /* table: pages printed (a screenful each, on a terminal) */
+	size_t n;		/* records so far */
+	size_t depth;		/* json: objects opened by the context path */
+	json_t *held;		/* table: the rows, to measure the columns */
+	json_t *first;		/* the record whose keys are the columns, when the spec has none */
+	size_t pages;		/* table: pages printed (a screenful each, on a terminal) */
 	struct table_memo memo; /* table not on a terminal: the first window's layout */
 	ppsbuf scratch;
 	ppsbuf safe; /* csv: a cell guarded and neutralised */
@@ -1127,9 +1134,9 @@ int cli_render_record(cli_render_stream *s, const json_t *rec)
 		/* The table measures its rows before it prints them: a screenful or a window. */
 		if (s->held && json_array_append(s->held, iterable(rec)) < 0)
 			rc = -1;
-		else if (s->held && json_array_size(s->held) >= (s->opts.height > 0
-									 ? (size_t)s->opts.height
-									 : CLI_TABLE_WINDOW))
+		else if (s->held &&
+			 json_array_size(s->held) >=
+				 (s->opts.height > 0 ? (size_t)s->opts.height : CLI_TABLE_WINDOW))
 			rc = table_page(s);
 		break;
 	case CLI_FMT_MARKDOWN:

@@ -90,8 +90,9 @@ int cli_render_records(FILE *out, const cli_render_opts *opts, const cli_output_
  * markdown write each record as it comes (flush to push it out); the table holds the rows
  * (not the body) to measure its columns: on a terminal a screenful (opts->height rows) at a
  * time, each with its own header; elsewhere CLI_TABLE_WINDOW rows at a time under the first
- * window's header and widths (a longer text is cut with an ellipsis, an identifier widens). All return 0 or -1 (memory or
- * a write error, remembered until end or abort); end and abort free the stream.
+ * window's header and widths (a longer text is cut with an ellipsis, an identifier widens). All
+ * return 0 or -1 (memory or a write error, remembered until end or abort); end and abort free the
+ * stream.
  */
 typedef struct cli_render_stream cli_render_stream;
 int cli_render_begin(cli_render_stream **out, FILE *f, const cli_render_opts *opts,

@@ -96,7 +96,8 @@ static void redact_url(const char *url, char *out, size_t len)
 	rest = at ? at : auth;
 	path = strcspn(rest, "?#");
 	snprintf(out, len, "%.*s%s%.*s%s%s", (int)(auth - url), url, at ? "***" : "", (int)path,
-		 rest, strchr(rest + path, '?') ? "?***" : "", strchr(rest + path, '#') ? "#***" : "");
+		 rest, strchr(rest + path, '?') ? "?***" : "",
+		 strchr(rest + path, '#') ? "#***" : "");
 }
 
 /*
@@ -738,10 +739,11 @@ static int describe(pps_client *c, const struct attempt *a, const struct sink *s
 		if (strstr(eb, "Too large response headers")) {
 			/* Answered, but not as HTTP can be read: a bad response, not the network. */
 			code = PPS_EPROTO;
-			snprintf(out, len,
-				 "the response headers from %s port %ld are larger than the 300 KiB "
-				 "libcurl accepts",
-				 host, port);
+			snprintf(
+				out, len,
+				"the response headers from %s port %ld are larger than the 300 KiB "
+				"libcurl accepts",
+				host, port);
 		} else if (via && strstr(eb, "proxy"))
 			snprintf(out, len, "the proxy %.120s refused to reach %s port %ld: %.150s",
 				 proxy, host, port, eb);
@@ -828,6 +830,24 @@ void pps__answer_release(pps__answer *a)
 	a->status = 0;
 }
 
+/*
+ * The wait before the next attempt, at most the timeout; -1 when the server asks for a longer
+ * one (its Retry-After, into *too_long), which is not waited for.
+ */
+static long retry_delay(pps_client *c, const struct attempt *a, int attempt, long *too_long)
+{
+	long delay;
+
+	if ((a->status == 429 || a->status == 503) && a->retry_after_s >= 0 &&
+	    a->retry_after_s * 1000 > c->timeout_ms) {
+		*too_long = a->retry_after_s;
+		return -1;
+	}
+	delay = pps__http_retry_delay_ms(c->retry_base_ms, attempt, a->status, a->retry_after_s,
+					 next_random(c));
+	return delay > c->timeout_ms ? c->timeout_ms : delay;
+}
+
 int pps__http_send(pps_client *c, const char *method, const char *path, const pps__query *q,
 		   const char *body, const pps__sink *to, pps__answer *out)
 {
@@ -882,16 +902,9 @@ int pps__http_send(pps_client *c, const char *method, const char *path, const pp
 		/* A sink that has handed records on cannot take them again. */
 		if (to && to->restart(to->ctx) < 0)
 			break;
-		/* Every wait is bounded by the timeout: a longer Retry-After is not waited for. */
-		if ((a.status == 429 || a.status == 503) && a.retry_after_s >= 0 &&
-		    a.retry_after_s * 1000 > c->timeout_ms) {
-			too_long = a.retry_after_s;
+		delay = retry_delay(c, &a, attempt, &too_long);
+		if (delay < 0)
 			break;
-		}
-		delay = pps__http_retry_delay_ms(c->retry_base_ms, attempt, a.status,
-						 a.retry_after_s, next_random(c));
-		if (delay > c->timeout_ms)
-			delay = c->timeout_ms;
 		if (a.rc == CURLE_OK)
 			log_line(c, "retrying in %ld ms (%ld)", delay, a.status);
 		else

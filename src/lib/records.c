@@ -17,6 +17,9 @@
 
 #include "util/banned.h"
 
+/* A held token's buffer larger than this is freed once the token is parsed. */
+#define SMALL_HOLD (64 * 1024)
+
 enum state {
 	ST_START,   /* before the top-level object */
 	ST_TOP,	    /* in the top-level object, between members */
@@ -575,10 +578,11 @@ static int hold(pps__records *p, const char *d, size_t n)
 {
 	/* Below the cap, never at it: the buffer's doubling then stops at the cap too. */
 	if (p->hold.len + n >= PPS__VALUE_CAP)
-		return p->code = pps__error_set(
-			       p->c, PPS_EPROTO, 0, "response holds a %s longer than %zu MiB (the cap)",
-			       p->hold.len && p->hold.buf[0] == '"' ? "string" : "value",
-			       PPS__VALUE_CAP >> 20);
+		return p->code = pps__error_set(p->c, PPS_EPROTO, 0,
+						"response holds a %s longer than %zu MiB (the cap)",
+						p->hold.len && p->hold.buf[0] == '"' ? "string"
+										     : "value",
+						PPS__VALUE_CAP >> 20);
 	if (ppsbuf_add(&p->hold, d, n) < 0)
 		return p->code = pps__error_set(p->c, PPS_ENOMEM, 0, "out of memory");
 	return PPS_OK;
@@ -603,6 +607,9 @@ static int feed_tokens(pps__records *p, const char *data, size_t len)
 			data += k;
 			len -= k;
 			ret = parse(p, p->hold.buf, p->hold.len);
+			/* A long value's buffer is not kept for the rest of the answer. */
+			if (p->hold.alloc > SMALL_HOLD)
+				ppsbuf_release(&p->hold);
 			ppsbuf_reset(&p->hold);
 			if (ret < 0)
 				return ret;

@@ -69,7 +69,8 @@ static void test_sha256__pieces(void **state)
 
 		sha256_init(&c);
 		for (size_t at = 0; at < sizeof(buf); at += step)
-			sha256_update(&c, buf + at, at + step > sizeof(buf) ? sizeof(buf) - at : step);
+			sha256_update(&c, buf + at,
+				      at + step > sizeof(buf) ? sizeof(buf) - at : step);
 		sha256_final_hex(&c, hex);
 		assert_string_equal(hex, whole);
 	}
