@@ -113,6 +113,9 @@ static int call(pps_client *c, pps_op op, const char *id, const char *body, pps_
 		ret = pps__error_set(c, PPS_ENOMEM, 0, "out of memory");
 		goto done;
 	}
+	/* A lookup's answer is one profile; an action's is read whole, whatever it holds. */
+	if (!strcmp(method, "GET"))
+		a.body.cap = PPS__OBJECT_CAP;
 	ret = pps__http_send(c, method, path.buf, NULL, body, NULL, &a);
 	if (ret == PPS__NOT_SENT) {
 		ret = pps__response_empty(c, &resp);

@@ -38,6 +38,7 @@ struct sink {
 	pps_client *c;
 	const pps__sink *to; /* a 2xx body goes here; NULL: into body */
 	ppsbuf body;	     /* a 2xx body without a sink (capped), or an error body (capped) */
+	size_t cap;	     /* the most of a 2xx body kept without a sink */
 	int known;	     /* the status below has been read */
 	long status;
 	int code; /* the error that stopped the transfer from the write side, or 0 */
@@ -217,9 +218,10 @@ done:
 /* The body buffer of a call without a sink: capped so that an untrusted body is bounded. */
 static int buffer_body(struct sink *s, const char *data, size_t n)
 {
-	if (s->body.len + n > PPS__BODY_CAP)
+	/* Below the cap, never at it: the buffer's doubling then stops at the cap too. */
+	if (s->body.len + n >= s->cap)
 		return pps__error_set(s->c, PPS_EPROTO, s->status,
-				      "response body is larger than 1 GiB");
+				      "response body is larger than %zu MiB", s->cap >> 20);
 	if (ppsbuf_add(&s->body, data, n) < 0)
 		return pps__error_set(s->c, PPS_ENOMEM, s->status,
 				      "out of memory reading the response");
@@ -852,7 +854,9 @@ int pps__http_send(pps_client *c, const char *method, const char *path, const pp
 		   const char *body, const pps__sink *to, pps__answer *out)
 {
 	ppsbuf url = PPSBUF_INIT;
-	struct sink s = { c, to, PPSBUF_INIT, 0, 0, 0 };
+	struct sink s = {
+		c, to, PPSBUF_INIT, out->body.cap ? out->body.cap : PPS__BODY_CAP, 0, 0, 0
+	};
 	struct attempt a = { 0 };
 	size_t body_len = body ? strlen(body) : 0;
 	char why[PPS__MSG_MAX], wait[120] = "";

@@ -13,6 +13,8 @@
 
 /* The largest body a buffered call reads; more is a bad response (an untrusted body is bounded). */
 #define PPS__BODY_CAP ((size_t)1 << 30)
+/* The largest body of an answer that is one JSON object (a health, a profile, an action's status). */
+#define PPS__OBJECT_CAP ((size_t)16 << 20)
 /* The most of an error answer's body kept (for the server's message); the rest is read and dropped.
  */
 #define PPS__ERROR_BODY_CAP ((size_t)1 << 20)
@@ -135,7 +137,7 @@ typedef struct pps__sink {
 typedef struct pps__answer {
 	long status;
 	char *content_type; /* owned, or NULL */
-	ppsbuf body;	    /* capped at PPS__BODY_CAP */
+	ppsbuf body;	    /* capped at body.cap when the caller set it, else PPS__BODY_CAP */
 } pps__answer;
 
 #define PPS__ANSWER_INIT             \

@@ -576,12 +576,13 @@ static int parse(pps__records *p, const char *d, size_t n)
 /* Keeps d[0..n) back as (part of) an unfinished token, within the cap of one value. */
 static int hold(pps__records *p, const char *d, size_t n)
 {
+	char first = p->hold.len ? p->hold.buf[0] : *d;
+
 	/* Below the cap, never at it: the buffer's doubling then stops at the cap too. */
 	if (p->hold.len + n >= PPS__VALUE_CAP)
 		return p->code = pps__error_set(p->c, PPS_EPROTO, 0,
 						"response holds a %s longer than %zu MiB (the cap)",
-						p->hold.len && p->hold.buf[0] == '"' ? "string"
-										     : "value",
+						first == '"' ? "string" : "value",
 						PPS__VALUE_CAP >> 20);
 	if (ppsbuf_add(&p->hold, d, n) < 0)
 		return p->code = pps__error_set(p->c, PPS_ENOMEM, 0, "out of memory");

@@ -18,6 +18,7 @@ int pps_health(pps_response **out, pps_client *c)
 
 	*out = NULL;
 	pps__error_reset(c);
+	a.body.cap = PPS__OBJECT_CAP;
 	ret = pps__http_send(c, "GET", pps__op_path(PPS_OP_HEALTH), NULL, NULL, NULL, &a);
 	if (ret == PPS__NOT_SENT) {
 		ret = pps__response_empty(c, out);

@@ -104,6 +104,14 @@ expect_bounded "endless download to stdout"
 peak 60 --max-download 8M quarantine-messages-list guid=endless
 expect_rc 7 "endless guid="
 expect_err_has "larger than --max-download (8388608 bytes)" "endless guid="
+# an endless answer to a lookup of one object: stopped at its 16 MiB cap
+for cmd in health "get-user email=a@example.com"; do
+	read -ra words <<<"$cmd"
+	peak 60 "${words[@]}"
+	expect_rc 7 "endless $cmd"
+	expect_err_has "response body is larger than 16 MiB" "endless $cmd"
+	expect_bounded "endless $cmd"
+done
 run "$PPS" --max-download 12X test
 expect_rc 2 "a bad --max-download"
 
