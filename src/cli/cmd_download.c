@@ -71,7 +71,7 @@ static int on_bytes(void *p, const char *data, size_t len)
 {
 	struct saving *sv = p;
 
-	if ((long long)(cli_download_size(sv->d) + len) > sv->max) {
+	if (len > (size_t)sv->max || cli_download_size(sv->d) > (size_t)sv->max - len) {
 		sv->too_big = 1;
 		return -1;
 	}
