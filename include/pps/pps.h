@@ -328,6 +328,14 @@ PPS_EXTERN int pps_quarantine_search(pps_response **out, pps_client *client,
 
 /* GET /quarantine?guid=G: the raw message, byte-exact, in (*out)->body. 404 is PPS_ENOTFOUND. */
 PPS_EXTERN int pps_quarantine_download(pps_response **out, pps_client *client, const char *guid);
+/*
+ * The same message streamed: its bytes go to visitor->body as they arrive (then
+ * visitor->parsed), none is kept, whatever the length; (*out) holds the status and the
+ * Content-Type, with an empty body. A callback that returns non-zero stops the transfer
+ * (PPS_ECANCELED): the way to bound a download. A transfer that delivered bytes is not retried.
+ */
+PPS_EXTERN int pps_quarantine_download_stream(pps_response **out, pps_client *client,
+					      const char *guid, const pps_visitor *visitor);
 
 /* POST /quarantine. NULL fields are left out of the body. Never retried. */
 typedef enum pps_qaction {

@@ -22,6 +22,9 @@ typedef struct cli_qlist_req {
 } cli_qlist_req;
 
 /* quarantine-message-download: libpps takes the guid; out and force are pps's own. */
+/* The default of --max-download: larger than any message a mail server passes. */
+#define CLI_MAX_DOWNLOAD_DEFAULT (256LL << 20)
+
 typedef struct cli_download_req {
 	const char *guid;
 	const char *out;
@@ -45,6 +48,8 @@ typedef struct cli_ctx {
 	int isolate;	    /* --isolate: split refused release/resubmit/forward batches too */
 	long confirm_over;  /* --confirm-over N: ask on a terminal above N messages */
 	int yes;	    /* --yes: never ask */
+	/* --max-download BYTES: the longest message a download saves. */
+	long long max_download;
 	/* The jobs bigger than one request (walk.c): --all, --follow, the cap probe. */
 	struct cli_jobs {
 		int all;

@@ -40,15 +40,14 @@ static int precheck(cli_ctx *ctx, const char *out, const char *guid, int force)
 }
 
 /* -o json/ndjson: what was saved, as one object (scripts need not parse the stderr line). */
-static int print_saved(cli_ctx *ctx, const char *guid, const char *path, const pps_response *resp)
+static int print_saved(cli_ctx *ctx, const char *guid, const char *path, size_t size,
+		       const char *hex)
 {
-	char hex[65];
 	json_t *obj;
 	int rc;
 
-	sha256_hex(resp->body, resp->body_len, hex);
-	obj = json_pack("{ss ss sI ss}", "guid", guid, "path", path, "size",
-			(json_int_t)resp->body_len, "sha256", hex);
+	obj = json_pack("{ss ss sI ss}", "guid", guid, "path", path, "size", (json_int_t)size,
+			"sha256", hex);
 	if (!obj) {
 		cli_errorf(ctx, "out of memory");
 		return CLI_EXIT_FAILURE;
@@ -58,13 +57,75 @@ static int print_saved(cli_ctx *ctx, const char *guid, const char *path, const p
 	return rc;
 }
 
+/* The message as it streams in: into the temporary file, hashed, bounded by --max-download. */
+struct saving {
+	cli_download *d;
+	sha256_ctx sha;
+	long long max;
+	int too_big;
+	int failed;
+	char err[512];
+};
+
+static int on_bytes(void *p, const char *data, size_t len)
+{
+	struct saving *sv = p;
+
+	if (len > (size_t)sv->max || cli_download_size(sv->d) > (size_t)sv->max - len) {
+		sv->too_big = 1;
+		return -1;
+	}
+	if (cli_download_write(sv->d, data, len, sv->err, sizeof(sv->err)) < 0) {
+		sv->failed = 1;
+		return -1;
+	}
+	sha256_update(&sv->sha, data, len);
+	return 0;
+}
+
+/* Why a transfer that returned rc saved nothing: one line, the exit status. */
+static int refuse(cli_ctx *ctx, const struct saving *sv, const pps_response *resp, int rc,
+		  const char *guid)
+{
+	if (rc == PPS_ECANCELED && sv->too_big) {
+		cli_errorf(ctx,
+			   "message '%s' is larger than --max-download (%lld bytes): nothing was "
+			   "saved",
+			   guid, sv->max);
+		return CLI_EXIT_PROTO;
+	}
+	if (rc == PPS_ECANCELED && sv->failed) {
+		cli_errorf(ctx, "%s", sv->err);
+		return CLI_EXIT_FAILURE;
+	}
+	if (rc == PPS_ENOTFOUND) {
+		cli_errorf(ctx, "No message found.");
+		return cli_exit_status(rc);
+	}
+	if (rc)
+		return cli_report(ctx, rc, NULL);
+	rc = cli_check_message_type(ctx, resp, "nothing was saved");
+	if (rc)
+		return rc;
+	if (cli_download_size(sv->d) == 0) {
+		cli_errorf(ctx,
+			   "the server answered with an empty message for '%s': nothing was saved",
+			   guid);
+		return CLI_EXIT_PROTO;
+	}
+	return CLI_EXIT_OK;
+}
+
 int cmd_quarantine_download(cli_ctx *ctx, const cli_args *a)
 {
 	int json = ctx->render.format == CLI_FMT_JSON || ctx->render.format == CLI_FMT_NDJSON;
 	cli_download_req d = { 0 };
+	struct saving sv = { .max = ctx->max_download };
+	pps_visitor v = { .body = on_bytes, .ctx = &sv };
 	pps_response *resp = NULL;
-	char path[4096], err[512];
+	char path[4096], err[512], hex[65];
 	const char *guid, *out;
+	size_t size;
 	int rc, force;
 
 	cli_args_bind(a, &d);
@@ -83,31 +144,33 @@ int cmd_quarantine_download(cli_ctx *ctx, const cli_args *a)
 		if (rc)
 			return rc;
 	}
-	rc = pps_quarantine_download(&resp, ctx->client, guid);
-	if (rc == PPS_ENOTFOUND) {
-		cli_errorf(ctx, "No message found.");
-		return cli_exit_status(rc);
-	}
-	if (rc)
-		return cli_report(ctx, rc, NULL);
 	if (ctx->dry_run) {
+		rc = pps_quarantine_download_stream(&resp, ctx->client, guid, NULL);
 		pps_response_free(resp);
-		return CLI_EXIT_OK;
+		return rc ? cli_report(ctx, rc, NULL) : CLI_EXIT_OK;
 	}
-	rc = cli_check_message_type(ctx, resp, "nothing was saved");
+	/* The temporary file exists before the request: a place that cannot take it costs none. */
+	if (cli_download_open(&sv.d, out, guid, force, err, sizeof(err)) < 0) {
+		cli_errorf(ctx, "%s", err);
+		return CLI_EXIT_FAILURE;
+	}
+	sha256_init(&sv.sha);
+	rc = pps_quarantine_download_stream(&resp, ctx->client, guid, &v);
+	rc = refuse(ctx, &sv, resp, rc, guid);
+	pps_response_free(resp);
 	if (rc) {
-		pps_response_free(resp);
+		cli_download_abort(sv.d);
 		return rc;
 	}
-	if (cli_download_save(out, guid, resp->body, resp->body_len, force, path, sizeof(path), err,
-			      sizeof(err))) {
+	size = cli_download_size(sv.d);
+	sha256_final_hex(&sv.sha, hex);
+	if (cli_download_commit(sv.d, path, sizeof(path), err, sizeof(err))) {
 		cli_errorf(ctx, "%s", err);
 		rc = CLI_EXIT_FAILURE;
 	} else if (json) {
-		rc = print_saved(ctx, guid, path, resp);
+		rc = print_saved(ctx, guid, path, size, hex);
 	} else if (!ctx->quiet && strcmp(path, "-") != 0) {
-		fprintf(ctx->err, "saved '%s' (%zu bytes)\n", path, resp->body_len);
+		fprintf(ctx->err, "saved '%s' (%zu bytes)\n", path, size);
 	}
-	pps_response_free(resp);
 	return rc;
 }

@@ -68,22 +68,62 @@ static int describe_message(cli_ctx *ctx, const char *guid, const pps_response *
 	return rc;
 }
 
+/* The raw message gathered for printing, bounded by --max-download. */
+struct gathered {
+	ppsbuf body;
+	int too_big;
+};
+
+static int gather(void *p, const char *data, size_t len)
+{
+	struct gathered *g = p;
+
+	if (ppsbuf_add(&g->body, data, len) < 0) {
+		g->too_big = 1;
+		return -1;
+	}
+	return 0;
+}
+
 static int raw_message(cli_ctx *ctx, const char *guid)
 {
+	struct gathered g = { PPSBUF_INIT, 0 };
+	pps_visitor v = { .body = gather, .ctx = &g };
 	pps_response *resp = NULL;
 	int rc;
 
-	rc = pps_quarantine_download(&resp, ctx->client, guid);
+	ppsbuf_init(&g.body, (size_t)ctx->max_download);
+	rc = pps_quarantine_download_stream(&resp, ctx->client, guid, &v);
+	if (rc == PPS_ECANCELED && g.too_big) {
+		cli_errorf(ctx, "message '%s' is larger than --max-download (%lld bytes)", guid,
+			   ctx->max_download);
+		ppsbuf_release(&g.body);
+		return CLI_EXIT_PROTO;
+	}
 	if (rc == PPS_ENOTFOUND) {
 		cli_errorf(ctx, "No message found.");
+		ppsbuf_release(&g.body);
 		return cli_exit_status(rc);
 	}
-	if (rc)
+	if (rc) {
+		ppsbuf_release(&g.body);
 		return cli_report(ctx, rc, NULL);
-	if (ctx->dry_run)
+	}
+	free(resp->body);
+	resp->body = ppsbuf_detach(&g.body, &resp->body_len);
+	if (!resp->body) {
+		pps_response_free(resp);
+		cli_errorf(ctx, "out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	if (ctx->dry_run) {
 		rc = CLI_EXIT_OK;
-	else
+	} else if (resp->body_len == 0) {
+		cli_errorf(ctx, "the server answered with an empty message for '%s'", guid);
+		rc = CLI_EXIT_PROTO;
+	} else {
 		rc = cli_check_message_type(ctx, resp, "nothing was printed");
+	}
 	if (rc == 0 && !ctx->dry_run &&
 	    (ctx->render.format == CLI_FMT_JSON || ctx->render.format == CLI_FMT_NDJSON))
 		rc = describe_message(ctx, guid, resp);

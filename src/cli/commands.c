@@ -554,6 +554,10 @@ const cli_global_opt cli_global_opts[] = {
 	{ "no-proxy", NULL, "Never use a proxy.", 0, 0 },
 	{ "timeout", "SECONDS", "Timeout of each request (default 60).", 0, 0 },
 	{ "retries", "N", "Retries of a GET on network errors, 429 and 5xx (default 3).", 0, 0 },
+	{ "max-download", "BYTES",
+	  "Largest message a download saves, in bytes or with K, M or G (default 256M); a longer "
+	  "one is refused and nothing is saved.",
+	  0, 0 },
 	{ "profile", "NAME",
 	  "Config file profile to use (env PPS_PROFILE, default 'default'). A comma list runs "
 	  "the command on every profile's cluster: searches side by side, merged newest first "

@@ -5,11 +5,13 @@
 #include "cli/config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "util/buf.h"
 
@@ -139,17 +141,32 @@ char *cli_password_read(FILE *in, const char *what, char *err, size_t errlen)
 static char *password_from_file(const char *path, char *err, size_t errlen)
 {
 	char what[512];
-	FILE *f = fopen(path, "r");
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer that may never come. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	FILE *f = NULL;
 	struct stat st;
 	char *pw;
 
-	if (!f) {
+	if (fd < 0) {
 		snprintf(err, errlen, "cannot open password file '%s': %s", path, strerror(errno));
 		return NULL;
 	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen,
+			 "password file '%s' is not a regular file: use --password-stdin for "
+			 "a pipe",
+			 path);
+		close(fd);
+		return NULL;
+	}
+	f = fcntl(fd, F_SETFL, 0) == 0 ? fdopen(fd, "r") : NULL;
+	if (!f) {
+		snprintf(err, errlen, "cannot open password file '%s': %s", path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
 	/* As for the config file: a password others can read is no secret. */
-	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
-	    (st.st_mode & (S_IRWXG | S_IRWXO))) {
+	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
 		snprintf(err, errlen,
 			 "password file '%s' is readable by others: run chmod 600 '%s'", path,
 			 path);

@@ -78,15 +78,6 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-static int save_stdout(const char *data, size_t len, char *err, size_t errlen)
-{
-	if ((len && fwrite(data, 1, len, stdout) != len) || fflush(stdout) != 0 || ferror(stdout)) {
-		SAY("cannot write to standard output: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * The final path, its directory ("." when none) and its file name. A default or directory
  * target is named after the GUID; a file path is kept as the user wrote it.
@@ -140,72 +131,187 @@ static void sync_dir(const char *dir)
 	}
 }
 
-int cli_download_save(const char *out, const char *guid, const char *data, size_t len, int force,
-		      char *path_out, size_t path_len, char *err, size_t errlen)
-{
-	ppsbuf dir = PPSBUF_INIT, name = PPSBUF_INIT, path = PPSBUF_INIT, tmp = PPSBUF_INIT;
-	struct stat st;
-	int fd = -1, rc = -1, have_tmp = 0;
+/* A download being saved: its temporary file and where it goes (download.h). */
+struct cli_download {
+	ppsbuf dir, path, tmp;
+	int fd;	     /* the temporary file, or -1 */
+	FILE *spool; /* out=-: an unlinked file the message waits in until it is whole */
+	int force;
+	size_t len;
+};
 
+void cli_download_abort(cli_download *d)
+{
+	if (!d)
+		return;
+	if (d->fd >= 0) {
+		close(d->fd);
+		unlink(d->tmp.buf);
+	}
+	if (d->spool)
+		fclose(d->spool);
+	ppsbuf_release(&d->dir);
+	ppsbuf_release(&d->path);
+	ppsbuf_release(&d->tmp);
+	free(d);
+}
+
+int cli_download_open(cli_download **out, const char *target, const char *guid, int force,
+		      char *err, size_t errlen)
+{
+	cli_download *d = calloc(1, sizeof(*d));
+	ppsbuf name = PPSBUF_INIT;
+	struct stat st;
+	int rc = -1;
+
+	*out = NULL;
 	if (err && errlen)
 		err[0] = '\0';
-	if (out && strcmp(out, "-") == 0) {
-		rc = save_stdout(data, len, err, errlen);
-		if (rc == 0 && path_out && path_len)
-			snprintf(path_out, path_len, "-");
-		return rc;
+	if (!d) {
+		SAY("out of memory");
+		return -1;
 	}
-	if (target_of(out, guid, &path, &dir, &name, err, errlen) < 0)
+	d->fd = -1;
+	d->force = force;
+	ppsbuf_init(&d->dir, 0);
+	ppsbuf_init(&d->path, 0);
+	ppsbuf_init(&d->tmp, 0);
+	if (target && strcmp(target, "-") == 0) {
+		/* Standard output gets the message only once it is whole and checked. */
+		d->spool = tmpfile();
+		if (!d->spool)
+			SAY("cannot create a temporary file: %s", strerror(errno));
+		rc = d->spool ? 0 : -1;
 		goto done;
-	if (ppsbuf_addf(&tmp, "%s/.%s.XXXXXX", strcmp(dir.buf, "/") ? dir.buf : "", name.buf) < 0) {
+	}
+	if (target_of(target, guid, &d->path, &d->dir, &name, err, errlen) < 0)
+		goto done;
+	if (ppsbuf_addf(&d->tmp, "%s/.%s.XXXXXX", strcmp(d->dir.buf, "/") ? d->dir.buf : "",
+			name.buf) < 0) {
 		SAY("out of memory");
 		goto done;
 	}
-	if (!force && lstat(path.buf, &st) == 0) {
-		SAY("'%s' exists: use force=true to overwrite", path.buf);
+	if (!force && lstat(d->path.buf, &st) == 0) {
+		SAY("'%s' exists: use force=true to overwrite", d->path.buf);
 		goto done;
 	}
-	fd = mkstemp(tmp.buf);
-	if (fd < 0) {
-		SAY("cannot create a file in '%s': %s", dir.buf, strerror(errno));
+	d->fd = mkstemp(d->tmp.buf);
+	if (d->fd < 0) {
+		SAY("cannot create a file in '%s': %s", d->dir.buf, strerror(errno));
 		goto done;
 	}
-	have_tmp = 1;
-	if (fchmod(fd, 0600) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-		SAY("cannot write '%s': %s", tmp.buf, strerror(errno));
+	if (fchmod(d->fd, 0600) < 0) {
+		SAY("cannot write '%s': %s", d->tmp.buf, strerror(errno));
+		goto done;
+	}
+	rc = 0;
+done:
+	ppsbuf_release(&name);
+	if (rc < 0)
+		cli_download_abort(d);
+	else
+		*out = d;
+	return rc;
+}
+
+int cli_download_write(cli_download *d, const char *data, size_t len, char *err, size_t errlen)
+{
+	if (d->spool ? (len && fwrite(data, 1, len, d->spool) != len)
+		     : write_all(d->fd, data, len) < 0) {
+		SAY("cannot write '%s': %s", d->spool ? "a temporary file" : d->tmp.buf,
+		    strerror(errno));
+		return -1;
+	}
+	d->len += len;
+	return 0;
+}
+
+size_t cli_download_size(const cli_download *d)
+{
+	return d->len;
+}
+
+/* out=-: the spooled message copied to standard output. */
+static int commit_stdout(cli_download *d, char *err, size_t errlen)
+{
+	char buf[65536];
+	size_t n;
+
+	if (fflush(d->spool) != 0 || fseek(d->spool, 0, SEEK_SET) != 0) {
+		SAY("cannot read a temporary file: %s", strerror(errno));
+		return -1;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), d->spool)) > 0) {
+		if (fwrite(buf, 1, n, stdout) != n)
+			break;
+	}
+	if (ferror(d->spool)) {
+		SAY("cannot read a temporary file: %s", strerror(errno));
+		return -1;
+	}
+	if (ferror(stdout) || fflush(stdout) != 0) {
+		SAY("cannot write to standard output: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int cli_download_commit(cli_download *d, char *path_out, size_t path_len, char *err, size_t errlen)
+{
+	int fd = d->fd, rc = -1;
+
+	if (err && errlen)
+		err[0] = '\0';
+	if (d->spool) {
+		rc = commit_stdout(d, err, errlen);
+		if (rc == 0 && path_out && path_len)
+			snprintf(path_out, path_len, "-");
+		cli_download_abort(d);
+		return rc;
+	}
+	d->fd = -1;
+	if (fsync(fd) < 0) {
+		SAY("cannot write '%s': %s", d->tmp.buf, strerror(errno));
+		close(fd);
 		goto done;
 	}
 	if (close(fd) < 0) {
-		fd = -1;
-		SAY("cannot write '%s': %s", tmp.buf, strerror(errno));
+		SAY("cannot write '%s': %s", d->tmp.buf, strerror(errno));
 		goto done;
 	}
-	fd = -1;
-	if (force) {
-		if (rename(tmp.buf, path.buf) < 0) {
-			SAY("cannot save '%s': %s", path.buf, strerror(errno));
+	if (d->force) {
+		if (rename(d->tmp.buf, d->path.buf) < 0) {
+			SAY("cannot save '%s': %s", d->path.buf, strerror(errno));
 			goto done;
 		}
-		have_tmp = 0;
-	} else if (link(tmp.buf, path.buf) < 0) {
+	} else if (link(d->tmp.buf, d->path.buf) < 0) {
 		if (errno == EEXIST)
-			SAY("'%s' exists: use force=true to overwrite", path.buf);
+			SAY("'%s' exists: use force=true to overwrite", d->path.buf);
 		else
-			SAY("cannot save '%s': %s", path.buf, strerror(errno));
+			SAY("cannot save '%s': %s", d->path.buf, strerror(errno));
 		goto done;
 	}
-	sync_dir(dir.buf);
+	sync_dir(d->dir.buf);
 	if (path_out && path_len)
-		snprintf(path_out, path_len, "%s", path.buf);
+		snprintf(path_out, path_len, "%s", d->path.buf);
 	rc = 0;
 done:
-	if (fd >= 0)
-		close(fd);
-	if (have_tmp)
-		unlink(tmp.buf);
-	ppsbuf_release(&dir);
-	ppsbuf_release(&name);
-	ppsbuf_release(&path);
-	ppsbuf_release(&tmp);
+	if (rc < 0 || !d->force)
+		unlink(d->tmp.buf);
+	cli_download_abort(d);
 	return rc;
+}
+
+int cli_download_save(const char *out, const char *guid, const char *data, size_t len, int force,
+		      char *path_out, size_t path_len, char *err, size_t errlen)
+{
+	cli_download *d = NULL;
+
+	if (cli_download_open(&d, out, guid, force, err, errlen) < 0)
+		return -1;
+	if (cli_download_write(d, data, len, err, errlen) < 0) {
+		cli_download_abort(d);
+		return -1;
+	}
+	return cli_download_commit(d, path_out, path_len, err, errlen);
 }

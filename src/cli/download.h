@@ -30,6 +30,23 @@
 int cli_download_save(const char *out, const char *guid, const char *data, size_t len, int force,
 		      char *path_out, size_t path_len, char *err, size_t errlen);
 
+/*
+ * The same in pieces, for a message that streams in: open creates the temporary file (or, for
+ * "-", an unlinked spool file, so that standard output gets the message only when it is whole),
+ * write appends, commit fsyncs and links or renames it into place (or copies the spool to
+ * standard output) and frees, abort removes the temporary file and frees (NULL is fine).
+ * open, write and commit return 0, or -1 with the reason in err; after a failed write the
+ * caller aborts.
+ */
+typedef struct cli_download cli_download;
+int cli_download_open(cli_download **out, const char *target, const char *guid, int force,
+		      char *err, size_t errlen);
+int cli_download_write(cli_download *d, const char *data, size_t len, char *err, size_t errlen);
+/* Bytes written so far. */
+size_t cli_download_size(const cli_download *d);
+int cli_download_commit(cli_download *d, char *path_out, size_t path_len, char *err, size_t errlen);
+void cli_download_abort(cli_download *d);
+
 /* 0 when guid is safe as a file name (rules above), else -1 with the reason in err. */
 int cli_download_check_guid(const char *guid, char *err, size_t errlen);
 

@@ -41,6 +41,7 @@ struct globals {
 	long batch;
 	const char *report;
 	long confirm_over;
+	long long max_download;
 	int isolate;
 	int yes;
 	int dry_run;
@@ -84,6 +85,31 @@ static int parse_long(const char *v, long min, long max, long *out)
 	if (errno || end == v || *end || n < min || n > max)
 		return -1;
 	*out = n;
+	return 0;
+}
+
+/* A size in bytes, or with a K, M or G suffix (powers of 1024), from 1 byte to 1 TiB. */
+static int parse_size(const char *v, long long *out)
+{
+	char *end = NULL;
+	long long n;
+	int shift = 0;
+
+	if (!v || *v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift)
+		end++;
+	if (errno || *end || n < 1 || n > (1LL << (40 - shift)))
+		return -1;
+	*out = n << shift;
 	return 0;
 }
 
@@ -142,6 +168,13 @@ static int apply_global(struct globals *g, const char *name, const char *v)
 			return -1;
 		}
 		g->cfg.timeout = n;
+	} else if (!strcmp(name, "max-download")) {
+		if (parse_size(v, &g->max_download)) {
+			usage_error("invalid --max-download '%s': expected bytes, or a number with "
+				    "K, M or G",
+				    v ? v : "");
+			return -1;
+		}
 	} else if (!strcmp(name, "retries")) {
 		if (parse_long(v, 0, 100, &n)) {
 			usage_error("invalid --retries '%s': expected a number from 0 to 100", v);
@@ -462,6 +495,7 @@ static void ctx_init(cli_ctx *ctx, const struct globals *g, const cli_command *c
 	ctx->yes = g->yes;
 	ctx->err_tty = isatty(STDERR_FILENO);
 	ctx->jobs = g->jobs;
+	ctx->max_download = g->max_download ? g->max_download : CLI_MAX_DOWNLOAD_DEFAULT;
 	ctx->jobs.limit_given = li >= 0 && args->given[li];
 	ctx->render.tty = isatty(STDOUT_FILENO);
 	ctx->render.width = terminal_width();

@@ -531,8 +531,90 @@ done:
 	ppsbuf_release(&safe);
 }
 
+/*
+ * The layout of a table printed in windows: the first window's columns and widths, kept for
+ * the windows after it so that the rows stay aligned under one header.
+ */
+struct table_memo {
+	const char **cols; /* owned array; names may be keys of first */
+	size_t ncols;
+	size_t *w;
+	struct col *layout;
+	json_t *first; /* the record the column names may belong to */
+};
+
+static void memo_release(struct table_memo *m)
+{
+	free(m->cols);
+	free(m->w);
+	free(m->layout);
+	json_decref(m->first);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Writes the title, the header and its rule over the visible columns. */
+static int table_head(struct out *o, const cli_render_opts *opts, const cli_output_spec *spec,
+		      const char *text, const struct cell *cells, const struct col *layout,
+		      const size_t *w, size_t ncols, ppsbuf *scratch)
+{
+	size_t owed = 0, shown = 0;
+
+	if (spec && spec->title) {
+		size_t ignored = 0;
+		ppsbuf_reset(scratch);
+		if (add_display(scratch, spec->title, strlen(spec->title), &ignored) < 0)
+			return -1;
+		out_add(o, scratch->buf, scratch->len);
+		out_add(o, "\n", 1);
+	}
+	if (opts->color)
+		out_adds(o, "\033[1m");
+	for (size_t c = 0; c < ncols; c++) {
+		if (layout[c].hidden)
+			continue;
+		owed += shown++ ? 2 : 0;
+		write_cell(o, text, &cells[c], w[c], &owed);
+	}
+	if (opts->color)
+		out_adds(o, "\033[0m");
+	out_add(o, "\n", 1);
+	shown = 0;
+	for (size_t c = 0; c < ncols; c++) {
+		if (layout[c].hidden)
+			continue;
+		if (shown++)
+			out_add(o, "  ", 2);
+		for (size_t k = 0; k < w[c]; k++)
+			out_add(o, "-", 1);
+	}
+	out_add(o, "\n", 1);
+	return 0;
+}
+
+/* Writes nrows rows of cells (ncols each) under the visible columns. */
+static void table_rows(struct out *o, const char *text, const struct cell *cells, size_t nrows,
+		       const struct col *layout, const size_t *w, size_t ncols)
+{
+	for (size_t r = 0; r < nrows; r++) {
+		size_t owed = 0, shown = 0;
+
+		for (size_t c = 0; c < ncols; c++) {
+			if (layout[c].hidden)
+				continue;
+			owed += shown++ ? 2 : 0;
+			write_cell(o, text, &cells[r * ncols + c], w[c], &owed);
+		}
+		out_add(o, "\n", 1);
+	}
+}
+
+/*
+ * Prints records as a table. With memo: a memo already set gives the columns and widths and
+ * no title or header is printed (a later window of one table: text cut to the width, an
+ * identifier widens its column); an unset memo takes over this window's layout.
+ */
 static int render_table(struct out *o, const cli_render_opts *opts, const cli_output_spec *spec,
-			const json_t *records)
+			const json_t *records, struct table_memo *memo)
 {
 	size_t nrec = record_count(records), ncols = 0, rows;
 	const char **cols = NULL;
@@ -540,13 +622,15 @@ static int render_table(struct out *o, const cli_render_opts *opts, const cli_ou
 	struct col *layout = NULL;
 	size_t *w = NULL, *natural = NULL;
 	ppsbuf text = PPSBUF_INIT, scratch = PPSBUF_INIT;
-	int rc = -1, wide = opts->format == CLI_FMT_WIDE;
+	int rc = -1, wide = opts->format == CLI_FMT_WIDE, later = memo && memo->cols;
 
 	if (nrec == 0) {
 		out_adds(o, NO_RESULTS "\n");
 		return 0;
 	}
-	cols = columns_of(opts, spec, first_object(records), 1, &ncols);
+	cols = later ? memo->cols : columns_of(opts, spec, first_object(records), 1, &ncols);
+	if (later)
+		ncols = memo->ncols;
 	if (!cols)
 		goto done;
 	if (ncols == 0) {
@@ -556,8 +640,8 @@ static int render_table(struct out *o, const cli_render_opts *opts, const cli_ou
 	}
 	rows = nrec + 1;
 	cells = calloc(rows * ncols, sizeof(*cells));
-	layout = calloc(ncols, sizeof(*layout));
-	w = calloc(ncols, sizeof(*w));
+	layout = later ? memo->layout : calloc(ncols, sizeof(*layout));
+	w = later ? memo->w : calloc(ncols, sizeof(*w));
 	natural = calloc(ncols, sizeof(*natural));
 	if (!cells || !layout || !w || !natural || ppsbuf_grow(&text, nrec * ncols * 16) < 0)
 		goto done;
@@ -569,7 +653,8 @@ static int render_table(struct out *o, const cli_render_opts *opts, const cli_ou
 			goto done;
 		cell->len = text.len - cell->off;
 		natural[c] = cell->width;
-		rule_of(spec, cols[c], &layout[c]);
+		if (!later)
+			rule_of(spec, cols[c], &layout[c]);
 	}
 	for (size_t r = 0; r < nrec; r++) {
 		const json_t *rec = record_at(records, r);
@@ -583,55 +668,41 @@ static int render_table(struct out *o, const cli_render_opts *opts, const cli_ou
 				natural[c] = cell->width;
 		}
 	}
-	memcpy(w, natural, ncols * sizeof(*w));
-	if (opts->width > 0 && !wide &&
-	    fit_widths(w, natural, layout, ncols, (size_t)opts->width) > 0)
-		note_hidden(opts->notes, cols, layout, ncols, opts->width);
-
-	if (spec && spec->title) {
-		size_t ignored = 0;
-		ppsbuf_reset(&scratch);
-		if (add_display(&scratch, spec->title, strlen(spec->title), &ignored) < 0)
+	if (later) {
+		/* An identifier is never cut: its column widens (the rows below move right). */
+		for (size_t c = 0; c < ncols; c++)
+			if (!layout[c].hidden && layout[c].kind == CLI_COL_ID && natural[c] > w[c])
+				w[c] = natural[c];
+	} else {
+		memcpy(w, natural, ncols * sizeof(*w));
+		if (opts->width > 0 && !wide &&
+		    fit_widths(w, natural, layout, ncols, (size_t)opts->width) > 0)
+			note_hidden(opts->notes, cols, layout, ncols, opts->width);
+		if (table_head(o, opts, spec, text.buf, cells, layout, w, ncols, &scratch) < 0)
 			goto done;
-		out_add(o, scratch.buf, scratch.len);
-		out_add(o, "\n", 1);
 	}
-	for (size_t r = 0; r < rows; r++) {
-		size_t owed = 0, shown = 0;
-
-		if (r == 0 && opts->color)
-			out_adds(o, "\033[1m");
-		for (size_t c = 0; c < ncols; c++) {
-			if (layout[c].hidden)
-				continue;
-			owed += shown++ ? 2 : 0;
-			write_cell(o, text.buf, &cells[r * ncols + c], w[c], &owed);
-		}
-		if (r == 0 && opts->color)
-			out_adds(o, "\033[0m");
-		out_add(o, "\n", 1);
-		if (r == 0) {
-			shown = 0;
-			for (size_t c = 0; c < ncols; c++) {
-				if (layout[c].hidden)
-					continue;
-				if (shown++)
-					out_add(o, "  ", 2);
-				for (size_t k = 0; k < w[c]; k++)
-					out_add(o, "-", 1);
-			}
-			out_add(o, "\n", 1);
-		}
-	}
+	table_rows(o, text.buf, cells + ncols, rows - 1, layout, w, ncols);
 	rc = 0;
+	if (memo && !later) {
+		memo->cols = cols;
+		memo->ncols = ncols;
+		memo->w = w;
+		memo->layout = layout;
+		memo->first = json_incref(iterable(first_object(records)));
+		cols = NULL;
+		w = NULL;
+		layout = NULL;
+	}
 done:
 	ppsbuf_release(&text);
 	ppsbuf_release(&scratch);
 	free(natural);
-	free(w);
-	free(layout);
 	free(cells);
-	free(cols);
+	if (!later) {
+		free(w);
+		free(layout);
+		free(cols);
+	}
 	return rc;
 }
 
@@ -958,11 +1029,12 @@ struct cli_render_stream {
 	const char **cols; /* once known: spec->columns or the first record's keys */
 	size_t ncols;
 	int head_done;
-	size_t n;      /* records so far */
-	size_t depth;  /* json: objects opened by the context path */
-	json_t *held;  /* table: the rows, to measure the columns */
-	json_t *first; /* the record whose keys are the columns, when the spec has none */
-	size_t pages;  /* table: pages printed (a screenful each, on a terminal) */
+	size_t n;		/* records so far */
+	size_t depth;		/* json: objects opened by the context path */
+	json_t *held;		/* table: the rows, to measure the columns */
+	json_t *first;		/* the record whose keys are the columns, when the spec has none */
+	size_t pages;		/* table: pages printed (a screenful each, on a terminal) */
+	struct table_memo memo; /* table not on a terminal: the first window's layout */
 	ppsbuf scratch;
 	ppsbuf safe; /* csv: a cell guarded and neutralised */
 };
@@ -1013,7 +1085,8 @@ static int table_page(cli_render_stream *s)
 		page = *s->spec;
 	if (s->pages++)
 		page.title = NULL;
-	rc = render_table(&s->o, &s->opts, &page, s->held);
+	/* On a terminal each screenful is a table of its own; elsewhere one table in windows. */
+	rc = render_table(&s->o, &s->opts, &page, s->held, s->opts.height > 0 ? NULL : &s->memo);
 	json_array_clear(s->held);
 	return rc;
 }
@@ -1058,11 +1131,12 @@ int cli_render_record(cli_render_stream *s, const json_t *rec)
 	case CLI_FMT_TABLE:
 	case CLI_FMT_WIDE:
 	case CLI_FMT_RAW:
-		/* The table measures its rows before it prints them: all, or a screenful. */
+		/* The table measures its rows before it prints them: a screenful or a window. */
 		if (s->held && json_array_append(s->held, iterable(rec)) < 0)
 			rc = -1;
-		else if (s->held && s->opts.height > 0 &&
-			 json_array_size(s->held) >= (size_t)s->opts.height)
+		else if (s->held &&
+			 json_array_size(s->held) >=
+				 (s->opts.height > 0 ? (size_t)s->opts.height : CLI_TABLE_WINDOW))
 			rc = table_page(s);
 		break;
 	case CLI_FMT_MARKDOWN:
@@ -1134,6 +1208,7 @@ int cli_render_flush(cli_render_stream *s)
 
 static void stream_free(cli_render_stream *s)
 {
+	memo_release(&s->memo);
 	json_decref(s->held);
 	json_decref(s->first);
 	ppsbuf_release(&s->scratch);

@@ -80,14 +80,19 @@ typedef struct cli_render_opts {
 int cli_render_records(FILE *out, const cli_render_opts *opts, const cli_output_spec *spec,
 		       const struct json_t *records);
 
+/* Rows a table holds at most when stdout is not a terminal: its columns are measured on them. */
+#define CLI_TABLE_WINDOW 1000
+
 /*
  * The same output, one record at a time, for records that arrive while a response streams in:
  * begin, then record per record, then end (or abort, which leaves the output incomplete, so
  * that a json document is not closed as if the result were whole). ndjson, csv, json and
  * markdown write each record as it comes (flush to push it out); the table holds the rows
- * (not the body) to measure its columns and prints at the end, or on a terminal a screenful
- * (opts->height rows) at a time, each with its own header. All return 0 or -1 (memory or
- * a write error, remembered until end or abort); end and abort free the stream.
+ * (not the body) to measure its columns: on a terminal a screenful (opts->height rows) at a
+ * time, each with its own header; elsewhere CLI_TABLE_WINDOW rows at a time under the first
+ * window's header and widths (a longer text is cut with an ellipsis, an identifier widens). All
+ * return 0 or -1 (memory or a write error, remembered until end or abort); end and abort free the
+ * stream.
  */
 typedef struct cli_render_stream cli_render_stream;
 int cli_render_begin(cli_render_stream **out, FILE *f, const cli_render_opts *opts,

@@ -113,6 +113,9 @@ static int call(pps_client *c, pps_op op, const char *id, const char *body, pps_
 		ret = pps__error_set(c, PPS_ENOMEM, 0, "out of memory");
 		goto done;
 	}
+	/* A lookup's answer is one profile; an action's is read whole, whatever it holds. */
+	if (!strcmp(method, "GET"))
+		a.body.cap = PPS__OBJECT_CAP;
 	ret = pps__http_send(c, method, path.buf, NULL, body, NULL, &a);
 	if (ret == PPS__NOT_SENT) {
 		ret = pps__response_empty(c, &resp);
@@ -130,6 +133,12 @@ static int call(pps_client *c, pps_op op, const char *id, const char *body, pps_
 	ret = pps__response_from_answer(c, &a, &resp);
 	if (ret < 0)
 		goto done;
+	/* A lookup answered without a profile is no answer (a bare status line, a cut body). */
+	if (!strcmp(method, "GET") && only_space(resp->body, resp->body_len)) {
+		ret = pps__error_set(c, PPS_EPROTO, resp->status,
+				     "the server answered %ld without a profile", resp->status);
+		goto done;
+	}
 	ret = wrap_profile(c, resp, !strcmp(method, "DELETE"));
 	if (ret < 0)
 		goto done;

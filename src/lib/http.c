@@ -38,6 +38,7 @@ struct sink {
 	pps_client *c;
 	const pps__sink *to; /* a 2xx body goes here; NULL: into body */
 	ppsbuf body;	     /* a 2xx body without a sink (capped), or an error body (capped) */
+	size_t cap;	     /* the most of a 2xx body kept without a sink */
 	int known;	     /* the status below has been read */
 	long status;
 	int code; /* the error that stopped the transfer from the write side, or 0 */
@@ -79,20 +80,55 @@ static int has_prefix_nocase(const char *s, const char *prefix)
 	return 1;
 }
 
-/* url with the credentials of "scheme://user:password@host" shown as "***@": for messages. */
+/*
+ * url for messages: the credentials of "scheme://user:password@host" shown as "***@", and a
+ * query or fragment (which may carry a token or a password) as "?***" and "#***".
+ */
 static void redact_url(const char *url, char *out, size_t len)
 {
-	const char *auth = strstr(url, "://"), *end, *at;
+	const char *auth = strstr(url, "://"), *end, *at, *rest;
+	size_t path;
 
 	auth = auth ? auth + 3 : url;
 	end = auth + strcspn(auth, "/?#");
 	at = memchr(auth, '@', (size_t)(end - auth));
 	while (at && memchr(at + 1, '@', (size_t)(end - at - 1)))
 		at = memchr(at + 1, '@', (size_t)(end - at - 1));
-	if (!at)
-		snprintf(out, len, "%s", url);
-	else
-		snprintf(out, len, "%.*s***%s", (int)(auth - url), url, at);
+	rest = at ? at : auth;
+	path = strcspn(rest, "?#");
+	snprintf(out, len, "%.*s%s%.*s%s%s", (int)(auth - url), url, at ? "***" : "", (int)path,
+		 rest, strchr(rest + path, '?') ? "?***" : "",
+		 strchr(rest + path, '#') ? "#***" : "");
+}
+
+/*
+ * text (libcurl's words, which may quote a proxy URL whole) with each word that holds
+ * credentials, a query or a fragment redacted as by redact_url(), into out.
+ */
+static void redact_words(const char *text, char *out, size_t len)
+{
+	size_t o = 0;
+
+	out[0] = '\0';
+	while (*text && o + 1 < len) {
+		size_t n = strcspn(text, " '\"");
+		char word[CURL_ERROR_SIZE], shown[CURL_ERROR_SIZE + 16];
+
+		if (n && n < sizeof(word) && strpbrk(text, "@?#") &&
+		    (size_t)(strpbrk(text, "@?#") - text) < n) {
+			memcpy(word, text, n);
+			word[n] = '\0';
+			redact_url(word, shown, sizeof(shown));
+		} else {
+			snprintf(shown, sizeof(shown), "%.*s", (int)(n ? n : 1), text);
+			if (!n)
+				n = 1;
+		}
+		o += (size_t)snprintf(out + o, len - o, "%s", shown);
+		if (o >= len)
+			o = len - 1;
+		text += n;
+	}
 }
 
 int pps__http_base_url(const char *url, char **base, char **host, long *port, char *err,
@@ -182,9 +218,10 @@ done:
 /* The body buffer of a call without a sink: capped so that an untrusted body is bounded. */
 static int buffer_body(struct sink *s, const char *data, size_t n)
 {
-	if (s->body.len + n > PPS__BODY_CAP)
+	/* Below the cap, never at it: the buffer's doubling then stops at the cap too. */
+	if (s->body.len + n >= s->cap)
 		return pps__error_set(s->c, PPS_EPROTO, s->status,
-				      "response body is larger than 1 GiB");
+				      "response body is larger than %zu MiB", s->cap >> 20);
 	if (ppsbuf_add(&s->body, data, n) < 0)
 		return pps__error_set(s->c, PPS_ENOMEM, s->status,
 				      "out of memory reading the response");
@@ -404,6 +441,9 @@ int pps__http_code_from_curl(int curl_code)
 	case CURLE_USE_SSL_FAILED:
 		return PPS_ETLS;
 	case CURLE_PARTIAL_FILE:
+#if LIBCURL_VERSION_NUM >= 0x080600
+	case CURLE_TOO_LARGE:
+#endif
 	case CURLE_WEIRD_SERVER_REPLY:
 	case CURLE_FILESIZE_EXCEEDED:
 	case CURLE_BAD_CONTENT_ENCODING:
@@ -628,13 +668,16 @@ static int proxy_of(const pps_client *c, char *out, size_t len)
 static int describe(pps_client *c, const struct attempt *a, const struct sink *s, char *out,
 		    size_t len)
 {
-	const char *eb = c->http->errbuf[0] ? c->http->errbuf : curl_easy_strerror(a->rc);
+	char eb[CURL_ERROR_SIZE + 64];
 	const char *host = c->host;
 	long port = c->port;
 	int code = pps__http_code_from_curl(a->rc);
 	char proxy[300];
 	int via = proxy_of(c, proxy, sizeof(proxy));
 
+	/* libcurl quotes a proxy URL it cannot use whole, credentials and all. */
+	redact_words(c->http->errbuf[0] ? c->http->errbuf : curl_easy_strerror(a->rc), eb,
+		     sizeof(eb));
 	switch (a->rc) {
 	case CURLE_COULDNT_CONNECT:
 		/* libcurl connects to the proxy first: a refusal there is the proxy's. */
@@ -695,7 +738,15 @@ static int describe(pps_client *c, const struct attempt *a, const struct sink *s
 				 eb);
 		break;
 	case CURLE_RECV_ERROR:
-		if (via && strstr(eb, "proxy"))
+		if (strstr(eb, "Too large response headers")) {
+			/* Answered, but not as HTTP can be read: a bad response, not the network. */
+			code = PPS_EPROTO;
+			snprintf(
+				out, len,
+				"the response headers from %s port %ld are larger than the 300 KiB "
+				"libcurl accepts",
+				host, port);
+		} else if (via && strstr(eb, "proxy"))
 			snprintf(out, len, "the proxy %.120s refused to reach %s port %ld: %.150s",
 				 proxy, host, port, eb);
 		else if (a->os_errno == ECONNRESET)
@@ -781,14 +832,35 @@ void pps__answer_release(pps__answer *a)
 	a->status = 0;
 }
 
+/*
+ * The wait before the next attempt, at most the timeout; -1 when the server asks for a longer
+ * one (its Retry-After, into *too_long), which is not waited for.
+ */
+static long retry_delay(pps_client *c, const struct attempt *a, int attempt, long *too_long)
+{
+	long delay;
+
+	if ((a->status == 429 || a->status == 503) && a->retry_after_s >= 0 &&
+	    a->retry_after_s * 1000 > c->timeout_ms) {
+		*too_long = a->retry_after_s;
+		return -1;
+	}
+	delay = pps__http_retry_delay_ms(c->retry_base_ms, attempt, a->status, a->retry_after_s,
+					 next_random(c));
+	return delay > c->timeout_ms ? c->timeout_ms : delay;
+}
+
 int pps__http_send(pps_client *c, const char *method, const char *path, const pps__query *q,
 		   const char *body, const pps__sink *to, pps__answer *out)
 {
 	ppsbuf url = PPSBUF_INIT;
-	struct sink s = { c, to, PPSBUF_INIT, 0, 0, 0 };
+	struct sink s = {
+		c, to, PPSBUF_INIT, out->body.cap ? out->body.cap : PPS__BODY_CAP, 0, 0, 0
+	};
 	struct attempt a = { 0 };
 	size_t body_len = body ? strlen(body) : 0;
-	char why[PPS__MSG_MAX];
+	char why[PPS__MSG_MAX], wait[120] = "";
+	long too_long = -1;
 	int ret, code;
 
 	pps__answer_release(out);
@@ -828,11 +900,15 @@ int pps__http_send(pps_client *c, const char *method, const char *path, const pp
 			break;
 		if (attempt >= c->retries || !pps__http_may_retry(method, a.status, (int)a.rc))
 			break;
+		/* An answer that cannot be read (headers too large) would come back the same. */
+		if (a.rc == CURLE_RECV_ERROR && code == PPS_EPROTO)
+			break;
 		/* A sink that has handed records on cannot take them again. */
 		if (to && to->restart(to->ctx) < 0)
 			break;
-		delay = pps__http_retry_delay_ms(c->retry_base_ms, attempt, a.status,
-						 a.retry_after_s, next_random(c));
+		delay = retry_delay(c, &a, attempt, &too_long);
+		if (delay < 0)
+			break;
 		if (a.rc == CURLE_OK)
 			log_line(c, "retrying in %ld ms (%ld)", delay, a.status);
 		else
@@ -857,8 +933,12 @@ int pps__http_send(pps_client *c, const char *method, const char *path, const pp
 		/* A caller that may repeat the request (a throttled action) waits this long. */
 		if (a.retry_after_s >= 0)
 			c->err.retry_after_ms = a.retry_after_s * 1000;
-		ret = pps__error_set(c, code, a.status, "server answered %ld%s%s", a.status,
-				     *reason ? " " : "", reason);
+		if (too_long >= 0)
+			snprintf(wait, sizeof(wait),
+				 ": it asks to retry after %ld s, longer than the timeout (%ld s)",
+				 too_long, (c->timeout_ms + 999) / 1000);
+		ret = pps__error_set(c, code, a.status, "server answered %ld%s%s%s", a.status,
+				     *reason ? " " : "", reason, wait);
 		goto done;
 	}
 	c->last_status = a.status;

@@ -13,11 +13,18 @@
 
 /* The largest body a buffered call reads; more is a bad response (an untrusted body is bounded). */
 #define PPS__BODY_CAP ((size_t)1 << 30)
+/* The largest body of an answer that is one JSON object (a health, a profile, an action's status). */
+#define PPS__OBJECT_CAP ((size_t)16 << 20)
 /* The most of an error answer's body kept (for the server's message); the rest is read and dropped.
  */
 #define PPS__ERROR_BODY_CAP ((size_t)1 << 20)
 /* A streamed record (or any single value around the records) larger than this is a bad response. */
 #define PPS__RECORD_CAP ((size_t)64 << 20)
+/*
+ * The longest single value (a string, a number) of an answer; one longer stops the answer at
+ * this many bytes, named, rather than being read until --timeout.
+ */
+#define PPS__VALUE_CAP ((size_t)16 << 20)
 /* How deep values may nest inside a record. */
 #define PPS__RECORD_DEPTH 64
 /* An internal result: with dry_run, the request was handed to on_request and not sent. */
@@ -130,7 +137,7 @@ typedef struct pps__sink {
 typedef struct pps__answer {
 	long status;
 	char *content_type; /* owned, or NULL */
-	ppsbuf body;	    /* capped at PPS__BODY_CAP */
+	ppsbuf body;	    /* capped at body.cap when the caller set it, else PPS__BODY_CAP */
 } pps__answer;
 
 #define PPS__ANSWER_INIT             \
@@ -197,6 +204,8 @@ pps__sink pps__records_sink(pps__records *p);
 int pps__records_finish(pps__records *p);
 /* The number of records delivered so far. */
 size_t pps__records_count(const pps__records *p);
+/* Records the request asked for (0: no limit): one more fails the parse with PPS_EPROTO. */
+void pps__records_limit(pps__records *p, size_t limit);
 
 /* response.c: turning answers into responses; knows no transport. */
 pps_response *pps__response_new(void);
@@ -210,8 +219,9 @@ int pps__response_parse_json(pps_client *c, pps_response *resp);
 int pps__response_parse_object(pps_client *c, pps_response *resp);
 
 /* search.c: GET with a records stream, and its buffered form. */
+/* limit: the records the query asked for (more is PPS_EPROTO); 0 when it sets none. */
 int pps__search_each(pps_client *c, const char *path, const pps__query *q, const char *key,
-		     pps__record_check check, const pps_visitor *v);
+		     size_t limit, pps__record_check check, const pps_visitor *v);
 /* The buffered form: records and body gathered from pps__search_each. */
 typedef int (*pps__each_fn)(pps_client *c, const void *req, const pps_visitor *v);
 int pps__search_buffered(pps_response **out, pps_client *c, const void *req, pps__each_fn each);

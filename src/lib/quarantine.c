@@ -73,6 +73,7 @@ int pps_quarantine_search_each(pps_client *c, const pps_quarantine_search_req *r
 	pps__query_add(&q, "messagestatus", "t");
 	pps__query_add(&q, "limit", limit);
 	return pps__search_each(c, pps__op_path(PPS_OP_QUARANTINE_SEARCH), &q, "records",
+				(size_t)(req->limit ? req->limit : 100L),
 				pps__quarantine_check_record, v);
 }
 

@@ -17,8 +17,8 @@
 
 #include "util/banned.h"
 
-/* Bytes handed to yajl at a time, so that a value that never ends is noticed early. */
-#define SLICE (64 * 1024)
+/* A held token's buffer larger than this is freed once the token is parsed. */
+#define SMALL_HOLD (64 * 1024)
 
 enum state {
 	ST_START,   /* before the top-level object */
@@ -45,9 +45,11 @@ struct pps__records {
 	yajl_gen gen;	/* records are written as compact text (a record_text callback), or NULL */
 	size_t index;	/* records delivered */
 	size_t weight;	/* bytes of the record being built (an estimate of its memory) */
-	size_t quiet;	/* bytes fed since the parser last reported a value */
-	int event;	/* a value was reported during the current slice */
-	size_t fed;	/* bytes fed in all */
+	size_t limit;	/* records the request asked for; one more is a bad response (0: none) */
+	ppsbuf hold;	/* an unfinished token (string, number, word) kept back from yajl */
+	int in_str;	/* the bytes scanned last end inside a string ... */
+	int esc;	/* ... right after its backslash */
+	size_t fed;	/* bytes fed to yajl in all */
 	int code;	/* the error that stopped the parser, 0 while none */
 	int delivered;	/* anything (a record or body bytes) reached the caller */
 };
@@ -199,7 +201,6 @@ static int emit(pps__records *p, enum kind k, const char *s, size_t len)
 /* A scalar value of kind k, its text s[0..len). */
 static int scalar(pps__records *p, enum kind k, const char *s, size_t len)
 {
-	p->event = 1;
 	switch (p->st) {
 	case ST_RECORD:
 		if (!weigh(p, len))
@@ -255,7 +256,6 @@ static int on_key(void *ctx, const unsigned char *s, size_t len)
 {
 	pps__records *p = ctx;
 
-	p->event = 1;
 	switch (p->st) {
 	case ST_TOP:
 		if (strlen(p->key) == len && memcmp(p->key, s, len) == 0) {
@@ -308,6 +308,10 @@ static int open_inner(pps__records *p, int obj)
 /* A record starts: a new object, and a fresh text for it. */
 static int open_record(pps__records *p)
 {
+	/* A server that sends more than was asked for would be read without end: stop at once. */
+	if (p->limit && p->index >= p->limit)
+		return fail(p, PPS_EPROTO, "the server sent more than the %zu records asked for",
+			    p->limit);
 	if (p->gen) {
 		yajl_gen_clear(p->gen);
 		yajl_gen_reset(p->gen, NULL);
@@ -327,7 +331,6 @@ static int open_record(pps__records *p)
 /* A container opens: object when obj, else array. */
 static int open_container(pps__records *p, int obj)
 {
-	p->event = 1;
 	switch (p->st) {
 	case ST_START:
 		if (!obj)
@@ -360,7 +363,6 @@ static int open_container(pps__records *p, int obj)
 /* A container closes: object when obj, else array. */
 static int close_container(pps__records *p, int obj)
 {
-	p->event = 1;
 	switch (p->st) {
 	case ST_TOP:
 		p->st = ST_DONE;
@@ -436,6 +438,7 @@ int pps__records_new(pps__records **out, pps_client *c, const char *key, pps__re
 		return pps__error_set(c, PPS_ENOMEM, 0, "out of memory");
 	p->c = c;
 	ppsbuf_init(&p->pending, 0);
+	ppsbuf_init(&p->hold, 0);
 	p->key = key;
 	p->check = check;
 	if (v)
@@ -461,6 +464,7 @@ void pps__records_free(pps__records *p)
 		return;
 	drop_record(p);
 	ppsbuf_release(&p->pending);
+	ppsbuf_release(&p->hold);
 	if (p->y)
 		yajl_free(p->y);
 	if (p->gen)
@@ -471,6 +475,11 @@ void pps__records_free(pps__records *p)
 size_t pps__records_count(const pps__records *p)
 {
 	return p->index;
+}
+
+void pps__records_limit(pps__records *p, size_t limit)
+{
+	p->limit = limit;
 }
 
 /* yajl's own words for a syntax error, on one line. */
@@ -495,9 +504,130 @@ static int syntax_error(pps__records *p, const unsigned char *data, size_t len)
 	return p->code;
 }
 
+/* Whether c ends the token before it: structure or white space outside a string. */
+static int is_boundary(char c)
+{
+	return c == '{' || c == '}' || c == '[' || c == ']' || c == ',' || c == ':' || c == ' ' ||
+	       c == '\t' || c == '\r' || c == '\n';
+}
+
+/*
+ * Scans d[0..n) from a token boundary and returns the end of its last token boundary: what
+ * lies after it begins a token that may go on in the next bytes. Leaves in_str/esc as the
+ * scan ends, for token_end() to go on from.
+ */
+static size_t last_boundary(pps__records *p, const char *d, size_t n)
+{
+	size_t cut = 0;
+
+	p->in_str = 0;
+	p->esc = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (p->in_str) {
+			if (p->esc)
+				p->esc = 0;
+			else if (d[i] == '\\')
+				p->esc = 1;
+			else if (d[i] == '"')
+				p->in_str = 0, cut = i + 1;
+		} else if (d[i] == '"') {
+			p->in_str = 1;
+		} else if (is_boundary(d[i])) {
+			cut = i + 1;
+		}
+	}
+	return cut;
+}
+
+/* Where the held token ends in d[0..n): *done when it ends there, else it takes all of d. */
+static size_t token_end(pps__records *p, const char *d, size_t n, int *done)
+{
+	*done = 1;
+	for (size_t i = 0; i < n; i++) {
+		if (!p->in_str) {
+			if (is_boundary(d[i]) || d[i] == '"')
+				return i;
+		} else if (p->esc) {
+			p->esc = 0;
+		} else if (d[i] == '\\') {
+			p->esc = 1;
+		} else if (d[i] == '"') {
+			p->in_str = 0;
+			return i + 1;
+		}
+	}
+	*done = 0;
+	return n;
+}
+
+/* Hands complete tokens to yajl. */
+static int parse(pps__records *p, const char *d, size_t n)
+{
+	yajl_status st = yajl_parse(p->y, (const unsigned char *)d, n);
+
+	if (p->code)
+		return p->code;
+	if (st != yajl_status_ok)
+		return syntax_error(p, (const unsigned char *)d, n);
+	p->fed += n;
+	return PPS_OK;
+}
+
+/* Keeps d[0..n) back as (part of) an unfinished token, within the cap of one value. */
+static int hold(pps__records *p, const char *d, size_t n)
+{
+	char first = p->hold.len ? p->hold.buf[0] : *d;
+
+	/* Below the cap, never at it: the buffer's doubling then stops at the cap too. */
+	if (p->hold.len + n >= PPS__VALUE_CAP)
+		return p->code = pps__error_set(p->c, PPS_EPROTO, 0,
+						"response holds a %s longer than %zu MiB (the cap)",
+						first == '"' ? "string" : "value",
+						PPS__VALUE_CAP >> 20);
+	if (ppsbuf_add(&p->hold, d, n) < 0)
+		return p->code = pps__error_set(p->c, PPS_ENOMEM, 0, "out of memory");
+	return PPS_OK;
+}
+
+/*
+ * yajl re-reads a token that spans two of its input pieces from its start each time a piece
+ * comes, so a long string fed in pieces costs quadratic time. Only whole tokens reach it: an
+ * unfinished one is held back here (appended in linear time, capped) until it ends.
+ */
+static int feed_tokens(pps__records *p, const char *data, size_t len)
+{
+	int done, ret;
+	size_t k;
+
+	while (len && !p->code) {
+		if (p->hold.len) {
+			k = token_end(p, data, len, &done);
+			ret = hold(p, data, k);
+			if (ret < 0 || !done)
+				return ret;
+			data += k;
+			len -= k;
+			ret = parse(p, p->hold.buf, p->hold.len);
+			/* A long value's buffer is not kept for the rest of the answer. */
+			if (p->hold.alloc > SMALL_HOLD)
+				ppsbuf_release(&p->hold);
+			ppsbuf_reset(&p->hold);
+			if (ret < 0)
+				return ret;
+			continue;
+		}
+		k = last_boundary(p, data, len);
+		if (k && (ret = parse(p, data, k)) < 0)
+			return ret;
+		return k < len ? hold(p, data + k, len - k) : PPS_OK;
+	}
+	return p->code;
+}
+
 static int feed(void *ctx, const char *data, size_t len)
 {
 	pps__records *p = ctx;
+	int ret;
 
 	if (p->code)
 		return p->code;
@@ -507,26 +637,9 @@ static int feed(void *ctx, const char *data, size_t len)
 			return p->code = pps__error_set(p->c, PPS_ECANCELED, 0,
 							"stopped by the body callback");
 	}
-	while (len) {
-		size_t n = len < SLICE ? len : SLICE;
-		yajl_status st;
-
-		p->event = 0;
-		st = yajl_parse(p->y, (const unsigned char *)data, n);
-		if (p->code)
-			return p->code;
-		if (st != yajl_status_ok)
-			return syntax_error(p, (const unsigned char *)data, n);
-		p->fed += n;
-		/* A string or number that never ends grows yajl's token buffer: bound it too. */
-		p->quiet = p->event ? 0 : p->quiet + n;
-		if (p->quiet > PPS__RECORD_CAP)
-			return p->code =
-				       pps__error_set(p->c, PPS_EPROTO, 0,
-						      "response holds a value larger than 64 MiB");
-		data += n;
-		len -= n;
-	}
+	ret = feed_tokens(p, data, len);
+	if (ret < 0)
+		return ret;
 	if (p->v.parsed && p->v.parsed(p->v.ctx) != 0)
 		return p->code = pps__error_set(p->c, PPS_ECANCELED, 0,
 						"stopped by the parsed callback");
@@ -545,7 +658,9 @@ static int restart(void *ctx)
 	p->st = ST_START;
 	p->skip = 0;
 	p->index = 0;
-	p->quiet = 0;
+	ppsbuf_reset(&p->hold);
+	p->in_str = 0;
+	p->esc = 0;
 	p->fed = 0;
 	p->code = 0;
 	return start(p) < 0 ? -1 : 0;
@@ -562,6 +677,10 @@ int pps__records_finish(pps__records *p)
 {
 	if (p->code)
 		return p->code;
+	/* A token at the very end of the body (a bare number) is whole now. */
+	if (p->hold.len && parse(p, p->hold.buf, p->hold.len) < 0)
+		return p->code;
+	ppsbuf_reset(&p->hold);
 	if (p->st == ST_START)
 		return p->code = pps__error_set(p->c, PPS_EPROTO, 0, "response is empty");
 	if (yajl_complete_parse(p->y) != yajl_status_ok) {

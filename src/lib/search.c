@@ -9,7 +9,7 @@
 #include "util/banned.h"
 
 int pps__search_each(pps_client *c, const char *path, const pps__query *q, const char *key,
-		     pps__record_check check, const pps_visitor *v)
+		     size_t limit, pps__record_check check, const pps_visitor *v)
 {
 	pps__records *p = NULL;
 	pps__answer a = PPS__ANSWER_INIT;
@@ -19,6 +19,7 @@ int pps__search_each(pps_client *c, const char *path, const pps__query *q, const
 	ret = pps__records_new(&p, c, key, check, v);
 	if (ret < 0)
 		goto done;
+	pps__records_limit(p, limit);
 	sink = pps__records_sink(p);
 	ret = pps__http_send(c, "GET", path, q, NULL, &sink, &a);
 	if (ret == PPS__NOT_SENT) {

@@ -18,6 +18,7 @@ int pps_health(pps_response **out, pps_client *c)
 
 	*out = NULL;
 	pps__error_reset(c);
+	a.body.cap = PPS__OBJECT_CAP;
 	ret = pps__http_send(c, "GET", pps__op_path(PPS_OP_HEALTH), NULL, NULL, NULL, &a);
 	if (ret == PPS__NOT_SENT) {
 		ret = pps__response_empty(c, out);
@@ -70,7 +71,8 @@ int pps_smartsearch_each(pps_client *c, const pps_smartsearch_req *req, const pp
 	pps__query_add(&q, "guid", req->guid);
 	pps__query_add(&q, "hdr_mid", req->hdr_mid);
 	pps__query_add(&q, "count", count);
-	return pps__search_each(c, pps__op_path(PPS_OP_SMARTSEARCH), &q, "result", NULL, v);
+	return pps__search_each(c, pps__op_path(PPS_OP_SMARTSEARCH), &q, "result",
+				(size_t)(req->count ? req->count : 100L), NULL, v);
 }
 
 static int each(pps_client *c, const void *req, const pps_visitor *v)

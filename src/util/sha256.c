@@ -73,26 +73,63 @@ static void block(uint32_t h[8], const unsigned char *p)
 	h[7] += k;
 }
 
-void sha256_hex(const void *data, size_t len, char hex[65])
+void sha256_init(sha256_ctx *c)
 {
-	uint32_t h[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-			  0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
-	const unsigned char *p = data;
-	unsigned char tail[128];
-	size_t rest = len % 64, full = len - rest, tlen = rest < 56 ? 64 : 128;
-	uint64_t bits = (uint64_t)len * 8;
+	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+					0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
 
-	for (size_t i = 0; i < full; i += 64)
-		block(h, p + i);
+	memcpy(c->h, iv, sizeof(iv));
+	c->len = 0;
+	c->fill = 0;
+}
+
+void sha256_update(sha256_ctx *c, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	c->len += len;
+	while (len) {
+		size_t n = 64 - c->fill < len ? 64 - c->fill : len;
+
+		if (c->fill == 0 && len >= 64) {
+			block(c->h, p);
+			n = 64;
+		} else {
+			memcpy(c->buf + c->fill, p, n);
+			c->fill += n;
+			if (c->fill == 64) {
+				block(c->h, c->buf);
+				c->fill = 0;
+			}
+		}
+		p += n;
+		len -= n;
+	}
+}
+
+void sha256_final_hex(sha256_ctx *c, char hex[65])
+{
+	unsigned char tail[128];
+	size_t tlen = c->fill < 56 ? 64 : 128;
+	uint64_t bits = c->len * 8;
+
 	memset(tail, 0, sizeof(tail));
-	if (rest)
-		memcpy(tail, p + full, rest);
-	tail[rest] = 0x80;
+	memcpy(tail, c->buf, c->fill);
+	tail[c->fill] = 0x80;
 	for (int i = 0; i < 8; i++)
 		tail[tlen - 1 - (size_t)i] = (unsigned char)(bits >> (8 * i));
-	block(h, tail);
+	block(c->h, tail);
 	if (tlen == 128)
-		block(h, tail + 64);
+		block(c->h, tail + 64);
 	for (int i = 0; i < 8; i++)
-		snprintf(hex + 8 * i, 9, "%08x", (unsigned)h[i]);
+		snprintf(hex + 8 * i, 9, "%08x", (unsigned)c->h[i]);
+}
+
+void sha256_hex(const void *data, size_t len, char hex[65])
+{
+	sha256_ctx c;
+
+	sha256_init(&c);
+	sha256_update(&c, data, len);
+	sha256_final_hex(&c, hex);
 }

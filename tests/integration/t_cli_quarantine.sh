@@ -93,8 +93,8 @@ expect_rc 0 "--out DIR"
 cmp -s curl.eml "outdir/$G.eml" && ok || fail "download into a directory"
 pps_admin quarantine-message-download guid=$G out=-
 expect_rc 0 "out=-"
-"$PPS" --url "$SIM_URL" --username admin --cacert "$SIM_CACERT" --password-file <(echo admin-pass) \
-	quarantine-message-download guid=$G out=- >stdout.eml 2>/dev/null
+"$PPS" --url "$SIM_URL" --username admin --cacert "$SIM_CACERT" --password-stdin \
+	quarantine-message-download guid=$G out=- >stdout.eml 2>/dev/null <<<admin-pass
 cmp -s curl.eml stdout.eml && ok || fail "out=- is byte-exact"
 pps_admin quarantine-message-download guid=../evil
 expect_rc 2 "unsafe guid"

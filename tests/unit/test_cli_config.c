@@ -300,6 +300,26 @@ static void test_config__empty_password_file_is_refused(void **state)
 	assert_non_null(strstr(err, "no password in"));
 }
 
+/* A FIFO (or any file that is not regular) is refused at once: no wait for a writer. */
+static void test_config__password_fifo_is_refused(void **state)
+{
+	char pw[300];
+	cli_config_flags f;
+	cli_settings s;
+
+	(void)state;
+	snprintf(pw, sizeof(pw), "%s/pw", dir);
+	assert_int_equal(mkfifo(pw, 0600), 0);
+	cli_config_flags_init(&f);
+	f.password_file = pw;
+	assert_int_equal(load(&s, &f, stdin), -1);
+	assert_non_null(strstr(err, "is not a regular file"));
+	unlink(pw);
+	f.password_file = dir;
+	assert_int_equal(load(&s, &f, stdin), -1);
+	assert_non_null(strstr(err, "is not a regular file"));
+}
+
 static void test_config__bad_values(void **state)
 {
 	const char *env[] = { "PPS_INSECURE", "maybe", NULL };
@@ -357,6 +377,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_config__password_sources, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config__password_file_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config__password_fifo_is_refused, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_config__empty_password_file_is_refused, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_config__bad_values, setup, teardown),

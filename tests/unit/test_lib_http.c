@@ -68,6 +68,16 @@ static void test_http__base_url_refuses_bad_urls(void **state)
 	check_bad_base("https://h\r\nX: y", "spaces or control");
 }
 
+/* A URL's secrets (credentials, query, fragment) never reach the message that quotes it. */
+static void test_http__base_url_errors_hide_secrets(void **state)
+{
+	(void)state;
+	check_bad_base("https://h:10000/?password=s3cret", "url 'https://h:10000/?***' must not");
+	check_bad_base("https://h:10000/p#s3cret", "url 'https://h:10000/p#***' must not");
+	check_bad_base("ftp://u:s3cret@h/?k=s3cret#s3cret", "url 'ftp://***@h/?***#***' must");
+	check_bad_base("https://h:99999/?password=s3cret", "url 'https://h:99999/?***' has no");
+}
+
 static void check_query(const pps__query *q, const char *want)
 {
 	ppsbuf b = PPSBUF_INIT;
@@ -249,6 +259,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_http__base_url_joins_one_slash),
+		cmocka_unit_test(test_http__base_url_errors_hide_secrets),
 		cmocka_unit_test(test_http__base_url_refuses_bad_urls),
 		cmocka_unit_test(test_http__query_matches_the_recorded_request),
 		cmocka_unit_test(test_http__query_escapes_everything_reserved),

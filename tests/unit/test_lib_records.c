@@ -20,6 +20,7 @@ struct seen {
 	json_t *records; /* every record delivered, in order */
 	int stop_after;	 /* >0: the callback asks to stop after this many */
 	json_t *texts;	 /* every record_text, parsed back, in order (when not NULL) */
+	size_t limit;	 /* records asked for (pps__records_limit), 0: none */
 };
 
 static int collect(void *ctx, json_t *rec)
@@ -96,6 +97,7 @@ static int feed(pps_client *c, const char *key, const char *body, size_t len, co
 	if (s->texts)
 		json_array_clear(s->texts);
 	assert_int_equal(pps__records_new(&p, c, key, NULL, &v), PPS_OK);
+	pps__records_limit(p, s->limit);
 	sink = pps__records_sink(p);
 	for (size_t i = 0; i <= ncuts && rc == PPS_OK; i++) {
 		size_t end = i < ncuts ? cuts[i] : len;
@@ -128,7 +130,7 @@ static void every_boundary(const char *file, const char *key)
 	size_t len = 0, n;
 	char *body = slurp(file, &len);
 	json_t *want = expected(body, len, key);
-	struct seen s = { json_array(), 0, json_array() };
+	struct seen s = { json_array(), 0, json_array(), 0 };
 	size_t *all = malloc(len * sizeof(*all));
 
 	assert_non_null(all);
@@ -190,7 +192,7 @@ static void test_records__cut_in_the_third_record(void **state)
 {
 	const char *body = "{\"result\":[{\"n\":1},{\"n\":2},{\"n\":3,\"subject\":\"cut he";
 	pps_client *c = client();
-	struct seen s = { json_array(), 0, NULL };
+	struct seen s = { json_array(), 0, NULL, 0 };
 
 	(void)state;
 	assert_int_equal(feed(c, "result", body, strlen(body), NULL, 0, &s), PPS_EPROTO);
@@ -207,7 +209,7 @@ static void test_records__other_members_and_values(void **state)
 			   "\"result\":[{\"i\":-12,\"r\":1.5e3,\"t\":true,\"f\":false,\"z\":null,"
 			   "\"o\":{\"l\":[[],{}]},\"big\":123456789012345678901234}],\"x\":\"y\"}";
 	pps_client *c = client();
-	struct seen s = { json_array(), 0, NULL };
+	struct seen s = { json_array(), 0, NULL, 0 };
 	json_t *r;
 
 	(void)state;
@@ -230,11 +232,109 @@ static void test_records__callback_stops(void **state)
 {
 	const char *body = "{\"result\":[{},{},{},{}]}";
 	pps_client *c = client();
-	struct seen s = { json_array(), 2, NULL };
+	struct seen s = { json_array(), 2, NULL, 0 };
 
 	(void)state;
 	assert_int_equal(feed(c, "result", body, strlen(body), NULL, 0, &s), PPS_ECANCELED);
 	assert_int_equal(json_array_size(s.records), 2);
+	json_decref(s.records);
+	pps_client_free(c);
+}
+
+/* More records than the request asked for: those asked for are delivered, then the error. */
+static void test_records__more_than_asked(void **state)
+{
+	const char *body = "{\"result\":[{\"n\":1},{\"n\":2},{\"n\":3},{\"n\":4},{\"n\":5}]}";
+	pps_client *c = client();
+	struct seen s = { json_array(), 0, NULL, 3 };
+
+	(void)state;
+	assert_int_equal(feed(c, "result", body, strlen(body), NULL, 0, &s), PPS_EPROTO);
+	assert_int_equal(json_array_size(s.records), 3);
+	assert_string_equal(pps_client_last_error(c)->message,
+			    "the server sent more than the 3 records asked for");
+	/* As many as asked for is no fault. */
+	s.limit = 5;
+	assert_int_equal(feed(c, "result", body, strlen(body), NULL, 0, &s), PPS_OK);
+	assert_int_equal(json_array_size(s.records), 5);
+	json_decref(s.records);
+	pps_client_free(c);
+}
+
+/* Escapes, numbers and words cut at every byte and fed byte by byte read as jansson reads them. */
+static void test_records__tokens_cut_anywhere(void **state)
+{
+	const char *body = "{\"result\" : [ {\"s\":\"x\\\"y\\\\\",\"n\":-12.5e3,\"t\":true,"
+			   "\"z\":null},{\"u\":\"\\u00e9\\\\\",\"k\":[1,22,333]}\n]}";
+	size_t len = strlen(body), all[256];
+	pps_client *c = client();
+	struct seen s = { json_array(), 0, NULL, 0 };
+	json_t *want = expected(body, len, "result");
+
+	(void)state;
+	assert_true(len < 256);
+	for (size_t k = 0; k < len; k++) {
+		all[k] = k;
+		assert_int_equal(feed(c, "result", body, len, &k, 1, &s), PPS_OK);
+		assert_true(json_equal(s.records, want));
+	}
+	assert_int_equal(feed(c, "result", body, len, all, len, &s), PPS_OK);
+	assert_true(json_equal(s.records, want));
+	json_decref(want);
+	json_decref(s.records);
+	pps_client_free(c);
+}
+
+/* body of n bytes: {"result":[{"s":"aaaa...a"}]} with a string of slen bytes (malloc'd). */
+static char *long_string_body(size_t slen, size_t *n)
+{
+	static const char head[] = "{\"result\":[{\"s\":\"", tail[] = "\"}]}";
+	char *body = malloc(sizeof(head) + slen + sizeof(tail));
+
+	assert_non_null(body);
+	memcpy(body, head, sizeof(head) - 1);
+	memset(body + sizeof(head) - 1, 'a', slen);
+	memcpy(body + sizeof(head) - 1 + slen, tail, sizeof(tail));
+	*n = sizeof(head) - 1 + slen + sizeof(tail) - 1;
+	return body;
+}
+
+/* Feeds body in pieces of step bytes. */
+static int feed_steps(pps_client *c, const char *body, size_t len, size_t step, struct seen *s)
+{
+	size_t ncuts = len / step, *cuts = malloc((ncuts + 1) * sizeof(*cuts));
+	int rc;
+
+	assert_non_null(cuts);
+	for (size_t i = 0; i < ncuts; i++)
+		cuts[i] = (i + 1) * step;
+	if (ncuts && cuts[ncuts - 1] == len)
+		ncuts--;
+	rc = feed(c, "result", body, len, cuts, ncuts, s);
+	free(cuts);
+	return rc;
+}
+
+/* A long string in small pieces is read whole; one past the cap stops at the cap, named. */
+static void test_records__long_string_and_the_cap(void **state)
+{
+	pps_client *c = client();
+	struct seen s = { json_array(), 0, NULL, 0 };
+	size_t len = 0;
+	char *body = long_string_body(PPS__VALUE_CAP - 16, &len);
+
+	(void)state;
+	assert_int_equal(feed_steps(c, body, len, 4096, &s), PPS_OK);
+	assert_int_equal(json_array_size(s.records), 1);
+	assert_int_equal(json_string_length(json_object_get(json_array_get(s.records, 0), "s")),
+			 PPS__VALUE_CAP - 16);
+	free(body);
+	body = long_string_body(PPS__VALUE_CAP + 1, &len);
+	assert_int_equal(feed_steps(c, body, len, 16384, &s), PPS_EPROTO);
+	assert_int_equal(json_array_size(s.records), 0);
+	assert_string_equal(pps_client_last_error(c)->message,
+			    "response holds a string longer than 16 MiB (the cap)");
+	free(body);
 	json_decref(s.records);
 	pps_client_free(c);
 }
@@ -247,6 +347,9 @@ int main(void)
 		cmocka_unit_test(test_records__cut_in_the_third_record),
 		cmocka_unit_test(test_records__other_members_and_values),
 		cmocka_unit_test(test_records__callback_stops),
+		cmocka_unit_test(test_records__more_than_asked),
+		cmocka_unit_test(test_records__tokens_cut_anywhere),
+		cmocka_unit_test(test_records__long_string_and_the_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -55,11 +55,33 @@ static void test_sha256__padding_boundaries(void **state)
 		check(buf, cases[i].n, cases[i].want);
 }
 
+/* Fed in pieces of every size, the digest is the one of the whole. */
+static void test_sha256__pieces(void **state)
+{
+	char buf[300], whole[65], hex[65];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (char)(i * 7);
+	sha256_hex(buf, sizeof(buf), whole);
+	for (size_t step = 1; step <= 130; step++) {
+		sha256_ctx c;
+
+		sha256_init(&c);
+		for (size_t at = 0; at < sizeof(buf); at += step)
+			sha256_update(&c, buf + at,
+				      at + step > sizeof(buf) ? sizeof(buf) - at : step);
+		sha256_final_hex(&c, hex);
+		assert_string_equal(hex, whole);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256__fips_vectors),
 		cmocka_unit_test(test_sha256__padding_boundaries),
+		cmocka_unit_test(test_sha256__pieces),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
