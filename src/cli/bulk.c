@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/exit.h"
 #include "cli/guidlist.h"
+#include "cli/journal.h"
 #include "util/buf.h"
 
 #include "util/banned.h"
@@ -42,94 +44,7 @@ static int dry_run_batch(cli_ctx *ctx, const cli_args *args, const char *folder,
 	return rc ? cli_report(ctx, rc, NULL) : CLI_EXIT_OK;
 }
 
-/* ------------------------------------------------------------------ the batch splitter */
-
-static int push_span(cli_batcher *b, const cli_span *s)
-{
-	if (b->n == b->alloc) {
-		size_t na = b->alloc ? b->alloc * 2 : 16;
-		cli_span *ns = realloc(b->stack, na * sizeof(*ns));
-
-		if (!ns)
-			return -1;
-		b->stack = ns;
-		b->alloc = na;
-	}
-	b->stack[b->n++] = *s;
-	return 0;
-}
-
-int cli_batcher_init(cli_batcher *b, const size_t *sizes, size_t ngroups, size_t batch)
-{
-	size_t k;
-
-	memset(b, 0, sizeof(*b));
-	if (batch == 0)
-		batch = 1;
-	for (size_t g = 0; g < ngroups; g++)
-		b->planned += (sizes[g] + batch - 1) / batch;
-	/* The stack holds the plan backwards, so that batches come out in input order. */
-	k = b->planned;
-	for (size_t g = ngroups; g-- > 0;) {
-		size_t nb = (sizes[g] + batch - 1) / batch;
-
-		for (size_t i = nb; i-- > 0;) {
-			cli_span s = { g, i * batch, 0, k-- };
-
-			s.count = sizes[g] - s.first < batch ? sizes[g] - s.first : batch;
-			if (push_span(b, &s))
-				return -1;
-		}
-	}
-	return 0;
-}
-
-void cli_batcher_release(cli_batcher *b)
-{
-	free(b->stack);
-	memset(b, 0, sizeof(*b));
-}
-
-int cli_batcher_next(cli_batcher *b, cli_span *out)
-{
-	if (!b->n)
-		return 0;
-	*out = b->stack[--b->n];
-	return 1;
-}
-
-int cli_batcher_split(cli_batcher *b, const cli_span *s)
-{
-	cli_span first = *s, second = *s;
-
-	if (s->count < 2)
-		return -1;
-	first.count = s->count / 2;
-	second.first = s->first + first.count;
-	second.count = s->count - first.count;
-	if (push_span(b, &second))
-		return -1;
-	return push_span(b, &first);
-}
-
-size_t cli_batcher_pending(const cli_batcher *b)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < b->n; i++)
-		n += b->stack[i].count;
-	return n;
-}
-
 /* ------------------------------------------------------------------ the bulk run */
-
-static volatile sig_atomic_t interrupted;
-
-static void on_interrupt(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
 
 /*
  * After this many batches in a row get no usable answer (not sent, throttled to the end, answer
@@ -168,8 +83,21 @@ struct run {
 	json_t *batches; /* -o json: one object per request sent */
 	int stop_status; /* the exit status of the failure that stopped the run */
 	int write_failed;
+	int stdout_failed;   /* standard output could not be written: the run stops */
 	int verbose_batches; /* name batches in messages: several, a list read, a split */
 	int isolating;	     /* split refused batches */
+	int split;	     /* the last span was refused whole and split */
+	/* The journal (--report) and what earlier runs did. */
+	cli_journal journal;
+	int have_journal;
+	cli_jstates given;	/* the journal or report lines given as input */
+	long next_batch;	/* the id of the next batch */
+	long *batch_id;		/* per entry: the batch it was sent in, or 0 */
+	unsigned char *written; /* per entry: its outcome line is in the journal */
+	unsigned char *earlier; /* per entry: enum cli_jstate of an earlier run (not sent) */
+	size_t earlier_done;	/* messages done by an earlier run */
+	size_t earlier_unknown; /* messages unknown since an earlier run, not sent again */
+	size_t retried;		/* unknown messages sent again (--retry-unknown) */
 };
 
 /* Stores a copy of text as a message; returns 1 + its index, or 0 when out of memory. */
@@ -285,14 +213,14 @@ static char *full_message(const pps_response *resp)
 /* Sleeps ms milliseconds or until an interrupt; returns 0, or -1 when interrupted. */
 static int wait_ms(long ms)
 {
-	while (ms > 0 && !interrupted) {
+	while (ms > 0 && !cli_stop_signal()) {
 		long step = ms < 100 ? ms : 100;
 		struct timespec ts = { 0, step * 1000000L };
 
 		nanosleep(&ts, NULL);
 		ms -= step;
 	}
-	return interrupted ? -1 : 0;
+	return cli_stop_signal() ? -1 : 0;
 }
 
 /*
@@ -437,8 +365,10 @@ static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_r
 		set_span(r, s, OUT_DONE, m, CLI_EXIT_OK);
 		note_request(r, s, OUT_DONE, resp->status, text, 0);
 		if (r->ctx->render.format != CLI_FMT_JSON &&
-		    r->ctx->render.format != CLI_FMT_NDJSON && cli_print_message(ctx, text))
+		    r->ctx->render.format != CLI_FMT_NDJSON && cli_print_message(ctx, text)) {
 			r->write_failed = 1;
+			r->stdout_failed = 1;
+		}
 		free(text);
 		pps_response_free(resp);
 		free(joined);
@@ -463,6 +393,7 @@ static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_r
 		/* Halves of a refused batch: the GUIDs the server refuses end up alone. */
 		*net_fails = 0;
 		r->verbose_batches = 1;
+		r->split = 1;
 		note_request(r, s, OUT_REFUSED, e->http_status, failure_text(r), 1);
 		if (cli_batcher_split(b, s)) {
 			cli_errorf(ctx, "out of memory");
@@ -535,17 +466,26 @@ static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_r
 	}
 }
 
-/* Parses the local_guid lines into entries. Returns 0, or an exit status after a message. */
+/*
+ * Parses the local_guid lines into entries, and the journal or report lines among them into
+ * what an earlier run did. Returns 0, or an exit status after a message.
+ */
 static int load_entries(struct run *r)
 {
 	const cli_strlist *lines = &r->args->list[cli_args_index(r->args, "local_guid")];
+	const char *action = pps_qaction_name(r->ctx->cmd->action);
 	cli_ctx *ctx = r->ctx;
 	size_t n;
 
-	for (size_t k = 0; k < lines->n; k++)
-		if (cli_guidlist_parse_line(&r->list, lines->items[k], strlen(lines->items[k]),
-					    k + 1))
+	for (size_t k = 0; k < lines->n; k++) {
+		const char *line = lines->items[k];
+
+		if (cli_guidlist_parse_line(&r->list, line, strlen(line), k + 1) ||
+		    cli_jstates_add_text(&r->given, line, strlen(line), action))
 			goto nomem;
+	}
+	if (cli_jstates_finish(&r->given))
+		goto nomem;
 	if (r->list.n == 0) {
 		cli_errorf(ctx, "invalid local_guid: no GUIDs given");
 		return CLI_EXIT_USAGE;
@@ -554,12 +494,40 @@ static int load_entries(struct run *r)
 	r->out = calloc(n, sizeof(*r->out));
 	r->msg = calloc(n, sizeof(*r->msg));
 	r->status = calloc(n, sizeof(*r->status));
-	if (!r->out || !r->msg || !r->status)
+	r->batch_id = calloc(n, sizeof(*r->batch_id));
+	r->written = calloc(n, sizeof(*r->written));
+	r->earlier = calloc(n, sizeof(*r->earlier));
+	if (!r->out || !r->msg || !r->status || !r->batch_id || !r->written || !r->earlier)
 		goto nomem;
 	return 0;
 nomem:
 	cli_errorf(ctx, "out of memory");
 	return CLI_EXIT_FAILURE;
+}
+
+/*
+ * One message may be named by its localguid and by its GUID: entries are made to name it by
+ * the localguid a record gives; a run that still names messages in both forms is refused, as
+ * nothing tells whether two entries are one message. Returns 0, or an exit status.
+ */
+static int check_forms(struct run *r)
+{
+	const char *onprem, *cloud;
+	int rc = cli_guidlist_canonicalize(&r->list, &onprem, &cloud);
+
+	if (rc < 0) {
+		cli_errorf(r->ctx, "out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	if (rc == 1) {
+		cli_errorf(r->ctx,
+			   "local_guid names messages both by localguid (%s) and by GUID (%s): "
+			   "one message named both ways would be acted on twice; give one form, or "
+			   "the records of quarantine-messages-list -o ndjson, which name both",
+			   onprem, cloud);
+		return CLI_EXIT_USAGE;
+	}
+	return 0;
 }
 
 /*
@@ -600,13 +568,63 @@ static int check_folders(struct run *r)
 	return 0;
 }
 
-/* Groups the distinct valid GUIDs by folder, folders and GUIDs in input order. 0 or -1. */
+/* What the journal and the input say an earlier run did with entry i's message. */
+static enum cli_jstate earlier_state(const struct run *r, size_t i)
+{
+	const char *folder = folder_of(r, i), *guid = r->list.v[i].guid;
+	enum cli_jstate a = CLI_JSTATE_NONE, b;
+
+	if (r->have_journal)
+		a = cli_jstates_get(&r->journal.states, r->ctx->cluster, folder, guid);
+	b = cli_jstates_get(&r->given, r->ctx->cluster, folder, guid);
+	return a > b ? a : b;
+}
+
+/*
+ * Entry i was done, or its outcome is unknown, by an earlier run: it is not sent again (an
+ * unknown one is with --retry-unknown). Returns 1 when it is not to be sent, 0, or -1 (memory).
+ */
+static int take_earlier(struct run *r, size_t i, size_t *done_msg, size_t *unknown_msg)
+{
+	enum cli_jstate st = earlier_state(r, i);
+
+	if (st == CLI_JSTATE_UNKNOWN && r->ctx->retry_unknown) {
+		r->retried++;
+		return 0;
+	}
+	if (st == CLI_JSTATE_NONE)
+		return 0;
+	if (st == CLI_JSTATE_DONE && !*done_msg)
+		*done_msg = keep_message(r, "done by an earlier run: not sent again");
+	if (st == CLI_JSTATE_UNKNOWN && !*unknown_msg)
+		*unknown_msg = keep_message(r, "outcome unknown since an earlier run: not sent "
+					       "again; check it, then --retry-unknown sends it");
+	if (!*done_msg && !*unknown_msg)
+		return -1;
+	r->earlier[i] = (unsigned char)st;
+	r->out[i] = st == CLI_JSTATE_DONE ? OUT_DONE : OUT_UNKNOWN;
+	r->msg[i] = st == CLI_JSTATE_DONE ? *done_msg : *unknown_msg;
+	r->status[i] = st == CLI_JSTATE_DONE ? CLI_EXIT_OK : CLI_EXIT_UNKNOWN;
+	if (st == CLI_JSTATE_DONE)
+		r->earlier_done++;
+	else
+		r->earlier_unknown++;
+	return 1;
+}
+
+/*
+ * Groups the distinct valid GUIDs that are to be sent by folder, folders and GUIDs in input
+ * order; those an earlier run did (or left unknown) are left out. 0 or -1.
+ */
 static int build_groups(struct run *r)
 {
+	size_t done_msg = 0, unknown_msg = 0;
+
 	for (size_t i = 0; i < r->list.n; i++) {
 		const cli_guid_entry *e = &r->list.v[i];
 		const char *folder = folder_of(r, i);
 		struct group *g = NULL;
+		int skip;
 
 		if (e->why) {
 			r->out[i] = OUT_INVALID;
@@ -615,6 +633,11 @@ static int build_groups(struct run *r)
 			continue;
 		}
 		if (e->dup_of)
+			continue;
+		skip = take_earlier(r, i, &done_msg, &unknown_msg);
+		if (skip < 0)
+			return -1;
+		if (skip)
 			continue;
 		for (size_t k = 0; k < r->ngroups && !g; k++)
 			if (strcmp(r->groups[k].folder, folder) == 0)
@@ -657,6 +680,37 @@ static void report_invalid(struct run *r)
 	}
 }
 
+/* Names on stderr what an earlier run did: the unknown ones one by one, to be checked. */
+static void report_earlier(struct run *r)
+{
+	size_t shown = 0;
+
+	if (r->ctx->quiet && !r->earlier_unknown)
+		return;
+	if (r->earlier_done && !r->ctx->quiet)
+		cli_errorf(r->ctx,
+			   "%zu message%s done by an earlier run of this job: not sent again",
+			   r->earlier_done, r->earlier_done == 1 ? "" : "s");
+	for (size_t i = 0; i < r->list.n && r->earlier_unknown; i++) {
+		if (r->earlier[i] != CLI_JSTATE_UNKNOWN)
+			continue;
+		if (shown++ == 20) {
+			cli_errorf(r->ctx, "... and %zu more unknown (the journal names them)",
+				   r->earlier_unknown - 20);
+			break;
+		}
+		cli_errorf(r->ctx,
+			   "GUID %s in '%s': outcome unknown since an earlier run: not sent "
+			   "again; check it, then --retry-unknown sends it",
+			   r->list.v[i].guid, folder_of(r, i));
+	}
+	if (r->retried && !r->ctx->quiet)
+		cli_errorf(
+			r->ctx,
+			"sending again %zu message%s whose outcome was unknown (--retry-unknown)",
+			r->retried, r->retried == 1 ? "" : "s");
+}
+
 /*
  * On a terminal, a delete, release or forward of more than --confirm-over messages asks once,
  * with the count per folder, on /dev/tty (standard input may be the GUID list). Returns 1 to go
@@ -692,7 +746,10 @@ static int confirmed(struct run *r)
 	return yes;
 }
 
-/* The report line of entry i (a new reference, or NULL when out of memory). */
+/*
+ * The outcome line of entry i, as the journal, -o ndjson and a rerun's input read it (a new
+ * reference, or NULL when out of memory).
+ */
 static json_t *report_line(const struct run *r, size_t i)
 {
 	const cli_guid_entry *e = &r->list.v[i];
@@ -702,19 +759,26 @@ static json_t *report_line(const struct run *r, size_t i)
 			  : e->why		       ? e->why
 			  : r->out[src] == OUT_PENDING ? "not sent"
 						       : "";
-	json_t *line = json_pack("{s:{s:I, s:s}, s:s?, s:s?, s:s, s:s, s:s}", "input", "line",
-				 (json_int_t)e->line, "text", e->text, "localguid", e->guid,
-				 "folder", folder, "action", pps_qaction_name(r->ctx->cmd->action),
-				 "outcome", outcome_name[e->why ? OUT_INVALID : r->out[src]],
-				 "message", msg);
+	json_t *line = json_pack("{s:s, s:{s:I, s:s}, s:s?, s:s?, s:s, s:s, s:s}", "event",
+				 "outcome", "input", "line", (json_int_t)e->line, "text", e->text,
+				 "localguid", e->guid, "folder", folder, "action",
+				 pps_qaction_name(r->ctx->cmd->action), "outcome",
+				 outcome_name[e->why ? OUT_INVALID : r->out[src]], "message", msg);
 
 	if (line && e->dup_of &&
 	    json_object_set_new(line, "duplicate_of_line",
-				json_integer((json_int_t)r->list.v[src].line))) {
-		json_decref(line);
-		return NULL;
-	}
+				json_integer((json_int_t)r->list.v[src].line)))
+		goto fail;
+	if (line && r->batch_id[src] && !e->dup_of &&
+	    json_object_set_new(line, "batch", json_integer(r->batch_id[src])))
+		goto fail;
+	if (line && r->ctx->cluster &&
+	    json_object_set_new(line, "cluster", json_string(r->ctx->cluster)))
+		goto fail;
 	return line;
+fail:
+	json_decref(line);
+	return NULL;
 }
 
 /* Writes the report lines to f; 0 or -1. */
@@ -722,13 +786,180 @@ static int write_report(const struct run *r, FILE *f)
 {
 	for (size_t i = 0; i < r->list.n; i++) {
 		json_t *line = report_line(r, i);
-		int bad = !line || json_dumpf(line, f, JSON_COMPACT) || fputc('\n', f) == EOF;
+		int bad = !line || json_dumpf(line, f, JSON_COMPACT | JSON_PRESERVE_ORDER) ||
+			  fputc('\n', f) == EOF;
 
 		json_decref(line);
 		if (bad)
 			return -1;
 	}
 	return fflush(f) ? -1 : 0;
+}
+
+/* Says on stderr, once, that the journal cannot be written; the run stops. */
+static void journal_failed(struct run *r)
+{
+	if (r->write_failed == 2)
+		return;
+	r->write_failed = 2;
+	cli_errorf(r->ctx, "cannot write the journal '%s': %s; stopped before the next batch",
+		   r->ctx->report, strerror(r->journal.write_errno));
+}
+
+/*
+ * Appends the outcome lines of entries idx[0..n) that are not in the journal yet, fsync'd.
+ * 0, or -1 when the journal cannot be written.
+ */
+static int journal_lines(struct run *r, const size_t *idx, size_t n)
+{
+	json_t **lines;
+	size_t m = 0;
+	int rc = 0;
+
+	if (!r->have_journal || !n)
+		return 0;
+	lines = calloc(n, sizeof(*lines));
+	for (size_t k = 0; lines && k < n && rc == 0; k++) {
+		if (r->written[idx[k]])
+			continue;
+		lines[m] = report_line(r, idx[k]);
+		if (!lines[m++])
+			rc = -1;
+	}
+	if (!lines || rc) {
+		r->journal.write_errno = ENOMEM;
+		rc = -1;
+	} else {
+		rc = cli_journal_write(&r->journal, lines, m, 1);
+	}
+	for (size_t k = 0; lines && k < m; k++)
+		json_decref(lines[k]);
+	free(lines);
+	if (rc) {
+		journal_failed(r);
+		return -1;
+	}
+	for (size_t k = 0; k < n; k++)
+		r->written[idx[k]] = 1;
+	return 0;
+}
+
+/* The outcome lines of the entries that pick chooses (all: pick NULL). 0 or -1. */
+static int journal_picked(struct run *r, int (*pick)(const struct run *, size_t))
+{
+	size_t *idx, n = 0;
+	int rc;
+
+	if (!r->have_journal)
+		return 0;
+	idx = calloc(r->list.n ? r->list.n : 1, sizeof(*idx));
+	if (!idx) {
+		r->journal.write_errno = ENOMEM;
+		journal_failed(r);
+		return -1;
+	}
+	for (size_t i = 0; i < r->list.n; i++)
+		if (!pick || pick(r, i))
+			idx[n++] = i;
+	rc = journal_lines(r, idx, n);
+	free(idx);
+	return rc;
+}
+
+/* Entries known before anything is sent: invalid, or done or unknown by an earlier run. */
+static int pick_known(const struct run *r, size_t i)
+{
+	return r->list.v[i].why || r->earlier[i];
+}
+
+/* The intent (or split) line of span s, batch id. 0, or -1 when the journal failed. */
+static int journal_batch(struct run *r, const cli_span *s, long id, const char *event,
+			 long http_status, const char *message)
+{
+	const struct group *g = &r->groups[s->group];
+	json_t *guids = json_array(), *line;
+	int rc;
+
+	if (!r->have_journal) {
+		json_decref(guids);
+		return 0;
+	}
+	for (size_t k = s->first; guids && k < s->first + s->count; k++)
+		if (json_array_append_new(guids, json_string(r->list.v[g->idx[k]].guid))) {
+			json_decref(guids);
+			guids = NULL;
+		}
+	line = json_pack("{s:s, s:I, s:s, s:s, s:o*}", "event", event, "batch", (json_int_t)id,
+			 "action", pps_qaction_name(r->ctx->cmd->action), "folder", g->folder,
+			 "localguids", guids);
+	if (line && message &&
+	    (json_object_set_new(line, "http_status", json_integer(http_status)) ||
+	     json_object_set_new(line, "message", json_string(message)))) {
+		json_decref(line);
+		line = NULL;
+	}
+	if (!line) {
+		r->journal.write_errno = ENOMEM;
+		rc = -1;
+	} else {
+		rc = cli_journal_write(&r->journal, &line, 1, 1);
+	}
+	json_decref(line);
+	if (rc)
+		journal_failed(r);
+	return rc;
+}
+
+/*
+ * Sends span s as batch `id` between its journal lines: the intent, fsync'd before the request
+ * leaves, and after the answer the entries' outcomes (or a split: refused whole, its halves
+ * sent next). A journal that cannot be written stops the run.
+ */
+static enum step journaled_span(struct run *r, cli_batcher *b, pps_quarantine_action_req *req,
+				const cli_span *s, int *net_fails)
+{
+	const struct group *g = &r->groups[s->group];
+	long id = r->next_batch++;
+	enum step step;
+
+	if (journal_batch(r, s, id, "intent", 0, NULL))
+		return STEP_FATAL;
+	for (size_t k = s->first; k < s->first + s->count; k++)
+		r->batch_id[g->idx[k]] = id;
+	r->split = 0;
+	step = run_span(r, b, req, s, net_fails);
+	if (r->split) {
+		const pps_error *e = pps_client_last_error(r->ctx->client);
+
+		if (journal_batch(r, s, id, "split", e->http_status, failure_text(r)))
+			return STEP_FATAL;
+	} else if (r->out[g->idx[s->first]] != OUT_PENDING &&
+		   journal_lines(r, g->idx + s->first, s->count)) {
+		return STEP_FATAL;
+	}
+	if (r->stdout_failed) {
+		/* Standard output is gone (| head, a closed terminal): a stop, as SIGPIPE. */
+		cli_stop_request(SIGPIPE);
+	}
+	return step;
+}
+
+/* The last line of a run: its status and totals. */
+static void journal_end(struct run *r, int status, const size_t count[6])
+{
+	json_t *line;
+
+	if (!r->have_journal || r->journal.write_errno)
+		return;
+	line = json_pack("{s:s, s:s, s:i, s:{s:I, s:I, s:I, s:I, s:I}}", "event", "end", "action",
+			 pps_qaction_name(r->ctx->cmd->action), "status", status, "totals", "done",
+			 (json_int_t)count[OUT_DONE], "invalid", (json_int_t)count[OUT_INVALID],
+			 "refused", (json_int_t)count[OUT_REFUSED], "unknown",
+			 (json_int_t)count[OUT_UNKNOWN], "not_sent",
+			 (json_int_t)count[OUT_NOT_SENT]);
+	if (!line || cli_journal_write(&r->journal, &line, 1, 1))
+		journal_failed(r);
+	json_decref(line);
 }
 
 /* Counts the entries per outcome (duplicates share their first's). */
@@ -748,8 +979,9 @@ static int print_document(struct run *r, const size_t count[6])
 	json_t *doc = json_pack("{s:s, s:O, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "action",
 				pps_qaction_name(r->ctx->cmd->action), "batches", r->batches,
 				"totals", "entries", (json_int_t)r->list.n, "messages",
-				(json_int_t)r->unique, "done", (json_int_t)count[OUT_DONE],
-				"invalid", (json_int_t)count[OUT_INVALID], "refused",
+				(json_int_t)(r->unique + r->earlier_done + r->earlier_unknown),
+				"done", (json_int_t)count[OUT_DONE], "invalid",
+				(json_int_t)count[OUT_INVALID], "refused",
 				(json_int_t)count[OUT_REFUSED], "unknown",
 				(json_int_t)count[OUT_UNKNOWN], "not_sent",
 				(json_int_t)count[OUT_NOT_SENT]);
@@ -761,14 +993,15 @@ static int print_document(struct run *r, const size_t count[6])
 }
 
 /*
- * The exit status: 130 interrupted; 8 when an outcome is unknown; 0 when every entry was done;
- * when none was, the status all failures share (2 for invalid entries); else 1 (partial).
+ * The exit status: 130 stopped by a signal (or a closed standard output); 8 when an outcome is
+ * unknown; 0 when every entry was done; when none was, the status all failures share (2 for
+ * invalid entries); else 1 (partial).
  */
 static int final_status(const struct run *r, const size_t count[6])
 {
 	int common = -1, mixed = 0;
 
-	if (interrupted)
+	if (cli_stop_signal())
 		return CLI_EXIT_INTERRUPTED;
 	for (size_t i = 0; i < r->list.n; i++)
 		if (r->status[i] == CLI_EXIT_UNKNOWN)
@@ -803,6 +1036,9 @@ static void summary(const struct run *r, const size_t count[6])
 	ppsbuf_addf(&b, "%s %zu of %zu messages (%zu batch%s, %zu failed)", r->ctx->cmd->verb,
 		    done_msgs, r->unique, r->requests, r->requests == 1 ? "" : "es",
 		    r->failed_requests);
+	if (r->earlier_done || r->earlier_unknown)
+		ppsbuf_addf(&b, "; by an earlier run: %zu done, %zu unknown", r->earlier_done,
+			    r->earlier_unknown);
 	if (count[OUT_REFUSED] || count[OUT_UNKNOWN] || count[OUT_NOT_SENT] || count[OUT_INVALID])
 		ppsbuf_addf(&b, "; entries: %zu refused, %zu unknown, %zu not sent, %zu invalid",
 			    count[OUT_REFUSED], count[OUT_UNKNOWN], count[OUT_NOT_SENT],
@@ -821,9 +1057,12 @@ static void not_sent_line(const struct run *r, const cli_batcher *b, const char 
 			done_msgs += r->out[r->groups[g].idx[k]] == OUT_DONE;
 	if (!b->n)
 		return;
-	cli_errorf(r->ctx, "%s: %s %zu of %zu messages; not sent: %zu from GUID %s on", why,
+	cli_errorf(r->ctx, "%s: %s %zu of %zu messages; not sent: %zu from GUID %s on%s", why,
 		   r->ctx->cmd->verb, done_msgs, r->unique, cli_batcher_pending(b),
-		   span_first(r, &b->stack[b->n - 1]));
+		   span_first(r, &b->stack[b->n - 1]),
+		   r->have_journal && !r->journal.write_errno
+			   ? " (run the same command again to send the rest)"
+			   : "");
 }
 
 static void run_release(struct run *r)
@@ -832,11 +1071,15 @@ static void run_release(struct run *r)
 	free(r->out);
 	free(r->msg);
 	free(r->status);
+	free(r->batch_id);
+	free(r->written);
+	free(r->earlier);
 	cli_strlist_release(&r->msgs);
 	for (size_t g = 0; g < r->ngroups; g++)
 		free(r->groups[g].idx);
 	free(r->groups);
 	json_decref(r->batches);
+	cli_jstates_release(&r->given);
 }
 
 /* --dry-run: prints each planned batch; sends nothing. */
@@ -860,173 +1103,239 @@ static int dry_run(struct run *r, cli_batcher *b)
 	return r->invalid ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
 }
 
-int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
+/*
+ * Opens --report as the run's journal before anything is sent (read only for --dry-run), with
+ * the job's start line. Returns 0, or an exit status after a message.
+ */
+static int open_journal(struct run *r)
 {
-	struct run r;
-	cli_batcher b;
-	size_t *sizes = NULL, count[6];
-	size_t batch = ctx->batch > 0 ? (size_t)ctx->batch : 100;
+	cli_ctx *ctx = r->ctx;
+	char job[65], err[1024];
+	json_t *args = NULL, *start;
+	int rc;
+
+	if (!ctx->report)
+		return 0;
+	cli_journal_job(job, &args, ctx->cmd, r->args);
+	start = json_pack("{s:s, s:s, s:o*, s:I, s:I}", "command", ctx->cmd->name, "action",
+			  pps_qaction_name(ctx->cmd->action), "args", args, "entries",
+			  (json_int_t)r->list.n, "pid", (json_int_t)getpid());
+	if (!start) {
+		cli_errorf(ctx, "out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	rc = cli_journal_open(&r->journal, ctx->report, job, pps_qaction_name(ctx->cmd->action),
+			      ctx->cluster, start, ctx->dry_run, err, sizeof(err));
+	json_decref(start);
+	if (rc) {
+		cli_errorf(ctx, "%s", err);
+		return rc;
+	}
+	r->have_journal = r->journal.fd >= 0;
+	r->next_batch = r->journal.next_batch;
+	return 0;
+}
+
+/* Plans the batches of the groups. 0, or an exit status after a message. */
+static int plan(struct run *r, cli_batcher *b)
+{
+	size_t batch = r->ctx->batch > 0 ? (size_t)r->ctx->batch : 100;
+	size_t *sizes = calloc(r->ngroups ? r->ngroups : 1, sizeof(*sizes));
+	int rc;
+
+	if (r->ctx->render.format == CLI_FMT_JSON)
+		r->batches = json_array();
+	if (!sizes || (r->ctx->render.format == CLI_FMT_JSON && !r->batches)) {
+		free(sizes);
+		cli_errorf(r->ctx, "out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	for (size_t g = 0; g < r->ngroups; g++)
+		sizes[g] = r->groups[g].n;
+	rc = cli_batcher_init(b, sizes, r->ngroups, batch);
+	free(sizes);
+	if (rc) {
+		cli_errorf(r->ctx, "out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+/* Reads and checks the entries, opens the journal, plans. 0, or an exit status. */
+static int prepare(struct run *r, cli_batcher *b)
+{
+	int status = load_entries(r);
+
+	if (!status)
+		status = check_forms(r);
+	if (!status)
+		status = check_folders(r);
+	if (!status && cli_guidlist_mark_duplicates(&r->list, r->folder_arg)) {
+		cli_errorf(r->ctx, "out of memory");
+		status = CLI_EXIT_FAILURE;
+	}
+	if (!status)
+		status = open_journal(r);
+	if (!status && build_groups(r)) {
+		cli_errorf(r->ctx, "out of memory");
+		status = CLI_EXIT_FAILURE;
+	}
+	if (!status)
+		status = plan(r, b);
+	return status;
+}
+
+/* Why the run stopped early, or NULL. */
+static const char *stop_reason(enum step step)
+{
+	int sig = cli_stop_signal();
+
+	if (sig == SIGPIPE)
+		return "stopped: standard output is closed";
+	if (sig == SIGHUP)
+		return "stopped by SIGHUP (the terminal is gone)";
+	if (sig)
+		return "interrupted";
+	switch (step) {
+	case STEP_STOP_AUTH:
+		return "stopped";
+	case STEP_STOP_NET:
+		return "stopped: 3 batches in a row got no answer (the server is gone, throttling "
+		       "or losing answers)";
+	case STEP_FATAL:
+		return "stopped by the failure above";
+	default:
+		return NULL;
+	}
+}
+
+/* Sends the planned batches until done or stopped; the rest is marked not sent. */
+static enum step send_all(struct run *r, cli_batcher *b)
+{
+	cli_ctx *ctx = r->ctx;
 	pps_quarantine_action_req req;
-	struct sigaction sa, old_int, old_term;
-	FILE *report = NULL;
-	int status, net_fails = 0, progress, have_signals = 0;
+	int net_fails = 0, progress = ctx->err_tty && !ctx->quiet && b->planned > 1;
 	enum step step = STEP_NEXT;
 	const char *why;
 	cli_span s;
 
+	fill_request(&req, r->args);
+	while (!cli_stop_signal() && step == STEP_NEXT && cli_batcher_next(b, &s)) {
+		if (progress) {
+			fprintf(ctx->err, "\r%s: batch %zu of %zu",
+				pps_qaction_name(ctx->cmd->action), s.batch, b->planned);
+			fflush(ctx->err);
+		}
+		step = journaled_span(r, b, &req, &s, &net_fails);
+	}
+	why = stop_reason(step);
+	if (why && b->n) {
+		char text[200];
+		size_t m;
+
+		not_sent_line(r, b, why);
+		snprintf(text, sizeof(text), "not sent: %s",
+			 step == STEP_STOP_AUTH && !cli_stop_signal()
+				 ? "stopped after the server refused the credentials "
+				   "or their rights"
+				 : why);
+		m = keep_message(r, text);
+		/* Whatever was not sent stands for the failure that stopped the run. */
+		while (cli_batcher_next(b, &s))
+			set_span(r, &s, OUT_NOT_SENT, m,
+				 (step == STEP_STOP_AUTH || step == STEP_STOP_NET) &&
+						 !cli_stop_signal()
+					 ? r->stop_status
+					 : CLI_EXIT_FAILURE);
+	}
+	return step;
+}
+
+/* After the batches: the journal's last lines, stdout, the summary, the status. */
+static int finish(struct run *r, enum step step, int status)
+{
+	cli_ctx *ctx = r->ctx;
+	size_t count[6];
+
+	for (size_t i = 0; i < r->list.n; i++)
+		if (r->out[i] == OUT_PENDING && !r->list.v[i].why && !r->list.v[i].dup_of &&
+		    r->status[i] == CLI_EXIT_OK)
+			r->status[i] = CLI_EXIT_FAILURE;
+	totals(r, count);
+	if (!r->journal.write_errno)
+		journal_picked(r, NULL);
+	if (ctx->render.format == CLI_FMT_NDJSON && write_report(r, ctx->out)) {
+		cli_errorf(ctx, "cannot write to standard output");
+		r->write_failed = 1;
+	}
+	if (ctx->render.format == CLI_FMT_JSON && print_document(r, count)) {
+		cli_errorf(ctx, "cannot write to standard output");
+		r->write_failed = 1;
+	}
+	/* After a stop or an interrupt, not_sent_line() has said the counts. */
+	if (!ctx->quiet && r->verbose_batches && !cli_stop_signal() && step != STEP_STOP_AUTH &&
+	    step != STEP_STOP_NET)
+		summary(r, count);
+	if (step == STEP_FATAL && !cli_stop_signal())
+		status = CLI_EXIT_FAILURE;
+	else if (status == CLI_EXIT_OK)
+		status = final_status(r, count);
+	if (r->write_failed && status == CLI_EXIT_OK)
+		status = CLI_EXIT_FAILURE;
+	journal_end(r, status, count);
+	if (r->journal.write_errno && status == CLI_EXIT_OK)
+		status = CLI_EXIT_FAILURE;
+	return status;
+}
+
+int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
+{
+	struct run r;
+	cli_batcher b;
+	int status;
+	enum step step = STEP_NEXT;
+
 	memset(&r, 0, sizeof(r));
 	memset(&b, 0, sizeof(b));
-	interrupted = 0;
+	r.journal.fd = -1;
+	r.next_batch = 1;
 	r.ctx = ctx;
 	r.args = args;
 	r.folder_arg = cli_args_get(args, "folder_name");
 	r.isolating = ctx->isolate || ctx->cmd->action == PPS_QA_MOVE ||
 		      ctx->cmd->action == PPS_QA_DELETE;
-	status = load_entries(&r);
-	if (status)
-		goto done;
-	status = check_folders(&r);
-	if (status)
-		goto done;
-	if (cli_guidlist_mark_duplicates(&r.list, r.folder_arg) || build_groups(&r)) {
-		cli_errorf(ctx, "out of memory");
-		status = CLI_EXIT_FAILURE;
-		goto done;
-	}
-	if (ctx->report) {
-		report = fopen(ctx->report, "w");
-		if (!report) {
-			cli_errorf(ctx, "cannot write the report '%s': %s", ctx->report,
-				   strerror(errno));
-			status = CLI_EXIT_USAGE;
-			goto done;
-		}
-	}
-	if (ctx->render.format == CLI_FMT_JSON) {
-		r.batches = json_array();
-		if (!r.batches) {
-			cli_errorf(ctx, "out of memory");
-			status = CLI_EXIT_FAILURE;
-			goto done;
-		}
-	}
-	sizes = calloc(r.ngroups ? r.ngroups : 1, sizeof(*sizes));
-	if (!sizes) {
-		cli_errorf(ctx, "out of memory");
-		status = CLI_EXIT_FAILURE;
-		goto done;
-	}
-	for (size_t g = 0; g < r.ngroups; g++)
-		sizes[g] = r.groups[g].n;
-	if (cli_batcher_init(&b, sizes, r.ngroups, batch)) {
-		cli_errorf(ctx, "out of memory");
-		status = CLI_EXIT_FAILURE;
-		goto done;
-	}
-	r.verbose_batches = b.planned > 1 || args->from_file || r.invalid || r.unique > 1;
-	report_invalid(&r);
-	if (ctx->dry_run) {
-		/* Nothing is sent: the report says so for every entry. */
-		status = dry_run(&r, &b);
-		if (report && write_report(&r, report)) {
-			cli_errorf(ctx, "cannot write the report '%s'", ctx->report);
-			status = CLI_EXIT_FAILURE;
-		}
-		goto done;
-	}
-	if (!confirmed(&r)) {
-		status = CLI_EXIT_FAILURE;
-		goto finish;
-	}
-
 	/*
-	 * An interrupt lets the batch in flight finish and stops before the next one, so that the
-	 * report says exactly which GUIDs were acted on: a second run must not act on them twice.
+	 * A signal that ends the process (INT, TERM, HUP, PIPE) ends the run between batches
+	 * instead, so that the journal says exactly which GUIDs were acted on.
 	 */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_interrupt;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	interrupted = 0;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	have_signals = 1;
-	/* A signal the caller chose to ignore (a background job) stays ignored. */
-	if (old_int.sa_handler == SIG_IGN)
-		sigaction(SIGINT, &old_int, NULL);
-	if (old_term.sa_handler == SIG_IGN)
-		sigaction(SIGTERM, &old_term, NULL);
-	fill_request(&req, args);
-	progress = ctx->err_tty && !ctx->quiet && b.planned > 1;
-	while (!interrupted && step == STEP_NEXT && cli_batcher_next(&b, &s)) {
-		if (progress) {
-			fprintf(ctx->err, "\r%s: batch %zu of %zu",
-				pps_qaction_name(ctx->cmd->action), s.batch, b.planned);
-			fflush(ctx->err);
-		}
-		step = run_span(&r, &b, &req, &s, &net_fails);
+	cli_stop_begin();
+	status = prepare(&r, &b);
+	if (status)
+		goto done;
+	r.verbose_batches = b.planned > 1 || args->from_file || r.invalid || r.unique > 1 ||
+			    r.earlier_done || r.earlier_unknown;
+	report_invalid(&r);
+	report_earlier(&r);
+	if (ctx->dry_run) {
+		/* Nothing is sent, and nothing written. */
+		status = dry_run(&r, &b);
+		goto done;
 	}
-	why = interrupted	       ? "interrupted"
-	      : step == STEP_STOP_AUTH ? "stopped"
-	      : step == STEP_STOP_NET  ? "stopped: 3 batches in a row got no answer (the server "
-					 "is gone, throttling or losing answers)"
-	      : step == STEP_FATAL     ? "stopped by the failure above"
-				       : NULL;
-	if (why && b.n) {
-		char text[200];
-		size_t m;
-
-		not_sent_line(&r, &b, why);
-		snprintf(text, sizeof(text), "not sent: %s",
-			 step == STEP_STOP_AUTH
-				 ? "stopped after the server refused the credentials "
-				   "or their rights"
-				 : why);
-		m = keep_message(&r, text);
-		/* Whatever was not sent stands for the failure that stopped the run. */
-		while (cli_batcher_next(&b, &s))
-			set_span(&r, &s, OUT_NOT_SENT, m,
-				 step == STEP_STOP_AUTH || step == STEP_STOP_NET
-					 ? r.stop_status
-					 : CLI_EXIT_FAILURE);
-	}
-finish:
-	for (size_t i = 0; i < r.list.n; i++)
-		if (r.out[i] == OUT_PENDING && !r.list.v[i].why && !r.list.v[i].dup_of &&
-		    r.status[i] == CLI_EXIT_OK)
-			r.status[i] = CLI_EXIT_FAILURE;
-	totals(&r, count);
-	if (report && (write_report(&r, report) || ferror(report))) {
-		cli_errorf(ctx, "cannot write the report '%s'", ctx->report);
-		r.write_failed = 1;
-	}
-	if (ctx->render.format == CLI_FMT_NDJSON && write_report(&r, ctx->out)) {
-		cli_errorf(ctx, "cannot write to standard output");
-		r.write_failed = 1;
-	}
-	if (ctx->render.format == CLI_FMT_JSON && print_document(&r, count)) {
-		cli_errorf(ctx, "cannot write to standard output");
-		r.write_failed = 1;
-	}
-	/* After a stop or an interrupt, not_sent_line() has said the counts. */
-	if (!ctx->quiet && r.verbose_batches && !interrupted && step != STEP_STOP_AUTH &&
-	    step != STEP_STOP_NET)
-		summary(&r, count);
-	if (step == STEP_FATAL && !interrupted)
+	if (journal_picked(&r, pick_known)) {
 		status = CLI_EXIT_FAILURE;
-	else if (status == CLI_EXIT_OK)
-		status = final_status(&r, count);
-	if (r.write_failed && status == CLI_EXIT_OK)
+		step = STEP_FATAL;
+	} else if (!confirmed(&r)) {
 		status = CLI_EXIT_FAILURE;
+	} else {
+		step = send_all(&r, &b);
+	}
+	status = finish(&r, step, status);
 done:
-	if (report && fclose(report) && status == CLI_EXIT_OK)
+	if (r.have_journal && cli_journal_close(&r.journal) && status == CLI_EXIT_OK)
 		status = CLI_EXIT_FAILURE;
-	if (have_signals) {
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
-	}
+	cli_jstates_release(&r.journal.states);
+	cli_stop_end();
 	cli_batcher_release(&b);
-	free(sizes);
 	run_release(&r);
 	return status;
 }

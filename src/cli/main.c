@@ -40,6 +40,7 @@ struct globals {
 	int interval_given;
 	long batch;
 	const char *report;
+	int retry_unknown;
 	long confirm_over;
 	int isolate;
 	int yes;
@@ -160,6 +161,8 @@ static int apply_global(struct globals *g, const char *name, const char *v)
 		g->batch = n;
 	} else if (!strcmp(name, "report")) {
 		g->report = v;
+	} else if (!strcmp(name, "retry-unknown")) {
+		g->retry_unknown = 1;
 	} else if (!strcmp(name, "isolate")) {
 		g->isolate = 1;
 	} else if (!strcmp(name, "confirm-over")) {
@@ -457,6 +460,7 @@ static void ctx_init(cli_ctx *ctx, const struct globals *g, const cli_command *c
 	ctx->verbose = g->verbose;
 	ctx->batch = g->batch;
 	ctx->report = g->report;
+	ctx->retry_unknown = g->retry_unknown;
 	ctx->isolate = g->isolate;
 	ctx->confirm_over = g->confirm_over;
 	ctx->yes = g->yes;

@@ -1,0 +1,604 @@
+/*
+ * The journal of a bulk run: opened safely before anything is sent, read back to resume,
+ * appended to with fsync; and the signals that stop a run between batches. Sends nothing.
+ */
+#include "cli/journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "util/buf.h"
+#include "util/sha256.h"
+
+#include "util/banned.h"
+
+/* ------------------------------------------------------------------ states */
+
+enum jev { EV_INTENT, EV_DONE, EV_UNKNOWN, EV_OTHER };
+
+struct cli_jslot {
+	char *key;     /* folder \x1f GUID */
+	char *cluster; /* or NULL */
+	size_t seq;
+	long batch; /* or -1 */
+	int ev;	    /* enum jev; after the fold, enum cli_jstate */
+};
+
+void cli_jstates_release(cli_jstates *st)
+{
+	for (size_t i = 0; i < st->n; i++) {
+		free(st->v[i].key);
+		free(st->v[i].cluster);
+	}
+	free(st->v);
+	memset(st, 0, sizeof(*st));
+}
+
+static char *make_key(const char *folder, const char *guid)
+{
+	ppsbuf b = PPSBUF_INIT;
+
+	if (ppsbuf_adds(&b, folder) || ppsbuf_addch(&b, '\x1f') || ppsbuf_adds(&b, guid)) {
+		ppsbuf_release(&b);
+		return NULL;
+	}
+	return ppsbuf_detach(&b, NULL);
+}
+
+static int add_event(cli_jstates *st, const char *cluster, const char *folder, const char *guid,
+		     long batch, int ev)
+{
+	struct cli_jslot *s;
+
+	if (st->n == st->alloc) {
+		size_t na = st->alloc ? st->alloc * 2 : 256;
+		struct cli_jslot *nv = realloc(st->v, na * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		st->v = nv;
+		st->alloc = na;
+	}
+	s = &st->v[st->n];
+	s->key = make_key(folder, guid);
+	s->cluster = cluster ? strdup(cluster) : NULL;
+	if (!s->key || (cluster && !s->cluster)) {
+		free(s->key);
+		free(s->cluster);
+		return -1;
+	}
+	s->seq = st->seq++;
+	s->batch = batch;
+	s->ev = ev;
+	st->n++;
+	if (batch > st->max_batch)
+		st->max_batch = batch;
+	return 0;
+}
+
+static const char *str_of(const json_t *obj, const char *name)
+{
+	const json_t *v = json_object_get(obj, name);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* The GUIDs of an intent or split line, each as one event. */
+static int add_batch_line(cli_jstates *st, const json_t *line, const char *cluster,
+			  const char *folder, long batch, int ev)
+{
+	const json_t *guids = json_object_get(line, "localguids");
+	const json_t *g;
+	size_t i;
+
+	json_array_foreach(guids, i, g)
+	{
+		if (json_is_string(g) &&
+		    add_event(st, cluster, folder, json_string_value(g), batch, ev))
+			return -1;
+	}
+	return 0;
+}
+
+int cli_jstates_add(cli_jstates *st, const json_t *line, const char *action)
+{
+	const char *event, *act, *folder, *cluster, *guid, *outcome;
+	const json_t *b;
+	long batch = -1;
+	int ev;
+
+	if (!json_is_object(line))
+		return 0;
+	act = str_of(line, "action");
+	folder = str_of(line, "folder");
+	if (!act || strcmp(act, action) != 0 || !folder)
+		return 0;
+	event = str_of(line, "event");
+	cluster = str_of(line, "cluster");
+	b = json_object_get(line, "batch");
+	if (json_is_integer(b) && json_integer_value(b) > 0 && json_integer_value(b) < LONG_MAX)
+		batch = (long)json_integer_value(b);
+	if (event && strcmp(event, "intent") == 0)
+		return batch > 0 ? add_batch_line(st, line, cluster, folder, batch, EV_INTENT) : 0;
+	if (event && strcmp(event, "split") == 0)
+		return batch > 0 ? add_batch_line(st, line, cluster, folder, batch, EV_OTHER) : 0;
+	if (event && strcmp(event, "outcome") != 0)
+		return 0;
+	guid = str_of(line, "localguid");
+	outcome = str_of(line, "outcome");
+	if (!guid || !outcome)
+		return 0;
+	ev = !strcmp(outcome, "done")	   ? EV_DONE
+	     : !strcmp(outcome, "unknown") ? EV_UNKNOWN
+					   : EV_OTHER;
+	return add_event(st, cluster, folder, guid, batch, ev);
+}
+
+int cli_jstates_add_text(cli_jstates *st, const char *text, size_t len, const char *action)
+{
+	json_t *line;
+	int rc;
+
+	while (len && (*text == ' ' || *text == '\t'))
+		text++, len--;
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		text += 3, len -= 3;
+	if (!len || *text != '{')
+		return 0;
+	line = json_loadb(text, len, 0, NULL);
+	rc = cli_jstates_add(st, line, action);
+	json_decref(line);
+	return rc;
+}
+
+static int cmp_str(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static int by_key_cluster_seq(const void *pa, const void *pb)
+{
+	const struct cli_jslot *a = pa, *b = pb;
+	int c = strcmp(a->key, b->key);
+
+	if (!c)
+		c = cmp_str(a->cluster, b->cluster);
+	if (c)
+		return c;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+int cli_jstates_finish(cli_jstates *st)
+{
+	size_t out = 0;
+
+	if (!st->n)
+		return 0;
+	qsort(st->v, st->n, sizeof(*st->v), by_key_cluster_seq);
+	for (size_t i = 0; i < st->n;) {
+		size_t k = i;
+		int state = CLI_JSTATE_NONE, intent = 0;
+		long ib = -1;
+
+		/* One message on one cluster, its lines in the order they were written. */
+		for (; k < st->n && !strcmp(st->v[k].key, st->v[i].key) &&
+		       !cmp_str(st->v[k].cluster, st->v[i].cluster);
+		     k++) {
+			const struct cli_jslot *s = &st->v[k];
+
+			if (state == CLI_JSTATE_DONE)
+				continue;
+			switch (s->ev) {
+			case EV_INTENT:
+				intent = 1;
+				ib = s->batch;
+				break;
+			case EV_DONE:
+				state = CLI_JSTATE_DONE;
+				intent = 0;
+				break;
+			case EV_UNKNOWN:
+				state = CLI_JSTATE_UNKNOWN;
+				intent = 0;
+				break;
+			default:
+				/* Refused, not sent, split: not carried out, if it answers the
+				 * intent. */
+				if (intent && s->batch == ib) {
+					intent = 0;
+					state = CLI_JSTATE_NONE;
+				}
+				break;
+			}
+		}
+		if (intent && state != CLI_JSTATE_DONE)
+			state = CLI_JSTATE_UNKNOWN;
+		for (size_t m = i + 1; m < k; m++) {
+			free(st->v[m].key);
+			free(st->v[m].cluster);
+		}
+		st->v[out] = st->v[i];
+		st->v[out].ev = state;
+		out++;
+		i = k;
+	}
+	st->n = out;
+	return 0;
+}
+
+static int by_key(const void *pk, const void *pe)
+{
+	return strcmp(pk, ((const struct cli_jslot *)pe)->key);
+}
+
+enum cli_jstate cli_jstates_get(const cli_jstates *st, const char *cluster, const char *folder,
+				const char *guid)
+{
+	char *key;
+	const struct cli_jslot *hit;
+	size_t lo, hi;
+	int best = CLI_JSTATE_NONE;
+
+	if (!st->n)
+		return CLI_JSTATE_NONE;
+	key = make_key(folder, guid);
+	if (!key)
+		return CLI_JSTATE_UNKNOWN; /* never send what cannot be checked */
+	hit = bsearch(key, st->v, st->n, sizeof(*st->v), by_key);
+	if (!hit) {
+		free(key);
+		return CLI_JSTATE_NONE;
+	}
+	lo = hi = (size_t)(hit - st->v);
+	while (lo > 0 && !strcmp(st->v[lo - 1].key, key))
+		lo--;
+	while (hi + 1 < st->n && !strcmp(st->v[hi + 1].key, key))
+		hi++;
+	for (size_t i = lo; i <= hi; i++) {
+		const struct cli_jslot *s = &st->v[i];
+
+		if (cluster && s->cluster && strcmp(cluster, s->cluster) != 0)
+			continue;
+		if (s->ev > best)
+			best = s->ev;
+	}
+	free(key);
+	return (enum cli_jstate)best;
+}
+
+/* ------------------------------------------------------------------ the job */
+
+void cli_journal_job(char hex[65], json_t **args_out, const cli_command *cmd, const cli_args *args)
+{
+	json_t *obj = json_object(), *job;
+	char *text = NULL;
+
+	for (size_t i = 0; obj && cmd->args[i].name; i++) {
+		if (!strcmp(cmd->args[i].name, "local_guid") || !args->value[i])
+			continue;
+		if (json_object_set_new(obj, cmd->args[i].name, json_string(args->value[i]))) {
+			json_decref(obj);
+			obj = NULL;
+		}
+	}
+	job = obj ? json_pack("{s:s, s:O}", "command", cmd->name, "args", obj) : NULL;
+	if (job)
+		text = json_dumps(job, JSON_COMPACT | JSON_SORT_KEYS);
+	/* Out of memory: a digest no journal holds, so that nothing is resumed by mistake. */
+	sha256_hex(text ? text : "", text ? strlen(text) : 0, hex);
+	if (!text)
+		memset(hex, '0', 64);
+	free(text);
+	json_decref(job);
+	*args_out = obj;
+}
+
+/* ------------------------------------------------------------------ the file */
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int read_all(int fd, ppsbuf *b)
+{
+	char chunk[65536];
+
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+		if (ppsbuf_add(b, chunk, (size_t)n)) {
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+}
+
+/*
+ * Reads an earlier journal in text[0..len): the first line must be the start of job; every
+ * complete line is folded into j->states. *keep is set to the length of the complete lines (a
+ * torn last line, from a kill during a write, is cut off). Returns 0 or the exit status.
+ */
+static int read_journal(cli_journal *j, const char *text, size_t len, const char *job,
+			const char *action, size_t *keep, char *err, size_t errlen)
+{
+	const char *p = text, *end = text + len;
+	size_t lineno = 0;
+
+	*keep = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		json_t *line;
+
+		if (!nl)
+			break; /* torn: cut off */
+		lineno++;
+		line = json_loadb(p, (size_t)(nl - p), 0, NULL);
+		if (lineno == 1) {
+			const char *ev = line ? str_of(line, "event") : NULL;
+			const char *jb = line ? str_of(line, "job") : NULL;
+			const char *cmd = line ? str_of(line, "command") : NULL;
+
+			if (!ev || strcmp(ev, "start") != 0 || !jb) {
+				json_decref(line);
+				snprintf(err, errlen,
+					 "the report '%s' is not empty and holds no journal: pps "
+					 "never overwrites a file; give a new --report file",
+					 j->path);
+				return 2;
+			}
+			if (strcmp(jb, job) != 0) {
+				snprintf(err, errlen,
+					 "the report '%s' is the journal of another job (%s with "
+					 "other arguments): give a new --report file, or the "
+					 "command that wrote it",
+					 j->path, cmd ? cmd : "another command");
+				json_decref(line);
+				return 2;
+			}
+		}
+		if (!json_is_object(line)) {
+			json_decref(line);
+			snprintf(err, errlen,
+				 "the journal '%s' is damaged at line %zu (not a JSON object): "
+				 "check it by hand; pps does not guess what was sent",
+				 j->path, lineno);
+			return 2;
+		}
+		if (cli_jstates_add(&j->states, line, action)) {
+			json_decref(line);
+			snprintf(err, errlen, "out of memory");
+			return 1;
+		}
+		json_decref(line);
+		p = nl + 1;
+		*keep = (size_t)(p - text);
+	}
+	if (lineno == 0 && len) {
+		snprintf(err, errlen,
+			 "the report '%s' is not empty and holds no journal: pps never "
+			 "overwrites a file; give a new --report file",
+			 j->path);
+		return 2;
+	}
+	if (cli_jstates_finish(&j->states)) {
+		snprintf(err, errlen, "out of memory");
+		return 1;
+	}
+	return 0;
+}
+
+/* Opens path safely: no symbolic link, no FIFO (which would block), a regular file. */
+static int open_file(cli_journal *j, int readonly, char *err, size_t errlen)
+{
+	int flags = (readonly ? O_RDONLY : O_RDWR | O_CREAT | O_APPEND) | O_NOFOLLOW | O_CLOEXEC |
+		    O_NONBLOCK;
+	struct stat st;
+
+	j->fd = open(j->path, flags, 0600);
+	if (j->fd < 0) {
+		if (readonly && errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "cannot use the report '%s': %s", j->path,
+			 errno == ELOOP ? "it is a symbolic link (the journal is never written "
+					  "through one)"
+					: strerror(errno));
+		return 2;
+	}
+	if (fstat(j->fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen,
+			 "cannot use the report '%s': not a regular file (the journal "
+			 "must be a file that can be read back and synced)",
+			 j->path);
+		return 2;
+	}
+	flags = fcntl(j->fd, F_GETFL);
+	if (flags < 0 || fcntl(j->fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		snprintf(err, errlen, "cannot use the report '%s': %s", j->path, strerror(errno));
+		return 2;
+	}
+	return 0;
+}
+
+int cli_journal_open(cli_journal *j, const char *path, const char *job, const char *action,
+		     const char *cluster, json_t *start, int readonly, char *err, size_t errlen)
+{
+	ppsbuf text = PPSBUF_INIT;
+	size_t keep = 0;
+	int rc;
+
+	memset(j, 0, sizeof(*j));
+	j->fd = -1;
+	j->path = path;
+	j->cluster = cluster;
+	rc = open_file(j, readonly, err, errlen);
+	if (rc || j->fd < 0)
+		goto done;
+	if (read_all(j->fd, &text)) {
+		snprintf(err, errlen, "cannot read the report '%s': %s", path, strerror(errno));
+		rc = 2;
+		goto done;
+	}
+	if (text.len) {
+		rc = read_journal(j, text.buf, text.len, job, action, &keep, err, errlen);
+		if (rc)
+			goto done;
+		j->resumed = 1;
+	}
+	j->next_batch = j->states.max_batch + 1;
+	if (readonly)
+		goto done;
+	if (keep < text.len && ftruncate(j->fd, (off_t)keep)) {
+		snprintf(err, errlen, "cannot cut the torn last line of '%s': %s", path,
+			 strerror(errno));
+		rc = 1;
+		goto done;
+	}
+	if (json_object_set_new(start, "event", json_string("start")) ||
+	    json_object_set_new(start, "job", json_string(job))) {
+		snprintf(err, errlen, "out of memory");
+		rc = 1;
+		goto done;
+	}
+	/* The start line proves that the file takes writes, before anything is sent. */
+	if (cli_journal_write(j, &start, 1, 1)) {
+		snprintf(err, errlen, "cannot write the report '%s': %s; nothing was sent", path,
+			 strerror(j->write_errno));
+		/* Leave the file as it was: a torn first line would block every later run. */
+		if (ftruncate(j->fd, (off_t)keep)) {
+			/* Nothing more can be done about it; the error above stands. */
+		}
+		rc = 1;
+	}
+done:
+	ppsbuf_release(&text);
+	if (rc) {
+		if (j->fd >= 0)
+			close(j->fd);
+		j->fd = -1;
+		cli_jstates_release(&j->states);
+	}
+	return rc;
+}
+
+int cli_journal_write(cli_journal *j, json_t *const *lines, size_t n, int sync)
+{
+	ppsbuf b = PPSBUF_INIT;
+	int rc = 0;
+
+	if (j->fd < 0 || j->write_errno)
+		return -1;
+	for (size_t i = 0; i < n && !rc; i++) {
+		char *s;
+
+		if (j->cluster && json_object_set_new(lines[i], "cluster", json_string(j->cluster)))
+			rc = -1;
+		s = rc ? NULL : json_dumps(lines[i], JSON_COMPACT | JSON_PRESERVE_ORDER);
+		if (!s || ppsbuf_adds(&b, s) || ppsbuf_addch(&b, '\n'))
+			rc = -1;
+		free(s);
+	}
+	if (rc) {
+		j->write_errno = ENOMEM;
+	} else if (write_all(j->fd, b.buf, b.len) || (sync && fsync(j->fd))) {
+		j->write_errno = errno ? errno : EIO;
+		rc = -1;
+	}
+	ppsbuf_release(&b);
+	return rc;
+}
+
+int cli_journal_close(cli_journal *j)
+{
+	int rc = 0;
+
+	if (j->fd >= 0 && close(j->fd))
+		rc = -1;
+	j->fd = -1;
+	cli_jstates_release(&j->states);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ stopping */
+
+static volatile sig_atomic_t stop_sig;
+static int stop_depth;
+static const int stop_signals[] = { SIGHUP, SIGINT, SIGPIPE, SIGTERM };
+#define NSTOP (sizeof(stop_signals) / sizeof(stop_signals[0]))
+static struct sigaction stop_saved[NSTOP];
+
+static void on_stop(int sig)
+{
+	stop_sig = sig;
+}
+
+void cli_stop_begin(void)
+{
+	struct sigaction sa;
+
+	if (stop_depth++)
+		return;
+	stop_sig = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (size_t i = 0; i < NSTOP; i++) {
+		/* SIGPIPE: the failed write says it (EPIPE), libcurl's sockets too. */
+		struct sigaction ign = sa;
+
+		ign.sa_handler = SIG_IGN;
+		sigaction(stop_signals[i], stop_signals[i] == SIGPIPE ? &ign : &sa, &stop_saved[i]);
+		/* A signal the caller chose to ignore (a background job, nohup) stays ignored. */
+		if (stop_saved[i].sa_handler == SIG_IGN)
+			sigaction(stop_signals[i], &stop_saved[i], NULL);
+	}
+}
+
+void cli_stop_end(void)
+{
+	if (!stop_depth || --stop_depth)
+		return;
+	for (size_t i = 0; i < NSTOP; i++)
+		sigaction(stop_signals[i], &stop_saved[i], NULL);
+}
+
+int cli_stop_signal(void)
+{
+	return stop_sig;
+}
+
+void cli_stop_request(int sig)
+{
+	stop_sig = sig;
+}
