@@ -756,8 +756,8 @@ static char *cluster_identity(const cli_settings *s)
 
 /*
  * Two profiles that name one server and one account would act twice on every message: refused
- * before anything is sent, naming both. A profile that does not load is left to its run. Returns
- * 0 or an exit status.
+ * before anything is sent, naming both; so is a profile that does not load. Returns 0 or an exit
+ * status.
  */
 static int check_distinct_clusters(const struct globals *g, const cli_strlist *names)
 {
@@ -774,8 +774,12 @@ static int check_distinct_clusters(const struct globals *g, const cli_strlist *n
 		char err[1024];
 
 		flags.profile = names->items[i];
-		if (cli_config_load(&s, &flags, cluster_getenv, NULL, err, sizeof(err)))
-			continue;
+		if (cli_config_load(&s, &flags, cluster_getenv, NULL, err, sizeof(err))) {
+			/* A profile that cannot load fails before any cluster is asked anything. */
+			usage_error("cluster '%s': %s", names->items[i], err);
+			status = CLI_EXIT_USAGE;
+			break;
+		}
 		ids[i] = cluster_identity(&s);
 		cli_settings_release(&s);
 	}
