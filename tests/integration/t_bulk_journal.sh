@@ -196,9 +196,40 @@ if mkdir "$T_DIR/full" && mount -t tmpfs -o size=64k tmpfs "$T_DIR/full" 2>/dev/
 	refused "a full disk" "$T_DIR/full/journal"
 	expect_err_has "No space left on device" "the full disk is named"
 	umount "$T_DIR/full"
+	# The disk fills up in the middle of the run: it stops before the next batch, non-zero;
+	# nothing was sent without its intent in the journal; the rerun (the journal moved to a
+	# disk with room) releases nothing twice.
+	mount -t tmpfs -o size=64k tmpfs "$T_DIR/full"
+	run "${penv[@]}" "$PPS" --batch 10 --report "$T_DIR/full/j" quarantine-message-release \
+		folder_name=Quarantine local_guid=@"$T_DIR/list"
+	[ "$RC" != 0 ] && ok || fail "a disk full mid-run: exit non-zero"
+	expect_err_has "No space left on device; stopped before the next batch" "the stop is named"
+	intents=$(python3 -c '
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    try:
+        j = json.loads(line)
+    except ValueError:
+        continue
+    if j.get("event") == "intent":
+        n += len(j["localguids"])
+print(n)' "$T_DIR/full/j")
+	before=$(released)
+	[ "$before" -gt 0 ] && [ "$before" -lt "$N" ] && [ "$before" -le "$intents" ] && ok ||
+		fail "a disk full mid-run: released $before, all with their intent ($intents), not all"
+	cp "$T_DIR/full/j" "$T_DIR/moved"
+	umount "$T_DIR/full"
+	run "${penv[@]}" "$PPS" --batch 10 --report "$T_DIR/moved" quarantine-message-release \
+		folder_name=Quarantine local_guid=@"$T_DIR/list"
+	read -r twice missing total unknown <<<"$(verify "$T_DIR/moved")"
+	expect_eq "$twice $missing" "0 0" "after a full disk and a rerun: none twice, none lost silently"
+	echo "# full disk mid-run: released $before before the stop; after the rerun $total, $unknown unknown"
 else
 	echo "# not root: the full-disk case needs mount -t tmpfs" >&2
 fi
+sim_stop
+sim_up
 # A new journal is mode 0600.
 run "${penv[@]}" "$PPS" --report "$T_DIR/new" quarantine-message-release folder_name=Quarantine local_guid=6:6:1001
 expect_rc 0 "a new journal"
