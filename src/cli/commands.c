@@ -557,7 +557,9 @@ const cli_global_opt cli_global_opts[] = {
 	{ "profile", "NAME",
 	  "Config file profile to use (env PPS_PROFILE, default 'default'). A comma list runs "
 	  "the command on every profile's cluster: searches side by side, merged newest first "
-	  "and tagged with a cluster field; actions only with --yes.",
+	  "and tagged with a cluster field; actions only with --yes, one cluster after the "
+	  "other, exit status the most severe. Two profiles naming one server and account are "
+	  "refused.",
 	  0, 0 },
 	{ "config", "FILE", "Config file (default $XDG_CONFIG_HOME/pps/config).", 0, 0 },
 	{ "batch", "N", "GUIDs per quarantine action request (default 100).", 0, 0 },
