@@ -637,7 +637,7 @@ int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 {
 	struct run r;
 	cli_batcher b;
-	int status;
+	int status, stopping = 0;
 	enum step step = STEP_NEXT;
 
 	memset(&r, 0, sizeof(r));
@@ -649,11 +649,6 @@ int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 	r.folder_arg = cli_args_get(args, "folder_name");
 	r.isolating = ctx->isolate || ctx->cmd->action == PPS_QA_MOVE ||
 		      ctx->cmd->action == PPS_QA_DELETE;
-	/*
-	 * A signal that ends the process (INT, TERM, HUP, PIPE) ends the run between batches
-	 * instead, so that the journal says exactly which GUIDs were acted on.
-	 */
-	cli_stop_begin();
 	status = prepare(&r, &b);
 	if (status)
 		goto done;
@@ -672,6 +667,14 @@ int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 	} else if (!cli_bulk_confirmed(&r)) {
 		status = CLI_EXIT_FAILURE;
 	} else {
+		/*
+		 * From the first request to the journal's last line, a signal that ends the process
+		 * (INT, TERM, HUP, PIPE) ends the run between batches instead, so that the journal
+		 * says exactly which GUIDs were acted on. (Before it nothing was sent: a signal at
+		 * the confirmation question may end the process.)
+		 */
+		cli_stop_begin();
+		stopping = 1;
 		step = send_all(&r, &b);
 	}
 	status = finish(&r, step, status);
@@ -679,7 +682,8 @@ done:
 	if (r.have_journal && cli_journal_close(&r.journal) && status == CLI_EXIT_OK)
 		status = CLI_EXIT_FAILURE;
 	cli_jstates_release(&r.journal.states);
-	cli_stop_end();
+	if (stopping)
+		cli_stop_end();
 	cli_batcher_release(&b);
 	run_release(&r);
 	return status;
