@@ -180,6 +180,15 @@ static int parse_record(cli_guidlist *l, const char *p, size_t len, size_t linen
 	} else if (f && !json_is_null(f) && !why) {
 		why = "record whose folder is not a string";
 	}
+	/* A journal's outcome line keeps the text first given, not a copy of itself. */
+	{
+		const json_t *text = json_object_get(json_object_get(rec, "input"), "text");
+
+		if (json_is_string(ev) && json_is_string(text)) {
+			p = json_string_value(text);
+			len = json_string_length(text);
+		}
+	}
 	rc = add_entry(l, lineno, p, len, guid, guid ? strlen(guid) : 0, folder, why);
 	if (rc == 0) {
 		l->v[l->n - 1].record = 1;

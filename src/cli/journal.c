@@ -442,6 +442,21 @@ static int open_file(cli_journal *j, int readonly, char *err, size_t errlen)
 			 j->path);
 		return 2;
 	}
+	if (!readonly) {
+		/* Two runs of one job at once would each send what the other has not journaled. */
+		struct flock lk;
+
+		memset(&lk, 0, sizeof(lk));
+		lk.l_type = F_WRLCK;
+		lk.l_whence = SEEK_SET;
+		if (fcntl(j->fd, F_SETLK, &lk) < 0) {
+			snprintf(err, errlen,
+				 "the report '%s' is the journal of a run still going (it is "
+				 "locked): wait for it to end, or give another --report file",
+				 j->path);
+			return 2;
+		}
+	}
 	flags = fcntl(j->fd, F_GETFL);
 	if (flags < 0 || fcntl(j->fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
 		snprintf(err, errlen, "cannot use the report '%s': %s", j->path, strerror(errno));

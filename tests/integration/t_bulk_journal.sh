@@ -68,6 +68,11 @@ kill_case() {
 	"${penv[@]}" "$PPS" "${RELEASE[@]}" >"$T_DIR/k.out" 2>"$T_DIR/k.err" &
 	pid=$!
 	sleep 1.5
+	if [ "$sig" = HUP ]; then
+		run "${penv[@]}" "$PPS" "${RELEASE[@]}"
+		expect_rc 2 "$name: a second run of the job while the first goes on is refused"
+		expect_err_has "the journal of a run still going" "$name: the lock is named"
+	fi
 	kill -s "$sig" "$pid"
 	wait "$pid"
 	rc1=$?
