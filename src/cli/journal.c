@@ -421,11 +421,13 @@ static int read_journal(cli_journal *j, const char *text, size_t len, const char
 /* Opens path safely: no symbolic link, no FIFO (which would block), a regular file. */
 static int open_file(cli_journal *j, int readonly, char *err, size_t errlen)
 {
-	int flags = (readonly ? O_RDONLY : O_RDWR | O_CREAT | O_APPEND) | O_NOFOLLOW | O_CLOEXEC |
-		    O_NONBLOCK;
+	int flags = (readonly ? O_RDONLY : O_RDWR | O_APPEND) | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
 	struct stat st;
 
-	j->fd = open(j->path, flags, 0600);
+	/* A new journal is created exclusively; an existing one (to resume) is opened as it is. */
+	j->fd = readonly ? -1 : open(j->path, flags | O_CREAT | O_EXCL, 0600);
+	if (j->fd < 0 && (readonly || errno == EEXIST))
+		j->fd = open(j->path, flags);
 	if (j->fd < 0) {
 		if (readonly && errno == ENOENT)
 			return 0;

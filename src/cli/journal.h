@@ -79,12 +79,13 @@ void cli_journal_job(char hex[65], struct json_t **args_out, const struct cli_co
 
 /*
  * Opens path as the journal of job (action's) on cluster, before anything is sent: created with
- * mode 0600, never through a symbolic link, only a regular file. A file that holds an earlier
- * journal of the same job is resumed (its torn last line cut off) and its states read; any other
- * non-empty file is refused, never overwritten. start (an object; "event", "job" and "cluster"
- * are set here) is written and fsync'd to prove that the file takes writes. With readonly, a
- * missing file is no error and nothing is written (--dry-run). Returns 0, or the exit status
- * with a one-line reason in err (2: the file cannot be the journal; 1: it cannot be written).
+ * mode 0600 (O_EXCL), never through a symbolic link (O_NOFOLLOW), only a regular file. A file that
+ * holds an earlier journal of the same job is resumed (its torn last line cut off) and its states
+ * read; any other non-empty file is refused, never overwritten. start (an object; "event", "job"
+ * and "cluster" are set here) is written and fsync'd to prove that the file takes writes. With
+ * readonly, a missing file is no error and nothing is written (--dry-run). Returns 0, or the exit
+ * status with a one-line reason in err (2: the file cannot be the journal; 1: it cannot be
+ * written).
  */
 int cli_journal_open(cli_journal *j, const char *path, const char *job, const char *action,
 		     const char *cluster, struct json_t *start, int readonly, char *err,

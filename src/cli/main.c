@@ -853,9 +853,6 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 		return CLI_EXIT_FAILURE;
 	}
 	cli_strlist_dedup(&names);
-	status = check_distinct_clusters(g, &names);
-	if (status)
-		goto done;
 	if (pick_format(g, &none, &format)) {
 		status = CLI_EXIT_USAGE;
 		goto done;
@@ -885,6 +882,9 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 		status = CLI_EXIT_USAGE;
 		goto done;
 	}
+	status = check_distinct_clusters(g, &names);
+	if (status)
+		goto done;
 	cl = calloc(names.n, sizeof(*cl));
 	threads = calloc(names.n, sizeof(*threads));
 	if (!cl || !threads || pps_global_init()) {
