@@ -318,9 +318,10 @@ int cli_bulk_open_journal(struct run *r)
 	if (!ctx->report)
 		return 0;
 	cli_journal_job(job, &args, ctx->cmd, r->args);
-	start = json_pack("{s:s, s:s, s:o*, s:I, s:I}", "command", ctx->cmd->name, "action",
-			  pps_qaction_name(ctx->cmd->action), "args", args, "entries",
-			  (json_int_t)r->list.n, "pid", (json_int_t)getpid());
+	start = json_pack("{s:s, s:s, s:s, s:s, s:o*, s:I, s:I}", "event", "start", "job", job,
+			  "command", ctx->cmd->name, "action", pps_qaction_name(ctx->cmd->action),
+			  "args", args, "entries", (json_int_t)r->list.n, "pid",
+			  (json_int_t)getpid());
 	if (!start) {
 		cli_errorf(ctx, "out of memory");
 		return CLI_EXIT_FAILURE;
