@@ -841,7 +841,7 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 	pthread_t *threads = NULL;
 	cli_settings none;
 	json_t *merged = NULL;
-	int status = CLI_EXIT_OK, failed = 0;
+	int status = CLI_EXIT_OK, failed = 0, acting = changes_something(cmd);
 	int is_search = !strcmp(cmd->name, "smart-search") ||
 			(!strcmp(cmd->name, "quarantine-messages-list") &&
 			 !args->value[cli_command_arg_index(cmd, "guid")]);
@@ -908,11 +908,11 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 		}
 	}
 	/* A signal stops an action between clusters too: the next one is not started. */
-	if (!is_search)
+	if (acting)
 		cli_stop_begin();
 	for (size_t i = 0; i < names.n; i++) {
 		/* Searches run side by side; anything else one cluster after the other. */
-		if (!is_search && cli_stop_signal()) {
+		if (acting && cli_stop_signal()) {
 			fprintf(stderr, "pps: cluster '%s': not started: interrupted\n",
 				cl[i].profile);
 			cl[i].status = CLI_EXIT_INTERRUPTED;
@@ -933,7 +933,7 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 		if (cl[i].status != CLI_EXIT_OK)
 			failed++;
 	}
-	if (!is_search)
+	if (acting)
 		cli_stop_end();
 	if (is_search && (size_t)failed < names.n) {
 		cli_ctx ctx;

@@ -62,6 +62,25 @@ expect_rc 8 "an unknown outcome on cluster lossy: exit 8"
 expect_eq "$(jq -r 'select(.event == "outcome") | .cluster + " " + .outcome' "$T_DIR/u" | sort | uniq -c | tr -s ' \n' ' ')" \
 	" 30 lossy unknown 30 west done " "lossy's unknown kept beside west's done"
 
+# --- SIGTERM during cluster slow's batch: the batch finishes, west is not started, exit 130. ---
+{
+	profile slow "$SLOW_URL" "$SLOW_CA"
+} >>"$XDG_CONFIG_HOME/pps/config"
+before=$(released "$WEST_URL" "$WEST_CA")
+"$PPS" --profile slow,west --yes --report "$T_DIR/t" quarantine-message-release \
+	folder_name=Quarantine local_guid=@"$T_DIR/list" >/dev/null 2>"$T_DIR/t.err" &
+pid=$!
+sleep 1.5
+kill -TERM "$pid"
+wait "$pid"
+RC=$? ERR=$(cat "$T_DIR/t.err")
+expect_rc 130 "SIGTERM on the first of two clusters"
+expect_err_has "pps: cluster 'west': not started: interrupted" "the next cluster is named, not started"
+expect_eq "$(released "$SLOW_URL" "$SLOW_CA") $(released "$WEST_URL" "$WEST_CA")" "30 $before" \
+	"slow's batch finished, nothing sent to west"
+expect_eq "$(jq -r 'select(.event == "outcome") | .cluster + " " + .outcome' "$T_DIR/t" | sort | uniq -c | tr -s ' \n' ' ')" \
+	" 30 slow done " "the journal holds slow's outcomes"
+
 # --- Two profiles for one server and account: refused, nothing sent. ---
 before=$(released "$EAST_URL" "$EAST_CA")
 run "$PPS" --profile east,east2 --yes quarantine-message-release folder_name=Quarantine local_guid=6:6:1001
