@@ -622,7 +622,9 @@ static int finish(struct run *r, enum step step, int status)
 	    step != STEP_STOP_NET)
 		cli_bulk_summary(r, count);
 	if (step == STEP_FATAL && !cli_stop_signal())
-		status = CLI_EXIT_FAILURE;
+		/* Stopped by a local failure (the journal, memory): 1, or 8 over it. */
+		status = cli_bulk_final_status(r, count) == CLI_EXIT_UNKNOWN ? CLI_EXIT_UNKNOWN
+									     : CLI_EXIT_FAILURE;
 	else if (status == CLI_EXIT_OK)
 		status = cli_bulk_final_status(r, count);
 	if (r->write_failed && status == CLI_EXIT_OK)
