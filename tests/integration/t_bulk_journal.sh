@@ -1,7 +1,7 @@
 # The --report journal of a bulk run, across the seams between runs: a 3,000-entry release
 # killed (kill -9, SIGHUP, SIGPIPE through `| head -1`) and run again with the same --report
 # releases no message twice, and every message not released is named unknown; a journal fed back
-# whole sends nothing; /dev/full, a symlink, a directory, a FIFO, a full disk, a file of other
+# whole sends nothing; /dev/full, a symlink, a directory, a FIFO, a full or read-only disk, a file of other
 # content stop the run before the first request; one message named by localguid and by GUID is
 # released once.
 . "$(dirname "$0")/lib.sh"
@@ -200,6 +200,10 @@ if mkdir "$T_DIR/full" && mount -t tmpfs -o size=64k tmpfs "$T_DIR/full" 2>/dev/
 	dd if=/dev/zero of="$T_DIR/full/fill" bs=4k 2>/dev/null
 	refused "a full disk" "$T_DIR/full/journal"
 	expect_err_has "No space left on device" "the full disk is named"
+	umount "$T_DIR/full"
+	mount -t tmpfs -o ro,size=64k tmpfs "$T_DIR/full"
+	refused "a read-only disk" "$T_DIR/full/journal"
+	expect_err_has "Read-only file system" "the read-only disk is named"
 	umount "$T_DIR/full"
 	# The disk fills up in the middle of the run: it stops before the next batch, non-zero;
 	# nothing was sent without its intent in the journal; the rerun (the journal moved to a
