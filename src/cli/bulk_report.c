@@ -18,6 +18,16 @@
 const char *const cli_bulk_outcome_name[] = { "not_sent", "done",    "invalid",
 					      "refused",  "unknown", "not_sent" };
 
+/* Sets key to a safe string of s (nothing when s is NULL). 0 or -1 (memory). */
+static int set_string(json_t *obj, const char *key, const char *s)
+{
+	json_t *v = cli_journal_string(s);
+
+	if (!s)
+		return 0;
+	return v ? json_object_set_new(obj, key, v) : -1;
+}
+
 /*
  * The outcome line of entry i, as the journal, -o ndjson and a rerun's input read it (a new
  * reference, or NULL when out of memory).
@@ -26,27 +36,27 @@ static json_t *report_line(const struct run *r, size_t i)
 {
 	const cli_guid_entry *e = &r->list.v[i];
 	size_t src = e->dup_of ? e->dup_of - 1 : i;
-	const char *folder = cli_bulk_folder_of(r, i);
 	const char *msg = r->msg[src]		       ? r->msgs.items[r->msg[src] - 1]
 			  : e->why		       ? e->why
 			  : r->out[src] == OUT_PENDING ? "not sent"
 						       : "";
-	json_t *line = json_pack("{s:s, s:{s:I, s:s}, s:s?, s:s?, s:s, s:s, s:s}", "event",
-				 "outcome", "input", "line", (json_int_t)e->line, "text", e->text,
-				 "localguid", e->guid, "folder", folder, "action",
-				 pps_qaction_name(r->ctx->cmd->action), "outcome",
-				 cli_bulk_outcome_name[e->why ? OUT_INVALID : r->out[src]],
-				 "message", msg);
+	json_t *line = json_pack("{s:s, s:{s:I, s:o*}}", "event", "outcome", "input", "line",
+				 (json_int_t)e->line, "text", cli_journal_string(e->text));
 
-	if (line && e->dup_of &&
-	    json_object_set_new(line, "duplicate_of_line",
-				json_integer((json_int_t)r->list.v[src].line)))
+	if (!line || set_string(line, "localguid", e->guid) ||
+	    set_string(line, "folder", cli_bulk_folder_of(r, i)) ||
+	    set_string(line, "action", pps_qaction_name(r->ctx->cmd->action)) ||
+	    set_string(line, "outcome",
+		       cli_bulk_outcome_name[e->why ? OUT_INVALID : r->out[src]]) ||
+	    set_string(line, "message", msg))
 		goto fail;
-	if (line && r->batch_id[src] && !e->dup_of &&
+	if (e->dup_of && json_object_set_new(line, "duplicate_of_line",
+					     json_integer((json_int_t)r->list.v[src].line)))
+		goto fail;
+	if (r->batch_id[src] && !e->dup_of &&
 	    json_object_set_new(line, "batch", json_integer(r->batch_id[src])))
 		goto fail;
-	if (line && r->ctx->cluster &&
-	    json_object_set_new(line, "cluster", json_string(r->ctx->cluster)))
+	if (r->ctx->cluster && set_string(line, "cluster", r->ctx->cluster))
 		goto fail;
 	return line;
 fail:
@@ -162,12 +172,12 @@ int cli_bulk_journal_batch(struct run *r, const cli_span *s, long id, const char
 			json_decref(guids);
 			guids = NULL;
 		}
-	line = json_pack("{s:s, s:I, s:s, s:s, s:o*}", "event", event, "batch", (json_int_t)id,
-			 "action", pps_qaction_name(r->ctx->cmd->action), "folder", g->folder,
-			 "localguids", guids);
+	line = json_pack("{s:s, s:I, s:s, s:o, s:o}", "event", event, "batch", (json_int_t)id,
+			 "action", pps_qaction_name(r->ctx->cmd->action), "folder",
+			 cli_journal_string(g->folder), "localguids", guids);
 	if (line && message &&
 	    (json_object_set_new(line, "http_status", json_integer(http_status)) ||
-	     json_object_set_new(line, "message", json_string(message)))) {
+	     set_string(line, "message", message))) {
 		json_decref(line);
 		line = NULL;
 	}

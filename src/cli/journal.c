@@ -16,6 +16,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/sanitize.h"
 #include "util/buf.h"
 #include "util/sha256.h"
 
@@ -30,28 +31,46 @@ static const char *str_of(const json_t *obj, const char *name)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+json_t *cli_journal_string(const char *s)
+{
+	ppsbuf b = PPSBUF_INIT;
+	json_t *v;
+
+	if (!s)
+		return NULL;
+	v = json_string(s);
+	if (v || cli_utf8_lossy(&b, s, strlen(s)))
+		goto done;
+	v = json_string(b.buf);
+done:
+	ppsbuf_release(&b);
+	return v;
+}
+
 void cli_journal_job(char hex[65], json_t **args_out, const cli_command *cmd, const cli_args *args)
 {
-	json_t *obj = json_object(), *job;
-	char *text = NULL;
+	json_t *obj = json_object();
+	ppsbuf raw = PPSBUF_INIT;
+	int bad = ppsbuf_adds(&raw, cmd->name) || ppsbuf_addch(&raw, '\0');
 
-	for (size_t i = 0; obj && cmd->args[i].name; i++) {
+	/* The digest is of the bytes as given (NUL-separated), the object a readable copy. */
+	for (size_t i = 0; cmd->args[i].name; i++) {
 		if (!strcmp(cmd->args[i].name, "local_guid") || !args->value[i])
 			continue;
-		if (json_object_set_new(obj, cmd->args[i].name, json_string(args->value[i]))) {
+		bad |= ppsbuf_adds(&raw, cmd->args[i].name) || ppsbuf_addch(&raw, '\0') ||
+		       ppsbuf_adds(&raw, args->value[i]) || ppsbuf_addch(&raw, '\0');
+		if (obj && json_object_set_new(obj, cmd->args[i].name,
+					       cli_journal_string(args->value[i]))) {
 			json_decref(obj);
 			obj = NULL;
 		}
 	}
-	job = obj ? json_pack("{s:s, s:O}", "command", cmd->name, "args", obj) : NULL;
-	if (job)
-		text = json_dumps(job, JSON_COMPACT | JSON_SORT_KEYS);
 	/* Out of memory: a digest no journal holds, so that nothing is resumed by mistake. */
-	sha256_hex(text ? text : "", text ? strlen(text) : 0, hex);
-	if (!text)
-		memset(hex, '0', 64);
-	free(text);
-	json_decref(job);
+	if (bad)
+		memset(hex, '0', 64), hex[64] = '\0';
+	else
+		sha256_hex(raw.buf, raw.len, hex);
+	ppsbuf_release(&raw);
 	*args_out = obj;
 }
 

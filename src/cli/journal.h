@@ -70,6 +70,13 @@ typedef struct cli_journal {
 } cli_journal;
 
 /*
+ * A JSON string of s (a new reference; NULL for NULL or out of memory): text that is not UTF-8
+ * (a Latin-1 input line, a server's plain body) gets U+FFFD for each bad byte, so that a line
+ * can always be written.
+ */
+struct json_t *cli_journal_string(const char *s);
+
+/*
  * The job of a run, as a digest of the command and every argument but local_guid (64 hex
  * digits and a NUL into hex) and an object naming them (a new reference into *args_out, or
  * NULL when out of memory).

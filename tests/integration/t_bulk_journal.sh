@@ -250,16 +250,25 @@ expect_rc 0 "a torn last line: resumed"
 expect_eq "$(jq -c . "$T_DIR/new" >/dev/null 2>&1 && echo valid)" valid "the journal is valid NDJSON again"
 expect_eq "$(released)" 2 "6:6:1001 once, 6:6:1002 once"
 
+# A line that is not UTF-8 (Latin-1 garbage) is an invalid entry with its line, the rest runs.
+printf 'caf\xe9\n6:6:1010\n' >"$T_DIR/latin1"
+run "${penv[@]}" "$PPS" --report "$T_DIR/latin1.j" quarantine-message-release folder_name=Quarantine \
+	local_guid=@"$T_DIR/latin1"
+expect_rc 1 "a Latin-1 line: invalid, the rest released"
+expect_eq "$(jq -r 'select(.event == "outcome") | .outcome + " " + .input.text' "$T_DIR/latin1.j" | tr '\n' ' ')" \
+	"invalid caf"$'\xef\xbf\xbd'" done 6:6:1010 " "the journal names it (U+FFFD for the bad byte)"
+expect_eq "$(released)" 3 "6:6:1010 released"
+
 # --- One message named by its localguid and by its GUID: released once. ---
 rec=$(jq -c '.quarantine[2]' "$T_DIR/fix.json")
 printf '%s\nQg%030d\n' "$rec" 3 >"$T_DIR/both"
 run "${penv[@]}" "$PPS" quarantine-message-release local_guid=@"$T_DIR/both"
 expect_rc 0 "a record and its GUID"
-expect_eq "$(released)" 3 "released once (6:6:1003)"
+expect_eq "$(released)" 4 "released once (6:6:1003)"
 run "${penv[@]}" "$PPS" quarantine-message-release folder_name=Quarantine local_guid=6:6:1004,Qg000000000000000000000000000005
 expect_rc 2 "bare localguids and GUIDs mixed: refused"
 expect_err_has "both by localguid (6:6:1004) and by GUID (Qg000000000000000000000000000005)" "the two forms named"
-expect_eq "$(released)" 3 "nothing sent"
+expect_eq "$(released)" 4 "nothing sent"
 sim_stop
 
 done_testing
