@@ -101,7 +101,7 @@ int cli_bulk_journal_lines(struct run *r, const size_t *idx, size_t n)
 
 	if (!r->have_journal || !n)
 		return 0;
-	lines = calloc(n, sizeof(*lines));
+	lines = calloc(n, sizeof(json_t *));
 	for (size_t k = 0; lines && k < n && rc == 0; k++) {
 		if (r->written[idx[k]])
 			continue;
@@ -225,12 +225,12 @@ void cli_bulk_totals(const struct run *r, size_t count[6])
 
 int cli_bulk_print_document(struct run *r, const size_t count[6])
 {
+	size_t messages = r->unique + r->earlier_done + r->earlier_unknown;
 	json_t *doc = json_pack("{s:s, s:O, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "action",
 				pps_qaction_name(r->ctx->cmd->action), "batches", r->batches,
 				"totals", "entries", (json_int_t)r->list.n, "messages",
-				(json_int_t)(r->unique + r->earlier_done + r->earlier_unknown),
-				"done", (json_int_t)count[OUT_DONE], "invalid",
-				(json_int_t)count[OUT_INVALID], "refused",
+				(json_int_t)messages, "done", (json_int_t)count[OUT_DONE],
+				"invalid", (json_int_t)count[OUT_INVALID], "refused",
 				(json_int_t)count[OUT_REFUSED], "unknown",
 				(json_int_t)count[OUT_UNKNOWN], "not_sent",
 				(json_int_t)count[OUT_NOT_SENT]);
