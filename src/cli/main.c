@@ -780,7 +780,9 @@ static int check_distinct_clusters(const struct globals *g, const cli_strlist *n
 			status = CLI_EXIT_USAGE;
 			break;
 		}
-		ids[i] = cluster_identity(&s);
+		/* A profile without a URL fails in its own run, with its own message. */
+		if (s.url && *s.url)
+			ids[i] = cluster_identity(&s);
 		cli_settings_release(&s);
 	}
 	for (size_t i = 0; i < names->n && !status; i++)
