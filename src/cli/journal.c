@@ -114,6 +114,16 @@ static int read_all(int fd, ppsbuf *b)
 	}
 }
 
+/* A non-empty file that is no journal: refused, never overwritten. Returns 2. */
+static int no_journal(const cli_journal *j, char *err, size_t errlen)
+{
+	snprintf(err, errlen,
+		 "the report '%s' is not empty and holds no journal: pps never overwrites a file; "
+		 "give a new --report file (a report of an older pps is input: local_guid=@%s)",
+		 j->path, j->path);
+	return 2;
+}
+
 /*
  * Reads an earlier journal in text[0..len): the first line must be the start of job; every
  * complete line is folded into j->states. *keep is set to the length of the complete lines (a
@@ -141,11 +151,7 @@ static int read_journal(cli_journal *j, const char *text, size_t len, const char
 
 			if (!ev || strcmp(ev, "start") != 0 || !jb) {
 				json_decref(line);
-				snprintf(err, errlen,
-					 "the report '%s' is not empty and holds no journal: pps "
-					 "never overwrites a file; give a new --report file",
-					 j->path);
-				return 2;
+				return no_journal(j, err, errlen);
 			}
 			if (strcmp(jb, job) != 0) {
 				snprintf(err, errlen,
@@ -175,11 +181,7 @@ static int read_journal(cli_journal *j, const char *text, size_t len, const char
 		*keep = (size_t)(p - text);
 	}
 	if (lineno == 0 && len) {
-		snprintf(err, errlen,
-			 "the report '%s' is not empty and holds no journal: pps never "
-			 "overwrites a file; give a new --report file",
-			 j->path);
-		return 2;
+		return no_journal(j, err, errlen);
 	}
 	if (cli_jstates_finish(&j->states)) {
 		snprintf(err, errlen, "out of memory");
