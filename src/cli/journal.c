@@ -310,7 +310,8 @@ int cli_journal_write(cli_journal *j, json_t *const *lines, size_t n, int sync)
 	for (size_t i = 0; i < n && !rc; i++) {
 		char *s;
 
-		if (j->cluster && json_object_set_new(lines[i], "cluster", json_string(j->cluster)))
+		if (j->cluster &&
+		    json_object_set_new(lines[i], "cluster", cli_journal_string(j->cluster)))
 			rc = -1;
 		s = rc ? NULL : json_dumps(lines[i], JSON_COMPACT | JSON_PRESERVE_ORDER);
 		if (!s || ppsbuf_adds(&b, s) || ppsbuf_addch(&b, '\n'))
