@@ -241,6 +241,14 @@ enum cli_jstate cli_jstates_get(const cli_jstates *st, const char *cluster, cons
 
 	if (!st->n)
 		return CLI_JSTATE_NONE;
+	if (cluster) {
+		/* A name that is not UTF-8 was written with U+FFFD: match every cluster instead. */
+		json_t *probe = json_string(cluster);
+
+		if (!probe)
+			cluster = NULL;
+		json_decref(probe);
+	}
 	key = make_key(folder, guid);
 	if (!key)
 		return CLI_JSTATE_UNKNOWN; /* never send what cannot be checked */
