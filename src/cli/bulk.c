@@ -1,7 +1,7 @@
 /*
- * The bulk quarantine action: entries checked before sending, batches per folder, refused
+ * The bulk quarantine action: batches per folder, each between its journal lines, refused
  * batches split, 429 waited out; an action that may have been carried out is never sent again.
- * The lists themselves are lists.c's.
+ * The entries are bulk_entries.c's, the journal and the counts bulk_report.c's.
  */
 #include "cli/bulk.h"
 
@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-#include "cli/cli.h"
+#include "cli/bulk_run.h"
 #include "cli/exit.h"
-#include "cli/guidlist.h"
 #include "util/buf.h"
 
 #include "util/banned.h"
@@ -42,145 +42,17 @@ static int dry_run_batch(cli_ctx *ctx, const cli_args *args, const char *folder,
 	return rc ? cli_report(ctx, rc, NULL) : CLI_EXIT_OK;
 }
 
-/* ------------------------------------------------------------------ the batch splitter */
-
-static int push_span(cli_batcher *b, const cli_span *s)
-{
-	if (b->n == b->alloc) {
-		size_t na = b->alloc ? b->alloc * 2 : 16;
-		cli_span *ns = realloc(b->stack, na * sizeof(*ns));
-
-		if (!ns)
-			return -1;
-		b->stack = ns;
-		b->alloc = na;
-	}
-	b->stack[b->n++] = *s;
-	return 0;
-}
-
-int cli_batcher_init(cli_batcher *b, const size_t *sizes, size_t ngroups, size_t batch)
-{
-	size_t k;
-
-	memset(b, 0, sizeof(*b));
-	if (batch == 0)
-		batch = 1;
-	for (size_t g = 0; g < ngroups; g++)
-		b->planned += (sizes[g] + batch - 1) / batch;
-	/* The stack holds the plan backwards, so that batches come out in input order. */
-	k = b->planned;
-	for (size_t g = ngroups; g-- > 0;) {
-		size_t nb = (sizes[g] + batch - 1) / batch;
-
-		for (size_t i = nb; i-- > 0;) {
-			cli_span s = { g, i * batch, 0, k-- };
-
-			s.count = sizes[g] - s.first < batch ? sizes[g] - s.first : batch;
-			if (push_span(b, &s))
-				return -1;
-		}
-	}
-	return 0;
-}
-
-void cli_batcher_release(cli_batcher *b)
-{
-	free(b->stack);
-	memset(b, 0, sizeof(*b));
-}
-
-int cli_batcher_next(cli_batcher *b, cli_span *out)
-{
-	if (!b->n)
-		return 0;
-	*out = b->stack[--b->n];
-	return 1;
-}
-
-int cli_batcher_split(cli_batcher *b, const cli_span *s)
-{
-	cli_span first = *s, second = *s;
-
-	if (s->count < 2)
-		return -1;
-	first.count = s->count / 2;
-	second.first = s->first + first.count;
-	second.count = s->count - first.count;
-	if (push_span(b, &second))
-		return -1;
-	return push_span(b, &first);
-}
-
-size_t cli_batcher_pending(const cli_batcher *b)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < b->n; i++)
-		n += b->stack[i].count;
-	return n;
-}
-
 /* ------------------------------------------------------------------ the bulk run */
 
-static volatile sig_atomic_t interrupted;
-
-static void on_interrupt(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
-/*
- * After this many batches in a row get no usable answer (not sent, throttled to the end, answer
- * lost, 5xx) the server is taken for gone: the rest is not sent.
- */
-#define FAILS_TO_STOP 3
-
-enum outcome { OUT_PENDING, OUT_DONE, OUT_INVALID, OUT_REFUSED, OUT_UNKNOWN, OUT_NOT_SENT };
-
-static const char *const outcome_name[] = { "not_sent", "done",	   "invalid",
-					    "refused",	"unknown", "not_sent" };
-
-/* The GUIDs of one folder, as indexes of their (first) entries. */
-struct group {
-	const char *folder; /* borrowed from an entry or the arguments */
-	size_t *idx;
-	size_t n;
-	size_t alloc;
-};
-
-struct run {
-	cli_ctx *ctx;
-	const cli_args *args;
-	const char *folder_arg; /* folder_name, or NULL */
-	cli_guidlist list;
-	enum outcome *out; /* per entry */
-	size_t *msg;	   /* per entry: 1 + index in msgs, or 0 */
-	int *status;	   /* per entry: the exit status its failure stands for */
-	cli_strlist msgs;  /* the messages entries point to */
-	struct group *groups;
-	size_t ngroups;
-	size_t unique; /* distinct valid GUIDs: the messages to act on */
-	size_t invalid;
-	size_t requests;
-	size_t failed_requests;
-	json_t *batches; /* -o json: one object per request sent */
-	int stop_status; /* the exit status of the failure that stopped the run */
-	int write_failed;
-	int verbose_batches; /* name batches in messages: several, a list read, a split */
-	int isolating;	     /* split refused batches */
-};
-
 /* Stores a copy of text as a message; returns 1 + its index, or 0 when out of memory. */
-static size_t keep_message(struct run *r, const char *text)
+size_t cli_bulk_keep_message(struct run *r, const char *text)
 {
 	if (cli_strlist_add_raw(&r->msgs, text ? text : "", text ? strlen(text) : 0))
 		return 0;
 	return r->msgs.n;
 }
 
-static const char *folder_of(const struct run *r, size_t i)
+const char *cli_bulk_folder_of(const struct run *r, size_t i)
 {
 	return r->list.v[i].folder ? r->list.v[i].folder : r->folder_arg;
 }
@@ -214,7 +86,7 @@ static char *span_join(const struct run *r, const cli_span *s)
 	return ppsbuf_detach(&b, NULL);
 }
 
-static const char *span_first(const struct run *r, const cli_span *s)
+const char *cli_bulk_span_first(const struct run *r, const cli_span *s)
 {
 	return r->list.v[r->groups[s->group].idx[s->first]].guid;
 }
@@ -231,10 +103,11 @@ static const char *span_what(const struct run *r, const cli_span *s, const cli_b
 	if (!r->verbose_batches)
 		return NULL;
 	if (s->count == 1)
-		snprintf(buf, len, "GUID %s in '%s'%s", span_first(r, s), folder, tail ? tail : "");
+		snprintf(buf, len, "GUID %s in '%s'%s", cli_bulk_span_first(r, s), folder,
+			 tail ? tail : "");
 	else
 		snprintf(buf, len, "batch %zu of %zu (%zu GUIDs in '%s', first %s)%s", s->batch,
-			 b->planned, s->count, folder, span_first(r, s), tail ? tail : "");
+			 b->planned, s->count, folder, cli_bulk_span_first(r, s), tail ? tail : "");
 	return buf;
 }
 
@@ -285,14 +158,14 @@ static char *full_message(const pps_response *resp)
 /* Sleeps ms milliseconds or until an interrupt; returns 0, or -1 when interrupted. */
 static int wait_ms(long ms)
 {
-	while (ms > 0 && !interrupted) {
+	while (ms > 0 && !cli_stop_signal()) {
 		long step = ms < 100 ? ms : 100;
 		struct timespec ts = { 0, step * 1000000L };
 
 		nanosleep(&ts, NULL);
 		ms -= step;
 	}
-	return interrupted ? -1 : 0;
+	return cli_stop_signal() ? -1 : 0;
 }
 
 /*
@@ -374,8 +247,8 @@ static void note_request(struct run *r, const cli_span *s, enum outcome o, long 
 			guids = NULL;
 		}
 	obj = json_pack("{s:s, s:o*, s:s, s:I, s:s}", "folder", g->folder, "localguids", guids,
-			"outcome", outcome_name[o], "http_status", (json_int_t)status, "message",
-			message ? message : "");
+			"outcome", cli_bulk_outcome_name[o], "http_status", (json_int_t)status,
+			"message", message ? message : "");
 	if (obj && split)
 		json_object_set_new(obj, "split", json_true());
 	if (!obj || json_array_append_new(r->batches, obj))
@@ -391,8 +264,6 @@ static const char *failure_text(const struct run *r)
 		return e->server_message;
 	return e->message;
 }
-
-enum step { STEP_NEXT, STEP_STOP_AUTH, STEP_STOP_NET, STEP_FATAL };
 
 /* Sends span s and records its outcome; may queue its halves. */
 static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_req *req,
@@ -424,7 +295,7 @@ static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_r
 		char *text = full_message(resp);
 
 		*net_fails = 0;
-		m = text ? keep_message(r, text) : 0;
+		m = text ? cli_bulk_keep_message(r, text) : 0;
 		if (!m) {
 			/* Done it is, whatever memory is left for saying so. */
 			set_span(r, s, OUT_DONE, 0, CLI_EXIT_OK);
@@ -437,8 +308,10 @@ static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_r
 		set_span(r, s, OUT_DONE, m, CLI_EXIT_OK);
 		note_request(r, s, OUT_DONE, resp->status, text, 0);
 		if (r->ctx->render.format != CLI_FMT_JSON &&
-		    r->ctx->render.format != CLI_FMT_NDJSON && cli_print_message(ctx, text))
+		    r->ctx->render.format != CLI_FMT_NDJSON && cli_print_message(ctx, text)) {
 			r->write_failed = 1;
+			r->stdout_failed = 1;
+		}
 		free(text);
 		pps_response_free(resp);
 		free(joined);
@@ -453,7 +326,7 @@ static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_r
 		set_span(r, s, OUT_UNKNOWN, 0, CLI_EXIT_UNKNOWN);
 		return STEP_FATAL;
 	}
-	m = keep_message(r, failure_text(r));
+	m = cli_bulk_keep_message(r, failure_text(r));
 	if (!m) {
 		cli_errorf(ctx, "out of memory");
 		return STEP_FATAL;
@@ -463,6 +336,7 @@ static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_r
 		/* Halves of a refused batch: the GUIDs the server refuses end up alone. */
 		*net_fails = 0;
 		r->verbose_batches = 1;
+		r->split = 1;
 		note_request(r, s, OUT_REFUSED, e->http_status, failure_text(r), 1);
 		if (cli_batcher_split(b, s)) {
 			cli_errorf(ctx, "out of memory");
@@ -522,7 +396,7 @@ static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_r
 				 "%s: the server may have carried it out; check before sending it "
 				 "again",
 				 failure_text(r));
-			m = keep_message(r, note);
+			m = cli_bulk_keep_message(r, note);
 			if (!m) {
 				cli_errorf(ctx, "out of memory");
 				return STEP_FATAL;
@@ -535,295 +409,38 @@ static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_r
 	}
 }
 
-/* Parses the local_guid lines into entries. Returns 0, or an exit status after a message. */
-static int load_entries(struct run *r)
-{
-	const cli_strlist *lines = &r->args->list[cli_args_index(r->args, "local_guid")];
-	cli_ctx *ctx = r->ctx;
-	size_t n;
-
-	for (size_t k = 0; k < lines->n; k++)
-		if (cli_guidlist_parse_line(&r->list, lines->items[k], strlen(lines->items[k]),
-					    k + 1))
-			goto nomem;
-	if (r->list.n == 0) {
-		cli_errorf(ctx, "invalid local_guid: no GUIDs given");
-		return CLI_EXIT_USAGE;
-	}
-	n = r->list.n;
-	r->out = calloc(n, sizeof(*r->out));
-	r->msg = calloc(n, sizeof(*r->msg));
-	r->status = calloc(n, sizeof(*r->status));
-	if (!r->out || !r->msg || !r->status)
-		goto nomem;
-	return 0;
-nomem:
-	cli_errorf(ctx, "out of memory");
-	return CLI_EXIT_FAILURE;
-}
-
 /*
- * Every valid entry needs a folder: folder_name, its record's, or that of a record with the same
- * GUID (else it is invalid); a record may not name another folder than folder_name, and a list
- * of bare GUIDs needs folder_name. Returns 0, or an exit status after a message.
+ * Sends span s as batch `id` between its journal lines: the intent, fsync'd before the request
+ * leaves, and after the answer the entries' outcomes (or a split: refused whole, its halves
+ * sent next). A journal that cannot be written stops the run.
  */
-static int check_folders(struct run *r)
+static enum step journaled_span(struct run *r, cli_batcher *b, pps_quarantine_action_req *req,
+				const cli_span *s, int *net_fails)
 {
-	int any = 0, need = 0;
+	const struct group *g = &r->groups[s->group];
+	long id = r->next_batch++;
+	enum step step;
 
-	for (size_t i = 0; i < r->list.n; i++) {
-		const cli_guid_entry *e = &r->list.v[i];
+	if (cli_bulk_journal_batch(r, s, id, "intent", 0, NULL))
+		return STEP_FATAL;
+	for (size_t k = s->first; k < s->first + s->count; k++)
+		r->batch_id[g->idx[k]] = id;
+	r->split = 0;
+	step = run_span(r, b, req, s, net_fails);
+	if (r->split) {
+		const pps_error *e = pps_client_last_error(r->ctx->client);
 
-		any |= e->record;
-		if (e->why)
-			continue;
-		need |= e->folder == NULL;
-		if (r->folder_arg && e->folder && strcmp(e->folder, r->folder_arg) != 0) {
-			cli_errorf(r->ctx,
-				   "line %zu names folder '%s' but folder_name is '%s': leave "
-				   "folder_name out to act on each record in its own folder",
-				   e->line, e->folder, r->folder_arg);
-			return CLI_EXIT_USAGE;
-		}
+		if (cli_bulk_journal_batch(r, s, id, "split", e->http_status, failure_text(r)))
+			return STEP_FATAL;
+	} else if (r->out[g->idx[s->first]] != OUT_PENDING &&
+		   cli_bulk_journal_lines(r, g->idx + s->first, s->count)) {
+		return STEP_FATAL;
 	}
-	if (r->folder_arg || !need)
-		return 0;
-	if (!any) {
-		cli_errorf(r->ctx, "missing required argument 'folder_name' for %s",
-			   r->ctx->cmd->name);
-		return CLI_EXIT_USAGE;
+	if (r->stdout_failed) {
+		/* Standard output is gone (| head, a closed terminal): a stop, as SIGPIPE. */
+		cli_stop_request(SIGPIPE);
 	}
-	if (cli_guidlist_resolve_folders(&r->list)) {
-		cli_errorf(r->ctx, "out of memory");
-		return CLI_EXIT_FAILURE;
-	}
-	return 0;
-}
-
-/* Groups the distinct valid GUIDs by folder, folders and GUIDs in input order. 0 or -1. */
-static int build_groups(struct run *r)
-{
-	for (size_t i = 0; i < r->list.n; i++) {
-		const cli_guid_entry *e = &r->list.v[i];
-		const char *folder = folder_of(r, i);
-		struct group *g = NULL;
-
-		if (e->why) {
-			r->out[i] = OUT_INVALID;
-			r->status[i] = CLI_EXIT_USAGE;
-			r->invalid++;
-			continue;
-		}
-		if (e->dup_of)
-			continue;
-		for (size_t k = 0; k < r->ngroups && !g; k++)
-			if (strcmp(r->groups[k].folder, folder) == 0)
-				g = &r->groups[k];
-		if (!g) {
-			struct group *ng =
-				realloc(r->groups, (r->ngroups + 1) * sizeof(*r->groups));
-
-			if (!ng)
-				return -1;
-			r->groups = ng;
-			g = &r->groups[r->ngroups++];
-			memset(g, 0, sizeof(*g));
-			g->folder = folder;
-		}
-		if (g->n == g->alloc) {
-			size_t na = g->alloc ? g->alloc * 2 : 64;
-			size_t *ni = realloc(g->idx, na * sizeof(*ni));
-
-			if (!ni)
-				return -1;
-			g->idx = ni;
-			g->alloc = na;
-		}
-		g->idx[g->n++] = i;
-		r->unique++;
-	}
-	return 0;
-}
-
-static void report_invalid(struct run *r)
-{
-	for (size_t i = 0; i < r->list.n; i++) {
-		const cli_guid_entry *e = &r->list.v[i];
-
-		/* A record is named by its GUID: the whole line would drown the reason. */
-		if (e->why)
-			cli_errorf(r->ctx, "line %zu: invalid entry '%.200s': %s; not sent",
-				   e->line, e->record && e->guid ? e->guid : e->text, e->why);
-	}
-}
-
-/*
- * On a terminal, a delete, release or forward of more than --confirm-over messages asks once,
- * with the count per folder, on /dev/tty (standard input may be the GUID list). Returns 1 to go
- * on, 0 when not confirmed.
- */
-static int confirmed(struct run *r)
-{
-	cli_ctx *ctx = r->ctx;
-	const char *a = pps_qaction_name(ctx->cmd->action);
-	char answer[16] = "";
-	FILE *tty;
-	int yes;
-
-	if (ctx->yes || ctx->dry_run || !ctx->err_tty || ctx->confirm_over < 0 ||
-	    r->unique <= (size_t)ctx->confirm_over)
-		return 1;
-	if (strcmp(a, "delete") != 0 && strcmp(a, "release") != 0 && strcmp(a, "forward") != 0)
-		return 1;
-	tty = fopen("/dev/tty", "r");
-	if (!tty)
-		return 1;
-	fprintf(ctx->err, "pps: %s %zu messages (", a, r->unique);
-	for (size_t g = 0; g < r->ngroups; g++)
-		fprintf(ctx->err, "%s%s: %zu", g ? ", " : "", r->groups[g].folder, r->groups[g].n);
-	fprintf(ctx->err, ")? [y/N] ");
-	fflush(ctx->err);
-	if (!fgets(answer, sizeof(answer), tty))
-		answer[0] = '\0';
-	fclose(tty);
-	yes = answer[0] == 'y' || answer[0] == 'Y';
-	if (!yes)
-		cli_errorf(ctx, "not confirmed: nothing sent (--yes skips the question)");
-	return yes;
-}
-
-/* The report line of entry i (a new reference, or NULL when out of memory). */
-static json_t *report_line(const struct run *r, size_t i)
-{
-	const cli_guid_entry *e = &r->list.v[i];
-	size_t src = e->dup_of ? e->dup_of - 1 : i;
-	const char *folder = folder_of(r, i);
-	const char *msg = r->msg[src]		       ? r->msgs.items[r->msg[src] - 1]
-			  : e->why		       ? e->why
-			  : r->out[src] == OUT_PENDING ? "not sent"
-						       : "";
-	json_t *line = json_pack("{s:{s:I, s:s}, s:s?, s:s?, s:s, s:s, s:s}", "input", "line",
-				 (json_int_t)e->line, "text", e->text, "localguid", e->guid,
-				 "folder", folder, "action", pps_qaction_name(r->ctx->cmd->action),
-				 "outcome", outcome_name[e->why ? OUT_INVALID : r->out[src]],
-				 "message", msg);
-
-	if (line && e->dup_of &&
-	    json_object_set_new(line, "duplicate_of_line",
-				json_integer((json_int_t)r->list.v[src].line))) {
-		json_decref(line);
-		return NULL;
-	}
-	return line;
-}
-
-/* Writes the report lines to f; 0 or -1. */
-static int write_report(const struct run *r, FILE *f)
-{
-	for (size_t i = 0; i < r->list.n; i++) {
-		json_t *line = report_line(r, i);
-		int bad = !line || json_dumpf(line, f, JSON_COMPACT) || fputc('\n', f) == EOF;
-
-		json_decref(line);
-		if (bad)
-			return -1;
-	}
-	return fflush(f) ? -1 : 0;
-}
-
-/* Counts the entries per outcome (duplicates share their first's). */
-static void totals(const struct run *r, size_t count[6])
-{
-	memset(count, 0, 6 * sizeof(*count));
-	for (size_t i = 0; i < r->list.n; i++) {
-		const cli_guid_entry *e = &r->list.v[i];
-		enum outcome o = e->why ? OUT_INVALID : r->out[e->dup_of ? e->dup_of - 1 : i];
-
-		count[o == OUT_PENDING ? OUT_NOT_SENT : o]++;
-	}
-}
-
-static int print_document(struct run *r, const size_t count[6])
-{
-	json_t *doc = json_pack("{s:s, s:O, s:{s:I, s:I, s:I, s:I, s:I, s:I, s:I}}", "action",
-				pps_qaction_name(r->ctx->cmd->action), "batches", r->batches,
-				"totals", "entries", (json_int_t)r->list.n, "messages",
-				(json_int_t)r->unique, "done", (json_int_t)count[OUT_DONE],
-				"invalid", (json_int_t)count[OUT_INVALID], "refused",
-				(json_int_t)count[OUT_REFUSED], "unknown",
-				(json_int_t)count[OUT_UNKNOWN], "not_sent",
-				(json_int_t)count[OUT_NOT_SENT]);
-	int bad = !doc || json_dumpf(doc, r->ctx->out, JSON_INDENT(2)) ||
-		  fputc('\n', r->ctx->out) == EOF || fflush(r->ctx->out);
-
-	json_decref(doc);
-	return bad ? -1 : 0;
-}
-
-/*
- * The exit status: 130 interrupted; 8 when an outcome is unknown; 0 when every entry was done;
- * when none was, the status all failures share (2 for invalid entries); else 1 (partial).
- */
-static int final_status(const struct run *r, const size_t count[6])
-{
-	int common = -1, mixed = 0;
-
-	if (interrupted)
-		return CLI_EXIT_INTERRUPTED;
-	for (size_t i = 0; i < r->list.n; i++)
-		if (r->status[i] == CLI_EXIT_UNKNOWN)
-			return CLI_EXIT_UNKNOWN;
-	if (count[OUT_DONE] == r->list.n)
-		return r->write_failed ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
-	if (count[OUT_DONE])
-		return CLI_EXIT_FAILURE;
-	for (size_t i = 0; i < r->list.n; i++) {
-		const cli_guid_entry *e = &r->list.v[i];
-		int st = r->status[e->dup_of ? e->dup_of - 1 : i];
-
-		if (st == CLI_EXIT_OK)
-			continue;
-		if (common < 0)
-			common = st;
-		else if (common != st)
-			mixed = 1;
-	}
-	return mixed || common <= 0 ? CLI_EXIT_FAILURE : common;
-}
-
-/* The one-line count on stderr. */
-static void summary(const struct run *r, const size_t count[6])
-{
-	size_t done_msgs = 0;
-	ppsbuf b = PPSBUF_INIT;
-
-	for (size_t g = 0; g < r->ngroups; g++)
-		for (size_t k = 0; k < r->groups[g].n; k++)
-			done_msgs += r->out[r->groups[g].idx[k]] == OUT_DONE;
-	ppsbuf_addf(&b, "%s %zu of %zu messages (%zu batch%s, %zu failed)", r->ctx->cmd->verb,
-		    done_msgs, r->unique, r->requests, r->requests == 1 ? "" : "es",
-		    r->failed_requests);
-	if (count[OUT_REFUSED] || count[OUT_UNKNOWN] || count[OUT_NOT_SENT] || count[OUT_INVALID])
-		ppsbuf_addf(&b, "; entries: %zu refused, %zu unknown, %zu not sent, %zu invalid",
-			    count[OUT_REFUSED], count[OUT_UNKNOWN], count[OUT_NOT_SENT],
-			    count[OUT_INVALID]);
-	fprintf(r->ctx->err, "%s\n", b.buf);
-	ppsbuf_release(&b);
-}
-
-/* Names the first GUID not sent and how many were not; after a stop or an interrupt. */
-static void not_sent_line(const struct run *r, const cli_batcher *b, const char *why)
-{
-	size_t done_msgs = 0;
-
-	for (size_t g = 0; g < r->ngroups; g++)
-		for (size_t k = 0; k < r->groups[g].n; k++)
-			done_msgs += r->out[r->groups[g].idx[k]] == OUT_DONE;
-	if (!b->n)
-		return;
-	cli_errorf(r->ctx, "%s: %s %zu of %zu messages; not sent: %zu from GUID %s on", why,
-		   r->ctx->cmd->verb, done_msgs, r->unique, cli_batcher_pending(b),
-		   span_first(r, &b->stack[b->n - 1]));
+	return step;
 }
 
 static void run_release(struct run *r)
@@ -832,11 +449,15 @@ static void run_release(struct run *r)
 	free(r->out);
 	free(r->msg);
 	free(r->status);
+	free(r->batch_id);
+	free(r->written);
+	free(r->earlier);
 	cli_strlist_release(&r->msgs);
 	for (size_t g = 0; g < r->ngroups; g++)
 		free(r->groups[g].idx);
 	free(r->groups);
 	json_decref(r->batches);
+	cli_jstates_release(&r->given);
 }
 
 /* --dry-run: prints each planned batch; sends nothing. */
@@ -860,173 +481,212 @@ static int dry_run(struct run *r, cli_batcher *b)
 	return r->invalid ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
 }
 
-int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
+/* Plans the batches of the groups. 0, or an exit status after a message. */
+static int plan(struct run *r, cli_batcher *b)
 {
-	struct run r;
-	cli_batcher b;
-	size_t *sizes = NULL, count[6];
-	size_t batch = ctx->batch > 0 ? (size_t)ctx->batch : 100;
+	size_t batch = r->ctx->batch > 0 ? (size_t)r->ctx->batch : 100;
+	size_t *sizes = calloc(r->ngroups ? r->ngroups : 1, sizeof(*sizes));
+	int rc;
+
+	if (r->ctx->render.format == CLI_FMT_JSON)
+		r->batches = json_array();
+	if (!sizes || (r->ctx->render.format == CLI_FMT_JSON && !r->batches)) {
+		free(sizes);
+		cli_errorf(r->ctx, "out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	for (size_t g = 0; g < r->ngroups; g++)
+		sizes[g] = r->groups[g].n;
+	rc = cli_batcher_init(b, sizes, r->ngroups, batch);
+	free(sizes);
+	if (rc) {
+		cli_errorf(r->ctx, "out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	return 0;
+}
+
+/* Reads and checks the entries, opens the journal, plans. 0, or an exit status. */
+static int prepare(struct run *r, cli_batcher *b)
+{
+	int status = cli_bulk_load_entries(r);
+
+	if (!status)
+		status = cli_bulk_check_forms(r);
+	if (!status)
+		status = cli_bulk_check_folders(r);
+	if (!status && cli_guidlist_mark_duplicates(&r->list, r->folder_arg)) {
+		cli_errorf(r->ctx, "out of memory");
+		status = CLI_EXIT_FAILURE;
+	}
+	if (!status)
+		status = cli_bulk_open_journal(r);
+	if (!status && cli_bulk_build_groups(r)) {
+		cli_errorf(r->ctx, "out of memory");
+		status = CLI_EXIT_FAILURE;
+	}
+	if (!status)
+		status = plan(r, b);
+	return status;
+}
+
+/* Why the run stopped early, or NULL. */
+static const char *stop_reason(enum step step)
+{
+	int sig = cli_stop_signal();
+
+	if (sig == SIGPIPE)
+		return "stopped: standard output is closed";
+	if (sig == SIGHUP)
+		return "stopped by SIGHUP (the terminal is gone)";
+	if (sig)
+		return "interrupted";
+	switch (step) {
+	case STEP_STOP_AUTH:
+		return "stopped";
+	case STEP_STOP_NET:
+		return "stopped: 3 batches in a row got no answer (the server is gone, throttling "
+		       "or losing answers)";
+	case STEP_FATAL:
+		return "stopped by the failure above";
+	default:
+		return NULL;
+	}
+}
+
+/* Sends the planned batches until done or stopped; the rest is marked not sent. */
+static enum step send_all(struct run *r, cli_batcher *b)
+{
+	cli_ctx *ctx = r->ctx;
 	pps_quarantine_action_req req;
-	struct sigaction sa, old_int, old_term;
-	FILE *report = NULL;
-	int status, net_fails = 0, progress, have_signals = 0;
+	int net_fails = 0, progress = ctx->err_tty && !ctx->quiet && b->planned > 1;
 	enum step step = STEP_NEXT;
 	const char *why;
 	cli_span s;
 
+	fill_request(&req, r->args);
+	while (!cli_stop_signal() && step == STEP_NEXT && cli_batcher_next(b, &s)) {
+		if (progress) {
+			fprintf(ctx->err, "\r%s: batch %zu of %zu",
+				pps_qaction_name(ctx->cmd->action), s.batch, b->planned);
+			fflush(ctx->err);
+		}
+		step = journaled_span(r, b, &req, &s, &net_fails);
+	}
+	why = stop_reason(step);
+	if (why && b->n) {
+		char text[200];
+		size_t m;
+
+		cli_bulk_not_sent_line(r, b, why);
+		snprintf(text, sizeof(text), "not sent: %s",
+			 step == STEP_STOP_AUTH && !cli_stop_signal()
+				 ? "stopped after the server refused the credentials "
+				   "or their rights"
+				 : why);
+		m = cli_bulk_keep_message(r, text);
+		/* Whatever was not sent stands for the failure that stopped the run. */
+		while (cli_batcher_next(b, &s))
+			set_span(r, &s, OUT_NOT_SENT, m,
+				 (step == STEP_STOP_AUTH || step == STEP_STOP_NET) &&
+						 !cli_stop_signal()
+					 ? r->stop_status
+					 : CLI_EXIT_FAILURE);
+	}
+	return step;
+}
+
+/* After the batches: the journal's last lines, stdout, the summary, the status. */
+static int finish(struct run *r, enum step step, int status)
+{
+	cli_ctx *ctx = r->ctx;
+	size_t count[6];
+
+	for (size_t i = 0; i < r->list.n; i++)
+		if (r->out[i] == OUT_PENDING && !r->list.v[i].why && !r->list.v[i].dup_of &&
+		    r->status[i] == CLI_EXIT_OK)
+			r->status[i] = CLI_EXIT_FAILURE;
+	cli_bulk_totals(r, count);
+	if (!r->journal.write_errno)
+		cli_bulk_journal_rest(r);
+	if (ctx->render.format == CLI_FMT_NDJSON && cli_bulk_write_report(r, ctx->out)) {
+		cli_errorf(ctx, "cannot write to standard output");
+		r->write_failed = 1;
+	}
+	if (ctx->render.format == CLI_FMT_JSON && cli_bulk_print_document(r, count)) {
+		cli_errorf(ctx, "cannot write to standard output");
+		r->write_failed = 1;
+	}
+	/* After a stop or an interrupt, cli_bulk_not_sent_line() has said the counts. */
+	if (!ctx->quiet && r->verbose_batches && !cli_stop_signal() && step != STEP_STOP_AUTH &&
+	    step != STEP_STOP_NET)
+		cli_bulk_summary(r, count);
+	if (step == STEP_FATAL && !cli_stop_signal())
+		/* Stopped by a local failure (the journal, memory): 1, or 8 over it. */
+		status = cli_bulk_final_status(r, count) == CLI_EXIT_UNKNOWN ? CLI_EXIT_UNKNOWN
+									     : CLI_EXIT_FAILURE;
+	else if (status == CLI_EXIT_OK)
+		status = cli_bulk_final_status(r, count);
+	if (r->write_failed && status == CLI_EXIT_OK)
+		status = CLI_EXIT_FAILURE;
+	cli_bulk_journal_end(r, status, count);
+	if (r->journal.write_errno && status == CLI_EXIT_OK)
+		status = CLI_EXIT_FAILURE;
+	return status;
+}
+
+int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
+{
+	struct run r;
+	cli_batcher b;
+	int status, stopping = 0;
+	enum step step = STEP_NEXT;
+
 	memset(&r, 0, sizeof(r));
 	memset(&b, 0, sizeof(b));
-	interrupted = 0;
+	r.journal.fd = -1;
+	r.next_batch = 1;
 	r.ctx = ctx;
 	r.args = args;
 	r.folder_arg = cli_args_get(args, "folder_name");
 	r.isolating = ctx->isolate || ctx->cmd->action == PPS_QA_MOVE ||
 		      ctx->cmd->action == PPS_QA_DELETE;
-	status = load_entries(&r);
+	status = prepare(&r, &b);
 	if (status)
 		goto done;
-	status = check_folders(&r);
-	if (status)
-		goto done;
-	if (cli_guidlist_mark_duplicates(&r.list, r.folder_arg) || build_groups(&r)) {
-		cli_errorf(ctx, "out of memory");
-		status = CLI_EXIT_FAILURE;
-		goto done;
-	}
-	if (ctx->report) {
-		report = fopen(ctx->report, "w");
-		if (!report) {
-			cli_errorf(ctx, "cannot write the report '%s': %s", ctx->report,
-				   strerror(errno));
-			status = CLI_EXIT_USAGE;
-			goto done;
-		}
-	}
-	if (ctx->render.format == CLI_FMT_JSON) {
-		r.batches = json_array();
-		if (!r.batches) {
-			cli_errorf(ctx, "out of memory");
-			status = CLI_EXIT_FAILURE;
-			goto done;
-		}
-	}
-	sizes = calloc(r.ngroups ? r.ngroups : 1, sizeof(*sizes));
-	if (!sizes) {
-		cli_errorf(ctx, "out of memory");
-		status = CLI_EXIT_FAILURE;
-		goto done;
-	}
-	for (size_t g = 0; g < r.ngroups; g++)
-		sizes[g] = r.groups[g].n;
-	if (cli_batcher_init(&b, sizes, r.ngroups, batch)) {
-		cli_errorf(ctx, "out of memory");
-		status = CLI_EXIT_FAILURE;
-		goto done;
-	}
-	r.verbose_batches = b.planned > 1 || args->from_file || r.invalid || r.unique > 1;
-	report_invalid(&r);
+	r.verbose_batches = b.planned > 1 || args->from_file || r.invalid || r.unique > 1 ||
+			    r.earlier_done || r.earlier_unknown;
+	cli_bulk_report_invalid(&r);
+	cli_bulk_report_earlier(&r);
 	if (ctx->dry_run) {
-		/* Nothing is sent: the report says so for every entry. */
+		/* Nothing is sent, and nothing written. */
 		status = dry_run(&r, &b);
-		if (report && write_report(&r, report)) {
-			cli_errorf(ctx, "cannot write the report '%s'", ctx->report);
-			status = CLI_EXIT_FAILURE;
-		}
 		goto done;
 	}
-	if (!confirmed(&r)) {
+	if (cli_bulk_journal_known(&r)) {
 		status = CLI_EXIT_FAILURE;
-		goto finish;
-	}
-
-	/*
-	 * An interrupt lets the batch in flight finish and stops before the next one, so that the
-	 * report says exactly which GUIDs were acted on: a second run must not act on them twice.
-	 */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_interrupt;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	interrupted = 0;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	have_signals = 1;
-	/* A signal the caller chose to ignore (a background job) stays ignored. */
-	if (old_int.sa_handler == SIG_IGN)
-		sigaction(SIGINT, &old_int, NULL);
-	if (old_term.sa_handler == SIG_IGN)
-		sigaction(SIGTERM, &old_term, NULL);
-	fill_request(&req, args);
-	progress = ctx->err_tty && !ctx->quiet && b.planned > 1;
-	while (!interrupted && step == STEP_NEXT && cli_batcher_next(&b, &s)) {
-		if (progress) {
-			fprintf(ctx->err, "\r%s: batch %zu of %zu",
-				pps_qaction_name(ctx->cmd->action), s.batch, b.planned);
-			fflush(ctx->err);
-		}
-		step = run_span(&r, &b, &req, &s, &net_fails);
-	}
-	why = interrupted	       ? "interrupted"
-	      : step == STEP_STOP_AUTH ? "stopped"
-	      : step == STEP_STOP_NET  ? "stopped: 3 batches in a row got no answer (the server "
-					 "is gone, throttling or losing answers)"
-	      : step == STEP_FATAL     ? "stopped by the failure above"
-				       : NULL;
-	if (why && b.n) {
-		char text[200];
-		size_t m;
-
-		not_sent_line(&r, &b, why);
-		snprintf(text, sizeof(text), "not sent: %s",
-			 step == STEP_STOP_AUTH
-				 ? "stopped after the server refused the credentials "
-				   "or their rights"
-				 : why);
-		m = keep_message(&r, text);
-		/* Whatever was not sent stands for the failure that stopped the run. */
-		while (cli_batcher_next(&b, &s))
-			set_span(&r, &s, OUT_NOT_SENT, m,
-				 step == STEP_STOP_AUTH || step == STEP_STOP_NET
-					 ? r.stop_status
-					 : CLI_EXIT_FAILURE);
-	}
-finish:
-	for (size_t i = 0; i < r.list.n; i++)
-		if (r.out[i] == OUT_PENDING && !r.list.v[i].why && !r.list.v[i].dup_of &&
-		    r.status[i] == CLI_EXIT_OK)
-			r.status[i] = CLI_EXIT_FAILURE;
-	totals(&r, count);
-	if (report && (write_report(&r, report) || ferror(report))) {
-		cli_errorf(ctx, "cannot write the report '%s'", ctx->report);
-		r.write_failed = 1;
-	}
-	if (ctx->render.format == CLI_FMT_NDJSON && write_report(&r, ctx->out)) {
-		cli_errorf(ctx, "cannot write to standard output");
-		r.write_failed = 1;
-	}
-	if (ctx->render.format == CLI_FMT_JSON && print_document(&r, count)) {
-		cli_errorf(ctx, "cannot write to standard output");
-		r.write_failed = 1;
-	}
-	/* After a stop or an interrupt, not_sent_line() has said the counts. */
-	if (!ctx->quiet && r.verbose_batches && !interrupted && step != STEP_STOP_AUTH &&
-	    step != STEP_STOP_NET)
-		summary(&r, count);
-	if (step == STEP_FATAL && !interrupted)
+		step = STEP_FATAL;
+	} else if (!cli_bulk_confirmed(&r)) {
 		status = CLI_EXIT_FAILURE;
-	else if (status == CLI_EXIT_OK)
-		status = final_status(&r, count);
-	if (r.write_failed && status == CLI_EXIT_OK)
-		status = CLI_EXIT_FAILURE;
+	} else {
+		/*
+		 * From the first request to the journal's last line, a signal that ends the process
+		 * (INT, TERM, HUP, PIPE) ends the run between batches instead, so that the journal
+		 * says exactly which GUIDs were acted on. (Before it nothing was sent: a signal at
+		 * the confirmation question may end the process.)
+		 */
+		cli_stop_begin();
+		stopping = 1;
+		step = send_all(&r, &b);
+	}
+	status = finish(&r, step, status);
 done:
-	if (report && fclose(report) && status == CLI_EXIT_OK)
+	if (r.have_journal && cli_journal_close(&r.journal) && status == CLI_EXIT_OK)
 		status = CLI_EXIT_FAILURE;
-	if (have_signals) {
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGTERM, &old_term, NULL);
-	}
+	cli_jstates_release(&r.journal.states);
+	if (stopping)
+		cli_stop_end();
 	cli_batcher_release(&b);
-	free(sizes);
 	run_release(&r);
 	return status;
 }

@@ -44,7 +44,8 @@ typedef struct cli_ctx {
 	int err_tty;	    /* stderr is a terminal: progress lines allowed */
 	long batch;	    /* GUIDs per quarantine action request */
 	long timeout_ms;    /* --timeout: also caps the waits for a throttled action */
-	const char *report; /* --report FILE: one NDJSON line per local_guid entry, or NULL */
+	const char *report; /* --report FILE: the run's journal (journal.h), or NULL */
+	int retry_unknown;  /* --retry-unknown: send again what an earlier run left unknown */
 	int isolate;	    /* --isolate: split refused release/resubmit/forward batches too */
 	long confirm_over;  /* --confirm-over N: ask on a terminal above N messages */
 	int yes;	    /* --yes: never ask */

@@ -561,13 +561,22 @@ const cli_global_opt cli_global_opts[] = {
 	{ "profile", "NAME",
 	  "Config file profile to use (env PPS_PROFILE, default 'default'). A comma list runs "
 	  "the command on every profile's cluster: searches side by side, merged newest first "
-	  "and tagged with a cluster field; actions only with --yes.",
+	  "and tagged with a cluster field; actions only with --yes, one cluster after the "
+	  "other, exit status the most severe. Two profiles naming one server and account are "
+	  "refused.",
 	  0, 0 },
 	{ "config", "FILE", "Config file (default $XDG_CONFIG_HOME/pps/config).", 0, 0 },
 	{ "batch", "N", "GUIDs per quarantine action request (default 100).", 0, 0 },
 	{ "report", "FILE",
-	  "Write one NDJSON line per local_guid entry with its outcome (done, invalid, refused, "
-	  "unknown, not_sent); the lines are valid local_guid input for a rerun.",
+	  "The run's journal: before each batch its GUIDs (intent), after it one line per "
+	  "local_guid entry with its outcome (done, invalid, refused, unknown, not_sent), "
+	  "synced. Running the same command with the same FILE resumes: nothing done or "
+	  "unknown is sent again. Never overwritten; a symlink is refused. The lines are "
+	  "valid local_guid input.",
+	  0, 0 },
+	{ "retry-unknown", NULL,
+	  "Send again the messages whose outcome an earlier run (the --report journal or the "
+	  "report given as local_guid) left unknown, once checked.",
 	  0, 0 },
 	{ "isolate", NULL,
 	  "Split a refused release, resubmit or forward batch to find the GUIDs the server "

@@ -9,6 +9,7 @@
 #include <ini.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -439,6 +440,11 @@ int cli_config_load(cli_settings *out, const cli_config_flags *flags, cli_getenv
 	int explicit_profile;
 	int rc = -1;
 
+	/*
+	 * From here the process may hold a password (the config file's, a password file's,
+	 * stdin's): no core dump, no ptrace by peers, for every command and every cluster.
+	 */
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	memset(out, 0, sizeof(*out));
 	memset(&fv, 0, sizeof(fv));
 	out->timeout = DEFAULT_TIMEOUT;

@@ -17,6 +17,7 @@ void cli_guidlist_release(cli_guidlist *l)
 		free(l->v[i].text);
 		free(l->v[i].guid);
 		free(l->v[i].folder);
+		free(l->v[i].alt);
 	}
 	free(l->v);
 	l->v = NULL;
@@ -133,9 +134,9 @@ static int parse_record(cli_guidlist *l, const char *p, size_t len, size_t linen
 {
 	json_error_t jerr;
 	json_t *rec = json_loadb(p, len, JSON_REJECT_DUPLICATES, &jerr);
-	const json_t *g, *f;
+	const json_t *g, *f, *ev, *other;
 	const char *why = NULL, *guid = NULL;
-	char *folder = NULL;
+	char *folder = NULL, *alt = NULL;
 	int rc;
 
 	if (!json_is_object(rec)) {
@@ -146,9 +147,24 @@ static int parse_record(cli_guidlist *l, const char *p, size_t len, size_t linen
 		l->v[l->n - 1].record = 1;
 		return 0;
 	}
+	ev = json_object_get(rec, "event");
+	if (json_is_string(ev) && strcmp(json_string_value(ev), "outcome") != 0) {
+		/* A journal's start, intent, split or end line: the run reads its state apart. */
+		json_decref(rec);
+		return 0;
+	}
 	g = json_object_get(rec, "localguid");
+	other = json_object_get(rec, "guid");
 	if (!json_is_string(g))
-		g = json_object_get(rec, "guid");
+		g = other;
+	else if (json_is_string(other) && !json_equal(g, other) &&
+		 cli_guid_valid(json_string_value(other))) {
+		alt = dup_n(json_string_value(other), json_string_length(other));
+		if (!alt) {
+			json_decref(rec);
+			return -1;
+		}
+	}
 	f = json_object_get(rec, "folder");
 	if (json_is_string(g))
 		guid = json_string_value(g);
@@ -157,15 +173,29 @@ static int parse_record(cli_guidlist *l, const char *p, size_t len, size_t linen
 	if (json_is_string(f) && json_string_length(f) > 0) {
 		folder = dup_n(json_string_value(f), json_string_length(f));
 		if (!folder) {
+			free(alt);
 			json_decref(rec);
 			return -1;
 		}
 	} else if (f && !json_is_null(f) && !why) {
 		why = "record whose folder is not a string";
 	}
+	/* A journal's outcome line keeps the text first given, not a copy of itself. */
+	{
+		const json_t *text = json_object_get(json_object_get(rec, "input"), "text");
+
+		if (json_is_string(ev) && json_is_string(text)) {
+			p = json_string_value(text);
+			len = json_string_length(text);
+		}
+	}
 	rc = add_entry(l, lineno, p, len, guid, guid ? strlen(guid) : 0, folder, why);
-	if (rc == 0)
+	if (rc == 0) {
 		l->v[l->n - 1].record = 1;
+		l->v[l->n - 1].alt = alt;
+	} else {
+		free(alt);
+	}
 	json_decref(rec);
 	return rc;
 }
@@ -333,4 +363,59 @@ int cli_guidlist_mark_duplicates(cli_guidlist *l, const char *default_folder)
 	}
 	free(s);
 	return 0;
+}
+
+struct aslot {
+	const char *alt;
+	const cli_guid_entry *rec;
+};
+
+static int by_alt(const void *a, const void *b)
+{
+	return strcmp(((const struct aslot *)a)->alt, ((const struct aslot *)b)->alt);
+}
+
+int cli_guidlist_canonicalize(cli_guidlist *l, const char **onprem, const char **cloud)
+{
+	struct aslot *alts = malloc((l->n ? l->n : 1) * sizeof(*alts));
+	size_t n = 0;
+	int rc = 0;
+
+	*onprem = *cloud = NULL;
+	if (!alts)
+		return -1;
+	for (size_t i = 0; i < l->n; i++)
+		if (!l->v[i].why && l->v[i].alt)
+			alts[n++] = (struct aslot){ l->v[i].alt, &l->v[i] };
+	qsort(alts, n, sizeof(*alts), by_alt);
+	for (size_t i = 0; i < l->n && rc == 0; i++) {
+		cli_guid_entry *e = &l->v[i];
+		struct aslot key = { e->guid, NULL };
+		const struct aslot *hit;
+		char *g;
+
+		if (e->why)
+			continue;
+		hit = n ? bsearch(&key, alts, n, sizeof(*alts), by_alt) : NULL;
+		if (hit && hit->rec != e) {
+			/* Named by the GUID of a record that gives its localguid: the localguid. */
+			g = dup_n(hit->rec->guid, strlen(hit->rec->guid));
+			if (!g) {
+				rc = -1;
+				break;
+			}
+			free(e->guid);
+			e->guid = g;
+		}
+		if (onprem_valid(e->guid)) {
+			if (!*onprem)
+				*onprem = e->guid;
+		} else if (!*cloud) {
+			*cloud = e->guid;
+		}
+	}
+	free(alts);
+	if (rc)
+		return rc;
+	return *onprem && *cloud ? 1 : 0;
 }

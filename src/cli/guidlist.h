@@ -14,6 +14,7 @@ typedef struct cli_guid_entry {
 	char *text;   /* the line or comma-list item, without BOM and surrounding white space */
 	char *guid;   /* the GUID to act on; for an invalid entry the text taken for one, or NULL */
 	char *folder; /* its record's folder (or resolved from one), or NULL */
+	char *alt;    /* a record's other name of the message (its "guid" beside "localguid") */
 	const char *why; /* static text saying why the entry is invalid, or NULL when valid */
 	size_t dup_of;	 /* 1 + the index of the first entry with this GUID and folder, or 0 */
 	int record;	 /* 1: the line was a JSON record */
@@ -46,7 +47,8 @@ int cli_guid_valid(const char *s);
  * nothing. A line starting with '{' is a JSON record: its "localguid" (else "guid", as a cloud
  * record may have) and its "folder". Any other line is a comma list of GUIDs, each item with one
  * pair of surrounding quotes ("..." or '...') removed. An entry that is no GUID is kept with its
- * reason in why. Returns 0, or -1 when out of memory.
+ * reason in why. A journal line other than an outcome (an "event" of start, intent, split or
+ * end: journal.h) names no entry and adds nothing. Returns 0, or -1 when out of memory.
  */
 int cli_guidlist_parse_line(cli_guidlist *l, const char *line, size_t len, size_t lineno);
 
@@ -65,5 +67,14 @@ int cli_guidlist_resolve_folders(cli_guidlist *l);
  * earlier valid entry: dup_of is 1 + that entry's index. Returns 0 or -1 (memory).
  */
 int cli_guidlist_mark_duplicates(cli_guidlist *l, const char *default_folder);
+
+/*
+ * One message may be named by its localguid (on premise N:N:N) and by its GUID (the cloud
+ * form). Each entry naming a message by the GUID of a record that also gives its localguid is
+ * made to name it by that localguid, so that duplicates are found. When valid entries still
+ * name messages in both forms, nothing tells whether two name one message: *onprem and *cloud
+ * (borrowed) name one entry of each and 1 is returned. Returns 0, 1, or -1 (memory).
+ */
+int cli_guidlist_canonicalize(cli_guidlist *l, const char **onprem, const char **cloud);
 
 #endif

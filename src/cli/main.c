@@ -21,6 +21,7 @@
 #include "cli/config.h"
 #include "cli/exit.h"
 #include "cli/gen.h"
+#include "cli/journal.h"
 #include "cli/render.h"
 #include "cli/sanitize.h"
 #include "cli/suggest.h"
@@ -40,6 +41,7 @@ struct globals {
 	int interval_given;
 	long batch;
 	const char *report;
+	int retry_unknown;
 	long confirm_over;
 	long long max_download;
 	int isolate;
@@ -193,6 +195,8 @@ static int apply_global(struct globals *g, const char *name, const char *v)
 		g->batch = n;
 	} else if (!strcmp(name, "report")) {
 		g->report = v;
+	} else if (!strcmp(name, "retry-unknown")) {
+		g->retry_unknown = 1;
 	} else if (!strcmp(name, "isolate")) {
 		g->isolate = 1;
 	} else if (!strcmp(name, "confirm-over")) {
@@ -490,6 +494,7 @@ static void ctx_init(cli_ctx *ctx, const struct globals *g, const cli_command *c
 	ctx->verbose = g->verbose;
 	ctx->batch = g->batch;
 	ctx->report = g->report;
+	ctx->retry_unknown = g->retry_unknown;
 	ctx->isolate = g->isolate;
 	ctx->confirm_over = g->confirm_over;
 	ctx->yes = g->yes;
@@ -744,6 +749,121 @@ static int changes_something(const cli_command *cmd)
 }
 
 /*
+ * The server and account a profile's settings resolve to, as "URL as USER": scheme and host in
+ * lower case, the default port made explicit, no user part, no trailing '/'. NULL on memory.
+ */
+static char *cluster_identity(const cli_settings *s)
+{
+	const char *url = s->url ? s->url : "", *sep = strstr(url, "://");
+	const char *host = sep ? sep + 3 : url, *end, *at;
+	size_t scheme_len = sep ? (size_t)(sep - url) : 0, hlen, plen;
+	int has_port = 0;
+	ppsbuf b = PPSBUF_INIT;
+
+	end = host + strcspn(host, "/?#");
+	at = memchr(host, '@', (size_t)(end - host));
+	if (at)
+		host = at + 1;
+	hlen = (size_t)(end - host);
+	plen = strlen(end);
+	while (plen && end[plen - 1] == '/')
+		plen--;
+	for (size_t i = 0; i < scheme_len; i++)
+		ppsbuf_addch(&b, (char)(url[i] >= 'A' && url[i] <= 'Z' ? url[i] + 32 : url[i]));
+	ppsbuf_adds(&b, "://");
+	for (size_t i = 0; i < hlen; i++) {
+		char c = host[i];
+
+		if (c == ':' && memchr(host + i, ']', hlen - i) == NULL)
+			has_port = 1;
+		ppsbuf_addch(&b, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
+	}
+	if (!has_port)
+		ppsbuf_adds(&b, scheme_len == 4 && !strncasecmp(url, "http", 4) ? ":80" : ":443");
+	ppsbuf_add(&b, end, plen);
+	if (ppsbuf_addf(&b, " as %s", s->username ? s->username : "")) {
+		ppsbuf_release(&b);
+		return NULL;
+	}
+	return ppsbuf_detach(&b, NULL);
+}
+
+/*
+ * Two profiles that name one server and one account would act twice on every message: refused
+ * before anything is sent, naming both; so is a profile that does not load. Returns 0 or an exit
+ * status.
+ */
+static int check_distinct_clusters(const struct globals *g, const cli_strlist *names)
+{
+	char **ids = calloc(names->n ? names->n : 1, sizeof(*ids));
+	int status = CLI_EXIT_OK;
+
+	if (!ids) {
+		usage_error("%s", "out of memory");
+		return CLI_EXIT_FAILURE;
+	}
+	for (size_t i = 0; i < names->n; i++) {
+		cli_config_flags flags = g->cfg;
+		cli_settings s;
+		char err[1024];
+
+		flags.profile = names->items[i];
+		if (cli_config_load(&s, &flags, cluster_getenv, NULL, err, sizeof(err))) {
+			/* A profile that cannot load fails before any cluster is asked anything. */
+			usage_error("cluster '%s': %s", names->items[i], err);
+			status = CLI_EXIT_USAGE;
+			break;
+		}
+		/* A profile without a URL fails in its own run, with its own message. */
+		if (s.url && *s.url)
+			ids[i] = cluster_identity(&s);
+		cli_settings_release(&s);
+	}
+	for (size_t i = 0; i < names->n && !status; i++)
+		for (size_t k = i + 1; k < names->n && !status; k++)
+			if (ids[i] && ids[k] && !strcmp(ids[i], ids[k])) {
+				usage_error("profiles '%s' and '%s' name the same server and "
+					    "account (%s): the command would run twice there; "
+					    "give each cluster once",
+					    names->items[i], names->items[k], ids[i]);
+				status = CLI_EXIT_USAGE;
+			}
+	for (size_t i = 0; i < names->n; i++)
+		free(ids[i]);
+	free(ids);
+	return status;
+}
+
+/*
+ * The status of a run over several clusters, the most severe first: interrupted (130), an
+ * outcome unknown (8); 0 when every cluster succeeded; the failure's own when every cluster
+ * failed the same way; else 1.
+ */
+static int clusters_status(const struct cluster *cl, size_t n)
+{
+	int failed = 0, common = -1, mixed = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (cl[i].status == CLI_EXIT_INTERRUPTED)
+			return CLI_EXIT_INTERRUPTED;
+	for (size_t i = 0; i < n; i++)
+		if (cl[i].status == CLI_EXIT_UNKNOWN)
+			return CLI_EXIT_UNKNOWN;
+	for (size_t i = 0; i < n; i++) {
+		if (cl[i].status == CLI_EXIT_OK)
+			continue;
+		failed++;
+		if (common < 0)
+			common = cl[i].status;
+		else if (common != cl[i].status)
+			mixed = 1;
+	}
+	if (!failed)
+		return CLI_EXIT_OK;
+	return (size_t)failed == n && !mixed ? common : CLI_EXIT_FAILURE;
+}
+
+/*
  * Runs cmd on every profile of the comma list: searches concurrently, one thread and one
  * connection per cluster, their records merged newest first and tagged "cluster"; other
  * commands one cluster after the other (actions only with --yes). A failing cluster is named on
@@ -757,7 +877,7 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 	pthread_t *threads = NULL;
 	cli_settings none;
 	json_t *merged = NULL;
-	int status = CLI_EXIT_OK, failed = 0, last_fail = CLI_EXIT_OK;
+	int status = CLI_EXIT_OK, failed = 0, acting = changes_something(cmd);
 	int is_search = !strcmp(cmd->name, "smart-search") ||
 			(!strcmp(cmd->name, "quarantine-messages-list") &&
 			 !args->value[cli_command_arg_index(cmd, "guid")]);
@@ -798,6 +918,9 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 		status = CLI_EXIT_USAGE;
 		goto done;
 	}
+	status = check_distinct_clusters(g, &names);
+	if (status)
+		goto done;
 	cl = calloc(names.n, sizeof(*cl));
 	threads = calloc(names.n, sizeof(*threads));
 	if (!cl || !threads || pps_global_init()) {
@@ -820,8 +943,18 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 			goto cleanup;
 		}
 	}
+	/* A signal stops an action between clusters too: the next one is not started. */
+	if (acting)
+		cli_stop_begin();
 	for (size_t i = 0; i < names.n; i++) {
 		/* Searches run side by side; anything else one cluster after the other. */
+		if (acting && cli_stop_signal()) {
+			fprintf(stderr, "pps: cluster '%s': not started: interrupted\n",
+				cl[i].profile);
+			cl[i].status = CLI_EXIT_INTERRUPTED;
+			threads[i] = 0;
+			continue;
+		}
 		if (!is_search || pthread_create(&threads[i], NULL, cluster_main, &cl[i]) != 0) {
 			cluster_main(&cl[i]);
 			print_cluster_err(&cl[i]);
@@ -833,11 +966,11 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 			pthread_join(threads[i], NULL);
 			print_cluster_err(&cl[i]);
 		}
-		if (cl[i].status != CLI_EXIT_OK) {
+		if (cl[i].status != CLI_EXIT_OK)
 			failed++;
-			last_fail = cl[i].status;
-		}
 	}
+	if (acting)
+		cli_stop_end();
 	if (is_search && (size_t)failed < names.n) {
 		cli_ctx ctx;
 		cli_output_spec spec = cmd->out;
@@ -874,10 +1007,8 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 			status = cli_print_records(&ctx, merged);
 		}
 	}
-	if (failed == (int)names.n)
-		status = last_fail;
-	else if (failed)
-		status = CLI_EXIT_FAILURE;
+	if (failed)
+		status = clusters_status(cl, names.n);
 cleanup:
 	for (size_t i = 0; i < names.n; i++) {
 		json_decref(cl[i].records);

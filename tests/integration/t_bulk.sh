@@ -3,6 +3,8 @@
 # --report and a rerun of the rest; release without and with --isolate; one JSON document;
 # a 1000-GUID answer printed whole; the confirmation on a terminal.
 . "$(dirname "$0")/lib.sh"
+# outcomes JOURNAL: the outcome lines of a --report journal.
+outcomes() { jq -c 'select(.event == "outcome")' "$1"; }
 
 # fixture FILE Q P [EXTRA]: Q messages from @phish.example in Quarantine (6:6:1001...), P in
 # Phish (7:1:2001...), and one from another sender in Quarantine (6:6:1), all of the last hour.
@@ -87,22 +89,22 @@ expect_rc 1 "the bulk scenario is partial"
 expect_eq "$(left Quarantine)" 0 "none of the real messages is left in Quarantine"
 expect_eq "$(left Phish)" 0 "none of the real messages is left in Phish"
 expect_eq "$(left Quarantine ok@good.test)" 1 "the other sender's message stays"
-expect_eq "$(wc -l <"$T_DIR/report")" "$entries" "one report line per entry"
-expect_eq "$(jq -r '.input.line' "$T_DIR/report" | sort -n | tr '\n' ' ')" \
+expect_eq "$(outcomes "$T_DIR/report" | wc -l)" "$entries" "one report line per entry"
+expect_eq "$(jq -r '.input.line' <(outcomes "$T_DIR/report") | sort -n | tr '\n' ' ')" \
 	"$(seq 2 28 | tr '\n' ' ')$(seq 31 58 | tr '\n' ' ')" "the report names every entry by line"
-expect_eq "$(jq -r 'select(.outcome == "done") | .localguid' "$T_DIR/report" | sort -u | wc -l)" 50 \
+expect_eq "$(jq -r 'select(.outcome == "done") | .localguid' <(outcomes "$T_DIR/report") | sort -u | wc -l)" 50 \
 	"all 50 messages done"
-expect_eq "$(jq -r 'select(.input.line == 27) | .outcome + " " + .localguid' "$T_DIR/report")" \
+expect_eq "$(jq -r 'select(.input.line == 27) | .outcome + " " + .localguid' <(outcomes "$T_DIR/report"))" \
 	"invalid garbage!!" "garbage is invalid"
-expect_eq "$(jq -r 'select(.input.line == 28) | .outcome + " " + .localguid + " " + .folder' "$T_DIR/report")" \
+expect_eq "$(jq -r 'select(.input.line == 28) | .outcome + " " + .localguid + " " + .folder' <(outcomes "$T_DIR/report"))" \
 	"done 6:6:1003 Quarantine" "a quoted GUID with CRLF takes its record's folder"
-expect_eq "$(jq -r 'select(.input.line == 58) | .outcome + " " + .folder + " " + (.duplicate_of_line|tostring)' "$T_DIR/report")" \
+expect_eq "$(jq -r 'select(.input.line == 58) | .outcome + " " + .folder + " " + (.duplicate_of_line|tostring)' <(outcomes "$T_DIR/report"))" \
 	"done Phish $(grep -n '"localguid":"7:1:2001"' "$T_DIR/mixed" | cut -d: -f1)" \
 	"a GUID given twice is sent once, reported with its first line"
-expect_eq "$(jq -r 'select(.input.line == 31) | .outcome + " " + .message' "$T_DIR/report")" \
+expect_eq "$(jq -r 'select(.input.line == 31) | .outcome + " " + .message' <(outcomes "$T_DIR/report"))" \
 	"refused Invalid argument: localguid" "a GUID that does not exist is refused with the server's text"
-expect_eq "$(jq -r 'select(.input.line == 32) | .outcome' "$T_DIR/report")" "invalid" "a broken record is invalid"
-expect_eq "$(jq -r 'select(.input.line == 2) | .action + " " + .folder' "$T_DIR/report")" \
+expect_eq "$(jq -r 'select(.input.line == 32) | .outcome' <(outcomes "$T_DIR/report"))" "invalid" "a broken record is invalid"
+expect_eq "$(jq -r 'select(.input.line == 2) | .action + " " + .folder' <(outcomes "$T_DIR/report"))" \
 	"delete $(sed -n 2p "$T_DIR/mixed" | jq -r .folder)" "the first record in its own folder"
 expect_err_has "line 27: invalid entry 'garbage!!'" "garbage named by line on stderr"
 expect_err_has "GUID 6:6:999 in 'Quarantine': Invalid argument: localguid" "the refused GUID is named alone"
@@ -129,7 +131,7 @@ expect_err_has "batch 1 of 2 (3 GUIDs in 'Quarantine', first 6:6:1001) refused, 
 	"the refused batch is named whole"
 for g in 6:6:1001 6:6:1002 6:6:999; do
 	expect_eq "$(outbox $g)" 0 "without --isolate $g is not released"
-	expect_eq "$(jq -r --arg g $g 'select(.localguid == $g) | .outcome' "$T_DIR/rel.report")" refused \
+	expect_eq "$(jq -r --arg g $g 'select(.localguid == $g) | .outcome' <(outcomes "$T_DIR/rel.report"))" refused \
 		"without --isolate $g is reported refused"
 done
 for g in 6:6:1003 6:6:1004 6:6:1005; do
@@ -144,9 +146,9 @@ done
 for g in 6:6:1003 6:6:1004 6:6:1005; do
 	expect_eq "$(outbox $g)" 2 "$g: the second run released it again, as asked"
 done
-expect_eq "$(jq -r 'select(.localguid == "6:6:999") | .outcome' "$T_DIR/iso.report")" refused \
+expect_eq "$(jq -r 'select(.localguid == "6:6:999") | .outcome' <(outcomes "$T_DIR/iso.report"))" refused \
 	"with --isolate only the GUID that does not exist is refused"
-expect_eq "$(jq -r 'select(.outcome == "done")' "$T_DIR/iso.report" | jq -s length)" 5 "five done"
+expect_eq "$(jq -r 'select(.outcome == "done")' <(outcomes "$T_DIR/iso.report") | jq -s length)" 5 "five done"
 sim_stop
 
 # --- -o json: one document with per-batch results and totals; -o ndjson: the report lines. ---

@@ -3,6 +3,8 @@
 # `unknown`, never sent again; a server gone stops the run with the rest `not_sent`; an
 # interrupt writes `not_sent` for the rest. Every run is bounded by `timeout`.
 . "$(dirname "$0")/lib.sh"
+# outcomes JOURNAL: the outcome lines of a --report journal.
+outcomes() { jq -c 'select(.event == "outcome")' "$1"; }
 
 # fixture FILE N: N messages in Quarantine (6:6:1001...) from @phish.example, of the last hour.
 fixture() {
@@ -40,7 +42,7 @@ expect_rc 0 "release of 120 under 30% throttling"
 expect_eq "$(outbox_stats)" "120 120" "each of the 120 in the outbox exactly once"
 expect_err_has "server throttling (429): sending batch" "the wait is said on stderr"
 expect_err_has "released 120 of 120 messages (12 batches, 0 failed)" "the count"
-expect_eq "$(jq -r .outcome "$T_DIR/throttle.report" | sort | uniq -c | tr -s ' ')" " 120 done" "120 done"
+expect_eq "$(jq -r .outcome <(outcomes "$T_DIR/throttle.report") | sort | uniq -c | tr -s ' ')" " 120 done" "120 done"
 echo "# throttled release of 120: $(($(date +%s) - start)) s, $(grep -c '429' <<<"$ERR") waits" >&2
 sim_stop
 
@@ -55,7 +57,7 @@ expect_rc 5 "a server that keeps throttling"
 expect_err_has "asks to wait 30.0 s; waiting 1.0 s, what is left of the --timeout of 1 s" \
 	"the cap is said on stderr"
 expect_err_has "stopped: 3 batches in a row got no answer" "the run stops"
-expect_eq "$(jq -r .outcome "$T_DIR/slow.report" | sort | uniq -c | tr -s ' ')" " 120 not_sent" \
+expect_eq "$(jq -r .outcome <(outcomes "$T_DIR/slow.report") | sort | uniq -c | tr -s ' ')" " 120 not_sent" \
 	"every entry not_sent"
 sim_stop
 
@@ -74,9 +76,9 @@ URL="http://127.0.0.1:$PROXY_PORT" pps_env --timeout 10 --batch 1 --report "$T_D
 	-o json quarantine-message-release folder_name=Quarantine local_guid=@"$T_DIR/three"
 expect_rc 8 "a lost answer: exit 8 (check before sending again)"
 expect_eq "$(outbox_stats)" "3 3" "each released exactly once"
-expect_eq "$(jq -r '.outcome + " " + .localguid' "$T_DIR/lost.report" | tr '\n' ' ')" \
+expect_eq "$(jq -r '.outcome + " " + .localguid' <(outcomes "$T_DIR/lost.report") | tr '\n' ' ')" \
 	"done 6:6:1001 unknown 6:6:1002 done 6:6:1003 " "the 2nd is unknown, the others done"
-jq -r 'select(.outcome == "unknown") | .message' "$T_DIR/lost.report" |
+jq -r 'select(.outcome == "unknown") | .message' <(outcomes "$T_DIR/lost.report") |
 	grep -q 'the server may have carried out the release of 6:6:1002; check before sending it again' &&
 	ok || fail "the report says why the outcome is unknown"
 expect_eq "$(jq -c .totals <<<"$OUT")" \
@@ -89,7 +91,7 @@ pps_env --batch 10 --report "$T_DIR/reset.report" quarantine-message-release \
 	folder_name=Quarantine local_guid=@"$T_DIR/120"
 expect_rc 8 "every answer lost"
 expect_eq "$(outbox_stats)" "30 30" "three batches carried out, each once, none resent"
-expect_eq "$(jq -r .outcome "$T_DIR/reset.report" | sort | uniq -c | tr -s ' \n' ' ')" \
+expect_eq "$(jq -r .outcome <(outcomes "$T_DIR/reset.report") | sort | uniq -c | tr -s ' \n' ' ')" \
 	" 90 not_sent 30 unknown " "30 unknown, the rest not_sent"
 expect_err_has "not sent: 90 from GUID 6:6:1031 on" "the rest named"
 sim_stop
@@ -105,12 +107,12 @@ elapsed=$(($(date +%s) - start))
 expect_rc 6 "a server gone"
 expect_eq "$(grep -c 'not sent: connection refused' <<<"$ERR")" 3 "three batches tried"
 expect_err_has "not sent: 90 from GUID 6:6:1031 on" "the rest named"
-expect_eq "$(jq -r .outcome "$T_DIR/gone.report" | sort | uniq -c | tr -s ' ')" " 120 not_sent" \
+expect_eq "$(jq -r .outcome <(outcomes "$T_DIR/gone.report") | sort | uniq -c | tr -s ' ')" " 120 not_sent" \
 	"every entry not_sent"
-expect_eq "$(jq -r 'select(.localguid == "6:6:1120") | .message' "$T_DIR/gone.report")" \
+expect_eq "$(jq -r 'select(.localguid == "6:6:1120") | .message' <(outcomes "$T_DIR/gone.report"))" \
 	"not sent: stopped: 3 batches in a row got no answer (the server is gone, throttling or losing answers)" \
 	"the entries never tried say why"
-expect_eq "$(jq -r 'select(.localguid == "6:6:1001") | .message' "$T_DIR/gone.report")" \
+expect_eq "$(jq -r 'select(.localguid == "6:6:1001") | .message' <(outcomes "$T_DIR/gone.report"))" \
 	"$(grep -o 'connection refused by .*' <<<"$ERR" | head -1)" "the entries tried say what failed"
 [ "$elapsed" -lt 10 ] && ok || fail "a dead server stops the run at once (took $elapsed s)"
 
@@ -129,10 +131,10 @@ wait "$bulk"
 RC=$?
 expect_rc 130 "interrupted"
 sent=$(outbox_stats)
-expect_eq "$(jq -r 'select(.outcome == "done")' "$T_DIR/int.report" | jq -s length) $(jq -r 'select(.outcome == "done")' "$T_DIR/int.report" | jq -s length)" \
+expect_eq "$(jq -r 'select(.outcome == "done")' <(outcomes "$T_DIR/int.report") | jq -s length) $(jq -r 'select(.outcome == "done")' <(outcomes "$T_DIR/int.report") | jq -s length)" \
 	"$sent" "the report's done entries are exactly the outbox"
-expect_eq "$(jq -s length "$T_DIR/int.report")" 120 "every entry in the report"
-expect_eq "$(jq -r 'select(.outcome != "done") | .outcome' "$T_DIR/int.report" | sort -u)" "not_sent" \
+expect_eq "$(jq -s length <(outcomes "$T_DIR/int.report"))" 120 "every entry in the report"
+expect_eq "$(jq -r 'select(.outcome != "done") | .outcome' <(outcomes "$T_DIR/int.report") | sort -u)" "not_sent" \
 	"the rest not_sent"
 sim_stop
 
