@@ -42,7 +42,10 @@ def main():
     stats = {"connects": 0, "cuts": 0}
 
     def open_one():
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        except OSError:
+            return False  # out of descriptors: the caller tries again later
         s.setblocking(False)
         try:
             s.bind((a.source, 0))
