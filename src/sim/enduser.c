@@ -13,15 +13,25 @@
 
 #include "sim/record.h"
 #include "sim/store.h"
+#include "sim/text.h"
 #include "util/timeutil.h"
 
 #include "util/banned.h"
 
+/*
+ * The message is scrubbed to valid UTF-8 first: one cut to fit a buffer may end inside a
+ * character, and a JSON parser's message may quote raw bytes; either made json_pack fail and
+ * the answer a 500.
+ */
 static void user_error(sim_response *resp, int status, const char *msg)
 {
+	char *text = sim_utf8_scrub(msg, strlen(msg));
+
 	sim_respond_json(resp, status,
-			 json_pack("{s:i, s:{s:[{s:s}]}}", "status", status, "errors",
-				   "invalidarguments", "error", msg));
+			 text ? json_pack("{s:i, s:{s:[{s:s}]}}", "status", status, "errors",
+					  "invalidarguments", "error", text)
+			      : NULL);
+	free(text);
 }
 
 /* user_error with a message naming a value. */

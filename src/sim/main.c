@@ -44,6 +44,9 @@
 #define DEFAULT_CONNS	 3000L
 #define DEFAULT_DEADLINE 15L
 #define DEFAULT_THROTTLE 20L
+#define DEFAULT_PER_ADDR 128L
+#define DEFAULT_ACCEPTS	 200L
+#define DEFAULT_HEAD	 5L
 /* File descriptors beside the connections: store, WAL, listening socket, log... */
 #define SPARE_FDS 64
 
@@ -53,6 +56,7 @@ static const char usage[] =
 	"               [--cert FILE --key FILE] [--faults SPEC] [--threads N] [-v]\n"
 	"               [--flavor onprem|pod] [--flow N] [--request-log N]\n"
 	"               [--max-connections N] [--request-deadline SECS] [--login-throttle N]\n"
+	"               [--max-per-address N] [--accept-rate N] [--header-deadline SECS]\n"
 	"               [--help] [--version]\n"
 	"\n"
 	"  --listen ADDR:PORT   address to bind (default 127.0.0.1:10000; port 0 picks one)\n"
@@ -73,8 +77,14 @@ static const char usage[] =
 	"                       (default 10000; 0 turns the log off)\n"
 	"  --max-connections N  connections served at once (default 3000)\n"
 	"  --request-deadline SECS  a request's head and body must arrive within (default 15)\n"
-	"  --login-throttle N   failed logins per account a minute (10*N per address) before\n"
-	"                       each 401 is delayed (default 20; 0 turns it off)\n"
+	"  --login-throttle N   failed logins a minute per address and account (10*N per\n"
+	"                       address) before the password is no longer checked (429);\n"
+	"                       per account from anywhere, each further 401 is delayed\n"
+	"                       (default 20; 0 turns it off)\n"
+	"  --max-per-address N  connections from one address at once (default 128; 0: no limit)\n"
+	"  --accept-rate N      new connections a second from one address, bursts of 2*N\n"
+	"                       (default 200; 0: no limit)\n"
+	"  --header-deadline SECS  a request's head must arrive within (default 5)\n"
 	"  -v, --verbose        log one line per request on stderr\n";
 
 struct account_arg {
@@ -99,6 +109,9 @@ struct options {
 	long max_connections;
 	long deadline;
 	long throttle;
+	long per_address;
+	long accept_rate;
+	long head_deadline;
 	int pod;
 	int no_tls;
 	int verbose;
@@ -226,7 +239,10 @@ enum {
 	O_REQLOG,
 	O_MAXCONN,
 	O_DEADLINE,
-	O_THROTTLE
+	O_THROTTLE,
+	O_PERADDR,
+	O_ACCEPTS,
+	O_HEAD
 };
 
 static const struct {
@@ -256,6 +272,9 @@ static const struct {
 	{ "--max-connections", O_MAXCONN, 1 },
 	{ "--request-deadline", O_DEADLINE, 1 },
 	{ "--login-throttle", O_THROTTLE, 1 },
+	{ "--max-per-address", O_PERADDR, 1 },
+	{ "--accept-rate", O_ACCEPTS, 1 },
+	{ "--header-deadline", O_HEAD, 1 },
 };
 
 /* Returns 0 to go on, 1 after --help/--version (exit 0), -1 on a bad flag (exit 2). */
@@ -365,6 +384,18 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case O_THROTTLE:
 			if (parse_long("--login-throttle", val, 0, 1000000L, &o->throttle) < 0)
+				return -1;
+			break;
+		case O_PERADDR:
+			if (parse_long("--max-per-address", val, 0, 1000000L, &o->per_address) < 0)
+				return -1;
+			break;
+		case O_ACCEPTS:
+			if (parse_long("--accept-rate", val, 0, 1000000L, &o->accept_rate) < 0)
+				return -1;
+			break;
+		case O_HEAD:
+			if (parse_long("--header-deadline", val, 1, 3600L, &o->head_deadline) < 0)
 				return -1;
 			break;
 		case O_HELP:
@@ -623,7 +654,10 @@ int main(int argc, char **argv)
 			     .request_log = DEFAULT_LOG,
 			     .max_connections = DEFAULT_CONNS,
 			     .deadline = DEFAULT_DEADLINE,
-			     .throttle = DEFAULT_THROTTLE };
+			     .throttle = DEFAULT_THROTTLE,
+			     .per_address = DEFAULT_PER_ADDR,
+			     .accept_rate = DEFAULT_ACCEPTS,
+			     .head_deadline = DEFAULT_HEAD };
 	struct listen_addr la;
 	sim_fault_spec faults;
 	sim_store *store = NULL;
@@ -722,6 +756,9 @@ int main(int argc, char **argv)
 	cfg.max_connections = (unsigned)fit_fd_limit(o.max_connections);
 	cfg.deadline_secs = (unsigned)o.deadline;
 	cfg.login_throttle = (unsigned)o.throttle;
+	cfg.max_per_address = (unsigned)o.per_address;
+	cfg.accept_rate = (unsigned)o.accept_rate;
+	cfg.head_secs = (unsigned)o.head_deadline;
 	cfg.faults = &faults;
 	cfg.ctx = &ctx;
 	if (sim_server_start(&srv, &cfg, err, sizeof(err)) < 0) {

@@ -101,18 +101,86 @@ void sim_reqlog_free(sim_reqlog *log)
 	free(log);
 }
 
-static int secret_name(const char *name, size_t n)
+static int hex_digit(char c)
 {
-	static const char word[] = "password";
-	size_t w = sizeof(word) - 1;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
 
-	for (size_t i = 0; i + w <= n; i++)
-		if (strncasecmp(name + i, word, w) == 0)
-			return 1;
+/* s[0..n) percent-decoded ('+' a space) and lower-cased into out (room for n + 1); the
+ * length. */
+static size_t decode_lower(const char *s, size_t n, char *out)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int hi, lo;
+
+		if (s[i] == '%' && i + 2 < n && (hi = hex_digit(s[i + 1])) >= 0 &&
+		    (lo = hex_digit(s[i + 2])) >= 0) {
+			out[o++] = (char)(hi * 16 + lo);
+			i += 2;
+		} else {
+			out[o++] = s[i] == '+' ? ' ' : s[i];
+		}
+	}
+	for (size_t i = 0; i < o; i++)
+		out[i] = (char)tolower((unsigned char)out[i]);
+	out[o] = '\0';
+	return o;
+}
+
+/* Whether text (already decoded) holds one of the words. A NUL inside ends the search early:
+ * the text is searched in pieces between NULs. */
+static int has_secret_word(const char *text, size_t n)
+{
+	static const char *const words[] = { "pass",	"pwd",	  "secret", "token",
+					     "key",	"auth",	  "cred",   "private",
+					     "session", "cookie", "bearer", "signature" };
+
+	for (size_t at = 0; at < n; at += strlen(text + at) + 1)
+		for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+			if (strstr(text + at, words[i]))
+				return 1;
 	return 0;
 }
 
-/* The raw query with the values of password-like parameters replaced; malloc'd or NULL. */
+/*
+ * Whether a parameter or key name (or a text) suggests a secret: it holds one of the words
+ * above, in any case, after percent-decoding, repeated while it changes ("pass%77ord",
+ * "pass%2577ord", "attributes.password", "X-Api-Key", "passwd"). Better a harmless name
+ * redacted ("keyword") than a secret kept.
+ */
+static int secret_name(const char *name, size_t n)
+{
+	char *a = malloc(n + 1), *b = malloc(n + 1);
+	size_t len = n;
+	int found = 0;
+
+	if (!a || !b) {
+		free(a);
+		free(b);
+		return 1; /* when in doubt, redact */
+	}
+	memcpy(a, name, n);
+	for (int round = 0; round < 4 && !found; round++) {
+		size_t m = decode_lower(a, len, b);
+
+		found = has_secret_word(b, m);
+		if (m == len && memcmp(a, b, m) == 0)
+			break;
+		memcpy(a, b, m);
+		len = m;
+	}
+	free(a);
+	free(b);
+	return found;
+}
+
+/* The raw query with the values of secret-like parameters replaced; malloc'd or NULL. A
+ * secret-like parameter without '=' is replaced whole. */
 static char *redact_query(const char *q)
 {
 	ppsbuf b = PPSBUF_INIT;
@@ -121,19 +189,22 @@ static char *redact_query(const char *q)
 	if (ppsbuf_adds(&b, "") < 0)
 		return NULL;
 	for (;;) {
-		size_t n = strcspn(p, "&");
+		size_t n = strcspn(p, "&;");
 		const char *eq = memchr(p, '=', n);
 		size_t keylen = eq ? (size_t)(eq - p) : n;
+		int rc;
 
-		if (eq && secret_name(p, keylen)) {
-			if (ppsbuf_add(&b, p, keylen + 1) < 0 || ppsbuf_adds(&b, REDACTED) < 0)
-				goto fail;
-		} else if (ppsbuf_add(&b, p, n) < 0) {
+		if (!secret_name(p, keylen))
+			rc = ppsbuf_add(&b, p, n);
+		else if (eq)
+			rc = ppsbuf_add(&b, p, keylen + 1) < 0 ? -1 : ppsbuf_adds(&b, REDACTED);
+		else
+			rc = ppsbuf_adds(&b, REDACTED);
+		if (rc < 0)
 			goto fail;
-		}
 		if (!p[n])
 			break;
-		if (ppsbuf_addch(&b, '&') < 0)
+		if (ppsbuf_addch(&b, p[n]) < 0)
 			goto fail;
 		p += n + 1;
 	}
@@ -143,29 +214,48 @@ fail:
 	return NULL;
 }
 
-/* A JSON body with a password-like key gets those values replaced (and is re-serialized);
- * any other body is kept as sent. malloc'd or NULL. */
-static char *redact_body(const char *body, size_t len)
+/* Replaces, at any depth, the value of every secret-like key; the number replaced. */
+static size_t redact_json(json_t *v)
 {
-	json_t *obj = json_loadb(body, len, 0, NULL);
+	size_t n = 0, i;
 	const char *key;
-	json_t *v;
-	int secret = 0;
-	char *out = NULL;
+	json_t *item;
 
-	if (json_is_object(obj)) {
-		json_object_foreach(obj, key, v)
+	if (json_is_object(v)) {
+		json_object_foreach(v, key, item)
 		{
 			if (secret_name(key, strlen(key))) {
-				json_object_set_new(obj, key, json_string(REDACTED));
-				secret = 1;
+				json_object_set_new(v, key, json_string(REDACTED));
+				n++;
+			} else {
+				n += redact_json(item);
 			}
 		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, item) n += redact_json(item);
 	}
-	if (secret)
-		out = json_dumps(obj, JSON_COMPACT);
-	json_decref(obj);
-	return secret ? out : sim_utf8_scrub(body, len);
+	return n;
+}
+
+/*
+ * A JSON body with a secret-like key at any depth is re-serialized with those values replaced;
+ * any other JSON is kept as sent. A body that is not JSON (a form, a broken JSON text) is kept
+ * only if no secret-like word is in it at all, else replaced whole. malloc'd or NULL.
+ */
+static char *redact_body(const char *body, size_t len)
+{
+	json_t *doc = json_loadb(body, len, JSON_DECODE_ANY, NULL);
+	char *out;
+
+	if (doc) {
+		out = redact_json(doc) ? json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY)
+				       : sim_utf8_scrub(body, len);
+		json_decref(doc);
+		return out;
+	}
+	if (secret_name(body, len))
+		return strdup(REDACTED);
+	return sim_utf8_scrub(body, len);
 }
 
 static char *copy_text(const char *s)

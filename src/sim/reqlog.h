@@ -1,7 +1,10 @@
 /*
  * pps-sim's request log: the last requests it answered, as received (raw path, raw query
  * string, body text), for tests that check what a client sent. Never the Authorization header;
- * values of parameters and body keys named like a password are replaced.
+ * the values of query parameters and JSON keys (at any depth) whose names suggest a secret
+ * (password, passwd, pwd, secret, token, key, auth, credential..., in any case, after
+ * percent-decoding) are replaced, and a body that is not JSON but mentions one is replaced
+ * whole.
  */
 #ifndef PPS_SIM_REQLOG_H
 #define PPS_SIM_REQLOG_H

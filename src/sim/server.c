@@ -19,7 +19,9 @@
 
 #include <microhttpd.h>
 
+#include "sim/basic_auth.h"
 #include "sim/faults.h"
+#include "sim/guard.h"
 #include "sim/reqlog.h"
 #include "sim/server.h"
 #include "sim/sim.h"
@@ -51,26 +53,17 @@
 #define CONN_MEMORY	    (128u * 1024u)
 #define DEFAULT_CONNECTIONS 3000
 #define DEFAULT_DEADLINE    15
-/* Failed logins: past this many per account in a minute (ten times that per address), each
- * further 401 is delayed, doubling from 250 ms up to 4 s. */
-#define THROTTLE_WINDOW	  60
-#define THROTTLE_SLOTS	  256
-#define THROTTLE_MAX_MS	  4000
-#define THROTTLE_FIRST_MS 250
+#define DEFAULT_HEAD	    5
 
 /* A connection as the deadline watcher sees it. */
 struct tracked {
 	int fd;
-	struct timespec since; /* the current request's head began no earlier than this */
-	int busy;	       /* the request is complete and being answered: no deadline */
-	int cut;	       /* shut down once already */
+	struct timespec since;	    /* the current request's head began no earlier than this */
+	struct timespec head_since; /* the head must be complete head_secs after this */
+	int head_clock;		    /* head_since runs: a new connection, or a request line */
+	int busy;		    /* the request is complete and being answered: no deadline */
+	int cut;		    /* shut down once already */
 	struct tracked *prev, *next;
-};
-
-struct throttle_slot {
-	char key[160]; /* "a:" account or "i:" address */
-	unsigned fails;
-	time_t window; /* start of the counting window */
 };
 
 /* A suspended connection waiting out its failed-login delay. */
@@ -88,12 +81,12 @@ struct sim_server {
 	int verbose;
 	unsigned port;
 	unsigned deadline_secs;
-	unsigned throttle; /* failed logins per account and minute before delays; 0 off */
+	unsigned head_secs;
+	sim_guard *guard; /* accept rate and failed logins by address */
 	atomic_size_t body_bytes;
-	/* Connections (deadline watcher), throttle slots and sleepers, under one lock. */
+	/* Connections (deadline watcher) and sleepers, under one lock. */
 	pthread_mutex_t track_lock;
 	struct tracked *tracked;
-	struct throttle_slot slots[THROTTLE_SLOTS];
 	struct sleeper *sleepers;
 	pthread_t watcher;
 	int watcher_on;
@@ -120,7 +113,7 @@ static const struct route routes[] = {
 	{ "POST", "/rest/v1/enduser/*", SIM_MOD_ENDUSER, route_enduser_post },
 	{ "PUT", "/rest/v1/enduser/*", SIM_MOD_ENDUSER, route_enduser_put },
 	{ "DELETE", "/rest/v1/enduser/*", SIM_MOD_ENDUSER, route_enduser_delete },
-	{ "GET", "/rest/v1/sim/outbox", 0, route_outbox_get },
+	{ "GET", "/rest/v1/sim/outbox", SIM_MOD_ALL, route_outbox_get },
 	{ "GET", "/rest/v1/sim/requests", SIM_MOD_ALL, route_sim_requests_get },
 	{ "DELETE", "/rest/v1/sim/requests", SIM_MOD_ALL, route_sim_requests_delete },
 	{ "POST", "/rest/v1/sim/messages", SIM_MOD_ALL, route_sim_messages_post },
@@ -394,48 +387,8 @@ static int fault_before(const sim_fault_draw *d, const sim_fault_spec *spec, sim
 
 /* ---------------------------------------------------------------- failed logins */
 
-static struct throttle_slot *throttle_slot(sim_server *srv, const char *key)
+static void address_text(const struct sockaddr *sa, char *buf, size_t len)
 {
-	uint32_t h = 2166136261u;
-
-	for (const char *p = key; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	return &srv->slots[h % THROTTLE_SLOTS];
-}
-
-/* Counts a failure of key against limit; the delay it earns in ms (0: none). Lock held. */
-static long throttle_fail(sim_server *srv, const char *key, unsigned limit, time_t now)
-{
-	struct throttle_slot *s = throttle_slot(srv, key);
-	long ms = THROTTLE_FIRST_MS;
-
-	if (strcmp(s->key, key) != 0 || now - s->window >= THROTTLE_WINDOW) {
-		snprintf(s->key, sizeof(s->key), "%s", key);
-		s->fails = 0;
-		s->window = now;
-	}
-	s->fails++;
-	if (s->fails <= limit)
-		return 0;
-	for (unsigned i = limit + 1; i < s->fails && ms < THROTTLE_MAX_MS; i++)
-		ms *= 2;
-	return ms < THROTTLE_MAX_MS ? ms : THROTTLE_MAX_MS;
-}
-
-static void throttle_forget(sim_server *srv, const char *key)
-{
-	struct throttle_slot *s = throttle_slot(srv, key);
-
-	if (strcmp(s->key, key) == 0)
-		s->fails = 0;
-}
-
-static void client_address(struct MHD_Connection *conn, char *buf, size_t len)
-{
-	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-
 	snprintf(buf, len, "?");
 	if (sa && sa->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
@@ -445,66 +398,92 @@ static void client_address(struct MHD_Connection *conn, char *buf, size_t len)
 			  buf, (socklen_t)len);
 }
 
-/* Records a failed login; the delay in ms before the 401 may go out (0: none). */
-static long login_failed(sim_server *srv, struct MHD_Connection *conn, const char *user)
+static void client_address(struct MHD_Connection *conn, char *buf, size_t len)
 {
-	char key[160], addr[INET6_ADDRSTRLEN];
-	time_t now = time(NULL);
-	long a, b;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 
-	if (!srv->throttle)
-		return 0;
-	client_address(conn, addr, sizeof(addr));
-	pthread_mutex_lock(&srv->track_lock);
-	snprintf(key, sizeof(key), "a:%.150s", user);
-	a = throttle_fail(srv, key, srv->throttle, now);
-	snprintf(key, sizeof(key), "i:%s", addr);
-	b = throttle_fail(srv, key, srv->throttle * 10, now);
-	pthread_mutex_unlock(&srv->track_lock);
-	return a > b ? a : b;
+	address_text(ci ? ci->client_addr : NULL, buf, len);
 }
 
-static void login_succeeded(sim_server *srv, const char *user)
+/* The 401 of credentials that cannot be checked or are not there. */
+static int no_credentials(sim_response *resp, enum sim_basic why)
 {
-	char key[160];
-
-	if (!srv->throttle)
-		return;
-	snprintf(key, sizeof(key), "a:%.150s", user);
-	pthread_mutex_lock(&srv->track_lock);
-	throttle_forget(srv, key);
-	pthread_mutex_unlock(&srv->track_lock);
+	switch (why) {
+	case SIM_BASIC_NUL:
+		sim_respond_error(resp, 401, "invalid credentials: they hold a NUL byte");
+		return 0;
+	case SIM_BASIC_MALFORMED:
+		sim_respond_error(resp, 401, "invalid credentials: not base64 of NAME:PASSWORD");
+		return 0;
+	case SIM_BASIC_NOMEM:
+		sim_respond_error(resp, 500, "out of memory");
+		return -1;
+	default:
+		sim_respond_error(resp, 401, "authentication required");
+		return 0;
+	}
 }
 
 /*
  * Checks the Basic credentials; fills acct. 1 valid, 0 missing or wrong (resp set), -1 error.
- * *delay_ms: how long the 401 of a throttled failure waits.
+ * *delay_ms: how long the 401 of a throttled failure waits. *retry_after: set (seconds) when
+ * the address may not try now: the password was not checked, resp is a 429.
  */
 static int authenticate(struct MHD_Connection *conn, sim_server *srv, sim_account *acct,
-			sim_response *resp, long *delay_ms)
+			sim_response *resp, long *delay_ms, long *retry_after)
 {
-	char *pass = NULL;
-	char *user = MHD_basic_auth_get_username_password(conn, &pass);
+	char *user = NULL, *pass = NULL, addr[INET6_ADDRSTRLEN];
+	enum sim_basic why = sim_basic_parse(
+		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+		&user, &pass);
+	struct timespec ts;
+	double now;
 	int rc;
 
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	*delay_ms = 0;
-	if (!user) {
-		MHD_free(pass);
-		sim_respond_error(resp, 401, "authentication required");
-		return 0;
+	*retry_after = 0;
+	if (why != SIM_BASIC_OK)
+		return no_credentials(resp, why);
+	client_address(conn, addr, sizeof(addr));
+	*retry_after = sim_guard_login_begin(srv->guard, addr, user, now);
+	if (*retry_after > 0) {
+		sim_respond_error(
+			resp, 429,
+			"too many failed logins from this address; retry after %ld second%s",
+			*retry_after, *retry_after == 1 ? "" : "s");
+		rc = 0;
+		goto done;
 	}
-	rc = sim_store_check_account(srv->ctx->store, user, pass ? pass : "", acct);
+	rc = sim_store_check_account(srv->ctx->store, user, pass, acct);
 	if (rc == 0) {
 		sim_respond_error(resp, 401, "invalid username or password");
-		*delay_ms = login_failed(srv, conn, user);
+		*delay_ms = sim_guard_login_failed(srv->guard, user, now);
 	} else if (rc > 0) {
-		login_succeeded(srv, user);
+		sim_guard_login_ok(srv->guard, addr, user);
 	} else {
+		sim_guard_login_cancel(srv->guard, addr, user);
 		sim_respond_error(resp, 500, "cannot check the credentials");
 	}
-	MHD_free(user);
-	MHD_free(pass);
+done:
+	free(user);
+	free(pass);
 	return rc;
+}
+
+/* /rest/v1/sim/ (the emulator's own routes: the outbox, the request log) is for accounts
+ * with every module, as the real server's administrators; 1 when acct may not, resp set. */
+static int refuse_sim_route(const char *url, const sim_account *acct, sim_response *resp)
+{
+	if (!starts_with(url, SIM_PREFIX) || (acct->modules & SIM_MOD_ALL) == SIM_MOD_ALL)
+		return 0;
+	sim_respond_error(resp, 403,
+			  "the account '%s' is not an administrator: %s is for "
+			  "administrators only",
+			  acct->name, SIM_PREFIX);
+	return 1;
 }
 
 /* Finds the route; on no match fills a 404 or 405 (with allow) and returns NULL. */
@@ -689,8 +668,31 @@ static void track_busy(sim_server *srv, struct MHD_Connection *conn, int busy)
 		return;
 	pthread_mutex_lock(&srv->track_lock);
 	t->busy = busy;
-	if (!busy)
+	if (!busy) {
 		clock_gettime(CLOCK_MONOTONIC, &t->since);
+		t->head_clock = 0;
+	}
+	pthread_mutex_unlock(&srv->track_lock);
+}
+
+/*
+ * The head clock: a new connection must bring a complete request head within head_secs, and so
+ * must each later request line on a kept-alive connection. start 1: a request line came (the
+ * clock of a new connection keeps running from the accept); 0: the head is complete.
+ */
+static void track_head(sim_server *srv, struct MHD_Connection *conn, int start)
+{
+	struct tracked *t = track_of(conn);
+
+	if (!t)
+		return;
+	pthread_mutex_lock(&srv->track_lock);
+	if (start && !t->head_clock) {
+		clock_gettime(CLOCK_MONOTONIC, &t->head_since);
+		t->head_clock = 1;
+	} else if (!start) {
+		t->head_clock = 0;
+	}
 	pthread_mutex_unlock(&srv->track_lock);
 }
 
@@ -742,7 +744,7 @@ static enum MHD_Result answer(struct MHD_Connection *conn, sim_server *srv, cons
 	const char *tail = NULL, *hname = NULL, *hvalue = NULL;
 	char allow[64], retry[32];
 	enum MHD_Result ret;
-	long delay_ms = 0;
+	long delay_ms = 0, wait_secs = 0;
 	int faulted = srv->faults_on && starts_with(url, API_PREFIX) &&
 		      !starts_with(url, SIM_PREFIX);
 
@@ -778,10 +780,14 @@ static enum MHD_Result answer(struct MHD_Connection *conn, sim_server *srv, cons
 		sim_respond_error(&resp, 404, "no such resource: '%s'", url);
 		goto send;
 	}
-	if (authenticate(conn, srv, &acct, &resp, &delay_ms) != 1) {
+	if (authenticate(conn, srv, &acct, &resp, &delay_ms, &wait_secs) != 1) {
 		if (resp.status == 401) {
 			hname = MHD_HTTP_HEADER_WWW_AUTHENTICATE;
 			hvalue = REALM_HEADER;
+		} else if (wait_secs > 0) {
+			snprintf(retry, sizeof(retry), "%ld", wait_secs);
+			hname = MHD_HTTP_HEADER_RETRY_AFTER;
+			hvalue = retry;
 		}
 		if (delay_ms > 0 && hold_back(srv, conn, st, &resp, hname, hvalue, delay_ms) == 0)
 			return MHD_YES;
@@ -789,6 +795,8 @@ static enum MHD_Result answer(struct MHD_Connection *conn, sim_server *srv, cons
 	}
 	snprintf(st->account, sizeof(st->account), "%s", acct.name);
 	st->logged_in = 1;
+	if (refuse_sim_route(url, &acct, &resp))
+		goto send;
 	rt = find_route(method, url, &tail, &resp, allow, sizeof(allow));
 	if (!rt) {
 		if (resp.status == 405) {
@@ -822,8 +830,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
 	struct req_state *st = calloc(1, sizeof(*st));
 
-	(void)cls;
-	(void)conn;
+	track_head(cls, conn, 1);
 	if (!st)
 		return NULL;
 	st->target = strdup(uri ? uri : "");
@@ -974,6 +981,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		int close_after;
 
 		st->started = 1;
+		track_head(srv, conn, 0);
 		if (refuse_head(conn, url, st, &resp, &close_after))
 			return finish(conn, srv, st, method, &resp,
 				      close_after ? MHD_HTTP_HEADER_CONNECTION : NULL,
@@ -1040,6 +1048,8 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 		}
 		t->fd = ci->connect_fd;
 		clock_gettime(CLOCK_MONOTONIC, &t->since);
+		t->head_since = t->since;
+		t->head_clock = 1;
 		pthread_mutex_lock(&srv->track_lock);
 		t->next = srv->tracked;
 		if (t->next)
@@ -1068,10 +1078,24 @@ static int later_than(const struct timespec *a, const struct timespec *b)
 	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec >= b->tv_nsec);
 }
 
+/* Whether t has used up its time: the head past head_secs, or head and body past the
+ * request deadline. Lock held. */
+static int overdue(const sim_server *srv, const struct tracked *t, const struct timespec *now)
+{
+	struct timespec end = t->since, head_end = t->head_since;
+
+	if (t->busy || t->cut)
+		return 0;
+	end.tv_sec += srv->deadline_secs;
+	head_end.tv_sec += srv->head_secs;
+	return (srv->deadline_secs && later_than(now, &end)) ||
+	       (srv->head_secs && t->head_clock && later_than(now, &head_end));
+}
+
 /*
- * Every 200 ms: shuts down connections whose request head and body have taken longer than the
- * deadline (a slow client cannot hold a slot by sending a byte now and then), and resumes the
- * connections whose failed-login delay is over.
+ * Every 200 ms: shuts down connections whose request head or whole request has taken longer
+ * than allowed (a slow client cannot hold a slot by sending a byte now and then), and resumes
+ * the connections whose failed-login delay is over.
  */
 static void *watch(void *arg)
 {
@@ -1089,11 +1113,8 @@ static void *watch(void *arg)
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		pthread_mutex_lock(&srv->track_lock);
-		for (struct tracked *t = srv->tracked; t && srv->deadline_secs; t = t->next) {
-			struct timespec end = t->since;
-
-			end.tv_sec += srv->deadline_secs;
-			if (!t->busy && !t->cut && later_than(&now, &end)) {
+		for (struct tracked *t = srv->tracked; t; t = t->next) {
+			if (overdue(srv, t, &now)) {
 				shutdown(t->fd, SHUT_RDWR);
 				t->cut = 1;
 			}
@@ -1115,6 +1136,21 @@ static void *watch(void *arg)
 	return NULL;
 }
 
+/* A new connection: refused (closed at once) when its address opens them too fast. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	sim_server *srv = cls;
+	char text[INET6_ADDRSTRLEN];
+	struct timespec now;
+
+	(void)addrlen;
+	address_text(addr, text, sizeof(text));
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (sim_guard_accept(srv->guard, text, (double)now.tv_sec + (double)now.tv_nsec / 1e9))
+		return MHD_YES;
+	return MHD_NO;
+}
+
 /* Frees what sim_server_start set up; the daemon must be stopped already. */
 static void server_free(sim_server *srv, int sync_ready)
 {
@@ -1131,6 +1167,7 @@ static void server_free(sim_server *srv, int sync_ready)
 	}
 	if (srv->faults_on)
 		sim_faults_release(&srv->faults);
+	sim_guard_free(srv->guard);
 	free(srv);
 }
 
@@ -1176,7 +1213,7 @@ int sim_server_start(sim_server **out, const sim_server_config *cfg, char *err, 
 {
 	sim_server *srv = calloc(1, sizeof(*srv));
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME;
-	struct MHD_OptionItem opts[12];
+	struct MHD_OptionItem opts[16];
 	size_t n = 0;
 	const union MHD_DaemonInfo *info;
 	int latency, sync_ready = 0;
@@ -1189,8 +1226,15 @@ int sim_server_start(sim_server **out, const sim_server_config *cfg, char *err, 
 	srv->ctx = cfg->ctx;
 	srv->verbose = cfg->verbose;
 	srv->deadline_secs = cfg->deadline_secs ? cfg->deadline_secs : DEFAULT_DEADLINE;
-	srv->throttle = cfg->login_throttle;
+	srv->head_secs = cfg->head_secs ? cfg->head_secs : DEFAULT_HEAD;
+	if (srv->head_secs > srv->deadline_secs)
+		srv->head_secs = srv->deadline_secs;
 	atomic_init(&srv->body_bytes, 0);
+	srv->guard = sim_guard_new(cfg->login_throttle, cfg->accept_rate);
+	if (!srv->guard) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	if (init_delay_sync(srv) < 0) {
 		snprintf(err, errlen, "cannot initialize the server's locks");
 		goto fail;
@@ -1235,6 +1279,10 @@ int sim_server_start(sim_server **out, const sim_server_config *cfg, char *err, 
 	};
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 					     (intptr_t)CONN_MEMORY, NULL };
+	if (cfg->max_per_address)
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+						     (intptr_t)cfg->max_per_address, NULL };
+
 	if (!latency && cfg->threads > 1)
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE,
 						     (intptr_t)cfg->threads, NULL };
@@ -1245,8 +1293,8 @@ int sim_server_start(sim_server **out, const sim_server_config *cfg, char *err, 
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 
 	errno = 0;
-	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_ARRAY,
-				       opts, MHD_OPTION_END);
+	srv->daemon = MHD_start_daemon(flags, 0, cfg->accept_rate ? on_accept : NULL, srv,
+				       on_request, srv, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (!srv->daemon) {
 		snprintf(err, errlen, "%s", bind_failure(errno));
 		goto fail;

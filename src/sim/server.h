@@ -25,8 +25,15 @@ typedef struct sim_server_config {
 	int verbose;		      /* one log line per request on stderr */
 	unsigned max_connections;     /* 0: 3000; the fd limit must allow for them */
 	unsigned deadline_secs;	      /* a request's head and body must arrive within; 0: 15 */
-	unsigned login_throttle;      /* failed logins per account a minute before 401s are
-					 delayed (ten times that per address); 0: off */
+	unsigned head_secs;	      /* a request's head must arrive within; 0: 5 (at most
+					 deadline_secs) */
+	unsigned max_per_address;     /* connections from one address at once; 0: no limit */
+	unsigned accept_rate;	      /* new connections a second from one address (bursts of
+					 twice that); 0: no limit */
+	unsigned login_throttle;      /* failed logins per address and account a minute before
+					 the password is no longer checked (ten times that per
+					 address; per account from anywhere, the 401s are
+					 delayed); 0: off */
 	const sim_fault_spec *faults; /* NULL or an inactive spec: no faults */
 	sim_ctx *ctx;		      /* borrowed; must outlive the server */
 } sim_server_config;

@@ -7,7 +7,7 @@
 PW=admin:admin-pass
 STATE="$T_DIR/state"
 sim_start --state-dir "$STATE" --fixture "$FIXTURES/basic.json" --no-tls -v \
-	--request-deadline 3 --login-throttle 3 || exit 1
+	--request-deadline 3 --login-throttle 3 --max-per-address 0 || exit 1
 HOSTPORT=${SIM_URL#http://}
 
 # raw BYTES: sends raw bytes (printf escapes) on one connection; the reply in OUT.
@@ -83,7 +83,8 @@ expect_err_has "is in use by another pps-sim (pid $SIM_PID)" "second process:"
 curl_sim /rest/v1/pss/health
 expect_status 200 "the first process after the refusal"
 
-# Slowloris: 1,100 connections trickling a header, all from 127.0.0.1 like the honest client.
+# Slowloris: 1,100 connections trickling a header from 127.0.0.2 (no per-address cap here: the
+# deadline alone is tested; t_sim_seams tests the cap).
 python3 - "${HOSTPORT%:*}" "${HOSTPORT#*:}" "$T_DIR/slow.ready" "$T_DIR/slow.stop" \
 	>"$T_DIR/slow.out" 2>&1 <<'PY' &
 import os, resource, socket, sys, time
@@ -93,7 +94,7 @@ resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
 socks, opened, cut = [], 0, 0
 for i in range(1100):
     try:
-        s = socket.create_connection((host, port), timeout=5)
+        s = socket.create_connection((host, port), timeout=5, source_address=("127.0.0.2", 0))
         s.sendall(b"GET /rest/v1/pss/health HTTP/1.1\r\nHost: x\r\n")
         socks.append(s)
         opened += 1
@@ -146,6 +147,22 @@ expect_status 401 "the 4th wrong password"
 [ $(((t1 - t0) / 1000000)) -ge 200 ] && ok || fail "the 4th failure was not delayed: $(((t1 - t0) / 1000000)) ms"
 curl_sim /rest/v1/pss/health
 expect_status 200 "the right password is never delayed"
+# Past the limit, checks from one address for one account are spaced (250 ms, doubling): of a
+# burst of 20 guesses side by side, at most a few are checked, the rest get 429 unchecked.
+for i in 1 2 3; do CURL_USER=admin:wrong curl_sim /rest/v1/pss/health; done
+pids=()
+for i in $(seq 1 20); do
+	curl -sS -o /dev/null -D "$T_DIR/head.$i" -w '%{http_code}\n' -u admin:wrong \
+		"$SIM_URL/rest/v1/pss/health" >"$T_DIR/burst.$i" 2>&1 &
+	pids+=($!)
+done
+wait "${pids[@]}"
+checked=$(cat "$T_DIR"/burst.* | grep -c 401)
+[ "$checked" -le 3 ] && ok || fail "$checked of 20 guesses side by side were checked"
+expect_eq "$(cat "$T_DIR"/burst.* | grep -c 429)" "$((20 - checked))" "the other guesses: 429"
+grep -qi '^Retry-After: [0-9]' "$T_DIR"/head.* && ok || fail "no Retry-After in a 429"
+curl_sim --interface 127.0.0.3 /rest/v1/pss/health
+expect_status 200 "the right password from another address"
 
 # -v lines cannot be forged or coloured: control characters in the target are escaped.
 raw 'GET /rest/v1/no\x1b[31mwhere\rGET /forged HTTP/1.1\r\nHost: x\r\n\r\n'

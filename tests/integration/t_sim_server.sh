@@ -90,9 +90,10 @@ CURL_USER=noenduser:noenduser-pass curl_sim -X DELETE /rest/v1/enduser/x
 expect_status 403 "noenduser delete"
 CURL_USER=extra:ex:tra curl_sim /rest/v1/enduser/x
 expect_status 403 "an account from --account with modules pss"
-# The outbox needs no module, only an account.
+# The emulator's own routes are for administrators (every module) only.
 CURL_USER=pssonly:pssonly-pass curl_sim /rest/v1/sim/outbox
-expect_status 200 "outbox for any account"
+expect_status 403 "outbox for a pss-only account"
+expect_eq "$(jq -r .message <<<"$OUT")" "the account 'pssonly' is not an administrator: /rest/v1/sim/ is for administrators only"
 
 # 404 and 405 with JSON bodies; 405 names the allowed methods.
 curl_sim /rest/v1/nothing

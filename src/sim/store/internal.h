@@ -121,6 +121,7 @@ struct auth_entry {
 struct sim_store {
 	char *path;
 	char *marker; /* exists while an unjournaled bulk load is under way */
+	int dir_fd;   /* the state directory, locked (flock) while the store is open */
 	pthread_key_t key;
 	pthread_mutex_t mu; /* guards conns, dict, auth */
 	struct conn *conns;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +40,34 @@ static int ensure_dir(const char *dir)
 {
 	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
 		return 0;
+	return -1;
+}
+
+/*
+ * Takes the state directory for this store: a second pps-sim on it would write the same
+ * database and answer from a stale address dictionary. The lock is held on the directory
+ * itself, so deleting any file in it (the pid file beside it, the database) does not release
+ * it; it goes with the process, also on kill -9. 0, or -1 with err set.
+ */
+static int lock_dir(sim_store *st, const char *dir, char *err, size_t errlen)
+{
+	st->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (st->dir_fd < 0) {
+		snprintf(err, errlen, "cannot open the state directory '%s': %s", dir,
+			 strerror(errno));
+		return -1;
+	}
+	if (flock(st->dir_fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	if (errno == EWOULDBLOCK)
+		snprintf(err, errlen,
+			 "the store in '%s' is in use by another pps-sim: give another --state-dir",
+			 dir);
+	else
+		snprintf(err, errlen, "cannot lock the state directory '%s': %s", dir,
+			 strerror(errno));
+	close(st->dir_fd);
+	st->dir_fd = -1;
 	return -1;
 }
 
@@ -84,6 +113,7 @@ int sim_store_open(sim_store **out, const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	st->dir_fd = -1;
 	if (ensure_dir(dir) < 0) {
 		snprintf(err, errlen, "cannot create state directory '%s': %s", dir,
 			 strerror(errno));
@@ -96,6 +126,8 @@ int sim_store_open(sim_store **out, const char *dir, char *err, size_t errlen)
 		return -1;
 	}
 	pthread_mutex_init(&st->mu, NULL);
+	if (lock_dir(st, dir, err, errlen) < 0)
+		goto done;
 	st->path = path_join(dir, "pps-sim.db");
 	st->marker = path_join(dir, "pps-sim.db.seeding");
 	if (!st->path || !st->marker) {
@@ -174,6 +206,9 @@ void sim_store_close(sim_store *st)
 	pthread_mutex_destroy(&st->mu);
 	free(st->path);
 	free(st->marker);
+	/* Last, after SQLite has let go of every file in the directory. */
+	if (st->dir_fd >= 0)
+		close(st->dir_fd);
 	free(st);
 }
 
