@@ -53,7 +53,7 @@ typedef struct cli_ctx {
 		long interval;		/* --interval SECONDS of --follow */
 		long server_cap;	/* the server's count cap when known (0: unknown) */
 		long overlap;		/* --overlap SECONDS of --follow */
-		const char *output;	/* --output FILE of --all/--follow, or NULL (stdout) */
+		const char *output;	/* --output-file FILE of --all/--follow, or NULL (stdout) */
 		int limit_given;	/* limit= was on the command line */
 	} jobs;
 	/* Several clusters (--profile a,b): records are appended here, tagged, not printed. */

@@ -591,7 +591,8 @@ const cli_global_opt cli_global_opts[] = {
 	  "With --all or --follow: save how far the job got in FILE (atomically, after the "
 	  "records it covers are flushed) and continue from it when FILE exists. After a "
 	  "kill -9 a record may come out twice on stdout and the last line may be torn "
-	  "(deduplicate by GUID); with --output FILE neither. A checkpoint of other filters or "
+	  "(deduplicate by GUID); with --output-file FILE neither. A checkpoint of other filters "
+	  "or "
 	  "another window is refused (exit 2); one that cannot be written stops the job before "
 	  "its first request.",
 	  0, 0 },
@@ -600,7 +601,7 @@ const cli_global_opt cli_global_opts[] = {
 	  "With --follow: how far back each poll reads again, for records the server indexes "
 	  "late (default 300). Records found later still are printed and named on stderr.",
 	  0, 0 },
-	{ "output", "FILE",
+	{ "output-file", "FILE",
 	  "With --all or --follow: append the records to FILE, which pps owns: on a rerun with "
 	  "--checkpoint it is cut back to what the checkpoint covers (else to its last whole "
 	  "line) before appending.",

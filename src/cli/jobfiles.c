@@ -1,5 +1,5 @@
 /*
- * The checkpoint and --output files of a job (see jobfiles.h). Never follows a symlink and
+ * The checkpoint and --output-file files of a job (see jobfiles.h). Never follows a symlink and
  * never writes into anything but a regular file.
  */
 #include "cli/jobfiles.h"

@@ -190,7 +190,7 @@ static int apply_global(struct globals *g, const char *name, const char *v)
 		}
 		g->jobs.overlap = n;
 		g->overlap_given = 1;
-	} else if (!strcmp(name, "output")) {
+	} else if (!strcmp(name, "output-file")) {
 		g->jobs.output = v;
 	} else if (!strcmp(name, "server-cap")) {
 		if (parse_long(v, 1, 100000000, &n)) {

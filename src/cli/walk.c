@@ -840,7 +840,7 @@ int cli_jobs_check(const cli_ctx *ctx, const cli_args *a, int interval_given, in
 		else if (overlap_given)
 			snprintf(err, errlen, "--overlap needs --follow");
 		else if (j->output)
-			snprintf(err, errlen, "--output needs --all or --follow");
+			snprintf(err, errlen, "--output-file needs --all or --follow");
 		else
 			return 0;
 		return -1;
