@@ -2,7 +2,8 @@
  * The jobs bigger than one request (see walk.h). A PPS server caps every answer (Smart Search
  * at its configured count, quarantine at its limit) and answers newest first, so a window is
  * read page by page, each page ending at the oldest record of the one before (inclusive), the
- * records of that boundary second told apart by their GUID. Talks to the server only through
+ * records of that boundary second told apart by their GUID: the sink, one request and the walk
+ * that --all (walkall.c) and --follow (follow.c) share. Talks to the server only through
  * libpps; prints only through the record sink below.
  */
 #include "cli/walk.h"
@@ -10,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,7 +20,6 @@
 #include "cli/checkpoint.h"
 #include "cli/cli.h"
 #include "cli/exit.h"
-#include "cli/jobfiles.h"
 #include "cli/walkpriv.h"
 #include "util/buf.h"
 #include "util/sha256.h"
@@ -28,8 +27,6 @@
 
 #include "util/banned.h"
 
-/* Answers at least this long may have been cut by a server cap nobody told us about. */
-#define CAP_SUSPECT 1000
 /* The count asked of each --all page: the server gives what its cap allows. */
 #define PAGE_SMARTSEARCH 10000
 #define PAGE_QUARANTINE	 1000
@@ -37,12 +34,6 @@
 #define PROBE_SINCE 946684800
 
 volatile sig_atomic_t cli_walk_stop;
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	cli_walk_stop = 1;
-}
 
 int cli_record_time(int quarantine, const json_t *rec, int64_t *out)
 {
@@ -202,7 +193,7 @@ int cli_walk_fetch(cli_ctx *ctx, const cli_search *s, int64_t from, int64_t to, 
 	}
 }
 
-/* ---- --all: the whole window, newest first ----------------------------------------------- */
+/* ---- the walk of a window, newest first -------------------------------------------------- */
 
 static double seconds_since(const struct timespec *t0)
 {
@@ -313,6 +304,75 @@ static void check_oldest_second(struct walk *w, size_t n, int64_t second)
 	pps_response_free(resp);
 }
 
+/* The count of the next request: a page, or near the total cap what is left plus the ids that
+ * will be skipped. */
+static long page_count(const struct walk *w)
+{
+	long want = w->total_cap - (long)w->emitted + (long)json_object_size(w->at->seen);
+
+	return w->total_cap > 0 && want < w->page ? want : w->page;
+}
+
+/*
+ * Emits the records of one page that were not printed before (the boundary second's ids are
+ * in w->at->seen), up to the total cap; *fresh counts them, *newest and *oldest are the page's
+ * ends. Returns 0, PPS_EPROTO for a record without a readable time, or PPS_ENOMEM.
+ */
+static int emit_page(struct walk *w, json_t *records, size_t *fresh, int64_t *newest,
+		     int64_t *oldest)
+{
+	cli_checkpoint *at = w->at;
+	size_t i;
+	json_t *rec;
+
+	json_array_foreach(records, i, rec)
+	{
+		int64_t t;
+		const char *id = cli_record_id(w->s->quarantine, rec);
+
+		/* A record without a readable time cannot be placed in the walk. */
+		if (cli_record_time(w->s->quarantine, rec, &t))
+			return PPS_EPROTO;
+		if (i == 0)
+			*newest = t;
+		*oldest = t;
+		if (id && at->has_bound && t <= at->bound + 1 && json_object_get(at->seen, id))
+			continue;
+		if (w->total_cap > 0 && (long)w->emitted >= w->total_cap)
+			continue;
+		(*fresh)++;
+		w->emitted++;
+		w->reached = t;
+		if (w->emit(w->arg, rec, t))
+			return PPS_ENOMEM;
+	}
+	return PPS_OK;
+}
+
+/* The page's oldest second becomes the boundary: its ids go into w->at->seen. */
+static int remember_bound(struct walk *w, json_t *records, int64_t oldest)
+{
+	cli_checkpoint *at = w->at;
+	size_t i;
+	json_t *rec;
+
+	if (!at->has_bound || oldest != at->bound) {
+		json_object_clear(at->seen);
+		at->bound = oldest;
+		at->has_bound = 1;
+	}
+	json_array_foreach(records, i, rec)
+	{
+		int64_t t;
+		const char *id = cli_record_id(w->s->quarantine, rec);
+
+		if (id && !cli_record_time(w->s->quarantine, rec, &t) && t <= at->bound + 1 &&
+		    json_object_set_new(at->seen, id, json_integer(t)))
+			return PPS_ENOMEM;
+	}
+	return PPS_OK;
+}
+
 /*
  * Walks the window newest first from where w->at stands: each page ends at the oldest second
  * of the page before (included), whose records already printed are skipped by their id. Stops
@@ -329,23 +389,14 @@ int cli_walk_window(struct walk *w)
 	clock_gettime(CLOCK_MONOTONIC, &w->started);
 	while (!cli_walk_stop) {
 		pps_response *resp = NULL;
-		size_t n, i, fresh = 0;
-		json_t *rec;
+		size_t n, fresh = 0;
 		int64_t oldest = 0, newest = 0;
-		long count = w->page;
+		long count = page_count(w);
 
-		/* Near the total cap, ask for what is left plus the ids that will be skipped. */
-		if (w->total_cap > 0) {
-			long want =
-				w->total_cap - (long)w->emitted + (long)json_object_size(at->seen);
-
-			if (want < count)
-				count = want;
-		}
 		rc = cli_walk_fetch(w->ctx, w->s, w->from, at->to, at->has_to, count, &resp);
 		if (rc)
 			break;
-		if (w->server_time < 0) {
+		if (w->server_time < 0) { /* the clock of the walk's first answer */
 			w->server_time = pps_client_server_time(w->ctx->client);
 			w->local_time = (int64_t)time(NULL);
 		}
@@ -363,31 +414,10 @@ int cli_walk_window(struct walk *w)
 		}
 		if (n > 0)
 			suspect = 0; /* an empty page leaves it to the check after the loop */
-		json_array_foreach(resp->records, i, rec)
-		{
-			int64_t t;
-			const char *id = cli_record_id(w->s->quarantine, rec);
-
-			if (cli_record_time(w->s->quarantine, rec, &t)) {
-				/* A record without a readable time cannot be placed in the walk. */
-				pps_response_free(resp);
-				return PPS_EPROTO;
-			}
-			if (i == 0)
-				newest = t;
-			oldest = t;
-			if (id && at->has_bound && t <= at->bound + 1 &&
-			    json_object_get(at->seen, id))
-				continue;
-			if (w->total_cap > 0 && (long)w->emitted >= w->total_cap)
-				continue;
-			fresh++;
-			w->emitted++;
-			w->reached = t;
-			if (w->emit(w->arg, rec, t)) {
-				pps_response_free(resp);
-				return PPS_ENOMEM;
-			}
+		rc = emit_page(w, resp->records, &fresh, &newest, &oldest);
+		if (rc) {
+			pps_response_free(resp);
+			return rc;
 		}
 		if (n == 0 || (w->total_cap > 0 && (long)w->emitted >= w->total_cap)) {
 			pps_response_free(resp);
@@ -424,25 +454,11 @@ int cli_walk_window(struct walk *w)
 			json_object_clear(at->seen);
 			continue;
 		}
-		if (!at->has_bound || oldest != at->bound) {
-			json_object_clear(at->seen);
-			at->bound = oldest;
-			at->has_bound = 1;
-		}
-		json_array_foreach(resp->records, i, rec)
-		{
-			int64_t t;
-			const char *id = cli_record_id(w->s->quarantine, rec);
-
-			if (id && !cli_record_time(w->s->quarantine, rec, &t) &&
-			    t <= at->bound + 1 &&
-			    json_object_set_new(at->seen, id, json_integer(t))) {
-				pps_response_free(resp);
-				return PPS_ENOMEM;
-			}
-		}
-		end_at_bound(w);
+		rc = remember_bound(w, resp->records, oldest);
 		pps_response_free(resp);
+		if (rc)
+			return rc;
+		end_at_bound(w);
 		if (w->progress)
 			progress_line(w);
 		if (w->page_done && w->page_done(w))
@@ -457,25 +473,6 @@ int cli_walk_window(struct walk *w)
 		fflush(w->ctx->err);
 	}
 	return rc;
-}
-
-static int emit_to_sink(void *arg, json_t *rec, int64_t t)
-{
-	(void)t;
-	return cli_sink_add(arg, rec);
-}
-
-/* Prints the warning of a second that held more records than one answer returns; 1. */
-static int warn_incomplete(cli_ctx *ctx, const struct walk *w, const char *what)
-{
-	char when[32];
-
-	tu_format_utc(w->incomplete_at, when, sizeof(when));
-	cli_errorf(ctx,
-		   "%s%sthe second %s UTC holds more records than the server returns in one "
-		   "answer: some of them may be missing; narrow the search with a filter",
-		   what ? what : "", what ? ": " : "", when);
-	return CLI_EXIT_FAILURE;
 }
 
 /* The window of a search as the user gave it. */
@@ -536,368 +533,4 @@ void cli_walk_digest(const cli_ctx *ctx, const cli_search *s, const char *const 
 	}
 	sha256_hex(b.buf, b.len, hex);
 	ppsbuf_release(&b);
-}
-
-struct all_state {
-	struct sink *k;
-	cli_output out;
-	char job[96];
-	int failed; /* the checkpoint or the output could not be written (said) */
-};
-
-/* --all --checkpoint: after each page, stdout is flushed and then the position is saved. */
-static int all_page_done(struct walk *w)
-{
-	struct all_state *st = w->page_arg;
-
-	if (cli_sink_flush(st->k))
-		return -1;
-	w->at->printed = w->printed_before + w->emitted;
-	if (cli_job_files_save(w->ctx, w->at, st->job, &st->out)) {
-		st->failed = 1;
-		return -1;
-	}
-	return 0;
-}
-
-/* Walks the parts (folders) from where at stands. Returns the exit status; *failures. */
-static int all_parts(cli_ctx *ctx, cli_search *s, const char *const *folders, size_t nfolders,
-		     cli_checkpoint *at, struct all_state *st, int *failures)
-{
-	long cap = s->quarantine ? s->qs.limit : s->ss.count;
-	size_t parts = s->quarantine ? nfolders : 1;
-	int status = CLI_EXIT_OK;
-
-	for (size_t p = at->part, first = at->part; p < parts && !cli_walk_stop; p++) {
-		struct walk w;
-		char what[300];
-		int64_t to;
-		int has_to, rc;
-
-		cli_walk_init(&w, ctx, s, at, s->quarantine ? folders[p] : NULL, emit_to_sink,
-			      st->k);
-		cli_walk_window_of(s, &w.from, &to, &has_to);
-		/* A resumed part goes on from where its checkpoint stands. */
-		if (!at->resumed || p != first) {
-			at->to = to;
-			at->has_to = has_to;
-		}
-		w.printed_before = at->printed;
-		/* limit= with --all is a total cap over every folder. */
-		if (ctx->jobs.limit_given) {
-			w.total_cap = cap - (long)at->printed;
-			if (w.total_cap <= 0)
-				break;
-		}
-		if (ctx->jobs.checkpoint) {
-			w.page_done = all_page_done;
-			w.page_arg = st;
-		}
-		w.progress = ctx->err_tty && !ctx->quiet;
-		at->part = p;
-		at->done = 0;
-		rc = cli_walk_window(&w);
-		at->printed = w.printed_before + w.emitted;
-		snprintf(what, sizeof(what), "folder '%s'", s->quarantine ? folders[p] : "");
-		if (rc) {
-			(*failures)++;
-			status = cli_report(ctx, rc, s->quarantine && nfolders > 1 ? what : NULL);
-			if (!s->quarantine || rc == PPS_EAUTH || rc == PPS_EPERM)
-				break;
-		} else if (w.incomplete) {
-			status = warn_incomplete(ctx, &w,
-						 s->quarantine && nfolders > 1 ? what : NULL);
-		}
-		if (st->k->failed || st->failed || cli_walk_stop || !at->done)
-			break;
-		/* The next folder starts afresh. */
-		at->has_bound = 0;
-		json_object_clear(at->seen);
-		at->part = p + 1;
-	}
-	return status;
-}
-
-static int run_all(cli_ctx *ctx, cli_search *s, const char *const *folders, size_t nfolders)
-{
-	struct sink k;
-	struct all_state st;
-	cli_checkpoint at;
-	int status, failures = 0;
-	size_t parts = s->quarantine ? nfolders : 1;
-
-	memset(&st, 0, sizeof(st));
-	st.k = &k;
-	cli_walk_job_name(ctx, st.job, sizeof(st.job));
-	if (cli_checkpoint_init(&at, 0)) {
-		cli_errorf(ctx, "out of memory");
-		return CLI_EXIT_FAILURE;
-	}
-	/* The job: its filters, its window, where a fresh walk starts. */
-	cli_walk_digest(ctx, s, folders, nfolders, at.digest);
-	cli_walk_window_of(s, &at.from, &at.end, &at.has_end);
-	at.to = at.end;
-	at.has_to = at.has_end;
-	at.parts = parts;
-	at.cluster = ctx->collect ? NULL : ctx->cluster;
-	status = cli_job_files_open(ctx, &at, st.job, &st.out);
-	if (status != CLI_EXIT_OK) {
-		cli_checkpoint_release(&at);
-		return status;
-	}
-	if (cli_sink_init(&k, ctx)) {
-		cli_job_files_close(ctx, &st.out);
-		cli_checkpoint_release(&at);
-		cli_errorf(ctx, "cannot write to standard output");
-		return CLI_EXIT_FAILURE;
-	}
-	if (at.resumed && at.done) {
-		if (!ctx->quiet)
-			cli_errorf(ctx, "checkpoint '%s': the walk was complete; nothing left",
-				   ctx->jobs.checkpoint);
-		goto done;
-	}
-	status = all_parts(ctx, s, folders, nfolders, &at, &st, &failures);
-	if (ctx->jobs.checkpoint && !k.failed && !st.failed) {
-		at.done = at.part >= parts && !cli_walk_stop && !failures;
-		if (cli_sink_flush(&k) == 0 && cli_job_files_save(ctx, &at, st.job, &st.out))
-			st.failed = 1;
-	}
-	/* A checkpoint or output that could not be written stops the walk, never with 0. */
-	if (st.failed)
-		status = CLI_EXIT_FAILURE;
-done:
-	/* A walk cut short by an error leaves a json document unclosed (see docs/output.md). */
-	if (cli_sink_end(&k, !failures || s->quarantine) != CLI_EXIT_OK)
-		status = CLI_EXIT_FAILURE;
-	if (cli_job_files_close(ctx, &st.out))
-		status = CLI_EXIT_FAILURE;
-	cli_checkpoint_release(&at);
-	if (status == CLI_EXIT_OK && failures && failures < (int)parts)
-		status = CLI_EXIT_FAILURE;
-	return status;
-}
-
-/* ---- one request, and the probe of a capped answer --------------------------------------- */
-
-/*
- * After an answer of got records to a request for asked, the oldest at oldest: when it may have
- * been cut (as long as asked, or at least CAP_SUSPECT or the configured cap), asks once for one
- * record older than the oldest shown, and warns when there is one. Never changes the exit
- * status; an answer as long as a limit= the user gave is what the user asked for.
- */
-static void probe_more(cli_ctx *ctx, const cli_search *s, long asked, size_t got, int64_t oldest,
-		       const char *folder)
-{
-	long cap = ctx->jobs.server_cap;
-	int64_t from, to;
-	int has_to;
-	pps_response *resp = NULL;
-	char when[32];
-
-	if (got == 0 || ctx->quiet || ctx->dry_run)
-		return;
-	if ((long)got >= asked && ctx->jobs.limit_given)
-		return;
-	if ((long)got < asked && !(cap > 0 ? (long)got >= cap : got >= CAP_SUSPECT))
-		return;
-	cli_walk_window_of(s, &from, &to, &has_to);
-	if (oldest <= from)
-		return;
-	/* Strictly older than the oldest shown: [from, oldest) on either API. */
-	if (cli_walk_fetch(ctx, s, from, s->quarantine ? oldest - 1 : oldest, 1, 1, &resp) !=
-	    PPS_OK)
-		return; /* the answer stands; a failed probe is not worth an error */
-	if (json_array_size(resp->records) > 0) {
-		tu_format_utc(oldest, when, sizeof(when));
-		cli_errorf(
-			ctx,
-			"%s%s%sshowing %zu record%s: more match before %s UTC; use --all to fetch "
-			"the whole window%s",
-			folder ? "folder '" : "", folder ? folder : "", folder ? "': " : "", got,
-			got == 1 ? "" : "s", when,
-			(long)got >= asked ? " (or a higher limit=)" : "");
-	}
-	pps_response_free(resp);
-}
-
-void cli_search_probe(cli_ctx *ctx, const cli_search *s, long asked, const json_t *records,
-		      const char *folder)
-{
-	size_t got = json_array_size(records);
-	int64_t oldest;
-
-	if (got && !cli_record_time(s->quarantine, json_array_get(records, got - 1), &oldest))
-		probe_more(ctx, s, asked, got, oldest, folder);
-}
-
-/*
- * One streamed request: the visitor cli_print_stream gives is tapped to count the records and
- * keep the last one (as a value or as its text), for the probe afterwards.
- */
-struct tap {
-	const pps_visitor *inner;
-	cli_search *s;
-	size_t n;
-	json_t *last;
-	ppsbuf last_text;
-};
-
-/* cli_print_stream hands its request over as const: this carries the tap through. */
-struct tap_ref {
-	struct tap *tap;
-};
-
-static int tap_record(void *p, json_t *rec)
-{
-	struct tap *t = p;
-
-	t->n++;
-	json_decref(t->last);
-	t->last = json_incref(rec);
-	return t->inner->record(t->inner->ctx, rec);
-}
-
-static int tap_text(void *p, const char *json, size_t len)
-{
-	struct tap *t = p;
-
-	if (!t->inner->record)
-		t->n++;
-	ppsbuf_reset(&t->last_text);
-	if (ppsbuf_add(&t->last_text, json, len) < 0)
-		return -1;
-	return t->inner->record_text(t->inner->ctx, json, len);
-}
-
-static int tap_body(void *p, const char *data, size_t len)
-{
-	struct tap *t = p;
-
-	return t->inner->body(t->inner->ctx, data, len);
-}
-
-static int tap_parsed(void *p)
-{
-	struct tap *t = p;
-
-	return t->inner->parsed(t->inner->ctx);
-}
-
-static int run_tapped(cli_ctx *ctx, const void *req, const pps_visitor *v)
-{
-	struct tap *t = ((const struct tap_ref *)req)->tap;
-	pps_visitor w = { .ctx = t };
-
-	t->inner = v;
-	w.record = v->record ? tap_record : NULL;
-	w.record_text = v->record_text ? tap_text : NULL;
-	w.body = v->body ? tap_body : NULL;
-	w.parsed = v->parsed ? tap_parsed : NULL;
-	if (t->s->quarantine)
-		return pps_quarantine_search_each(ctx->client, &t->s->qs, &w);
-	return pps_smartsearch_each(ctx->client, &t->s->ss, &w);
-}
-
-static int run_once(cli_ctx *ctx, cli_search *s)
-{
-	struct tap t = { NULL, s, 0, NULL, PPSBUF_INIT };
-	struct tap_ref ref = { &t };
-	long asked = s->quarantine ? s->qs.limit : s->ss.count;
-	int64_t oldest;
-	int rc;
-
-	rc = cli_print_stream(ctx, run_tapped, &ref);
-	if (rc == CLI_EXIT_OK && t.n > 0) {
-		json_t *last = t.last ? json_incref(t.last)
-				      : json_loadb(t.last_text.buf, t.last_text.len, 0, NULL);
-
-		if (last && !cli_record_time(s->quarantine, last, &oldest))
-			probe_more(ctx, s, asked > 0 ? asked : 100, t.n, oldest, NULL);
-		json_decref(last);
-	}
-	json_decref(t.last);
-	ppsbuf_release(&t.last_text);
-	return rc;
-}
-
-int cli_jobs_check(const cli_ctx *ctx, const cli_args *a, int interval_given, int overlap_given,
-		   char *err, size_t errlen)
-{
-	const struct cli_jobs *j = &ctx->jobs;
-	const char *flag = j->all ? "--all" : "--follow";
-	int search = !strcmp(ctx->cmd->name, "smart-search") ||
-		     !strcmp(ctx->cmd->name, "quarantine-messages-list");
-	int end = cli_command_arg_index(ctx->cmd, "end_time");
-	int guid = cli_command_arg_index(ctx->cmd, "guid");
-	cli_format fmt = ctx->render.format;
-
-	if (!j->all && !j->follow) {
-		if (j->checkpoint)
-			snprintf(err, errlen, "--checkpoint needs --all or --follow");
-		else if (interval_given)
-			snprintf(err, errlen, "--interval needs --follow");
-		else if (overlap_given)
-			snprintf(err, errlen, "--overlap needs --follow");
-		else if (j->output)
-			snprintf(err, errlen, "--output-file needs --all or --follow");
-		else
-			return 0;
-		return -1;
-	}
-	if (!search)
-		snprintf(err, errlen,
-			 "%s works with smart-search and quarantine-messages-list only", flag);
-	else if (j->all && j->follow)
-		snprintf(err, errlen,
-			 "--all and --follow do not go together: --follow prints the window from "
-			 "start_time first");
-	else if (interval_given && !j->follow)
-		snprintf(err, errlen, "--interval needs --follow");
-	else if (overlap_given && !j->follow)
-		snprintf(err, errlen, "--overlap needs --follow");
-	else if (guid >= 0 && a->value[guid] && !strcmp(ctx->cmd->name, "quarantine-messages-list"))
-		snprintf(err, errlen, "guid= fetches one message: %s does not apply", flag);
-	else if (j->follow && end >= 0 && a->given[end])
-		snprintf(err, errlen, "--follow has no end: leave out end_time");
-	else if (fmt == CLI_FMT_RAW)
-		snprintf(err, errlen, "%s prints records: -o raw shows one answer as it came",
-			 flag);
-	else if (j->follow && fmt == CLI_FMT_JSON)
-		snprintf(err, errlen, "--follow prints a stream: use -o ndjson (or csv, table)");
-	else if (j->all && j->checkpoint && fmt != CLI_FMT_NDJSON)
-		snprintf(err, errlen,
-			 "--all --checkpoint resumes a stream: use -o ndjson, and append to the "
-			 "output of the run it continues");
-	else
-		return 0;
-	return -1;
-}
-
-int cli_search_run(cli_ctx *ctx, cli_search *s, const char *const *folders, size_t nfolders)
-{
-	struct sigaction sa, old_int, old_term;
-	int status;
-
-	if (!ctx->jobs.all && !ctx->jobs.follow) {
-		if (s->quarantine)
-			s->qs.folder = nfolders ? folders[0] : NULL;
-		return run_once(ctx, s);
-	}
-	/* An interrupt ends the job between two records, with stdout and the checkpoint whole. */
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	cli_walk_stop = 0;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	if (old_int.sa_handler == SIG_IGN)
-		sigaction(SIGINT, &old_int, NULL);
-	if (old_term.sa_handler == SIG_IGN)
-		sigaction(SIGTERM, &old_term, NULL);
-	status = ctx->jobs.follow ? cli_follow_run(ctx, s, folders, nfolders)
-				  : run_all(ctx, s, folders, nfolders);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	return status;
 }

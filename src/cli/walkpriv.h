@@ -87,6 +87,8 @@ void cli_walk_job_name(const cli_ctx *ctx, char *buf, size_t len);
 void cli_walk_digest(const cli_ctx *ctx, const cli_search *s, const char *const *folders,
 		     size_t nfolders, char hex[65]);
 
+/* --all (walkall.c). Returns the exit status. */
+int cli_all_run(cli_ctx *ctx, cli_search *s, const char *const *folders, size_t nfolders);
 /* --follow (follow.c). Returns the exit status. */
 int cli_follow_run(cli_ctx *ctx, cli_search *s, const char *const *folders, size_t nfolders);
 
