@@ -48,6 +48,16 @@ echo keep >"$T_DIR/target"
 ln -s "$T_DIR/target" "$T_DIR/link.ck"
 refused "a symlink" "$T_DIR/link.ck"
 expect_eq "$(cat "$T_DIR/target")" keep "the symlink's target is untouched"
+# --follow checks its checkpoint before its first request too.
+before=$(searches)
+run timeout 20 env PPS_URL="$SIM_URL" PPS_USERNAME=admin PPS_PASSWORD=admin-pass PPS_CACERT="$SIM_CACERT" \
+	"$PPS" -o ndjson smart-search "$A" --follow --checkpoint "$T_DIR/ro/f.ck"
+[ "$RC" -ne 0 ] && [ "$RC" -ne 124 ] && ok || fail "--follow, a read-only disk: exit $RC"
+run timeout 20 env PPS_URL="$SIM_URL" PPS_USERNAME=admin PPS_PASSWORD=admin-pass PPS_CACERT="$SIM_CACERT" \
+	"$PPS" -o ndjson smart-search "$A" --follow --checkpoint "$T_DIR/link.ck"
+[ "$RC" -ne 0 ] && [ "$RC" -ne 124 ] && ok || fail "--follow, a symlink: exit $RC"
+expect_err_has "symbolic link" "--follow, a symlink: named"
+expect_eq "$(searches)" "$before" "--follow: no request sent"
 if [ $ROOT = 1 ]; then
 	umount "$T_DIR/ro"
 	umount "$T_DIR/full"
