@@ -153,14 +153,29 @@ static void note_clock(struct follow *f, int64_t server, int64_t local)
 	int64_t d = local - server;
 
 	f->skew = d;
-	f->skew_known = 1;
-	if (f->skew_named || (d <= SKEW_NAMED_S && d >= -SKEW_NAMED_S))
+	if (f->skew_named || (d <= SKEW_NAMED_S && d >= -SKEW_NAMED_S)) {
+		f->skew_known = 1;
 		return;
+	}
 	f->skew_named = 1;
+	/*
+	 * A start counted back from now ("now", the default, "10 minutes ago") means the server's
+	 * now: the records that came since the job started carry the server's dates. The next
+	 * poll reads from the start so moved (a resumed job keeps the start it was given).
+	 */
+	if (!f->skew_known && !f->cp.resumed && f->s->start_from_now) {
+		f->cp.from -= d;
+		f->cp.kept_from = f->cp.from;
+		f->b.start = f->cp.from;
+		if (f->cp.high_water > f->cp.from && d > 0)
+			f->cp.high_water = f->cp.from;
+	}
+	f->skew_known = 1;
 	cli_errorf(f->ctx,
 		   "following: the server's clock is %lld s %s this machine's: polling on the "
-		   "server's clock",
-		   (long long)(d < 0 ? -d : d), d > 0 ? "behind" : "ahead of");
+		   "server's clock%s",
+		   (long long)(d < 0 ? -d : d), d > 0 ? "behind" : "ahead of",
+		   f->s->start_from_now && !f->cp.resumed ? ", the start too" : "");
 }
 
 /*
@@ -268,8 +283,8 @@ static int poll_once(struct follow *f, int *caught_up)
 		next_hw = server;
 	else
 		next_hw = f->b.newest; /* no Date header: the newest record stands for the clock */
-	if (next_hw < hw)
-		next_hw = hw;
+	if (next_hw < cp->high_water)  /* never back (note_clock may have moved the start) */
+		next_hw = cp->high_water;
 	if (print_batch(f, hw - f->overlap, server > 0 ? server : now))
 		return -1;
 	if (sweep)

@@ -226,7 +226,9 @@ static const char *const jobs_section[][2] = {
 	  "(exit 1) and by --follow, which goes on and ends with exit 1." },
 	{ "The start",
 	  "A follow started at start_time T never prints a record older than T, also when it "
-	  "resumes from a checkpoint: the first run's T is kept in the checkpoint." },
+	  "resumes from a checkpoint: the first run's T is kept in the checkpoint. A start "
+	  "counted back from now (now, the default, \"10 minutes ago\") is read on the server's "
+	  "clock once its first answer tells it." },
 	{ "Checkpoints",
 	  "A checkpoint holds the command, a digest of its filters and the window. A checkpoint of "
 	  "other filters, of another window (for --all the start_time and end_time as resolved: "

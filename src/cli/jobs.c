@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/exit.h"
@@ -167,6 +168,15 @@ static int run_once(cli_ctx *ctx, cli_search *s)
 	json_decref(t.last);
 	ppsbuf_release(&t.last_text);
 	return rc;
+}
+
+int cli_time_from_now(const char *text)
+{
+	pps_instant a, b;
+	int64_t now = (int64_t)time(NULL);
+
+	return text && pps_time_parse(&a, text, now) == PPS_OK &&
+	       pps_time_parse(&b, text, now + 1) == PPS_OK && b.epoch == a.epoch + 1;
 }
 
 int cli_jobs_check(const cli_ctx *ctx, const cli_args *a, int interval_given, int overlap_given,

@@ -34,6 +34,9 @@ int cli_jobs_check(const struct cli_ctx *ctx, const struct cli_args *a, int inte
 /* What one search asks; the walk changes the window and the count per request. */
 typedef struct cli_search {
 	int quarantine; /* 0: Smart Search, 1: quarantine search of one folder */
+	/* The start was "now", "N units ago" or --follow's default: --follow reads it on the
+	 * server's clock once it knows it. */
+	int start_from_now;
 	pps_smartsearch_req ss;
 	pps_quarantine_search_req qs;
 } cli_search;
@@ -53,6 +56,9 @@ int cli_search_run(struct cli_ctx *ctx, cli_search *s, const char *const *folder
  */
 void cli_search_probe(struct cli_ctx *ctx, const cli_search *s, long asked,
 		      const struct json_t *records, const char *folder);
+
+/* Whether a time argument counts back from now to the second ("now", "10 minutes ago"). */
+int cli_time_from_now(const char *text);
 
 /*
  * The instant of a record: Smart Search "Date" ("YYYY-MM-DD hh:mm:ss [UTC-0600]") or a

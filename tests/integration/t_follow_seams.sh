@@ -35,10 +35,19 @@ for behind in 75 300; do
 	T0=$(($(date +%s) - 600))
 	: >"$T_DIR/c.out"
 	: >"$T_DIR/c.err"
+	: >"$T_DIR/d.out"
+	: >"$T_DIR/d.err"
+	# Another follower from "now" (the default): the server's now.
+	T2=$(date +%s)
+	follow "$T_DIR/d.out" "$T_DIR/d.err"
+	DPID=$FPID
 	follow "$T_DIR/c.out" "$T_DIR/c.err" start_time="$(iso $T0)" --checkpoint "$T_DIR/c.ck"
 	sleep 9
 	stop_follow
 	expect_eq "$FRC" 0 "clock $behind s behind: SIGTERM ends the follow with 0"
+	FPID=$DPID
+	stop_follow
+	expect_eq "$FRC" 0 "clock $behind s behind, from now: SIGTERM ends the follow with 0"
 	H=$(jq -r .high_water "$T_DIR/c.ck")
 	# The high water is on the server's clock (give or take a poll).
 	d=$(($(date +%s) - behind - H))
@@ -54,6 +63,14 @@ for behind in 75 300; do
 	expect_eq "$(grep -c "the server's clock is $behind s behind" "$T_DIR/c.err")" 1 \
 		"clock $behind s behind: the skew is named once"
 	echo "# clock $behind s behind: $n records in the window, $(comm -23 "$T_DIR/truth" "$T_DIR/seen" | wc -l) lost"
+	# The follower from now: every record the server dated after its start (on its clock).
+	truth $((T2 - behind + 1)) "$H"
+	jq -r .GUID "$T_DIR/d.out" | sort -u >"$T_DIR/seen"
+	n=$(lines "$T_DIR/truth")
+	expect_eq "$(comm -23 "$T_DIR/truth" "$T_DIR/seen" | wc -l | tr -d ' ')" 0 \
+		"clock $behind s behind, from now: none of the $n records since the start lost"
+	old=$(jq -r .Date "$T_DIR/d.out" | cut -c1-19 | awk -v t="$(date -u -d @$((T2 - behind - 1)) '+%Y-%m-%d %H:%M:%S')" '$0 < t' | wc -l | tr -d ' ')
+	expect_eq "$old" 0 "clock $behind s behind, from now: nothing from before the start"
 	rm -f "$T_DIR/c.ck"
 	sim_stop
 done
