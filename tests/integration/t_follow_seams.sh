@@ -83,6 +83,13 @@ sim_start --fixture "$T_DIR/crowd.json" --max-count 20
 : >"$T_DIR/o.out"
 : >"$T_DIR/o.err"
 follow "$T_DIR/o.out" "$T_DIR/o.err" start_time="$(iso $((NOW - 400)))"
+OPID=$FPID
+: >"$T_DIR/p.out"
+: >"$T_DIR/p.err"
+env PPS_URL="$SIM_URL" PPS_USERNAME=admin PPS_PASSWORD=admin-pass PPS_CACERT="$SIM_CACERT" \
+	"$PPS" -o ndjson --server-cap 20 smart-search --follow --interval 1 \
+	start_time="$(iso $((NOW - 400)))" >"$T_DIR/p.out" 2>"$T_DIR/p.err" &
+PPID_CAP=$!
 sleep 3
 LIVE=$(($(date +%s) + 1))
 python3 - "$LIVE" >"$T_DIR/live.json" <<'PY'
@@ -95,6 +102,18 @@ PY
 curl_sim -X POST -H 'Content-Type: application/json' --data-binary @"$T_DIR/live.json" /rest/v1/sim/messages
 expect_status 200 "50 records injected into one second"
 sleep 5
+kill -TERM $PPID_CAP
+wait $PPID_CAP
+expect_eq "$?" 1 "with --server-cap 20 too"
+for f in o p; do
+	for t in $((NOW - 100)) "$LIVE"; do
+		grep -q "the second $(date -u -d @"$t" '+%Y-%m-%d %H:%M:%S') UTC holds more records" "$T_DIR/$f.err" &&
+			ok || fail "$f: the over-full second $t is named: $(cat "$T_DIR/$f.err")"
+	done
+	expect_eq "$(grep -c 'holds more records' "$T_DIR/$f.err")" 2 "$f: each named once"
+done
+expect_eq "$(jq -r .GUID "$T_DIR/p.out" | grep -c '^o0')" 120 "--server-cap 20: every record of the other seconds"
+FPID=$OPID
 stop_follow
 expect_eq "$FRC" 1 "a follow that met an over-full second ends with 1"
 grep -q "the second $(date -u -d @$((NOW - 100)) '+%Y-%m-%d %H:%M:%S') UTC holds more records" "$T_DIR/o.err" &&
