@@ -39,7 +39,6 @@ struct batch {
 	size_t n, alloc;
 	json_t *seen;  /* borrowed: id -> time of every record printed within the horizon */
 	int64_t start; /* nothing older than the start the user gave is printed */
-	int64_t newest;
 	int quarantine;
 };
 
@@ -87,8 +86,6 @@ static int collect_new(void *arg, json_t *rec, int64_t t)
 	b->v[b->n].t = t;
 	b->v[b->n].order = b->n;
 	b->n++;
-	if (t > b->newest)
-		b->newest = t;
 	return 0;
 }
 
@@ -110,7 +107,6 @@ static void batch_release(struct batch *b)
 	b->v = NULL;
 	b->n = 0;
 	b->alloc = 0;
-	b->newest = INT64_MIN;
 }
 
 /* Sleeps up to seconds, waking early on SIGINT/SIGTERM. */
@@ -180,14 +176,17 @@ static void note_clock(struct follow *f, int64_t server, int64_t local)
 
 /*
  * One walk of [from, to) (has_to 0: open) in every folder into f->b. Sets *server to the Date
- * of the first answer (-1 when none). Returns 0 or a pps_code.
+ * of the first answer (-1 when none) and *newest to the newest record any answer held
+ * (INT64_MIN when none). Returns 0 or a pps_code.
  */
-static int walk_poll(struct follow *f, int64_t from, int64_t to, int has_to, int64_t *server)
+static int walk_poll(struct follow *f, int64_t from, int64_t to, int has_to, int64_t *server,
+		     int64_t *newest)
 {
 	cli_search *s = f->s;
 	int rc = PPS_OK;
 
 	*server = -1;
+	*newest = INT64_MIN;
 	for (size_t i = 0; i < (s->quarantine ? f->nfolders : 1) && rc == PPS_OK; i++) {
 		struct walk w;
 		cli_checkpoint pos;
@@ -201,6 +200,8 @@ static int walk_poll(struct follow *f, int64_t from, int64_t to, int has_to, int
 		pos.has_to = has_to;
 		rc = cli_walk_window(&w);
 		cli_checkpoint_release(&pos);
+		if (w.newest > *newest)
+			*newest = w.newest;
 		if (i == 0 && w.server_time > 0) {
 			*server = w.server_time;
 			note_clock(f, w.server_time, w.local_time);
@@ -258,7 +259,7 @@ static int poll_once(struct follow *f, int *caught_up)
 	cli_checkpoint *cp = &f->cp;
 	int64_t local = (int64_t)time(NULL), now = f->skew_known ? local - f->skew : local;
 	int64_t hw = cp->high_water, floor = cp->from > cp->kept_from ? cp->from : cp->kept_from;
-	int64_t from = hw - f->overlap, to = 0, next_hw, server;
+	int64_t from = hw - f->overlap, to = 0, next_hw, server, newest;
 	int has_to = 0, sweep = 0, rc;
 
 	if (from < floor)
@@ -272,18 +273,22 @@ static int poll_once(struct follow *f, int *caught_up)
 		from = hw - f->horizon > floor ? hw - f->horizon : floor;
 	}
 	*caught_up = !has_to;
-	rc = walk_poll(f, from, to, has_to, &server);
+	rc = walk_poll(f, from, to, has_to, &server, &newest);
 	if (rc || cli_walk_stop) {
 		batch_release(&f->b);
 		return rc;
 	}
+	/*
+	 * The server's clock, but never past the newest record it holds: a proxy in front of it
+	 * may write the Date header from a clock of its own, while the records keep the server's.
+	 */
 	if (has_to)
 		next_hw = to;
-	else if (server > 0)
+	else if (server > 0 && (newest == INT64_MIN || server <= newest + 1))
 		next_hw = server;
 	else
-		next_hw = f->b.newest; /* no Date header: the newest record stands for the clock */
-	if (next_hw < cp->high_water)  /* never back (note_clock may have moved the start) */
+		next_hw = newest == INT64_MIN ? hw : newest + 1;
+	if (next_hw < cp->high_water) /* never back (note_clock may have moved the start) */
 		next_hw = cp->high_water;
 	if (print_batch(f, hw - f->overlap, server > 0 ? server : now))
 		return -1;
@@ -352,7 +357,6 @@ int cli_follow_run(cli_ctx *ctx, cli_search *s, const char *const *folders, size
 	f.horizon = f.overlap + (f.overlap > SWEEP_MIN_S ? f.overlap : SWEEP_MIN_S);
 	f.swept_at = INT64_MIN;
 	f.b.quarantine = s->quarantine;
-	f.b.newest = INT64_MIN;
 	if (cli_checkpoint_init(&f.cp, start)) {
 		cli_errorf(ctx, "out of memory");
 		return CLI_EXIT_FAILURE;

@@ -209,7 +209,9 @@ static const char *const jobs_section[][2] = {
 	  "--follow computes each poll's window from the server's clock, as the Date header of its "
 	  "answers gives it, never from this machine's: the server dates its records, and new "
 	  "records of a server whose clock is behind would otherwise fall before every window. A "
-	  "difference of more than 5 s is named once on stderr." },
+	  "window never starts past the newest record the server answered (a proxy may write the "
+	  "Date header from a clock of its own). A difference of more than 5 s is named once on "
+	  "stderr." },
 	{ "The overlap",
 	  "Each poll reads the last --overlap seconds again (default 300) and skips the records it "
 	  "printed. A PPS makes a message searchable only after it has been processed and its log "

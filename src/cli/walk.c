@@ -241,6 +241,7 @@ void cli_walk_init(struct walk *w, cli_ctx *ctx, cli_search *s, cli_checkpoint *
 	w->emit = emit;
 	w->arg = arg;
 	w->server_time = -1;
+	w->newest = INT64_MIN;
 }
 
 /*
@@ -419,6 +420,8 @@ int cli_walk_window(struct walk *w)
 			pps_response_free(resp);
 			return rc;
 		}
+		if (n > 0 && newest > w->newest)
+			w->newest = newest;
 		if (n == 0 || (w->total_cap > 0 && (long)w->emitted >= w->total_cap)) {
 			pps_response_free(resp);
 			at->done = 1;

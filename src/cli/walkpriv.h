@@ -56,6 +56,7 @@ struct walk {
 	int64_t reached; /* the oldest instant emitted so far */
 	int incomplete;	 /* a second held more records than one answer returns */
 	int64_t incomplete_at;
+	int64_t newest;	     /* the newest record in any answer; INT64_MIN when none */
 	int64_t server_time; /* the Date of the walk's first answer; -1 when none */
 	int64_t local_time;  /* this machine's clock when that answer came */
 	int progress;	     /* a progress line on stderr */
