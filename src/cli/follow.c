@@ -25,6 +25,8 @@
 #define FOLLOW_BACKOFF_MAX_S 300
 /* The late sweep reads at least this far past the overlap. */
 #define SWEEP_MIN_S 300
+/* What poll_once returns when stdout or the checkpoint failed: no pps_code (those are < 0). */
+#define LOCAL_FAILURE 1
 /* Over-full seconds remembered, so that each is named once. */
 #define WARNED_MAX 32
 
@@ -252,7 +254,7 @@ static int print_batch(struct follow *f, int64_t late_before, int64_t now)
 /*
  * One poll: the window from the high water back by the overlap (or, now and then, by the
  * whole horizon), on the server's clock; a slice at a time while it catches up on the past.
- * Returns 0, a pps_code, or -1 when stdout or the checkpoint failed (already said).
+ * Returns 0, a pps_code, or LOCAL_FAILURE when stdout or the checkpoint failed (said).
  */
 static int poll_once(struct follow *f, int *caught_up)
 {
@@ -291,7 +293,7 @@ static int poll_once(struct follow *f, int *caught_up)
 	if (next_hw < cp->high_water) /* never back (note_clock may have moved the start) */
 		next_hw = cp->high_water;
 	if (print_batch(f, hw - f->overlap, server > 0 ? server : now))
-		return -1;
+		return LOCAL_FAILURE;
 	if (sweep)
 		f->swept_at = hw;
 	/* The checkpoint covers only what is on stdout already. */
@@ -301,7 +303,7 @@ static int poll_once(struct follow *f, int *caught_up)
 		cli_checkpoint_prune(cp, cp->kept_from);
 	}
 	if (cli_job_files_save(f->ctx, cp, f->job, &f->out))
-		return -1;
+		return LOCAL_FAILURE;
 	return 0;
 }
 
@@ -313,7 +315,7 @@ static int follow_loop(struct follow *f)
 	while (!cli_walk_stop) {
 		int rc = poll_once(f, &caught_up);
 
-		if (rc == -1)
+		if (rc == LOCAL_FAILURE)
 			return CLI_EXIT_FAILURE;
 		if (cli_walk_stop)
 			break;
