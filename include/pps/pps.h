@@ -200,6 +200,13 @@ PPS_EXTERN const pps_error *pps_client_last_error(const pps_client *client);
 PPS_EXTERN long pps_client_connections(const pps_client *client);
 
 /*
+ * The server's clock: the Date header of the last answer that carried one, in Unix seconds,
+ * or -1 when no answer has carried one yet. A job that polls for new records (a follow)
+ * computes its windows from it rather than from the local clock.
+ */
+PPS_EXTERN int64_t pps_client_server_time(const pps_client *client);
+
+/*
  * The answer of a buffered call. Owned by the caller and freed with pps_response_free(),
  * which releases everything in it (json and records are each an owned reference).
  */

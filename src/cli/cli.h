@@ -58,6 +58,8 @@ typedef struct cli_ctx {
 		const char *checkpoint; /* --checkpoint FILE, or NULL */
 		long interval;		/* --interval SECONDS of --follow */
 		long server_cap;	/* the server's count cap when known (0: unknown) */
+		long overlap;		/* --overlap SECONDS of --follow */
+		const char *output;	/* --output-file FILE of --all/--follow, or NULL (stdout) */
 		int limit_given;	/* limit= was on the command line */
 	} jobs;
 	/* Several clusters (--profile a,b): records are appended here, tagged, not printed. */

@@ -163,6 +163,8 @@ int cmd_quarantine_list(cli_ctx *ctx, const cli_args *a)
 		/* --follow starts now unless told otherwise. */
 		if (ctx->jobs.follow && !a->given[cli_args_index(a, "start_time")])
 			search.qs.startdate.epoch = (int64_t)time(NULL);
+		search.start_from_now = !a->given[cli_args_index(a, "start_time")] ||
+					cli_time_from_now(cli_args_get(a, "start_time"));
 		return cli_search_run(ctx, &search, (const char *const *)folders->items,
 				      folders->n);
 	}

@@ -594,16 +594,31 @@ const cli_global_opt cli_global_opts[] = {
 	  0, 0 },
 	{ "follow", NULL,
 	  "smart-search, quarantine-messages-list: print what matches from start_time (default "
-	  "now), then every new record once, oldest first, until SIGINT or SIGTERM (exit 0). "
-	  "Each poll looks 60 s back again, for clock skew and late-indexed records, and skips "
-	  "the GUIDs it printed; a failing server is retried with a growing pause.",
+	  "now), then every new record once, oldest first, until SIGINT or SIGTERM (exit 0; 1 "
+	  "when a second held more records than the server returns in one answer). Polls on "
+	  "the server's clock (its Date header), each poll reading the last --overlap seconds "
+	  "again and skipping the GUIDs it printed; a failing server is retried with a growing "
+	  "pause.",
 	  0, 0 },
 	{ "checkpoint", "FILE",
 	  "With --all or --follow: save how far the job got in FILE (atomically, after the "
 	  "records it covers are flushed) and continue from it when FILE exists. After a "
-	  "kill -9 a record may come out twice (at least once): deduplicate by GUID.",
+	  "kill -9 a record may come out twice on stdout and the last line may be torn "
+	  "(deduplicate by GUID); with --output-file FILE neither. A checkpoint of other filters "
+	  "or "
+	  "another window is refused (exit 2); one that cannot be written stops the job before "
+	  "its first request.",
 	  0, 0 },
 	{ "interval", "SECONDS", "With --follow: seconds between polls (default 30).", 0, 0 },
+	{ "overlap", "SECONDS",
+	  "With --follow: how far back each poll reads again, for records the server indexes "
+	  "late (default 300). Records found later still are printed and named on stderr.",
+	  0, 0 },
+	{ "output-file", "FILE",
+	  "With --all or --follow: append the records to FILE, which pps owns: on a rerun with "
+	  "--checkpoint it is cut back to what the checkpoint covers (else to its last whole "
+	  "line) before appending.",
+	  0, 0 },
 	{ "server-cap", "N",
 	  "The server's Smart Search count cap when known (profile key server_cap): saves "
 	  "the probe request that checks whether an answer was cut.",

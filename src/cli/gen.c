@@ -203,6 +203,66 @@ static void roff(FILE *out, const char *s)
 	}
 }
 
+/* The man page's FOLLOWING AND CHECKPOINTS section: what --all and --follow promise. */
+static const char *const jobs_section[][2] = {
+	{ "The server's clock",
+	  "--follow computes each poll's window from the server's clock, as the Date header of its "
+	  "answers gives it, never from this machine's: the server dates its records, and new "
+	  "records of a server whose clock is behind would otherwise fall before every window. A "
+	  "window never starts past the newest record the server answered (a proxy may write the "
+	  "Date header from a clock of its own). A difference of more than 5 s is named once on "
+	  "stderr." },
+	{ "The overlap",
+	  "Each poll reads the last --overlap seconds again (default 300) and skips the records it "
+	  "printed. A PPS makes a message searchable only after it has been processed and its log "
+	  "indexed; under load that takes from seconds to minutes, so the default covers five "
+	  "minutes, at the cost of reading five minutes of records again on every poll (lower it, "
+	  "or raise --interval, on a feed of many thousands of messages a minute). Behind the "
+	  "overlap, once every --overlap seconds a poll reads the band back to twice the overlap "
+	  "(at least 300 s more): records found there were indexed later than the overlap allows. "
+	  "They are printed then, and named on stderr: \"N records indexed up to S s late, past "
+	  "the --overlap of O s: printed now; widen --overlap\"." },
+	{ "Crowded seconds",
+	  "A server returns at most its cap of records per answer, and pages end at a second: a "
+	  "second holding more records than one answer is named on stderr with its time, by --all "
+	  "(exit 1) and by --follow, which goes on and ends with exit 1." },
+	{ "The start",
+	  "A follow started at start_time T never prints a record older than T, also when it "
+	  "resumes from a checkpoint: the first run's T is kept in the checkpoint. A start "
+	  "counted back from now (now, the default, \"10 minutes ago\") is read on the server's "
+	  "clock once its first answer tells it." },
+	{ "Checkpoints",
+	  "A checkpoint holds the command, a digest of its filters and the window. A checkpoint of "
+	  "other filters, of another window (for --all the start_time and end_time as resolved: "
+	  "give absolute times to resume a walk) or with a hand-edited position outside its window "
+	  "is refused with exit 2. It is written once before the first request, so a checkpoint "
+	  "that cannot be written (a read-only or full disk, a symlink, anything but a regular "
+	  "file) stops the job before anything is sent; a write failure during the job ends it "
+	  "with exit 1. With --profile a,b, --all --checkpoint (or --output-file) prints the "
+	  "clusters one after the other, not merged by time, each record tagged with its cluster, "
+	  "and keeps one position per cluster in the one file." },
+	{ "Standard output and --output-file",
+	  "The checkpoint is saved after the records it covers are flushed. On standard output a "
+	  "kill -9 between the two makes the rerun print the records of the last page again, and "
+	  "a kill -9 within a line leaves a torn last line: append the rerun to the same file, "
+	  "deduplicate by GUID (localguid for quarantine) and drop a last line that is not whole "
+	  "JSON. With --output-file FILE pps owns the file: it appends, and a rerun first cuts "
+	  "FILE back to the length its checkpoint recorded (without a checkpoint, to its last "
+	  "whole line), so that every record is in FILE once." },
+};
+
+static void man_jobs(FILE *out)
+{
+	fputs(".SH FOLLOWING AND CHECKPOINTS\n", out);
+	for (size_t i = 0; i < sizeof(jobs_section) / sizeof(jobs_section[0]); i++) {
+		fputs(".SS ", out);
+		roff(out, jobs_section[i][0]);
+		fputs("\n", out);
+		roff(out, jobs_section[i][1]);
+		fputs("\n", out);
+	}
+}
+
 void cli_gen_man(FILE *out)
 {
 	fprintf(out, ".\\\" %s\n", CLI_GENERATED_NOTE);
@@ -289,6 +349,7 @@ void cli_gen_man(FILE *out)
 		roff(out, c->example);
 		fputs("\n.fi\n.RE\n", out);
 	}
+	man_jobs(out);
 	fputs(".SH ENVIRONMENT\n.TP\n", out);
 	for (const cli_config_key *k = cli_config_keys; k->key; k++)
 		if (k->env)

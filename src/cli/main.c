@@ -39,6 +39,7 @@ struct globals {
 	int csv_raw;
 	struct cli_jobs jobs;
 	int interval_given;
+	int overlap_given;
 	long batch;
 	const char *report;
 	int retry_unknown;
@@ -219,6 +220,15 @@ static int apply_global(struct globals *g, const char *name, const char *v)
 		}
 		g->jobs.interval = n;
 		g->interval_given = 1;
+	} else if (!strcmp(name, "overlap")) {
+		if (parse_long(v, 0, 86400, &n)) {
+			usage_error("invalid --overlap '%s': expected seconds (0 to 86400)", v);
+			return -1;
+		}
+		g->jobs.overlap = n;
+		g->overlap_given = 1;
+	} else if (!strcmp(name, "output-file")) {
+		g->jobs.output = v;
 	} else if (!strcmp(name, "server-cap")) {
 		if (parse_long(v, 1, 100000000, &n)) {
 			usage_error("invalid --server-cap '%s': expected a positive number", v);
@@ -548,7 +558,7 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 		status = CLI_EXIT_USAGE;
 		goto done;
 	}
-	if (cli_jobs_check(&ctx, args, g->interval_given, err, sizeof(err))) {
+	if (cli_jobs_check(&ctx, args, g->interval_given, g->overlap_given, err, sizeof(err))) {
 		usage_error("%s", err);
 		status = CLI_EXIT_USAGE;
 		goto done;
@@ -618,6 +628,7 @@ struct cluster {
 	size_t errlen;
 	int status;
 	int is_search;
+	int stream; /* --all --checkpoint: printed as it comes, cluster after cluster */
 };
 
 static void *cluster_main(void *arg)
@@ -640,7 +651,7 @@ static void *cluster_main(void *arg)
 	ctx.err_tty = 0;
 	ctx.render.format = c->format;
 	ctx.cluster = c->profile;
-	if (c->is_search)
+	if (c->is_search && !c->stream)
 		ctx.collect = c->records;
 	flags.profile = c->profile;
 	if (cli_config_load(&s, &flags, cluster_getenv, NULL, err, sizeof(err)) ||
@@ -935,6 +946,8 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 		cl[i].profile = names.items[i];
 		cl[i].format = format;
 		cl[i].is_search = is_search;
+		/* Each cluster's position is saved after its records are out: no merge. */
+		cl[i].stream = is_search && g->jobs.all && (g->jobs.checkpoint || g->jobs.output);
 		cl[i].fields = fields;
 		cl[i].records = json_array();
 		if (!cl[i].records) {
@@ -955,7 +968,8 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 			threads[i] = 0;
 			continue;
 		}
-		if (!is_search || pthread_create(&threads[i], NULL, cluster_main, &cl[i]) != 0) {
+		if (!is_search || cl[i].stream ||
+		    pthread_create(&threads[i], NULL, cluster_main, &cl[i]) != 0) {
 			cluster_main(&cl[i]);
 			print_cluster_err(&cl[i]);
 			threads[i] = 0;
@@ -971,7 +985,7 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 	}
 	if (acting)
 		cli_stop_end();
-	if (is_search && (size_t)failed < names.n) {
+	if (is_search && !cl[0].stream && (size_t)failed < names.n) {
 		cli_ctx ctx;
 		cli_output_spec spec = cmd->out;
 		const char *cols[24];
@@ -1038,6 +1052,7 @@ int main(int argc, char **argv)
 	g.batch = 100;
 	g.confirm_over = 100;
 	g.jobs.interval = 30;
+	g.jobs.overlap = CLI_FOLLOW_OVERLAP_S;
 	while (k < argc) {
 		if (!strcmp(argv[k], "--")) {
 			k++;

@@ -14,23 +14,29 @@
 struct cli_ctx;
 struct json_t;
 
-/* How far back each --follow poll looks again, in seconds (see docs/pps.1, FOLLOWING). */
-#define CLI_FOLLOW_OVERLAP_S 60
+/*
+ * How far back each --follow poll looks again by default, in seconds (--overlap; see
+ * docs/pps.1, FOLLOWING): a busy PPS indexes a message for Smart Search minutes after its date.
+ */
+#define CLI_FOLLOW_OVERLAP_S 300
 /* The longest window one --follow poll reads when it catches up on the past, in seconds. */
 #define CLI_FOLLOW_SLICE_S 600
 
 struct cli_args;
 
 /*
- * Checks the --all/--follow/--checkpoint/--interval flags in ctx->jobs against the command,
- * its arguments and the output format. Returns 0, or -1 with a one-line reason in err.
+ * Checks the --all/--follow/--checkpoint/--interval/--overlap/--output flags in ctx->jobs against
+ * the command, its arguments and the output format. Returns 0, or -1 with a one-line reason in err.
  */
 int cli_jobs_check(const struct cli_ctx *ctx, const struct cli_args *a, int interval_given,
-		   char *err, size_t errlen);
+		   int overlap_given, char *err, size_t errlen);
 
 /* What one search asks; the walk changes the window and the count per request. */
 typedef struct cli_search {
 	int quarantine; /* 0: Smart Search, 1: quarantine search of one folder */
+	/* The start was "now", "N units ago" or --follow's default: --follow reads it on the
+	 * server's clock once it knows it. */
+	int start_from_now;
 	pps_smartsearch_req ss;
 	pps_quarantine_search_req qs;
 } cli_search;
@@ -50,6 +56,9 @@ int cli_search_run(struct cli_ctx *ctx, cli_search *s, const char *const *folder
  */
 void cli_search_probe(struct cli_ctx *ctx, const cli_search *s, long asked,
 		      const struct json_t *records, const char *folder);
+
+/* Whether a time argument counts back from now to the second ("now", "10 minutes ago"). */
+int cli_time_from_now(const char *text);
 
 /*
  * The instant of a record: Smart Search "Date" ("YYYY-MM-DD hh:mm:ss [UTC-0600]") or a

@@ -75,6 +75,7 @@ int pps_client_new(pps_client **out, const pps_client_options *opts, char *err, 
 		return PPS_ENOMEM;
 	}
 	pps__error_reset(c);
+	c->server_time = -1;
 	if (!opts->url && opts->dry_run) {
 		/* Nothing is sent: the requests are shown relative to the API root. */
 		c->base = strdup("/rest/v1");
@@ -145,4 +146,9 @@ const pps_error *pps_client_last_error(const pps_client *c)
 long pps_client_connections(const pps_client *c)
 {
 	return c->connections;
+}
+
+int64_t pps_client_server_time(const pps_client *c)
+{
+	return c->server_time;
 }

@@ -571,6 +571,19 @@ static int set_method(CURL *e, struct pps__http *h, const char *method, const ch
 	return bad;
 }
 
+/* Keeps the server's clock as its last answer's Date header gave it (--follow polls on it). */
+static void note_server_time(pps_client *c, CURL *e)
+{
+	struct curl_header *h = NULL;
+	time_t t;
+
+	if (curl_easy_header(e, "Date", 0, CURLH_HEADER, -1, &h) != CURLHE_OK || !h)
+		return;
+	t = curl_getdate(h->value, NULL);
+	if (t > 0)
+		c->server_time = (int64_t)t;
+}
+
 static int run_once(pps_client *c, const char *method, const char *url, const char *body,
 		    size_t body_len, struct sink *s, struct attempt *a)
 {
@@ -600,6 +613,7 @@ static int run_once(pps_client *c, const char *method, const char *url, const ch
 		c->connections += connects;
 	if (curl_easy_getinfo(e, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK && retry_after > 0)
 		a->retry_after_s = retry_after > 3600 ? 3600 : (long)retry_after;
+	note_server_time(c, e);
 	if (curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) {
 		a->content_type = strdup(ct);
 		if (!a->content_type)

@@ -63,6 +63,7 @@ struct pps_client {
 	int dry_run;
 	long connections;	/* TCP connections opened so far */
 	long last_status;	/* the HTTP status of the last answer, 0 when none */
+	int64_t server_time;	/* the last answer's Date header, Unix seconds; -1 when none */
 	uint32_t rng;		/* jitter of the retry backoff; per client, not global */
 	struct pps__http *http; /* owned, see http.c */
 	pps_error err;		/* err.message is msg, err.server_message is server_message */

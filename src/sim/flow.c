@@ -1,6 +1,8 @@
 /*
  * The live mail flow (--flow) and POST /rest/v1/sim/messages. The flow adds messages with the
- * seed's distributions every tick, in one transaction per tick; no SQL here.
+ * seed's distributions every tick, in one transaction per tick, dated by the server's clock;
+ * with --flow-late a share of them is held back and indexed a while after its date, as a busy
+ * PPS indexes late. No SQL here.
  */
 #include "sim/flow.h"
 
@@ -16,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "sim/clock.h"
 #include "sim/fixture.h"
 #include "sim/seed.h"
 #include "sim/sim.h"
@@ -25,9 +28,19 @@
 #define TICK_MS 100
 #define SEQ_KEY "flow_seq"
 
+/* A message dated at t, held back until it is indexed late. */
+struct late {
+	int64_t t;
+	long seq;
+};
+
 struct sim_flow {
 	sim_store *st;
 	double per_tick;
+	double late_share; /* 0..1 of the messages indexed late_s seconds after their date */
+	long late_s;
+	struct late *held; /* oldest first; [held_head, held_n) are waiting */
+	size_t held_head, held_n, held_alloc;
 	sim_live *live;
 	uint64_t rnd; /* for the number of messages per tick */
 	long seq;     /* live messages added so far, ever (kept in the store's meta) */
@@ -63,29 +76,70 @@ static long draw_count(sim_flow *fl)
 	return k - 1;
 }
 
+/* Holds a message back for late indexing. 0, or -1 out of memory. */
+static int hold(sim_flow *fl, int64_t t, long seq)
+{
+	if (fl->held_head > 0 && fl->held_head == fl->held_n)
+		fl->held_head = fl->held_n = 0;
+	if (fl->held_n == fl->held_alloc) {
+		size_t na = fl->held_alloc ? fl->held_alloc * 2 : 256;
+		struct late *nv;
+
+		if (fl->held_head > 0) {
+			/* Move the waiting ones to the front before growing. */
+			memmove(fl->held, fl->held + fl->held_head,
+				(fl->held_n - fl->held_head) * sizeof(*fl->held));
+			fl->held_n -= fl->held_head;
+			fl->held_head = 0;
+		}
+		if (fl->held_n == fl->held_alloc) {
+			nv = realloc(fl->held, na * sizeof(*nv));
+			if (!nv)
+				return -1;
+			fl->held = nv;
+			fl->held_alloc = na;
+		}
+	}
+	fl->held[fl->held_n].t = t;
+	fl->held[fl->held_n].seq = seq;
+	fl->held_n++;
+	return 0;
+}
+
 static int tick(sim_flow *fl)
 {
 	long n = draw_count(fl);
 	char seq[32];
-	int64_t now = (int64_t)time(NULL);
+	int64_t now = sim_clock_now();
+	size_t head = fl->held_head;
 
-	if (n <= 0)
+	if (n <= 0 && (head == fl->held_n || fl->held[head].t + fl->late_s > now))
 		return 0;
+	if (n < 0)
+		n = 0;
 	if (sim_store_begin(fl->st) < 0)
 		return -1;
+	/* The late ones whose time has come, then this tick's own. */
+	for (; head < fl->held_n && fl->held[head].t + fl->late_s <= now; head++)
+		if (sim_live_add(fl->live, fl->held[head].t, fl->held[head].seq) < 0)
+			goto fail;
+	fl->held_head = head; /* hold() below may move what waits */
 	for (long i = 0; i < n; i++) {
-		if (sim_live_add(fl->live, now, fl->seq + i) < 0) {
-			sim_store_rollback(fl->st);
-			return -1;
+		if (fl->late_share > 0 && uniform(&fl->rnd) < fl->late_share) {
+			if (hold(fl, now, fl->seq + i) < 0)
+				goto fail;
+		} else if (sim_live_add(fl->live, now, fl->seq + i) < 0) {
+			goto fail;
 		}
 	}
 	snprintf(seq, sizeof(seq), "%ld", fl->seq + n);
-	if (sim_store_set_meta(fl->st, SEQ_KEY, seq) < 0 || sim_store_commit(fl->st) < 0) {
-		sim_store_rollback(fl->st);
-		return -1;
-	}
+	if (sim_store_set_meta(fl->st, SEQ_KEY, seq) < 0 || sim_store_commit(fl->st) < 0)
+		goto fail;
 	fl->seq += n;
 	return 0;
+fail:
+	sim_store_rollback(fl->st);
+	return -1;
 }
 
 static void *run(void *arg)
@@ -119,12 +173,14 @@ static void *run(void *arg)
 static void flow_free(sim_flow *fl)
 {
 	sim_live_free(fl->live);
+	free(fl->held);
 	pthread_cond_destroy(&fl->cond);
 	pthread_mutex_destroy(&fl->lock);
 	free(fl);
 }
 
-int sim_flow_start(sim_flow **out, sim_store *st, long per_second, char *err, size_t errlen)
+int sim_flow_start(sim_flow **out, sim_store *st, const sim_flow_config *cfg, char *err,
+		   size_t errlen)
 {
 	sim_flow *fl = calloc(1, sizeof(*fl));
 	pthread_condattr_t attr;
@@ -142,7 +198,9 @@ int sim_flow_start(sim_flow **out, sim_store *st, long per_second, char *err, si
 	pthread_cond_init(&fl->cond, &attr);
 	pthread_condattr_destroy(&attr);
 	fl->st = st;
-	fl->per_tick = (double)per_second * TICK_MS / 1000.0;
+	fl->per_tick = (double)cfg->per_second * TICK_MS / 1000.0;
+	fl->late_share = (double)cfg->late_percent / 100.0;
+	fl->late_s = cfg->late_seconds;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	fl->rnd = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ (uint64_t)getpid();
 	if (sim_store_get_meta(st, SEQ_KEY, have, sizeof(have)) < 0 ||

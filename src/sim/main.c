@@ -25,6 +25,7 @@
 #include "pps/version.h"
 #include "sim/faults.h"
 #include "sim/fixture.h"
+#include "sim/clock.h"
 #include "sim/flow.h"
 #include "sim/reqlog.h"
 #include "sim/seed.h"
@@ -73,6 +74,10 @@ static const char usage[] =
 	"  --threads N          server threads (default 2)\n"
 	"  --flavor onprem|pod  on-premise (default) or Proofpoint on Demand record shapes\n"
 	"  --flow N             add about N new messages a second while running (default 0)\n"
+	"  --flow-late PCT:SECS  PCT% of the flow's messages become visible to searches SECS\n"
+	"                       seconds after their date (a busy server's late indexing)\n"
+	"  --clock-offset SECS  run the server's clock SECS seconds off the real one (negative:\n"
+	"                       behind); the flow's dates and the Date header follow it\n"
 	"  --request-log N      keep the last N requests for GET /rest/v1/sim/requests\n"
 	"                       (default 10000; 0 turns the log off)\n"
 	"  --max-connections N  connections served at once (default 3000)\n"
@@ -112,6 +117,8 @@ struct options {
 	long per_address;
 	long accept_rate;
 	long head_deadline;
+	long clock_offset;
+	long late_percent, late_seconds;
 	int pod;
 	int no_tls;
 	int verbose;
@@ -144,6 +151,24 @@ static int parse_long(const char *flag, const char *s, long min, long max, long 
 		return -1;
 	}
 	*out = v;
+	return 0;
+}
+
+/* --flow-late PCT:SECS: a share in percent and a delay in seconds. */
+static int parse_flow_late(const char *val, struct options *o)
+{
+	char pct[32];
+	const char *colon = strchr(val, ':');
+
+	if (!colon || (size_t)(colon - val) >= sizeof(pct)) {
+		complain("invalid --flow-late '%s': expected PERCENT:SECONDS, e.g. 20:90", val);
+		return -1;
+	}
+	memcpy(pct, val, (size_t)(colon - val));
+	pct[colon - val] = '\0';
+	if (parse_long("--flow-late", pct, 0, 100, &o->late_percent) < 0 ||
+	    parse_long("--flow-late", colon + 1, 0, 86400, &o->late_seconds) < 0)
+		return -1;
 	return 0;
 }
 
@@ -242,7 +267,9 @@ enum {
 	O_THROTTLE,
 	O_PERADDR,
 	O_ACCEPTS,
-	O_HEAD
+	O_HEAD,
+	O_CLOCK,
+	O_FLOWLATE
 };
 
 static const struct {
@@ -275,6 +302,8 @@ static const struct {
 	{ "--max-per-address", O_PERADDR, 1 },
 	{ "--accept-rate", O_ACCEPTS, 1 },
 	{ "--header-deadline", O_HEAD, 1 },
+	{ "--clock-offset", O_CLOCK, 1 },
+	{ "--flow-late", O_FLOWLATE, 1 },
 };
 
 /* Returns 0 to go on, 1 after --help/--version (exit 0), -1 on a bad flag (exit 2). */
@@ -396,6 +425,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case O_HEAD:
 			if (parse_long("--header-deadline", val, 1, 3600L, &o->head_deadline) < 0)
+				return -1;
+			break;
+		case O_CLOCK:
+			if (parse_long("--clock-offset", val, -315360000L, 315360000L,
+				       &o->clock_offset) < 0)
+				return -1;
+			break;
+		case O_FLOWLATE:
+			if (parse_flow_late(val, o) < 0)
 				return -1;
 			break;
 		case O_HELP:
@@ -673,6 +711,7 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv, &o);
 	if (rc != 0)
 		return rc > 0 ? 0 : EXIT_USAGE;
+	sim_clock_set_offset(o.clock_offset);
 	if (parse_listen(o.listen, &la) < 0)
 		return EXIT_USAGE;
 	if (sim_fault_spec_parse(&faults, o.faults ? o.faults : "", err, sizeof(err)) < 0) {
@@ -765,9 +804,13 @@ int main(int argc, char **argv)
 		complain("%s: %s", o.listen, err);
 		goto done;
 	}
-	if (o.flow > 0 && sim_flow_start(&flow, store, o.flow, err, sizeof(err)) < 0) {
-		complain("%s", err);
-		goto done;
+	if (o.flow > 0) {
+		sim_flow_config fc = { o.flow, o.late_percent, o.late_seconds };
+
+		if (sim_flow_start(&flow, store, &fc, err, sizeof(err)) < 0) {
+			complain("%s", err);
+			goto done;
+		}
 	}
 	printf("pps-sim: ready url=%s://%s:%u cacert=%s accounts=%s\n", o.no_tls ? "http" : "https",
 	       la.host, sim_server_port(srv), o.no_tls ? "-" : tls.cert_path, names);

@@ -20,6 +20,7 @@
 #include <microhttpd.h>
 
 #include "sim/basic_auth.h"
+#include "sim/clock.h"
 #include "sim/faults.h"
 #include "sim/guard.h"
 #include "sim/reqlog.h"
@@ -217,6 +218,18 @@ static enum MHD_Result add_param(void *cls, enum MHD_ValueKind kind, const char 
 	return MHD_YES;
 }
 
+/* The Date header from the emulated server's clock (--clock-offset), not libmicrohttpd's. */
+static enum MHD_Result add_date(struct MHD_Response *r)
+{
+	char date[64];
+	time_t now = (time_t)sim_clock_now();
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	return MHD_add_response_header(r, MHD_HTTP_HEADER_DATE, date);
+}
+
 /* Queues resp with status and at most one extra header; takes resp->body in every case. */
 static enum MHD_Result reply(struct MHD_Connection *conn, sim_response *resp, const char *hname,
 			     const char *hvalue)
@@ -239,6 +252,8 @@ static enum MHD_Result reply(struct MHD_Connection *conn, sim_response *resp, co
 	    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type) != MHD_YES)
 		goto done;
 	if (hname && MHD_add_response_header(r, hname, hvalue) != MHD_YES)
+		goto done;
+	if (add_date(r) != MHD_YES)
 		goto done;
 	ret = MHD_queue_response(conn, (unsigned)resp->status, r);
 done:
@@ -1212,7 +1227,8 @@ static const char *bind_failure(int err)
 int sim_server_start(sim_server **out, const sim_server_config *cfg, char *err, size_t errlen)
 {
 	sim_server *srv = calloc(1, sizeof(*srv));
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME |
+			 MHD_USE_SUPPRESS_DATE_NO_CLOCK;
 	struct MHD_OptionItem opts[16];
 	size_t n = 0;
 	const union MHD_DaemonInfo *info;

@@ -154,7 +154,7 @@ wait_lines 40 && ok || fail "--follow prints the window's 40 records"
 # The server goes away and comes back with new messages: they come out once.
 sim_stop
 sleep 1.5
-python3 "$GEN" "$T_DIR/f2.json" --start $((NOW - 5)) --messages 25 --tag g --seed 6
+python3 "$GEN" "$T_DIR/f2.json" --start $((NOW - 5)) --messages 25 --per-second-max 4 --tag g --seed 6
 sim_start --fixture "$T_DIR/f2.json" --state-dir "$FSTATE" --max-count 15 --listen 127.0.0.1:$PORT
 wait_lines 65 && ok || fail "--follow prints the new records after the outage"
 grep -q "following" "$T_DIR/follow.err" && ok || fail "the outage is named on stderr"
@@ -163,7 +163,7 @@ sleep 1.5
 kill -9 $FPID
 wait $FPID 2>/dev/null
 sim_stop
-python3 "$GEN" "$T_DIR/f3.json" --start $((NOW - 2)) --messages 30 --tag h --seed 7
+python3 "$GEN" "$T_DIR/f3.json" --start $((NOW - 2)) --messages 30 --per-second-max 4 --tag h --seed 7
 sim_start --fixture "$T_DIR/f3.json" --state-dir "$FSTATE" --max-count 15 --listen 127.0.0.1:$PORT
 follow
 wait_lines 95 && ok || fail "after kill -9 the follower catches up on what came meanwhile"

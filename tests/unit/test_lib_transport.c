@@ -246,6 +246,31 @@ static void test_transport__one_connection_for_many_calls(void **state)
 	stop(&f);
 }
 
+static void test_transport__server_time_from_date(void **state)
+{
+	static const char dated[] = "HTTP/1.1 200 OK\r\nDate: Sun, 06 Dec 2026 16:33:38 GMT\r\n"
+				    "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+	static const struct reply script[] = { { ok_empty, 0, 0 },
+					       { dated, 0, 0 },
+					       { ok_empty, 0, 0 } };
+	struct fixture f;
+	pps_response *r = NULL;
+
+	(void)state;
+	start(&f, script, 3, 0);
+	assert_int_equal(pps_client_server_time(f.c), -1);
+	expect_code(f.c, pps_health(&r, f.c), PPS_OK);
+	pps_response_free(r);
+	assert_int_equal(pps_client_server_time(f.c), -1); /* no Date: none yet */
+	expect_code(f.c, pps_health(&r, f.c), PPS_OK);
+	pps_response_free(r);
+	assert_int_equal(pps_client_server_time(f.c), 1796574818); /* 2026-12-06T16:33:38Z */
+	expect_code(f.c, pps_health(&r, f.c), PPS_OK);
+	pps_response_free(r);
+	assert_int_equal(pps_client_server_time(f.c), 1796574818); /* the last one told */
+	stop(&f);
+}
+
 static void test_transport__reconnects_when_the_server_closes(void **state)
 {
 	static const struct reply script[] = { { ok_empty, 0, 1 }, { ok_empty, 0, 0 } };
@@ -593,6 +618,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_transport__one_connection_for_many_calls),
+		cmocka_unit_test(test_transport__server_time_from_date),
 		cmocka_unit_test(test_transport__reconnects_when_the_server_closes),
 		cmocka_unit_test(test_transport__get_is_retried_on_503),
 		cmocka_unit_test(test_transport__get_gives_up_after_the_retries),
