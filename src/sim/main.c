@@ -22,7 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pps/version.h"
 #include "sim/faults.h"
 #include "sim/fixture.h"
 #include "sim/flow.h"
@@ -371,7 +370,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			fputs(usage, stdout);
 			return 1;
 		case O_VERSION:
-			printf("pps-sim %s\n", PPS_VERSION);
+			printf("pps-sim %s\n", PPS_SIM_VERSION);
 			return 1;
 		}
 	}

@@ -15,6 +15,7 @@
 
 #include "sim/match.h"
 #include "sim/record.h"
+#include "sim/sim.h"
 #include "sim/store.h"
 #include "util/buf.h"
 #include "util/timeutil.h"
