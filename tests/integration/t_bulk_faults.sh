@@ -2,6 +2,7 @@
 # sent again after its wait (every message in the outbox exactly once); a lost answer is
 # `unknown`, never sent again; a server gone stops the run with the rest `not_sent`; an
 # interrupt writes `not_sent` for the rest. Every run is bounded by `timeout`.
+# ctest: slow
 . "$(dirname "$0")/lib.sh"
 
 # fixture FILE N: N messages in Quarantine (6:6:1001...) from @phish.example, of the last hour.
