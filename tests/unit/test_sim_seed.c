@@ -19,6 +19,7 @@
 #include "sim/record.h"
 #include "sim/store.h"
 #include "util/timeutil.h"
+#include "helpers.h"
 
 #define NOW ((int64_t)1700000000) /* 2023-11-14 22:13:20 UTC */
 #define N   2000
@@ -28,8 +29,7 @@ static sim_store *open_store(char *dir, size_t len)
 	sim_store *st = NULL;
 	char err[256];
 
-	snprintf(dir, len, "/tmp/pps-test-seed.XXXXXX");
-	assert_non_null(mkdtemp(dir));
+	assert_non_null(th_tmpdir(dir, len, "test-seed"));
 	if (sim_store_open(&st, dir, err, sizeof(err)))
 		fail_msg("sim_store_open: %s", err);
 	return st;
