@@ -96,6 +96,9 @@ typedef enum pps_op {
 	PPS_OP_ENDUSER_DELETE	    /* DELETE /enduser/{email|uid} */
 } pps_op;
 
+/* The path below a server's URL that every operation's path is below. */
+#define PPS_API_BASE "/rest/v1"
+
 typedef struct pps_op_info {
 	const char *method; /* "GET" */
 	const char *path;   /* below /rest/v1, placeholders in braces: "/enduser/{email|uid}" */

@@ -77,8 +77,8 @@ static size_t request_lines(const cli_command *c, const char *q, ppsbuf *reqs, p
 			seen |= !strcmp(prev->method, op->method) && !strcmp(prev->path, op->path);
 		}
 		if (!seen)
-			ppsbuf_addf(reqs, "%s%s%s /rest/v1%s%s", nreqs++ ? ", " : "", q, op->method,
-				    op->path, q);
+			ppsbuf_addf(reqs, "%s%s%s %s%s%s", nreqs++ ? ", " : "", q, op->method,
+				    PPS_API_BASE, op->path, q);
 		seen = 0;
 		for (size_t k = 0; k < i; k++)
 			seen |= !strcmp(pps_operation_info(c->ops[k])->module, op->module);

@@ -206,7 +206,8 @@ static void test_seed__same_n_same_data(void **state)
 /*
  * The seed's output pinned: every record, quarantined row and raw message of --seed N at a fixed
  * now hashes to this value. A change of the generator's data must be deliberate: a split or a
- * refactor of seed.c keeps it. Update it (PPS_SEED_DIGEST=1 prints the new value) only with a reason.
+ * refactor of seed.c keeps it. Update it (PPS_SEED_DIGEST=1 prints the new value) only with a
+ * reason.
  */
 #define SEED_GOLDEN UINT64_C(0x351170ab3cafd672)
 static void test_seed__golden_digest(void **state)
