@@ -1,6 +1,7 @@
 /*
- * What the seed's files share (seed.c, seed_people.c, seed_message.c, seed_batch.c): the
- * generator's state, its PRNG and their entry points. Not for the rest of the emulator.
+ * What the seed's files share (seed.c, seed_people.c, seed_message.c, seed_text.c and
+ * seed_batch.c): the generator's state, its PRNG and their entry points. Not for the rest of the
+ * emulator.
  */
 #ifndef PPS_SIM_SEED_GEN_H
 #define PPS_SIM_SEED_GEN_H
