@@ -12,29 +12,53 @@
 
 #include "util/banned.h"
 
+/* Whether the store was seeded: 0 with the same n (want), -1 with another one or when it cannot
+ * be read (the reason in err), 1 when it was not. */
+static int seeded_before(sim_store *st, const char *want, char *err, size_t errlen)
+{
+	char have[64];
+
+	if (sim_store_get_meta(st, "seed", have, sizeof(have))) {
+		snprintf(err, errlen, "seed: cannot read the store");
+		return -1;
+	}
+	if (!*have)
+		return 1;
+	if (strcmp(have, want) == 0)
+		return 0;
+	snprintf(err, errlen,
+		 "seed: the store was seeded with %s, not %s: use another state directory", have,
+		 want);
+	return -1;
+}
+
+static int add_folders(sim_store *st, char *err, size_t errlen)
+{
+	for (size_t f = 0; f < SIM_SEED_NFOLDERS; f++) {
+		if (sim_store_put_folder(st, sim_seed_folders[f].name, sim_seed_folders[f].type)) {
+			snprintf(err, errlen, "seed: cannot add folder '%s'",
+				 sim_seed_folders[f].name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int sim_seed(sim_store *st, long n, int64_t now, char *err, size_t errlen)
 {
 	struct seeder *sd = NULL;
-	char have[64], want[32];
-	int in_tx = 0, rc = -1;
+	char want[32];
+	int in_tx = 0, rc;
 
 	if (n < 0) {
 		snprintf(err, errlen, "seed: invalid count %ld: expected 0 or more", n);
 		return -1;
 	}
 	snprintf(want, sizeof(want), "%ld", n);
-	if (sim_store_get_meta(st, "seed", have, sizeof(have))) {
-		snprintf(err, errlen, "seed: cannot read the store");
-		return -1;
-	}
-	if (*have) {
-		if (strcmp(have, want) == 0)
-			return 0;
-		snprintf(err, errlen,
-			 "seed: the store was seeded with %s, not %s: use another state directory",
-			 have, want);
-		return -1;
-	}
+	rc = seeded_before(st, want, err, errlen);
+	if (rc <= 0)
+		return rc;
+	rc = -1;
 	sd = sim_seeder_new(st, n, now);
 	if (!sd) {
 		snprintf(err, errlen, "seed: out of memory");
@@ -45,13 +69,8 @@ int sim_seed(sim_store *st, long n, int64_t now, char *err, size_t errlen)
 		goto done;
 	}
 	in_tx = 1;
-	for (size_t f = 0; f < SIM_SEED_NFOLDERS; f++) {
-		if (sim_store_put_folder(st, sim_seed_folders[f].name, sim_seed_folders[f].type)) {
-			snprintf(err, errlen, "seed: cannot add folder '%s'",
-				 sim_seed_folders[f].name);
-			goto done;
-		}
-	}
+	if (add_folders(st, err, errlen))
+		goto done;
 	if (sim_seeder_users(sd)) {
 		snprintf(err, errlen, "seed: cannot add the end users");
 		goto done;

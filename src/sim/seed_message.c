@@ -31,6 +31,24 @@ static const char *pick_sender(struct seeder *sd)
 	return sd->senders[a * b / SEED_SENDERS];
 }
 
+/* The company of a sender: its domain's first label, capitalized ("Acmecorp"). */
+static void company(const char *sender, char *out, size_t len)
+{
+	const char *d = domain_of(sender);
+	size_t n = strcspn(d, ".");
+
+	snprintf(out, len, "%c%.*s", d[0] >= 'a' && d[0] <= 'z' ? d[0] - 32 : d[0],
+		 (int)(n ? n - 1 : 0), d + 1);
+}
+
+/* A first name, capitalized. */
+static void first_name(rng *r, char *out, size_t len)
+{
+	const char *f = PICK(r, sim_seed_words.first_names);
+
+	snprintf(out, len, "%c%s", f[0] - 32, f + 1);
+}
+
 /* Expands a subject template: %T topic, %C company, %N number, %M month, %D day, %Q quarter,
  * %P prize, %S service, %F first name. */
 static void expand(struct seeder *sd, const char *tmpl, const char *sender, char *out, size_t len)
@@ -49,15 +67,9 @@ static void expand(struct seeder *sd, const char *tmpl, const char *sender, char
 		case 'T':
 			ins = PICK(&sd->r, sim_seed_words.topics);
 			break;
-		case 'C': {
-			const char *d = domain_of(sender);
-			size_t n = strcspn(d, ".");
-
-			snprintf(tmp, sizeof(tmp), "%c%.*s",
-				 d[0] >= 'a' && d[0] <= 'z' ? d[0] - 32 : d[0],
-				 (int)(n ? n - 1 : 0), d + 1);
+		case 'C':
+			company(sender, tmp, sizeof(tmp));
 			break;
-		}
 		case 'N':
 			snprintf(tmp, sizeof(tmp), "%" PRIu32, 10000 + below(&sd->r, 90000));
 			break;
@@ -76,12 +88,9 @@ static void expand(struct seeder *sd, const char *tmpl, const char *sender, char
 		case 'S':
 			ins = PICK(&sd->r, sim_seed_words.services);
 			break;
-		case 'F': {
-			const char *f = PICK(&sd->r, sim_seed_words.first_names);
-
-			snprintf(tmp, sizeof(tmp), "%c%s", f[0] - 32, f + 1);
+		case 'F':
+			first_name(&sd->r, tmp, sizeof(tmp));
 			break;
-		}
 		default:
 			tmp[0] = '%';
 			tmp[1] = *p;

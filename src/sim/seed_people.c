@@ -90,6 +90,16 @@ void sim_seeder_pools(struct seeder *sd)
 	build_users(sd);
 }
 
+/* The groups of end user k: demo.user is staff alone, a mailing list in none. */
+static int set_groups(json_t *p, size_t k, int is_list, const char *dept)
+{
+	if (k == 0)
+		return json_object_set_new(p, "groups", json_pack("[s]", "staff"));
+	if (is_list)
+		return json_object_set_new(p, "groups", json_array());
+	return json_object_set_new(p, "groups", json_pack("[s,s]", "staff", dept));
+}
+
 int sim_seeder_users(struct seeder *sd)
 {
 	static const char *const lists[][2] = { { "all@" INTERNAL, "All staff" },
@@ -130,12 +140,7 @@ int sim_seeder_users(struct seeder *sd)
 			      "lastsignon", is_list ? "" : signon);
 		if (!p)
 			return -1;
-		if (k == 0)
-			rc = json_object_set_new(p, "groups", json_pack("[s]", "staff"));
-		else if (is_list)
-			rc = json_object_set_new(p, "groups", json_array());
-		else
-			rc = json_object_set_new(p, "groups", json_pack("[s,s]", "staff", dept));
+		rc = set_groups(p, k, is_list, dept);
 		if (!rc)
 			rc = sim_user_add(sd->st, p);
 		json_decref(p);
