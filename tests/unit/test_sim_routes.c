@@ -1,6 +1,6 @@
 /*
- * Unit tests of the pps-sim route handlers (pss.c, quarantine.c, enduser.c) called directly on a
- * temporary store filled through sim_store_add_*: matching rules, bounds, actions, atomicity.
+ * Unit tests of the pps-sim route handlers (pss.c, quarantine_*.c, enduser.c) called directly on
+ * a temporary store filled through sim_store_add_*: matching rules, bounds, actions, atomicity.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -226,6 +226,51 @@ static void test_seed__golden_digest(void **state)
 	close_store(st, dir);
 }
 
+/*
+ * The live flow (--flow) and the end users pinned as the seed is: every record, quarantined row
+ * and raw message of 2000 live messages, and the profiles of a few end users of the seed.
+ */
+#define LIVE_GOLDEN UINT64_C(0xfd11fd816ab50d13)
+static void test_seed__live_and_users_golden_digest(void **state)
+{
+	static const char *const people[] = { "demo.user",   "jane.doe",  "all",
+					      "sales-team",  "it-alerts", "james.smith",
+					      "mary.johnson" };
+	char dir[PATH_MAX];
+	sim_store *st = open_store(dir, sizeof(dir));
+	sim_live *lv;
+	struct digest d;
+	uint64_t h;
+
+	(void)state;
+	seed_ok(st, 300);
+	lv = sim_live_new(st, 300, 42);
+	assert_non_null(lv);
+	assert_int_equal(sim_live_folders(st), 0);
+	for (long i = 0; i < N; i++)
+		assert_int_equal(sim_live_add(lv, NOW - N + i, i), 0);
+	sim_live_free(lv);
+	digest_store(st, &d, NULL);
+	h = d.h;
+	for (size_t k = 0; k < sizeof(people) / sizeof(people[0]); k++) {
+		json_t *u = NULL;
+		char *text;
+
+		assert_int_equal(sim_user_get(st, people[k], &u), 1);
+		text = json_dumps(u, JSON_COMPACT | JSON_SORT_KEYS);
+		assert_non_null(text);
+		for (const char *c = text; *c; c++)
+			h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+		free(text);
+		json_decref(u);
+	}
+	if (getenv("PPS_SEED_DIGEST"))
+		print_message("live digest: 0x%016llx\n", (unsigned long long)h);
+	assert_int_equal(d.records, N + 300);
+	assert_true(h == LIVE_GOLDEN);
+	close_store(st, dir);
+}
+
 static void test_seed__other_n_other_data(void **state)
 {
 	char dir1[64], dir2[64];
@@ -344,6 +389,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seed__same_n_same_data),
 		cmocka_unit_test(test_seed__golden_digest),
+		cmocka_unit_test(test_seed__live_and_users_golden_digest),
 		cmocka_unit_test(test_seed__other_n_other_data),
 		cmocka_unit_test(test_seed__shape_and_mix),
 		cmocka_unit_test(test_seed__demo_guarantees),
