@@ -4,7 +4,7 @@ RELEASE_DIR ?= build/release
 JOBS        ?= $(shell nproc 2>/dev/null || echo 2)
 GENERATOR   := $(shell command -v ninja >/dev/null 2>&1 && echo Ninja || echo "Unix Makefiles")
 
-.PHONY: all deps debug release test demo format format-check lint tidy cppcheck install bench fuzz memcheck deb deb-check clean
+.PHONY: all deps debug release test check demo format format-check lint layers tidy cppcheck install bench fuzz memcheck deb deb-check clean
 
 all: release
 
@@ -22,6 +22,10 @@ release: deps
 test: debug
 	ctest --test-dir $(DEBUG_DIR) --output-on-failure -j $(JOBS)
 
+# The unit tests and the fast integration suites (ctest labels; no "slow"): about a minute.
+check: debug
+	ctest --test-dir $(DEBUG_DIR) --output-on-failure -j $(JOBS) -LE slow
+
 demo: release
 	@scripts/demo $(RELEASE_DIR)
 
@@ -31,7 +35,10 @@ format-check: deps
 format: deps
 	@scripts/lint format
 
-lint: tidy cppcheck
+lint: tidy cppcheck layers
+
+layers:
+	@scripts/check-layers
 
 tidy: debug
 	@scripts/lint tidy $(DEBUG_DIR)

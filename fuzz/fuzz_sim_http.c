@@ -16,6 +16,7 @@
 
 #include "sim/fixture.h"
 #include "sim/server.h"
+#include "sim/sim.h"
 #include "sim/store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -96,6 +96,9 @@ typedef enum pps_op {
 	PPS_OP_ENDUSER_DELETE	    /* DELETE /enduser/{email|uid} */
 } pps_op;
 
+/* The path below a server's URL that every operation's path is below. */
+#define PPS_API_BASE "/rest/v1"
+
 typedef struct pps_op_info {
 	const char *method; /* "GET" */
 	const char *path;   /* below /rest/v1, placeholders in braces: "/enduser/{email|uid}" */
@@ -277,6 +280,13 @@ typedef struct pps_instant {
  * Relative times are in UTC. Returns 0 or PPS_EUSAGE.
  */
 PPS_EXTERN int pps_time_parse(pps_instant *out, const char *text, int64_t now);
+/*
+ * pps_time_parse, and when the text is refused, why in words into why (len bytes; one line
+ * without "invalid ..."): "month 13 is not 1 to 12", "unknown unit 'horus'; did you mean
+ * 'hours'?". why may be NULL. Returns 0 or PPS_EUSAGE.
+ */
+PPS_EXTERN int pps_time_parse_why(pps_instant *out, const char *text, int64_t now, char *why,
+				  size_t len);
 
 /* Formats for the wire. Both write a NUL-terminated string into buf and return 0 or PPS_EUSAGE. */
 /* Smart Search: YYYY-MM-DDThh:mm:ss+HHMM in the instant's own offset. */

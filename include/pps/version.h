@@ -2,6 +2,6 @@
 #ifndef PPS_VERSION_H
 #define PPS_VERSION_H
 
-#define PPS_VERSION "1.0.0"
+#define PPS_VERSION "1.1.0"
 
 #endif

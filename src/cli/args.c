@@ -13,7 +13,6 @@
 #include <strings.h>
 
 #include "cli/suggest.h"
-#include "cli/timehint.h"
 #include "util/buf.h"
 
 #include "util/banned.h"
@@ -250,9 +249,8 @@ static int check_value(cli_args *out, int i, int64_t now, FILE *in, char *err, s
 	case CLI_ARG_TIME: {
 		char why[256];
 
-		if (pps_time_parse(&out->time[i], v, now) == 0)
+		if (pps_time_parse_why(&out->time[i], v, now, why, sizeof(why)) == 0)
 			return 0;
-		cli_time_why(v, why, sizeof(why));
 		snprintf(err, errlen, "invalid %s '%s': %s", s->name, v, why);
 		return -1;
 	}

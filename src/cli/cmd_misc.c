@@ -17,7 +17,14 @@
 #define UNLIKELY_USER "pps-connectivity-test@invalid.invalid"
 
 enum { MOD_PSS, MOD_QUARANTINE, MOD_ENDUSER, MOD_COUNT };
-static const char *const module_names[MOD_COUNT] = { "pss", "Quarantine", "enduser" };
+/* The operation each module's probe runs; libpps names the module it needs. */
+static const pps_op probe_ops[MOD_COUNT] = { PPS_OP_HEALTH, PPS_OP_QUARANTINE_SEARCH,
+					     PPS_OP_ENDUSER_GET };
+
+static const char *module_name(int module)
+{
+	return pps_operation_info(probe_ops[module])->module;
+}
 
 /* Runs one module's probe; 1 with *status set when the run must stop (auth or transport). */
 static int probe(cli_ctx *ctx, int module, int *missing, int *status)
@@ -56,7 +63,7 @@ static int probe(cli_ctx *ctx, int module, int *missing, int *status)
 	if (rc) {
 		char what[64];
 
-		snprintf(what, sizeof(what), "module '%s'", module_names[module]);
+		snprintf(what, sizeof(what), "module '%s'", module_name(module));
 		*status = cli_report(ctx, rc, rc == PPS_EAUTH ? NULL : what);
 		return 1;
 	}
@@ -79,7 +86,7 @@ int cmd_test(cli_ctx *ctx, const cli_args *a)
 	for (int m = 0; m < MOD_COUNT; m++) {
 		if (!missing[m])
 			continue;
-		ppsbuf_addf(&names, "%s'%s'", nmissing ? ", " : "", module_names[m]);
+		ppsbuf_addf(&names, "%s'%s'", nmissing ? ", " : "", module_name(m));
 		nmissing++;
 	}
 	if (nmissing) {

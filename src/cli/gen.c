@@ -77,8 +77,8 @@ static size_t request_lines(const cli_command *c, const char *q, ppsbuf *reqs, p
 			seen |= !strcmp(prev->method, op->method) && !strcmp(prev->path, op->path);
 		}
 		if (!seen)
-			ppsbuf_addf(reqs, "%s%s%s /rest/v1%s%s", nreqs++ ? ", " : "", q, op->method,
-				    op->path, q);
+			ppsbuf_addf(reqs, "%s%s%s %s%s%s", nreqs++ ? ", " : "", q, op->method,
+				    PPS_API_BASE, op->path, q);
 		seen = 0;
 		for (size_t k = 0; k < i; k++)
 			seen |= !strcmp(pps_operation_info(c->ops[k])->module, op->module);
@@ -263,28 +263,11 @@ static void man_jobs(FILE *out)
 	}
 }
 
-void cli_gen_man(FILE *out)
+static void man_options(FILE *out)
 {
-	fprintf(out, ".\\\" %s\n", CLI_GENERATED_NOTE);
-	fprintf(out, ".TH PPS 1 \"\" \"pps %s\" \"User Commands\"\n", PPS_VERSION);
-	fputs(".SH NAME\npps \\- command line client for the Proofpoint Protection Server REST "
-	      "API\n"
-	      ".SH SYNOPSIS\n.B pps\n[\\fIOPTIONS\\fR] \\fICOMMAND\\fR [\\fIname\\fR=\\fIvalue\\fR "
-	      "...]\n"
-	      ".SH DESCRIPTION\n"
-	      "pps runs the commands of the Cortex XSOAR \"Proofpoint Protection Server v2\" "
-	      "integration against a Proofpoint Protection Server: Smart Search, quarantine search "
-	      "and actions, raw message download and end\\-user management.\n"
-	      "A command is named by its short name (smart\\-search) or the reference's name "
-	      "(proofpoint\\-pps\\-smart\\-search); a leading ! is ignored.\n"
-	      "Arguments are \\fIname\\fR=\\fIvalue\\fR, \\fB\\-\\-name\\fR \\fIvalue\\fR or "
-	      "\\fB\\-\\-name\\fR=\\fIvalue\\fR.\n"
-	      "A local_guid of @\\fIFILE\\fR or \\- reads one entry per line: a GUID, or a JSON "
-	      "record as \\fB\\-o ndjson\\fR or \\fB\\-\\-report\\fR writes it, which names its "
-	      "folder; entries are checked before sending and sent in batches per folder.\n"
-	      ".SH OPTIONS\n",
-	      out);
 	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
+		ppsbuf h = PPSBUF_INIT;
+
 		fputs(".TP\n", out);
 		if (o->short_name)
 			fprintf(out, "\\fB\\-%c\\fR, ", o->short_name);
@@ -294,62 +277,63 @@ void cli_gen_man(FILE *out)
 		if (o->metavar)
 			fprintf(out, " \\fI%s\\fR", o->metavar);
 		fputc('\n', out);
-		{
-			ppsbuf h = PPSBUF_INIT;
-
-			roff(out, opt_help(&h, o));
-			ppsbuf_release(&h);
-		}
+		roff(out, opt_help(&h, o));
+		ppsbuf_release(&h);
 		fputc('\n', out);
 	}
-	fputs(".SH COMMANDS\n", out);
-	for (const cli_command *c = cli_commands; c->name; c++) {
-		fputs(".SS ", out);
+}
+
+/* One command's section: description, names, request lines, arguments, example. */
+static void man_command(FILE *out, const cli_command *c)
+{
+	ppsbuf reqs = PPSBUF_INIT, mods = PPSBUF_INIT;
+	size_t n;
+
+	fputs(".SS ", out);
+	roff(out, c->name);
+	fputc('\n', out);
+	roff(out, c->description);
+	fputc('\n', out);
+	if (c->reference) {
+		fputs("Also named ", out);
+		roff(out, CLI_REFERENCE_PREFIX);
 		roff(out, c->name);
-		fputc('\n', out);
-		roff(out, c->description);
-		fputc('\n', out);
-		if (c->reference) {
-			fputs("Also named ", out);
-			roff(out, CLI_REFERENCE_PREFIX);
-			roff(out, c->name);
-			fputs(".\n", out);
-		}
-		{
-			ppsbuf reqs = PPSBUF_INIT, mods = PPSBUF_INIT;
-			size_t n = request_lines(c, "", &reqs, &mods);
-
-			fputs("Request: ", out);
-			roff(out, reqs.buf);
-			fprintf(out, " (managed module%s ", n > 1 ? "s" : "");
-			roff(out, mods.buf);
-			fputs(").\n", out);
-			ppsbuf_release(&reqs);
-			ppsbuf_release(&mods);
-		}
-		for (const cli_arg_spec *s = c->args; s->name; s++) {
-			ppsbuf b = PPSBUF_INIT;
-
-			arg_help(&b, s);
-			fputs(".TP\n\\fB", out);
-			roff(out, s->name);
-			fputs("\\fR=\\fI", out);
-			roff(out, metavar(s));
-			fputs("\\fR\n", out);
-			roff(out, b.buf);
-			fputc('\n', out);
-			ppsbuf_release(&b);
-		}
-		if (c->one_of_msg) {
-			fputs(".PP\n", out);
-			roff(out, c->one_of_msg);
-			fputc('\n', out);
-		}
-		fputs(".PP\nExample:\n.RS\n.nf\n", out);
-		roff(out, c->example);
-		fputs("\n.fi\n.RE\n", out);
+		fputs(".\n", out);
 	}
-	man_jobs(out);
+	n = request_lines(c, "", &reqs, &mods);
+	fputs("Request: ", out);
+	roff(out, reqs.buf);
+	fprintf(out, " (managed module%s ", n > 1 ? "s" : "");
+	roff(out, mods.buf);
+	fputs(").\n", out);
+	ppsbuf_release(&reqs);
+	ppsbuf_release(&mods);
+	for (const cli_arg_spec *s = c->args; s->name; s++) {
+		ppsbuf b = PPSBUF_INIT;
+
+		arg_help(&b, s);
+		fputs(".TP\n\\fB", out);
+		roff(out, s->name);
+		fputs("\\fR=\\fI", out);
+		roff(out, metavar(s));
+		fputs("\\fR\n", out);
+		roff(out, b.buf);
+		fputc('\n', out);
+		ppsbuf_release(&b);
+	}
+	if (c->one_of_msg) {
+		fputs(".PP\n", out);
+		roff(out, c->one_of_msg);
+		fputc('\n', out);
+	}
+	fputs(".PP\nExample:\n.RS\n.nf\n", out);
+	roff(out, c->example);
+	fputs("\n.fi\n.RE\n", out);
+}
+
+/* ENVIRONMENT, FILES and EXIT STATUS, from the config keys and the exit table. */
+static void man_environment(FILE *out)
+{
 	fputs(".SH ENVIRONMENT\n.TP\n", out);
 	for (const cli_config_key *k = cli_config_keys; k->key; k++)
 		if (k->env)
@@ -372,7 +356,37 @@ void cli_gen_man(FILE *out)
 		fprintf(out, "%s%d ", e == cli_exit_table ? "" : "; ", e->status);
 		roff(out, e->meaning);
 	}
-	fputs(".\n.SH SEE ALSO\n\\fBpps\\-sim\\fR(1), \\fBlibpps\\fR(3)\n", out);
+	fputs(".\n", out);
+}
+
+void cli_gen_man(FILE *out)
+{
+	fprintf(out, ".\\\" %s\n", CLI_GENERATED_NOTE);
+	fprintf(out, ".TH PPS 1 \"\" \"pps %s\" \"User Commands\"\n", PPS_VERSION);
+	fputs(".SH NAME\npps \\- command line client for the Proofpoint Protection Server REST "
+	      "API\n"
+	      ".SH SYNOPSIS\n.B pps\n[\\fIOPTIONS\\fR] \\fICOMMAND\\fR [\\fIname\\fR=\\fIvalue\\fR "
+	      "...]\n"
+	      ".SH DESCRIPTION\n"
+	      "pps runs the commands of the Cortex XSOAR \"Proofpoint Protection Server v2\" "
+	      "integration against a Proofpoint Protection Server: Smart Search, quarantine search "
+	      "and actions, raw message download and end\\-user management.\n"
+	      "A command is named by its short name (smart\\-search) or the reference's name "
+	      "(proofpoint\\-pps\\-smart\\-search); a leading ! is ignored.\n"
+	      "Arguments are \\fIname\\fR=\\fIvalue\\fR, \\fB\\-\\-name\\fR \\fIvalue\\fR or "
+	      "\\fB\\-\\-name\\fR=\\fIvalue\\fR.\n"
+	      "A local_guid of @\\fIFILE\\fR or \\- reads one entry per line: a GUID, or a JSON "
+	      "record as \\fB\\-o ndjson\\fR or \\fB\\-\\-report\\fR writes it, which names its "
+	      "folder; entries are checked before sending and sent in batches per folder.\n"
+	      ".SH OPTIONS\n",
+	      out);
+	man_options(out);
+	fputs(".SH COMMANDS\n", out);
+	for (const cli_command *c = cli_commands; c->name; c++)
+		man_command(out, c);
+	man_jobs(out);
+	man_environment(out);
+	fputs(".SH SEE ALSO\n\\fBpps\\-sim\\fR(1), \\fBlibpps\\fR(3)\n", out);
 }
 
 /* Markdown table cell text: pipes escaped. */

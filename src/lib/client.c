@@ -78,7 +78,7 @@ int pps_client_new(pps_client **out, const pps_client_options *opts, char *err, 
 	c->server_time = -1;
 	if (!opts->url && opts->dry_run) {
 		/* Nothing is sent: the requests are shown relative to the API root. */
-		c->base = strdup("/rest/v1");
+		c->base = strdup(PPS_API_BASE);
 		c->host = strdup("");
 		ret = c->base && c->host ? PPS_OK : PPS_ENOMEM;
 	} else {

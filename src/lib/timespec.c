@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/editdist.h"
 #include "util/timeutil.h"
 
 #include "util/banned.h"
@@ -108,8 +109,62 @@ static int months_back(int64_t now, int64_t n, int64_t *out)
 	return 0;
 }
 
+#define EXPECTED                                                               \
+	"expected '<number> <unit> [ago]', now, today, yesterday or ISO-8601 " \
+	"(2020-01-25T10:00:00Z)"
+
+static int refuse(char *why, size_t len, const char *text)
+{
+	if (why && len)
+		snprintf(why, len, "%s", text);
+	return -1;
+}
+
+/* The closest of the n names to word when it is close enough to be a typo, else NULL. */
+static const char *closest(const char *word, const char *const *names, size_t n)
+{
+	size_t best = (size_t)-1, limit = strlen(word) / 3;
+	const char *pick = NULL;
+
+	limit = limit < 1 ? 1 : limit > 3 ? 3 : limit;
+	for (size_t i = 0; i < n; i++) {
+		size_t d = ed_distance(word, names[i]);
+
+		if (d < best) {
+			best = d;
+			pick = names[i];
+		}
+	}
+	return best <= limit ? pick : NULL;
+}
+
+/* Why the unit word (wlen bytes at w) is none of ours. */
+static int unknown_unit(const char *w, size_t wlen, char *why, size_t len)
+{
+	const char *names[sizeof(units) / sizeof(units[0])];
+	char word[ED_MAX_WORD + 1];
+	const char *pick;
+
+	if (!why || !len)
+		return -1;
+	if (wlen == 0)
+		return refuse(why, len, "a number needs a unit: '24 hours', '7 days', ...");
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		names[i] = units[i].name;
+	snprintf(word, sizeof(word), "%.*s", (int)(wlen < ED_MAX_WORD ? wlen : ED_MAX_WORD), w);
+	pick = closest(word, names, sizeof(names) / sizeof(names[0]));
+	if (pick)
+		snprintf(why, len, "unknown unit '%s'; did you mean '%s'?", word, pick);
+	else
+		snprintf(why, len,
+			 "unknown unit '%s': expected seconds, minutes, hours, days, weeks, months "
+			 "or years",
+			 word);
+	return -1;
+}
+
 /* "<number>[ ]<unit>[ ago]": the whole text (already trimmed) must match. */
-static int parse_relative(const char *s, int64_t now, int64_t *out)
+static int parse_relative(const char *s, int64_t now, int64_t *out, char *why, size_t len)
 {
 	const char *p = s, *word;
 	const struct unit *u = NULL;
@@ -118,11 +173,11 @@ static int parse_relative(const char *s, int64_t now, int64_t *out)
 
 	while (is_digit(*p)) {
 		if (++digits > NUMBER_MAX_DIGITS)
-			return -1;
+			return refuse(why, len, "the time is out of range");
 		n = n * 10 + (*p++ - '0');
 	}
 	if (!digits)
-		return -1;
+		return refuse(why, len, EXPECTED);
 	while (is_space(*p))
 		p++;
 	word = p;
@@ -136,7 +191,7 @@ static int parse_relative(const char *s, int64_t now, int64_t *out)
 		}
 	}
 	if (!u)
-		return -1;
+		return unknown_unit(word, wlen ? wlen : strcspn(word, " \t"), why, len);
 	while (is_space(*p))
 		p++;
 	if (*p) {
@@ -144,34 +199,120 @@ static int parse_relative(const char *s, int64_t now, int64_t *out)
 		while (is_alpha(*p))
 			p++;
 		if (!word_is(word, (size_t)(p - word), "ago"))
-			return -1;
+			goto after_unit;
 		while (is_space(*p))
 			p++;
 		if (*p)
-			return -1;
+			goto after_unit;
 	}
 	if (u->kind == UNIT_MONTHS) {
 		/* At most 12 digits times 12 months stays far inside int64_t. */
 		if (months_back(now, n * u->size, &when))
-			return -1;
+			return refuse(why, len, "the time is out of range");
 	} else {
 		/* 10^12 * 604800 would overflow; anything past 10^13 s is out of range anyway. */
 		if (n > INT64_C(10000000000000) / u->size)
-			return -1;
+			return refuse(why, len, "the time is out of range");
 		when = now - n * u->size;
 	}
 	*out = when;
 	return 0;
+after_unit:
+	if (why && len)
+		snprintf(why, len, "unexpected '%s' after the unit: only 'ago' may follow", word);
+	return -1;
 }
 
-int pps_time_parse(pps_instant *out, const char *text, int64_t now)
+/* A date such as 12/01/2026 or 01.12.2026: day and month order cannot be known. */
+static int is_local_date(const char *s)
+{
+	const char *p = s;
+
+	while (is_digit(*p))
+		p++;
+	return p > s && p - s <= 4 && (*p == '/' || *p == '.') && is_digit(p[1]);
+}
+
+/* Why 12/01/2026 is refused: both readings, and the form that has only one. */
+static int local_date(const char *s, char *why, size_t len)
+{
+	unsigned a = 0, b = 0, y = 0;
+	char sep = 0;
+
+	if (!why || !len)
+		return -1;
+	if (sscanf(s, "%2u%c%2u%*[/.]%4u", &a, &sep, &b, &y) == 4 && y >= 1000 && a >= 1 &&
+	    b >= 1 && a <= 31 && b <= 31 && (a <= 12 || b <= 12)) {
+		if (a <= 12 && b <= 12 && a != b)
+			snprintf(why, len,
+				 "the day and month order is ambiguous: write %04u-%02u-%02u or "
+				 "%04u-%02u-%02u (ISO-8601, YYYY-MM-DD)",
+				 y, a, b, y, b, a);
+		else
+			snprintf(why, len, "write the date as ISO-8601: %04u-%02u-%02u", y,
+				 a <= 12 ? a : b, a <= 12 ? b : a);
+		return -1;
+	}
+	snprintf(why, len, "write dates as ISO-8601, YYYY-MM-DD[Thh:mm:ss][Z]");
+	return -1;
+}
+
+/* A word that is not a time: the closest of now, today, yesterday, or what is expected. */
+static int unknown_word(const char *s, char *why, size_t len)
+{
+	static const char *const words[] = { "now", "today", "yesterday" };
+	char word[ED_MAX_WORD + 1];
+	size_t n = strcspn(s, " \t");
+	const char *pick;
+
+	if (!why || !len)
+		return -1;
+	snprintf(word, sizeof(word), "%.*s", (int)(n < ED_MAX_WORD ? n : ED_MAX_WORD), s);
+	pick = closest(word, words, 3);
+	if (pick)
+		snprintf(why, len, "did you mean '%s'?", pick);
+	else
+		snprintf(why, len, "%s", EXPECTED);
+	return -1;
+}
+
+/* The instant of a trimmed text s (n bytes), or -1 with the reason in why. */
+static int parse_text(const char *s, size_t n, int64_t now, int64_t *epoch, int *offset, char *why,
+		      size_t len)
+{
+	int64_t today = now - (now % 86400 + 86400) % 86400;
+
+	*offset = 0;
+	if (word_is(s, n, "now")) {
+		*epoch = now;
+	} else if (word_is(s, n, "today")) {
+		*epoch = today;
+	} else if (word_is(s, n, "yesterday")) {
+		*epoch = today - 86400;
+	} else if (n >= 5 && is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]) &&
+		   s[4] == '-') {
+		/* The user's offset is kept so the filter form shows the time as they wrote it. */
+		return tu_parse_iso8601_why(s, epoch, offset, NULL, why, len);
+	} else if (is_local_date(s)) {
+		return local_date(s, why, len);
+	} else if (is_digit(s[0])) {
+		return parse_relative(s, now, epoch, why, len);
+	} else {
+		return unknown_word(s, why, len);
+	}
+	return 0;
+}
+
+int pps_time_parse_why(pps_instant *out, const char *text, int64_t now, char *why, size_t len)
 {
 	char s[TEXT_MAX + 1];
 	const char *b, *e;
 	size_t n;
-	int64_t epoch, today;
+	int64_t epoch;
 	int offset = 0;
 
+	if (why && len)
+		why[0] = '\0';
 	if (!out || !text)
 		return PPS_EUSAGE;
 	b = text;
@@ -181,31 +322,30 @@ int pps_time_parse(pps_instant *out, const char *text, int64_t now)
 	while (e > b && is_space(e[-1]))
 		e--;
 	n = (size_t)(e - b);
-	if (n == 0 || n > TEXT_MAX || !in_range(now))
-		return PPS_EUSAGE;
-	memcpy(s, b, n);
-	s[n] = '\0';
-
-	today = now - (now % 86400 + 86400) % 86400;
-	if (word_is(s, n, "now")) {
-		epoch = now;
-	} else if (word_is(s, n, "today")) {
-		epoch = today;
-	} else if (word_is(s, n, "yesterday")) {
-		epoch = today - 86400;
-	} else if (is_digit(s[0]) && tu_parse_iso8601(s, &epoch, &offset, NULL) == 0) {
-		/* The user's offset is kept so the filter form shows the time as they wrote it. */
-	} else if (parse_relative(s, now, &epoch) == 0) {
-		offset = 0;
-	} else {
+	if (n == 0 || n > TEXT_MAX || !in_range(now)) {
+		refuse(why, len,
+		       n == 0	      ? EXPECTED
+		       : n > TEXT_MAX ? "longer than any time: " EXPECTED
+				      : "the current time is out of range");
 		return PPS_EUSAGE;
 	}
-	if (!in_range(epoch))
+	memcpy(s, b, n);
+	s[n] = '\0';
+	if (parse_text(s, n, now, &epoch, &offset, why, len))
 		return PPS_EUSAGE;
+	if (!in_range(epoch)) {
+		refuse(why, len, "the time is out of range (years 0001 to 9999)");
+		return PPS_EUSAGE;
+	}
 	out->epoch = epoch;
 	out->offset_min = offset;
 	out->set = 1;
 	return PPS_OK;
+}
+
+int pps_time_parse(pps_instant *out, const char *text, int64_t now)
+{
+	return pps_time_parse_why(out, text, now, NULL, 0);
 }
 
 int pps_time_format_filter(const pps_instant *t, char *buf, size_t len)

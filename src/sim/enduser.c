@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "sim/record.h"
+#include "sim/sim.h"
 #include "sim/store.h"
 #include "sim/text.h"
 #include "util/timeutil.h"

@@ -22,7 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pps/version.h"
 #include "sim/faults.h"
 #include "sim/fixture.h"
 #include "sim/clock.h"
@@ -33,6 +32,8 @@
 #include "sim/sim.h"
 #include "sim/store.h"
 #include "sim/tls.h"
+
+#include "util/opts.h"
 
 #include "util/banned.h"
 
@@ -50,47 +51,6 @@
 #define DEFAULT_HEAD	 5L
 /* File descriptors beside the connections: store, WAL, listening socket, log... */
 #define SPARE_FDS 64
-
-static const char usage[] =
-	"usage: pps-sim [--listen ADDR:PORT] [--state-dir DIR] [--seed N] [--fixture FILE]\n"
-	"               [--account NAME:PASSWORD[:MODULES]]... [--max-count N] [--no-tls]\n"
-	"               [--cert FILE --key FILE] [--faults SPEC] [--threads N] [-v]\n"
-	"               [--flavor onprem|pod] [--flow N] [--request-log N]\n"
-	"               [--max-connections N] [--request-deadline SECS] [--login-throttle N]\n"
-	"               [--max-per-address N] [--accept-rate N] [--header-deadline SECS]\n"
-	"               [--help] [--version]\n"
-	"\n"
-	"  --listen ADDR:PORT   address to bind (default 127.0.0.1:10000; port 0 picks one)\n"
-	"  --state-dir DIR      store and certificate (default $XDG_STATE_HOME/pps-sim)\n"
-	"  --seed N             add N synthetic messages (repeatable for the same N)\n"
-	"  --fixture FILE       load a JSON fixture (docs/sim-fixture.md)\n"
-	"  --account NAME:PASSWORD[:MODULES]\n"
-	"                       add an account; MODULES a comma list of pss, Quarantine,\n"
-	"                       enduser (default all)\n"
-	"  --max-count N        cap of the Smart Search count (default 10000)\n"
-	"  --no-tls             serve plain HTTP\n"
-	"  --cert FILE --key FILE  serve this certificate and key instead of the generated one\n"
-	"  --faults SPEC        inject faults, e.g. latency=300ms,error=0.2:503,seed=7\n"
-	"  --threads N          server threads (default 2)\n"
-	"  --flavor onprem|pod  on-premise (default) or Proofpoint on Demand record shapes\n"
-	"  --flow N             add about N new messages a second while running (default 0)\n"
-	"  --flow-late PCT:SECS  PCT% of the flow's messages become visible to searches SECS\n"
-	"                       seconds after their date (a busy server's late indexing)\n"
-	"  --clock-offset SECS  run the server's clock SECS seconds off the real one (negative:\n"
-	"                       behind); the flow's dates and the Date header follow it\n"
-	"  --request-log N      keep the last N requests for GET /rest/v1/sim/requests\n"
-	"                       (default 10000; 0 turns the log off)\n"
-	"  --max-connections N  connections served at once (default 3000)\n"
-	"  --request-deadline SECS  a request's head and body must arrive within (default 15)\n"
-	"  --login-throttle N   failed logins a minute per address and account (10*N per\n"
-	"                       address) before the password is no longer checked (429);\n"
-	"                       per account from anywhere, each further 401 is delayed\n"
-	"                       (default 20; 0 turns it off)\n"
-	"  --max-per-address N  connections from one address at once (default 128; 0: no limit)\n"
-	"  --accept-rate N      new connections a second from one address, bursts of 2*N\n"
-	"                       (default 200; 0: no limit)\n"
-	"  --header-deadline SECS  a request's head must arrive within (default 5)\n"
-	"  -v, --verbose        log one line per request on stderr\n";
 
 struct account_arg {
 	char name[128];
@@ -139,37 +99,27 @@ static void complain(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static int parse_long(const char *flag, const char *s, long min, long max, long *out)
+/* --flow-late PCT:SECS: a share in percent and a delay in seconds (target: the options). */
+static int flow_late_opt(const char *value, void *target, char *why, size_t len)
 {
+	struct options *o = target;
 	char *end;
-	long v;
+	long pct, secs;
 
 	errno = 0;
-	v = strtol(s, &end, 10);
-	if (!*s || *end || errno || v < min || v > max) {
-		complain("invalid %s '%s': expected a number from %ld to %ld", flag, s, min, max);
-		return -1;
-	}
-	*out = v;
+	pct = strtol(value, &end, 10);
+	if (end == value || *end != ':' || errno || pct < 0 || pct > 100)
+		goto bad;
+	value = end + 1;
+	secs = strtol(value, &end, 10);
+	if (end == value || *end || errno || secs < 0 || secs > 86400)
+		goto bad;
+	o->late_percent = pct;
+	o->late_seconds = secs;
 	return 0;
-}
-
-/* --flow-late PCT:SECS: a share in percent and a delay in seconds. */
-static int parse_flow_late(const char *val, struct options *o)
-{
-	char pct[32];
-	const char *colon = strchr(val, ':');
-
-	if (!colon || (size_t)(colon - val) >= sizeof(pct)) {
-		complain("invalid --flow-late '%s': expected PERCENT:SECONDS, e.g. 20:90", val);
-		return -1;
-	}
-	memcpy(pct, val, (size_t)(colon - val));
-	pct[colon - val] = '\0';
-	if (parse_long("--flow-late", pct, 0, 100, &o->late_percent) < 0 ||
-	    parse_long("--flow-late", colon + 1, 0, 86400, &o->late_seconds) < 0)
-		return -1;
-	return 0;
+bad:
+	snprintf(why, len, "expected PERCENT:SECONDS (0 to 100, 0 to 86400), e.g. 20:90");
+	return -1;
 }
 
 /* "pss,Quarantine,enduser" (any case) or "all" into SIM_MOD_* bits. */
@@ -207,19 +157,18 @@ static int parse_modules(const char *s, size_t len, unsigned *out)
  * NAME:PASSWORD[:MODULES]. With two colons or more, the part after the last one is the module
  * list; so a password holding a colon needs the modules spelled out (e.g. "a:p:ss:all").
  */
-static int parse_account(const char *arg, struct account_arg *out)
+static int parse_account(const char *arg, struct account_arg *out, char *why, size_t len)
 {
 	const char *colon = strchr(arg, ':'), *last = strrchr(arg, ':');
 	size_t namelen;
 
 	if (!colon || colon == arg) {
-		complain("invalid --account '%s': expected NAME:PASSWORD[:MODULES]", arg);
+		snprintf(why, len, "expected NAME:PASSWORD[:MODULES]");
 		return -1;
 	}
 	namelen = (size_t)(colon - arg);
 	if (namelen >= sizeof(out->name)) {
-		complain("invalid --account '%s': the name is longer than %zu characters", arg,
-			 sizeof(out->name) - 1);
+		snprintf(why, len, "the name is longer than %zu characters", sizeof(out->name) - 1);
 		return -1;
 	}
 	memcpy(out->name, arg, namelen);
@@ -228,9 +177,11 @@ static int parse_account(const char *arg, struct account_arg *out)
 	out->modules = SIM_MOD_ALL;
 	if (last != colon) {
 		if (parse_modules(last + 1, strlen(last + 1), &out->modules) < 0) {
-			complain("invalid --account '%s': unknown module in '%s' (expected a comma "
-				 "list of pss, Quarantine, enduser)",
-				 arg, last + 1);
+			snprintf(
+				why, len,
+				"unknown module in '%s' (expected a comma list of pss, Quarantine, "
+				"enduser)",
+				last + 1);
 			return -1;
 		}
 		out->password_len = (size_t)(last - out->password);
@@ -238,211 +189,122 @@ static int parse_account(const char *arg, struct account_arg *out)
 		out->password_len = strlen(out->password);
 	}
 	if (!out->password_len) {
-		complain("invalid --account '%s': empty password", arg);
+		snprintf(why, len, "empty password");
 		return -1;
 	}
 	return 0;
 }
 
-enum {
-	O_LISTEN,
-	O_STATE,
-	O_SEED,
-	O_FIXTURE,
-	O_ACCOUNT,
-	O_MAXCOUNT,
-	O_NOTLS,
-	O_FAULTS,
-	O_THREADS,
-	O_CERT,
-	O_KEY,
-	O_VERBOSE,
-	O_HELP,
-	O_VERSION,
-	O_FLAVOR,
-	O_FLOW,
-	O_REQLOG,
-	O_MAXCONN,
-	O_DEADLINE,
-	O_THROTTLE,
-	O_PERADDR,
-	O_ACCEPTS,
-	O_HEAD,
-	O_CLOCK,
-	O_FLOWLATE
-};
+/* --account: one more account of the options (target). */
+static int add_account_opt(const char *value, void *target, char *why, size_t len)
+{
+	struct options *o = target;
 
-static const struct {
-	const char *name;
-	int id;
-	int has_arg;
-} flags[] = {
-	{ "--listen", O_LISTEN, 1 },
-	{ "--state-dir", O_STATE, 1 },
-	{ "--seed", O_SEED, 1 },
-	{ "--fixture", O_FIXTURE, 1 },
-	{ "--account", O_ACCOUNT, 1 },
-	{ "--max-count", O_MAXCOUNT, 1 },
-	{ "--no-tls", O_NOTLS, 0 },
-	{ "--faults", O_FAULTS, 1 },
-	{ "--threads", O_THREADS, 1 },
-	{ "--cert", O_CERT, 1 },
-	{ "--key", O_KEY, 1 },
-	{ "--verbose", O_VERBOSE, 0 },
-	{ "-v", O_VERBOSE, 0 },
-	{ "--help", O_HELP, 0 },
-	{ "-h", O_HELP, 0 },
-	{ "--version", O_VERSION, 0 },
-	{ "--flavor", O_FLAVOR, 1 },
-	{ "--flow", O_FLOW, 1 },
-	{ "--request-log", O_REQLOG, 1 },
-	{ "--max-connections", O_MAXCONN, 1 },
-	{ "--request-deadline", O_DEADLINE, 1 },
-	{ "--login-throttle", O_THROTTLE, 1 },
-	{ "--max-per-address", O_PERADDR, 1 },
-	{ "--accept-rate", O_ACCEPTS, 1 },
-	{ "--header-deadline", O_HEAD, 1 },
-	{ "--clock-offset", O_CLOCK, 1 },
-	{ "--flow-late", O_FLOWLATE, 1 },
+	if (o->naccounts == MAX_ACCOUNTS) {
+		snprintf(why, len, "too many accounts (at most %d)", MAX_ACCOUNTS);
+		return -1;
+	}
+	if (parse_account(value, &o->accounts[o->naccounts], why, len) < 0)
+		return -1;
+	o->naccounts++;
+	return 0;
+}
+
+static int nonempty_opt(const char *value, void *target, char *why, size_t len)
+{
+	if (!*value) {
+		snprintf(why, len, "empty");
+		return -1;
+	}
+	*(const char **)target = value;
+	return 0;
+}
+
+static const char *const flavors[] = { "onprem", "pod", NULL };
+
+#define OPTS struct options
+/* The flags of pps-sim, each declared once: the parser, its checks and --help read this table. */
+static const opt_spec sim_opts[] = {
+	OPT_STRING_AT("--listen", OPTS, listen, "ADDR:PORT",
+		      "address to bind (default 127.0.0.1:" DEFAULT_PORT "; port 0 picks one)"),
+	OPT_CALL_AT("--state-dir", offsetof(OPTS, state_dir), nonempty_opt, "DIR",
+		    "store and certificate (default $XDG_STATE_HOME/pps-sim)"),
+	OPT_LONG_AT("--seed", OPTS, seed, 0, 10000000L, "N",
+		    "add N synthetic messages (repeatable for the same N)"),
+	OPT_STRING_AT("--fixture", OPTS, fixture, "FILE",
+		      "load a JSON fixture (docs/sim-fixture.md)"),
+	OPT_CALL_AT(
+		"--account", 0, add_account_opt, "NAME:PASSWORD[:MODULES]",
+		"add an account (repeatable); MODULES a comma list of pss,\nQuarantine, enduser "
+		"(default all)"),
+	OPT_LONG_AT("--max-count", OPTS, max_count, 1, 1000000000L, "N",
+		    "cap of the Smart Search count (default 10000)"),
+	OPT_BOOL_AT("--no-tls", NULL, OPTS, no_tls, "serve plain HTTP"),
+	OPT_STRING_AT("--cert", OPTS, cert, "FILE",
+		      "serve this certificate (with --key) instead of the generated one"),
+	OPT_STRING_AT("--key", OPTS, key, "FILE", "the private key of --cert"),
+	OPT_STRING_AT("--faults", OPTS, faults, "SPEC",
+		      "inject faults, e.g. latency=300ms,error=0.2:503,seed=7"),
+	OPT_LONG_AT("--threads", OPTS, threads, 1, 64, "N", "server threads (default 2)"),
+	OPT_CHOICE_AT("--flavor", OPTS, pod, flavors, "onprem|pod",
+		      "on-premise (default) or Proofpoint on Demand record shapes"),
+	OPT_LONG_AT("--flow", OPTS, flow, 0, 100000L, "N",
+		    "add about N new messages a second while running (default 0)"),
+	OPT_CALL_AT("--flow-late", 0, flow_late_opt, "PCT:SECS",
+		    "PCT% of the flow's messages become visible to searches SECS\nseconds after "
+		    "their date (a busy server's late indexing)"),
+	OPT_LONG_AT("--clock-offset", OPTS, clock_offset, -315360000L, 315360000L, "SECS",
+		    "run the server's clock SECS seconds off the real one (negative:\nbehind); the "
+		    "flow's dates and the Date header follow it"),
+	OPT_LONG_AT("--request-log", OPTS, request_log, 0, 1000000L, "N",
+		    "keep the last N requests for GET /rest/v1/sim/requests\n(default 10000; 0 "
+		    "turns the log off)"),
+	OPT_LONG_AT("--max-connections", OPTS, max_connections, 16, 1000000L, "N",
+		    "connections served at once (default 3000)"),
+	OPT_LONG_AT("--request-deadline", OPTS, deadline, 1, 3600L, "SECS",
+		    "a request's head and body must arrive within (default 15)"),
+	OPT_LONG_AT("--login-throttle", OPTS, throttle, 0, 1000000L, "N",
+		    "failed logins a minute per address and account (10*N per\naddress) before the "
+		    "password is no longer checked (429);\nper account from anywhere, each further "
+		    "401 is delayed\n(default 20; 0 turns it off)"),
+	OPT_LONG_AT("--max-per-address", OPTS, per_address, 0, 1000000L, "N",
+		    "connections from one address at once (default 128; 0: no limit)"),
+	OPT_LONG_AT("--accept-rate", OPTS, accept_rate, 0, 1000000L, "N",
+		    "new connections a second from one address, bursts of 2*N\n(default 200; 0: no "
+		    "limit)"),
+	OPT_LONG_AT("--header-deadline", OPTS, head_deadline, 1, 3600L, "SECS",
+		    "a request's head must arrive within (default 5)"),
+	OPT_BOOL_AT("--verbose", "-v", OPTS, verbose, "log one line per request on stderr"),
+	OPT_STOP("--help", "-h", OPT_HELP, "this help"),
+	OPT_STOP("--version", NULL, OPT_VERSION, "the version"),
+	OPT_TABLE_END,
 };
+#undef OPTS
 
 /* Returns 0 to go on, 1 after --help/--version (exit 0), -1 on a bad flag (exit 2). */
 static int parse_args(int argc, char **argv, struct options *o)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i], *eq = strchr(arg, '='), *val = NULL;
-		size_t len = eq && arg[0] == '-' && arg[1] == '-' ? (size_t)(eq - arg)
-								  : strlen(arg);
-		int id = -1, has_arg = 0;
+	const opt_spec *specs = sim_opts;
+	char err[512];
 
-		for (size_t k = 0; k < sizeof(flags) / sizeof(flags[0]); k++)
-			if (strlen(flags[k].name) == len && strncmp(flags[k].name, arg, len) == 0) {
-				id = flags[k].id;
-				has_arg = flags[k].has_arg;
-			}
-		if (id < 0) {
-			complain("unknown option '%s' (see pps-sim --help)", arg);
-			return -1;
-		}
-		if (has_arg) {
-			if (arg[len] == '=')
-				val = arg + len + 1;
-			else if (i + 1 < argc)
-				val = argv[++i];
-			else {
-				complain("option '%.*s' needs a value", (int)len, arg);
-				return -1;
-			}
-		} else if (arg[len] == '=') {
-			complain("option '%.*s' takes no value", (int)len, arg);
-			return -1;
-		}
-		switch (id) {
-		case O_LISTEN:
-			o->listen = val;
-			break;
-		case O_STATE:
-			if (!*val) {
-				complain("invalid --state-dir '': empty");
-				return -1;
-			}
-			o->state_dir = val;
-			break;
-		case O_SEED:
-			if (parse_long("--seed", val, 0, 10000000L, &o->seed) < 0)
-				return -1;
-			break;
-		case O_FIXTURE:
-			o->fixture = val;
-			break;
-		case O_ACCOUNT:
-			if (o->naccounts == MAX_ACCOUNTS) {
-				complain("too many --account options (at most %d)", MAX_ACCOUNTS);
-				return -1;
-			}
-			if (parse_account(val, &o->accounts[o->naccounts]) < 0)
-				return -1;
-			o->naccounts++;
-			break;
-		case O_MAXCOUNT:
-			if (parse_long("--max-count", val, 1, 1000000000L, &o->max_count) < 0)
-				return -1;
-			break;
-		case O_NOTLS:
-			o->no_tls = 1;
-			break;
-		case O_FAULTS:
-			o->faults = val;
-			break;
-		case O_THREADS:
-			if (parse_long("--threads", val, 1, 64, &o->threads) < 0)
-				return -1;
-			break;
-		case O_CERT:
-			o->cert = val;
-			break;
-		case O_KEY:
-			o->key = val;
-			break;
-		case O_VERBOSE:
-			o->verbose = 1;
-			break;
-		case O_FLAVOR:
-			if (strcmp(val, "onprem") != 0 && strcmp(val, "pod") != 0) {
-				complain("invalid --flavor '%s': expected onprem or pod", val);
-				return -1;
-			}
-			o->pod = strcmp(val, "pod") == 0;
-			break;
-		case O_FLOW:
-			if (parse_long("--flow", val, 0, 100000L, &o->flow) < 0)
-				return -1;
-			break;
-		case O_REQLOG:
-			if (parse_long("--request-log", val, 0, 1000000L, &o->request_log) < 0)
-				return -1;
-			break;
-		case O_MAXCONN:
-			if (parse_long("--max-connections", val, 16, 1000000L,
-				       &o->max_connections) < 0)
-				return -1;
-			break;
-		case O_DEADLINE:
-			if (parse_long("--request-deadline", val, 1, 3600L, &o->deadline) < 0)
-				return -1;
-			break;
-		case O_THROTTLE:
-			if (parse_long("--login-throttle", val, 0, 1000000L, &o->throttle) < 0)
-				return -1;
-			break;
-		case O_PERADDR:
-			if (parse_long("--max-per-address", val, 0, 1000000L, &o->per_address) < 0)
-				return -1;
-			break;
-		case O_ACCEPTS:
-			if (parse_long("--accept-rate", val, 0, 1000000L, &o->accept_rate) < 0)
-				return -1;
-			break;
-		case O_HEAD:
-			if (parse_long("--header-deadline", val, 1, 3600L, &o->head_deadline) < 0)
-				return -1;
-			break;
-		case O_CLOCK:
-			if (parse_long("--clock-offset", val, -315360000L, 315360000L,
-				       &o->clock_offset) < 0)
-				return -1;
-			break;
-		case O_FLOWLATE:
-			if (parse_flow_late(val, o) < 0)
-				return -1;
-			break;
-		case O_HELP:
-			fputs(usage, stdout);
-			return 1;
-		case O_VERSION:
-			printf("pps-sim %s\n", PPS_VERSION);
-			return 1;
-		}
+	switch (opt_parse(specs, o, argc, argv, err, sizeof(err))) {
+	case 0:
+		break;
+	case OPT_STOP_HELP:
+		fputs("usage: pps-sim ", stdout);
+		opt_synopsis(stdout, specs, 92, 15);
+		fputc('\n', stdout);
+		opt_help(stdout, specs, 25);
+		return 1;
+	case OPT_STOP_VERSION:
+		printf("pps-sim %s\n", PPS_SIM_VERSION);
+		return 1;
+	default:
+		if (!strncmp(err, "unknown option", 14))
+			complain("%s (see pps-sim --help)", err);
+		else
+			complain("%s", err);
+		return -1;
 	}
 	if (!o->cert != !o->key) {
 		complain("--cert and --key go together");
@@ -495,8 +357,17 @@ static int parse_listen(const char *s, struct listen_addr *out)
 		complain("invalid --listen '%s': expected ADDR:PORT or [IPv6]:PORT", s);
 		return -1;
 	}
-	if (parse_long("--listen port", portstr, 0, 65535, &port) < 0)
-		return -1;
+	{
+		char *end;
+
+		errno = 0;
+		port = strtol(portstr, &end, 10);
+		if (!*portstr || *end || errno || port < 0 || port > 65535) {
+			complain("invalid --listen port '%s': expected a number from 0 to 65535",
+				 portstr);
+			return -1;
+		}
+	}
 	memcpy(out->name, hoststart, hostlen);
 	out->name[hostlen] = '\0';
 	hints.ai_socktype = SOCK_STREAM;

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "sim/match.h"
+#include "sim/sim.h"
 #include "sim/store.h"
 #include "util/buf.h"
 

@@ -8,17 +8,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim/account.h"
+
 struct json_t;
 struct sim_store;
 struct sim_reqlog;
-
-/* Managed modules of an account's role. */
-enum { SIM_MOD_PSS = 1, SIM_MOD_QUARANTINE = 2, SIM_MOD_ENDUSER = 4, SIM_MOD_ALL = 7 };
-
-typedef struct sim_account {
-	char name[128];
-	unsigned modules; /* SIM_MOD_* bits */
-} sim_account;
 
 /* The emulator's process-wide state; created by main.c, shared read-only by handlers. */
 typedef struct sim_ctx {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sim.h"
+#include "sim/account.h"
 
 typedef struct sim_store sim_store;
 

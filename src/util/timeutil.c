@@ -1,6 +1,7 @@
 /* Calendar arithmetic of timeutil.h; pure functions, no global state, no TZ. */
 #include "timeutil.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,60 +68,117 @@ static int month_days(int y, int m)
 	return m == 2 && leap ? 29 : days[m - 1];
 }
 
-int tu_parse_iso8601(const char *s, int64_t *epoch, int *offset_min, int *has_time)
+/* Fails the parse with a reason (printf-style) when the caller asked for one. */
+static int why_fail(char *why, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int why_fail(char *why, size_t len, const char *fmt, ...)
 {
-	int y, mo, d, h = 0, mi = 0, se = 0, oh = 0, om = 0, sign = 1, timed = 0;
+	va_list ap;
+
+	if (why && len) {
+		va_start(ap, fmt);
+		vsnprintf(why, len, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+#define DATE_FORM "expected YYYY-MM-DD, then an optional Thh:mm:ss and zone"
+
+/* hh:mm[:ss[.fff]] at *p; the reason of a refusal in why. */
+static int parse_clock(const char **pp, int *h, int *mi, int *se, char *why, size_t len)
+{
+	const char *p = *pp;
+
+	if (digits(&p, 2, h))
+		return why_fail(why, len, "expected the hour as hh");
+	if (*h > 23)
+		return why_fail(why, len, "hour %d is not 0 to 23", *h);
+	if (*p++ != ':' || digits(&p, 2, mi))
+		return why_fail(why, len, "expected the minutes as hh:mm");
+	if (*mi > 59)
+		return why_fail(why, len, "minute %d is not 0 to 59", *mi);
+	if (*p == ':') {
+		p++;
+		if (digits(&p, 2, se))
+			return why_fail(why, len, "expected the seconds as hh:mm:ss");
+		if (*se > 60)
+			return why_fail(why, len, "second %d is not 0 to 59", *se);
+		if (*p == '.' || *p == ',') {
+			p++;
+			if (*p < '0' || *p > '9')
+				return why_fail(why, len,
+						"expected digits after the decimal point");
+			while (*p >= '0' && *p <= '9')
+				p++;
+		}
+	}
+	if (*se == 60)
+		*se = 59;
+	*pp = p;
+	return 0;
+}
+
+/* Z, +HH, +HHMM or +HH:MM at *p (minutes east of UTC in off). */
+static int parse_zone(const char **pp, int *off, char *why, size_t len)
+{
+	const char *p = *pp, *z = *pp;
+	int sign, oh = 0, om = 0;
+
+	if (*p == 'Z' || *p == 'z') {
+		*pp = p + 1;
+		return 0;
+	}
+	sign = *p++ == '-' ? -1 : 1;
+	if (digits(&p, 2, &oh) || (*p == ':' && (p++, !*p)) || (*p && digits(&p, 2, &om)) ||
+	    oh > 23 || om > 59)
+		return why_fail(why, len, "zone '%s' is not Z, +HH, +HHMM or +HH:MM", z);
+	*off = sign * (oh * 60 + om);
+	*pp = p;
+	return 0;
+}
+
+int tu_parse_iso8601_why(const char *s, int64_t *epoch, int *offset_min, int *has_time, char *why,
+			 size_t len)
+{
+	int y, mo, d, h = 0, mi = 0, se = 0, off = 0, timed = 0;
 	const char *p = s;
 
-	if (!s || digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' ||
-	    digits(&p, 2, &d))
-		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo))
-		return -1;
+	if (!s || digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo))
+		return why_fail(why, len, DATE_FORM);
+	if (mo < 1 || mo > 12)
+		return why_fail(why, len, "month %d is not 1 to 12", mo);
+	if (*p++ != '-' || digits(&p, 2, &d))
+		return why_fail(why, len, DATE_FORM);
+	if (d < 1 || d > month_days(y, mo))
+		return why_fail(why, len, "day %d is not in %04d-%02d (1 to %d)", d, y, mo,
+				month_days(y, mo));
 	if (*p == 'T' || *p == 't' || (*p == ' ' && p[1] >= '0' && p[1] <= '9')) {
 		p++;
 		timed = 1;
-		if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi))
+		if (parse_clock(&p, &h, &mi, &se, why, len))
 			return -1;
-		if (*p == ':') {
-			p++;
-			if (digits(&p, 2, &se))
-				return -1;
-			if (*p == '.' || *p == ',') {
-				p++;
-				if (*p < '0' || *p > '9')
-					return -1;
-				while (*p >= '0' && *p <= '9')
-					p++;
-			}
-		}
-		if (h > 23 || mi > 59 || se > 60)
+		if ((*p == '+' || *p == '-' || *p == 'Z' || *p == 'z') &&
+		    parse_zone(&p, &off, why, len))
 			return -1;
-		if (se == 60)
-			se = 59;
-		if (*p == 'Z' || *p == 'z') {
-			p++;
-		} else if (*p == '+' || *p == '-') {
-			sign = *p++ == '-' ? -1 : 1;
-			if (digits(&p, 2, &oh))
-				return -1;
-			if (*p == ':')
-				p++;
-			if (*p && digits(&p, 2, &om))
-				return -1;
-			if (oh > 23 || om > 59)
-				return -1;
-		}
 	} else if (*p == 'Z' || *p == 'z') {
 		p++;
+	} else if (*p && *p != ' ') {
+		return why_fail(why, len, "expected 'T' or a space after the date, not '%c'", *p);
 	}
 	if (*p)
-		return -1;
-	*offset_min = sign * (oh * 60 + om);
-	*epoch = tu_mkutc(y, mo, d, h, mi, se) - (int64_t)*offset_min * 60;
+		return why_fail(why, len, "unexpected '%s' after the %s: expected Z or +HH:MM", p,
+				timed ? "time" : "date");
+	*offset_min = off;
+	*epoch = tu_mkutc(y, mo, d, h, mi, se) - (int64_t)off * 60;
 	if (has_time)
 		*has_time = timed;
 	return 0;
+}
+
+int tu_parse_iso8601(const char *s, int64_t *epoch, int *offset_min, int *has_time)
+{
+	return tu_parse_iso8601_why(s, epoch, offset_min, has_time, NULL, 0);
 }
 
 int tu_format_utc(int64_t epoch, char *buf, size_t len)

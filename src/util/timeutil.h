@@ -19,6 +19,9 @@ void tu_civil(int64_t epoch, int64_t *y, int *mon, int *day, int *hour, int *min
  * UTC, has_time 0 for a date alone), or -1 for anything else, including impossible dates.
  */
 int tu_parse_iso8601(const char *s, int64_t *epoch, int *offset_min, int *has_time);
+/* The same, writing why a text was refused into why (len bytes; why may be NULL). */
+int tu_parse_iso8601_why(const char *s, int64_t *epoch, int *offset_min, int *has_time, char *why,
+			 size_t len);
 
 /* Writes "YYYY-MM-DD hh:mm:ss" (UTC) into buf (at least 20 bytes). Returns 0 or -1. */
 int tu_format_utc(int64_t epoch, char *buf, size_t len);

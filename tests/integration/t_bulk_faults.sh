@@ -2,6 +2,7 @@
 # sent again after its wait (every message in the outbox exactly once); a lost answer is
 # `unknown`, never sent again; a server gone stops the run with the rest `not_sent`; an
 # interrupt writes `not_sent` for the rest. Every run is bounded by `timeout`.
+# ctest: slow
 . "$(dirname "$0")/lib.sh"
 # outcomes JOURNAL: the outcome lines of a --report journal.
 outcomes() { jq -c 'select(.event == "outcome")' "$1"; }

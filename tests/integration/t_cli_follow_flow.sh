@@ -1,6 +1,7 @@
 # --follow against a moving server (pps-sim --flow): a follower killed with -9 and restarted on
 # its checkpoint misses nothing; one stopped with SIGTERM and restarted prints nothing twice.
 # The truth is what the emulator holds for the followed window, read back with --all.
+# ctest: slow
 . "$(dirname "$0")/lib.sh"
 
 STATE="$T_DIR/flow-state"

@@ -1,6 +1,7 @@
 # --all walks a window past the server's cap (exactly once per record, also when a page boundary
 # falls inside a second), the cap probe warns of a cut answer, --checkpoint resumes a walk, and
 # --follow prints new records once across a server outage and a kill -9 of pps.
+# ctest: slow
 . "$(dirname "$0")/lib.sh"
 
 GEN="$PPS_SOURCE_DIR/tests/integration/helpers/gen_flow_fixture.py"

@@ -1,6 +1,7 @@
 # The fault matrix: pps against pps-sim --faults and bad TLS set-ups. For each fault: the
 # documented exit status, one line on stderr, no hang (every run is bounded by `timeout`), no
 # partial .eml left, and no release performed twice (checked in the emulator's outbox).
+# ctest: slow
 . "$(dirname "$0")/lib.sh"
 
 T0="start_time=2020-05-01T00:00:00Z"

@@ -2,6 +2,7 @@
 # same messages. Afterwards every message is in at most one folder (or deleted), the outbox holds
 # exactly one entry per acknowledged release/forward, and the store passes its integrity check.
 # Then kill -9 under load and restart: the store is intact and every acknowledged action is there.
+# ctest: slow
 . "$(dirname "$0")/lib.sh"
 
 LOAD="$PPS_BUILD_DIR/pps-load"

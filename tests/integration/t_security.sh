@@ -1,6 +1,7 @@
 # Security checks: nobody is let in without the right account and module; passwords are stored
 # hashed; injection-shaped values stay data; CR/LF in arguments never reach a header or URL
 # unescaped; download names stay in their folder; no password is ever printed.
+# ctest: slow
 . "$(dirname "$0")/lib.sh"
 
 sim_start --fixture "$FIXTURES/basic.json"

@@ -2,6 +2,7 @@
 # limit while a normal client keeps getting answers, the request deadline, a second process on
 # the same state dir, each client mistake a 4xx JSON naming what was wrong, CL+TE, NUL in
 # paths and values, libmicrohttpd-level limits answered in JSON, failed-login delays, -v lines.
+# ctest: slow
 . "$(dirname "$0")/lib.sh"
 
 PW=admin:admin-pass

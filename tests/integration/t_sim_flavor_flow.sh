@@ -1,6 +1,7 @@
 # pps-sim's Proofpoint on Demand flavour (cloud record shape, actions by GUID in both flavours),
 # the live mail flow (--flow: rate within loose bounds, recent dates, kept over a restart) and
 # POST /rest/v1/sim/messages.
+# ctest: slow
 . "$(dirname "$0")/lib.sh"
 
 PW=admin:admin-pass

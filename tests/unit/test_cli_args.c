@@ -2,6 +2,7 @@
  * Unit tests of src/cli/args.c, commands.c and the list readers of bulk.c: name=value, --name
  * value, --name=value, names, required, choices, booleans, defaults, times, JSON, GUID lists.
  */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include "cli/args.h"
 #include "cli/bulk.h"
 #include "cli/commands.h"
+#include "helpers.h"
 
 /* 2020-05-20T12:00:00Z */
 #define NOW ((int64_t)1589976000)
@@ -351,10 +353,10 @@ static void test_args__guid_list_inline_is_one_line(void **state)
 /* A file's lines are kept as read, blank ones too, so that item k is line k + 1. */
 static void test_args__guid_list_from_file(void **state)
 {
-	char path[] = "/tmp/pps-test-guids.XXXXXX";
-	char arg[64];
+	char path[PATH_MAX];
+	char arg[PATH_MAX + 16];
 	const char *argv[] = { "folder_name=F", arg };
-	int fd = mkstemp(path);
+	int fd = th_tmpfile(path, sizeof(path), "test-guids");
 	FILE *f;
 	cli_args a;
 	int i;

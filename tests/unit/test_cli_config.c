@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "cli/config.h"
+#include "helpers.h"
 
 /* A fake environment: pairs of name, value. */
 static const char *env_table[32];
@@ -52,8 +53,7 @@ static void write_file(const char *p, const char *text, mode_t mode)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s", "/tmp/pps-test-config.XXXXXX");
-	if (!mkdtemp(dir))
+	if (!th_tmpdir(dir, sizeof(dir), "test-config"))
 		return -1;
 	snprintf(path, sizeof(path), "%s/config", dir);
 	set_env(NULL);

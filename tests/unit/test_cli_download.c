@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli/download.h"
+#include "helpers.h"
 
 /* A message with NULs and CRLFs: it must come back byte for byte. */
 static const char msg[] = "From: a@b.c\r\nSubject: x\r\n\r\nbody\0with\0nuls\xff\xfe\r\n";
@@ -32,8 +33,8 @@ static int setup(void **state)
 
 	if (!fx)
 		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/pps-download.XXXXXX");
-	if (!mkdtemp(fx->dir) || !getcwd(fx->old_cwd, sizeof(fx->old_cwd))) {
+	if (!th_tmpdir(fx->dir, sizeof(fx->dir), "download") ||
+	    !getcwd(fx->old_cwd, sizeof(fx->old_cwd))) {
 		free(fx);
 		return -1;
 	}

@@ -202,6 +202,46 @@ static void test_timespec__refusals(void **state)
 	}
 }
 
+/* Every refusal says why, from the same grammar that refuses it. */
+static void test_timespec__refusals_say_why(void **state)
+{
+	static const struct {
+		const char *text, *why;
+	} cases[] = {
+		{ "24 horus", "unknown unit 'horus'; did you mean 'hours'?" },
+		{ "24 fortnights", "unknown unit 'fortnights': expected seconds, minutes, hours, "
+				   "days, weeks, months "
+				   "or years" },
+		{ "5", "a number needs a unit: '24 hours', '7 days', ..." },
+		{ "3 days later", "unexpected 'later' after the unit: only 'ago' may follow" },
+		{ "yesterdy", "did you mean 'yesterday'?" },
+		{ "2026-13-01", "month 13 is not 1 to 12" },
+		{ "2026-02-29", "day 29 is not in 2026-02 (1 to 28)" },
+		{ "2026-01-01T24:00", "hour 24 is not 0 to 23" },
+		{ "2026-01-01T10:61", "minute 61 is not 0 to 59" },
+		{ "2026-01-01T10:00+25", "zone '+25' is not Z, +HH, +HHMM or +HH:MM" },
+		{ "2026-01-01x", "expected 'T' or a space after the date, not 'x'" },
+		{ "12/01/2026", "the day and month order is ambiguous: write 2026-12-01 or "
+				"2026-01-12 (ISO-8601, YYYY-MM-DD)" },
+		{ "25.12.2026", "write the date as ISO-8601: 2026-12-25" },
+		{ "99999999999999 days", "the time is out of range" },
+	};
+	pps_instant t;
+	char why[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(pps_time_parse_why(&t, cases[i].text, NOW, why, sizeof(why)),
+				 PPS_EUSAGE);
+		assert_string_equal(why, cases[i].why);
+		/* The plain call refuses exactly the same texts. */
+		assert_int_equal(pps_time_parse(&t, cases[i].text, NOW), PPS_EUSAGE);
+	}
+	assert_int_equal(pps_time_parse_why(&t, "24 hours ago", NOW, why, sizeof(why)), PPS_OK);
+	assert_string_equal(why, "");
+	assert_int_equal(pps_time_parse_why(&t, "2026-01-01", NOW, NULL, 0), PPS_OK);
+}
+
 static void test_timespec__filter_format_keeps_offset(void **state)
 {
 	pps_instant t;
@@ -265,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_timespec__now_today_yesterday),
 		cmocka_unit_test(test_timespec__iso8601_forms),
 		cmocka_unit_test(test_timespec__refusals),
+		cmocka_unit_test(test_timespec__refusals_say_why),
 		cmocka_unit_test(test_timespec__filter_format_keeps_offset),
 		cmocka_unit_test(test_timespec__format_refusals),
 	};

@@ -18,6 +18,7 @@
 #include "sim/record.h"
 #include "sim/store.h"
 #include "util/timeutil.h"
+#include "helpers.h"
 
 struct env {
 	char dir[64];
@@ -30,8 +31,7 @@ static int setup(void **state)
 	char err[256];
 
 	assert_non_null(e);
-	snprintf(e->dir, sizeof(e->dir), "/tmp/pps-test-fixture.XXXXXX");
-	assert_non_null(mkdtemp(e->dir));
+	assert_non_null(th_tmpdir(e->dir, sizeof(e->dir), "test-fixture"));
 	if (sim_store_open(&e->st, e->dir, err, sizeof(err)))
 		fail_msg("sim_store_open: %s", err);
 	*state = e;

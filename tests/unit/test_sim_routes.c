@@ -1,6 +1,6 @@
 /*
- * Unit tests of the pps-sim route handlers (pss.c, quarantine.c, enduser.c) called directly on a
- * temporary store filled through sim_store_add_*: matching rules, bounds, actions, atomicity.
+ * Unit tests of the pps-sim route handlers (pss.c, quarantine_*.c, enduser.c) called directly on
+ * a temporary store filled through sim_store_add_*: matching rules, bounds, actions, atomicity.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +18,7 @@
 #include "sim/record.h"
 #include "sim/store.h"
 #include "util/timeutil.h"
+#include "helpers.h"
 
 #define MAX_PARAMS 16
 #define DAY1	   1589155200 /* 2020-05-11 00:00:00 UTC */
@@ -154,8 +155,8 @@ static int setup(void **state)
 
 	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/pps-routes-XXXXXX");
-	if (!mkdtemp(f->dir) || sim_store_open(&f->st, f->dir, err, sizeof(err)) < 0)
+	if (!th_tmpdir(f->dir, sizeof(f->dir), "routes") ||
+	    sim_store_open(&f->st, f->dir, err, sizeof(err)) < 0)
 		return -1;
 	f->ctx.store = f->st;
 	f->ctx.max_count = 1000;
@@ -220,11 +221,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[128];
-
 	sim_store_close(f->st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
+	if (th_rmtree(f->dir) != 0)
 		return -1;
 	free(f);
 	return 0;

@@ -14,6 +14,7 @@
 
 #include "sim/record.h"
 #include "sim/store.h"
+#include "helpers.h"
 
 struct fx {
 	char dir[64];
@@ -27,8 +28,8 @@ static int setup(void **state)
 
 	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/pps-store-XXXXXX");
-	if (!mkdtemp(f->dir) || sim_store_open(&f->st, f->dir, err, sizeof(err)) < 0) {
+	if (!th_tmpdir(f->dir, sizeof(f->dir), "store") ||
+	    sim_store_open(&f->st, f->dir, err, sizeof(err)) < 0) {
 		free(f);
 		return -1;
 	}
@@ -39,11 +40,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fx *f = *state;
-	char cmd[128];
-
 	sim_store_close(f->st);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
+	if (th_rmtree(f->dir) != 0)
 		return -1;
 	free(f);
 	return 0;

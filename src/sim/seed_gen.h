@@ -1,0 +1,114 @@
+/*
+ * What the seed's files share (seed.c, seed_people.c, seed_message.c, seed_text.c and
+ * seed_batch.c): the generator's state, its PRNG and their entry points. Not for the rest of the
+ * emulator.
+ */
+#ifndef PPS_SIM_SEED_GEN_H
+#define PPS_SIM_SEED_GEN_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "sim/record.h"
+#include "sim/seed_words.h"
+#include "sim/store.h"
+#include "util/buf.h"
+
+#define SEED_DOMAINS 200
+#define SEED_SENDERS 3000
+#define SEED_USERS   300
+#define SEED_DEMO    8 /* quarantined messages for the demo in the last 24 hours */
+#define SEED_WINDOW  (7 * 86400)
+#define INTERNAL     "example.com"
+
+/* SplitMix64: small, fast, and the same stream on every platform for the same n. */
+typedef struct rng {
+	uint64_t s;
+} rng;
+
+static inline uint64_t rng_next(rng *r)
+{
+	uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+/* A number below n. */
+static inline uint32_t below(rng *r, uint32_t n)
+{
+	return (uint32_t)((rng_next(r) >> 32) * n >> 32);
+}
+
+/* A word of a sim_wordlist. */
+#define PICK(r, list) ((list).w[below((r), (uint32_t)(list).n)])
+
+/* What happens to a message. */
+enum kind { K_HAM, K_CONTINUE, K_RETRY, K_REJECT, K_REDIRECT, K_SPAM, K_PHISH, K_VIRUS, K_DLP };
+
+/* The domain of an address (the address when it has no @). */
+static inline const char *domain_of(const char *addr)
+{
+	const char *at = strchr(addr, '@');
+
+	return at ? at + 1 : addr;
+}
+
+struct sim_seed_batch;
+
+/* Prebuilt pools and the reusable record: one allocation set for the whole run. */
+struct seeder {
+	sim_store *st;
+	rng r;
+	int64_t now;
+	long n;
+	char domains[SEED_DOMAINS][40];
+	char senders[SEED_SENDERS][72];
+	char users[SEED_USERS][64];
+	const char *user_first[SEED_USERS];
+	const char *user_last[SEED_USERS];
+	json_t *rec;			/* the record, reused: its string values are set in place */
+	json_t *val[SIM_NFIELDS];	/* borrowed from rec */
+	json_t *rules[SIM_SEED_NRULES]; /* module_rules arrays by kind; owned */
+	long dbase[SIM_SEED_NFOLDERS];	/* the next dbase_id of each folder */
+	int live;			/* a --flow generator, not a seed */
+	ppsbuf raw;			/* the body being built, reused */
+	struct sim_seed_batch *batch; /* the seed's pipeline: messages go here, not to the store */
+};
+
+/* seed_message.c: the generator's state for the seed n at now; NULL when out of memory. */
+struct seeder *sim_seeder_new(sim_store *st, long n, int64_t now);
+void sim_seeder_free(struct seeder *sd);
+/*
+ * Builds message number i and hands it to sd->batch, or to the store when there is none; demo
+ * messages land in Quarantine within the last 24 hours. A live message (sd->live) is dated at
+ * and numbered i among all live messages ever made. 0 or -1.
+ */
+int sim_seeder_add(struct seeder *sd, long i, int demo, int64_t at);
+
+/*
+ * seed_text.c: the identifiers of a message, led by its time as PPS's are: a GUID and FID of 32
+ * characters, a sendmail queue ID of 14 and a SID of 10 (seq numbers the message).
+ */
+void sim_seed_ids(rng *r, int64_t epoch, long seq, char guid[33], char fid[33], char qid[16],
+		  char sid[12]);
+/* The raw RFC 5322 text of a quarantined message of kind k into b (reset first). 0 or -1. */
+int sim_seed_raw(ppsbuf *b, enum kind k, int64_t epoch, const char *from, const char *rcpts,
+		 const char *subject, const char *mid, const char *ip, const char *attach);
+
+/* seed_people.c: the address pools of senders and internal users, from the word lists. */
+void sim_seeder_pools(struct seeder *sd);
+/* The end users' profiles into the store. 0 or -1. */
+int sim_seeder_users(struct seeder *sd);
+
+/* seed_batch.c: the quarantined part of the message being batched, then its record (which
+ * completes it). 0 or -1. */
+int sim_seed_batch_quarantine(struct sim_seed_batch *b, const sim_qmsg *m);
+int sim_seed_batch_record(struct sim_seed_batch *b, const json_t *rec, int64_t epoch);
+/* Adds the seed's n messages through the generator thread; the caller holds the transaction. */
+int sim_seeder_run(struct seeder *sd);
+
+#endif

@@ -1,0 +1,83 @@
+/*
+ * A typed option binder in the spirit of git's parse-options: each option is declared once, with
+ * its type, its target and its help, and the parser, the checks and the help text are read from
+ * that one table. Knows nothing of pps; prints nothing but the help it is asked for.
+ */
+#ifndef PPS_UTIL_OPTS_H
+#define PPS_UTIL_OPTS_H
+
+#include <stddef.h> /* offsetof */
+#include <stdio.h>
+
+typedef enum opt_kind {
+	OPT_BOOL,   /* no value; *(int *)target = 1 */
+	OPT_STRING, /* *(const char **)target = the value (borrowed from argv) */
+	OPT_LONG,   /* *(long *)target, from min to max */
+	OPT_CHOICE, /* *(int *)target = the index of the value in choices */
+	OPT_CALL,   /* call(value, target, err, errlen) decides; 0 or -1 */
+	OPT_HELP,   /* opt_parse returns OPT_STOP_HELP */
+	OPT_VERSION /* opt_parse returns OPT_STOP_VERSION */
+} opt_kind;
+
+typedef struct opt_spec {
+	const char *name;  /* "--listen"; NULL ends the table */
+	const char *alias; /* another spelling ("-v"), or NULL */
+	opt_kind kind;
+	size_t offset;		    /* the target: base + offset (opt_parse's base) */
+	long min, max;		    /* OPT_LONG */
+	const char *const *choices; /* OPT_CHOICE, NULL-terminated */
+	/* OPT_CALL: decides with the value, target = base + offset; 0, or -1 and why in err. */
+	int (*call)(const char *value, void *target, char *err, size_t errlen);
+	const char *metavar; /* the value's name in the help ("ADDR:PORT") */
+	const char *help;    /* what it does; '\n' starts another line of help */
+	int hidden;	     /* parsed but left out of the synopsis */
+} opt_spec;
+
+enum { OPT_STOP_HELP = 1, OPT_STOP_VERSION = 2 };
+
+/* Table entries, one per option: S the struct the offsets are into, F its member. */
+#define OPT_BOOL_AT(N, A, S, F, H)                                                 \
+	{                                                                          \
+		(N), (A), OPT_BOOL, offsetof(S, F), 0, 0, NULL, NULL, NULL, (H), 0 \
+	}
+#define OPT_STRING_AT(N, S, F, M, H)                                                 \
+	{                                                                            \
+		(N), NULL, OPT_STRING, offsetof(S, F), 0, 0, NULL, NULL, (M), (H), 0 \
+	}
+#define OPT_LONG_AT(N, S, F, LO, HI, M, H)                                               \
+	{                                                                                \
+		(N), NULL, OPT_LONG, offsetof(S, F), (LO), (HI), NULL, NULL, (M), (H), 0 \
+	}
+#define OPT_CHOICE_AT(N, S, F, C, M, H)                                             \
+	{                                                                           \
+		(N), NULL, OPT_CHOICE, offsetof(S, F), 0, 0, (C), NULL, (M), (H), 0 \
+	}
+#define OPT_CALL_AT(N, OFF, FN, M, H)                                     \
+	{                                                                 \
+		(N), NULL, OPT_CALL, (OFF), 0, 0, NULL, (FN), (M), (H), 0 \
+	}
+#define OPT_STOP(N, A, K, H)                                     \
+	{                                                        \
+		(N), (A), (K), 0, 0, 0, NULL, NULL, NULL, (H), 0 \
+	}
+#define OPT_TABLE_END                                                    \
+	{                                                                \
+		NULL, NULL, OPT_BOOL, 0, 0, 0, NULL, NULL, NULL, NULL, 0 \
+	}
+
+/*
+ * Parses argv[1..argc-1] against specs: "--name value", "--name=value", a flag alone. Each value
+ * goes to its option's target (base + offset) as its kind says. Returns 0, OPT_STOP_HELP or
+ * OPT_STOP_VERSION when one of those was given, or -1 with a one-line reason in err ("invalid
+ * --seed 'x': expected a number from 0 to 10000000", "unknown option '--bogus'").
+ */
+int opt_parse(const opt_spec *specs, void *base, int argc, char **argv, char *err, size_t errlen);
+
+/* Writes "[--listen ADDR:PORT] [--no-tls] ..." wrapped to width, each line after the first
+ * indented by indent spaces. */
+void opt_synopsis(FILE *out, const opt_spec *specs, size_t width, size_t indent);
+
+/* Writes one entry per option: "  --name METAVAR  help", the help aligned at column col. */
+void opt_help(FILE *out, const opt_spec *specs, size_t col);
+
+#endif

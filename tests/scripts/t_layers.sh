@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# scripts/check-layers passes on the tree and fails on each kind of violation added to a copy.
+set -u
+src=${PPS_SOURCE_DIR:?}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pps-layers.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+fails=0 checks=0
+
+check() { # check WANT_RC WHAT
+	local rc
+	"$tmp/tree/scripts/check-layers" "$tmp/tree" >"$tmp/out" 2>&1
+	rc=$?
+	checks=$((checks + 1))
+	if [ "$rc" != "$1" ]; then
+		fails=$((fails + 1))
+		echo "FAIL: $2: expected exit $1, got $rc" >&2
+		cat "$tmp/out" >&2
+	fi
+}
+
+fresh() {
+	rm -rf "$tmp/tree"
+	mkdir -p "$tmp/tree/scripts"
+	cp -r "$src/src" "$tmp/tree/"
+	cp "$src/scripts/check-layers" "$tmp/tree/scripts/"
+}
+
+fresh
+check 0 "the tree as it is"
+
+fresh
+echo '#include "cli/cli.h"' >>"$tmp/tree/src/lib/client.c"
+check 1 "the library includes the command line"
+
+fresh
+echo '#include "pps/version.h"' >>"$tmp/tree/src/sim/main.c"
+check 1 "the emulator includes the library's header"
+
+fresh
+echo '#include "lib/internal.h"' >>"$tmp/tree/src/cli/main.c"
+check 1 "the command line includes library internals"
+
+fresh
+echo '#include <curl/curl.h>' >>"$tmp/tree/src/cli/main.c"
+check 1 "the command line includes libcurl"
+
+fresh
+printf 'static void f(void) { curl_easy_init(); }\n' >>"$tmp/tree/src/cli/args.c"
+check 1 "the command line calls libcurl"
+
+fresh
+echo '#include <sqlite3.h>' >>"$tmp/tree/src/sim/server.c"
+check 1 "SQLite outside the store"
+
+fresh
+echo 'typedef struct sqlite3 sqlite3;' >>"$tmp/tree/src/sim/store.h"
+check 1 "a SQLite type in store.h"
+
+fresh
+echo '#include "sim.h"' >>"$tmp/tree/src/sim/store.h"
+check 1 "the store includes the server's header"
+
+fresh
+echo '#include <yajl/yajl_parse.h>' >>"$tmp/tree/src/lib/search.c"
+check 1 "yajl outside records.c"
+
+echo "t_layers: $((checks - fails)) passed, $fails failed"
+[ "$fails" -eq 0 ]
