@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "sim/faults.h"
+#include "sim/options.h"
 #include "sim/fixture.h"
 #include "sim/clock.h"
 #include "sim/flow.h"
@@ -33,58 +34,11 @@
 #include "sim/store.h"
 #include "sim/tls.h"
 
-#include "util/opts.h"
-
 #include "util/banned.h"
 
-#define EXIT_USAGE	 2
-#define MAX_ACCOUNTS	 64
-#define NAMES_LEN	 65536
-#define DEFAULT_PORT	 "10000"
-#define DEFAULT_COUNT	 10000L
-#define DEFAULT_LOG	 10000L
-#define DEFAULT_CONNS	 3000L
-#define DEFAULT_DEADLINE 15L
-#define DEFAULT_THROTTLE 20L
-#define DEFAULT_PER_ADDR 128L
-#define DEFAULT_ACCEPTS	 200L
-#define DEFAULT_HEAD	 5L
+#define NAMES_LEN 65536
 /* File descriptors beside the connections: store, WAL, listening socket, log... */
 #define SPARE_FDS 64
-
-struct account_arg {
-	char name[128];
-	const char *password; /* points into argv */
-	size_t password_len;
-	unsigned modules;
-};
-
-struct options {
-	const char *listen;
-	const char *state_dir;
-	const char *fixture;
-	const char *faults;
-	const char *cert;
-	const char *key;
-	long seed;
-	long max_count;
-	long threads;
-	long flow;
-	long request_log;
-	long max_connections;
-	long deadline;
-	long throttle;
-	long per_address;
-	long accept_rate;
-	long head_deadline;
-	long clock_offset;
-	long late_percent, late_seconds;
-	int pod;
-	int no_tls;
-	int verbose;
-	struct account_arg accounts[MAX_ACCOUNTS];
-	size_t naccounts;
-};
 
 /* Prints one line "pps-sim: ..." on stderr. */
 static void complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -97,224 +51,6 @@ static void complain(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-}
-
-/* --flow-late PCT:SECS: a share in percent and a delay in seconds (target: the options). */
-static int flow_late_opt(const char *value, void *target, char *why, size_t len)
-{
-	struct options *o = target;
-	char *end;
-	long pct, secs;
-
-	errno = 0;
-	pct = strtol(value, &end, 10);
-	if (end == value || *end != ':' || errno || pct < 0 || pct > 100)
-		goto bad;
-	value = end + 1;
-	secs = strtol(value, &end, 10);
-	if (end == value || *end || errno || secs < 0 || secs > 86400)
-		goto bad;
-	o->late_percent = pct;
-	o->late_seconds = secs;
-	return 0;
-bad:
-	snprintf(why, len, "expected PERCENT:SECONDS (0 to 100, 0 to 86400), e.g. 20:90");
-	return -1;
-}
-
-/* "pss,Quarantine,enduser" (any case) or "all" into SIM_MOD_* bits. */
-static int parse_modules(const char *s, size_t len, unsigned *out)
-{
-	static const struct {
-		const char *name;
-		unsigned bit;
-	} mods[] = { { "pss", SIM_MOD_PSS },
-		     { "quarantine", SIM_MOD_QUARANTINE },
-		     { "enduser", SIM_MOD_ENDUSER },
-		     { "all", SIM_MOD_ALL } };
-	const char *p = s, *end = s + len;
-
-	*out = 0;
-	while (p <= end) {
-		const char *comma = memchr(p, ',', (size_t)(end - p));
-		size_t n = (size_t)((comma ? comma : end) - p);
-		unsigned bit = 0;
-
-		for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
-			if (strlen(mods[i].name) == n && strncasecmp(p, mods[i].name, n) == 0)
-				bit = mods[i].bit;
-		if (!bit)
-			return -1;
-		*out |= bit;
-		if (!comma)
-			break;
-		p = comma + 1;
-	}
-	return 0;
-}
-
-/*
- * NAME:PASSWORD[:MODULES]. With two colons or more, the part after the last one is the module
- * list; so a password holding a colon needs the modules spelled out (e.g. "a:p:ss:all").
- */
-static int parse_account(const char *arg, struct account_arg *out, char *why, size_t len)
-{
-	const char *colon = strchr(arg, ':'), *last = strrchr(arg, ':');
-	size_t namelen;
-
-	if (!colon || colon == arg) {
-		snprintf(why, len, "expected NAME:PASSWORD[:MODULES]");
-		return -1;
-	}
-	namelen = (size_t)(colon - arg);
-	if (namelen >= sizeof(out->name)) {
-		snprintf(why, len, "the name is longer than %zu characters", sizeof(out->name) - 1);
-		return -1;
-	}
-	memcpy(out->name, arg, namelen);
-	out->name[namelen] = '\0';
-	out->password = colon + 1;
-	out->modules = SIM_MOD_ALL;
-	if (last != colon) {
-		if (parse_modules(last + 1, strlen(last + 1), &out->modules) < 0) {
-			snprintf(
-				why, len,
-				"unknown module in '%s' (expected a comma list of pss, Quarantine, "
-				"enduser)",
-				last + 1);
-			return -1;
-		}
-		out->password_len = (size_t)(last - out->password);
-	} else {
-		out->password_len = strlen(out->password);
-	}
-	if (!out->password_len) {
-		snprintf(why, len, "empty password");
-		return -1;
-	}
-	return 0;
-}
-
-/* --account: one more account of the options (target). */
-static int add_account_opt(const char *value, void *target, char *why, size_t len)
-{
-	struct options *o = target;
-
-	if (o->naccounts == MAX_ACCOUNTS) {
-		snprintf(why, len, "too many accounts (at most %d)", MAX_ACCOUNTS);
-		return -1;
-	}
-	if (parse_account(value, &o->accounts[o->naccounts], why, len) < 0)
-		return -1;
-	o->naccounts++;
-	return 0;
-}
-
-static int nonempty_opt(const char *value, void *target, char *why, size_t len)
-{
-	if (!*value) {
-		snprintf(why, len, "empty");
-		return -1;
-	}
-	*(const char **)target = value;
-	return 0;
-}
-
-static const char *const flavors[] = { "onprem", "pod", NULL };
-
-#define OPTS struct options
-/* The flags of pps-sim, each declared once: the parser, its checks and --help read this table. */
-static const opt_spec sim_opts[] = {
-	OPT_STRING_AT("--listen", OPTS, listen, "ADDR:PORT",
-		      "address to bind (default 127.0.0.1:" DEFAULT_PORT "; port 0 picks one)"),
-	OPT_CALL_AT("--state-dir", offsetof(OPTS, state_dir), nonempty_opt, "DIR",
-		    "store and certificate (default $XDG_STATE_HOME/pps-sim)"),
-	OPT_LONG_AT("--seed", OPTS, seed, 0, 10000000L, "N",
-		    "add N synthetic messages (repeatable for the same N)"),
-	OPT_STRING_AT("--fixture", OPTS, fixture, "FILE",
-		      "load a JSON fixture (docs/sim-fixture.md)"),
-	OPT_CALL_AT(
-		"--account", 0, add_account_opt, "NAME:PASSWORD[:MODULES]",
-		"add an account (repeatable); MODULES a comma list of pss,\nQuarantine, enduser "
-		"(default all)"),
-	OPT_LONG_AT("--max-count", OPTS, max_count, 1, 1000000000L, "N",
-		    "cap of the Smart Search count (default 10000)"),
-	OPT_BOOL_AT("--no-tls", NULL, OPTS, no_tls, "serve plain HTTP"),
-	OPT_STRING_AT("--cert", OPTS, cert, "FILE",
-		      "serve this certificate (with --key) instead of the generated one"),
-	OPT_STRING_AT("--key", OPTS, key, "FILE", "the private key of --cert"),
-	OPT_STRING_AT("--faults", OPTS, faults, "SPEC",
-		      "inject faults, e.g. latency=300ms,error=0.2:503,seed=7"),
-	OPT_LONG_AT("--threads", OPTS, threads, 1, 64, "N", "server threads (default 2)"),
-	OPT_CHOICE_AT("--flavor", OPTS, pod, flavors, "onprem|pod",
-		      "on-premise (default) or Proofpoint on Demand record shapes"),
-	OPT_LONG_AT("--flow", OPTS, flow, 0, 100000L, "N",
-		    "add about N new messages a second while running (default 0)"),
-	OPT_CALL_AT("--flow-late", 0, flow_late_opt, "PCT:SECS",
-		    "PCT% of the flow's messages become visible to searches SECS\nseconds after "
-		    "their date (a busy server's late indexing)"),
-	OPT_LONG_AT("--clock-offset", OPTS, clock_offset, -315360000L, 315360000L, "SECS",
-		    "run the server's clock SECS seconds off the real one (negative:\nbehind); the "
-		    "flow's dates and the Date header follow it"),
-	OPT_LONG_AT("--request-log", OPTS, request_log, 0, 1000000L, "N",
-		    "keep the last N requests for GET /rest/v1/sim/requests\n(default 10000; 0 "
-		    "turns the log off)"),
-	OPT_LONG_AT("--max-connections", OPTS, max_connections, 16, 1000000L, "N",
-		    "connections served at once (default 3000)"),
-	OPT_LONG_AT("--request-deadline", OPTS, deadline, 1, 3600L, "SECS",
-		    "a request's head and body must arrive within (default 15)"),
-	OPT_LONG_AT("--login-throttle", OPTS, throttle, 0, 1000000L, "N",
-		    "failed logins a minute per address and account (10*N per\naddress) before the "
-		    "password is no longer checked (429);\nper account from anywhere, each further "
-		    "401 is delayed\n(default 20; 0 turns it off)"),
-	OPT_LONG_AT("--max-per-address", OPTS, per_address, 0, 1000000L, "N",
-		    "connections from one address at once (default 128; 0: no limit)"),
-	OPT_LONG_AT("--accept-rate", OPTS, accept_rate, 0, 1000000L, "N",
-		    "new connections a second from one address, bursts of 2*N\n(default 200; 0: no "
-		    "limit)"),
-	OPT_LONG_AT("--header-deadline", OPTS, head_deadline, 1, 3600L, "SECS",
-		    "a request's head must arrive within (default 5)"),
-	OPT_BOOL_AT("--verbose", "-v", OPTS, verbose, "log one line per request on stderr"),
-	OPT_STOP("--help", "-h", OPT_HELP, "this help"),
-	OPT_STOP("--version", NULL, OPT_VERSION, "the version"),
-	OPT_TABLE_END,
-};
-#undef OPTS
-
-/* Returns 0 to go on, 1 after --help/--version (exit 0), -1 on a bad flag (exit 2). */
-static int parse_args(int argc, char **argv, struct options *o)
-{
-	const opt_spec *specs = sim_opts;
-	char err[512];
-
-	switch (opt_parse(specs, o, argc, argv, err, sizeof(err))) {
-	case 0:
-		break;
-	case OPT_STOP_HELP:
-		fputs("usage: pps-sim ", stdout);
-		opt_synopsis(stdout, specs, 92, 15);
-		fputc('\n', stdout);
-		opt_help(stdout, specs, 25);
-		return 1;
-	case OPT_STOP_VERSION:
-		printf("pps-sim %s\n", PPS_SIM_VERSION);
-		return 1;
-	default:
-		if (!strncmp(err, "unknown option", 14))
-			complain("%s (see pps-sim --help)", err);
-		else
-			complain("%s", err);
-		return -1;
-	}
-	if (!o->cert != !o->key) {
-		complain("--cert and --key go together");
-		return -1;
-	}
-	if (o->cert && o->no_tls) {
-		complain("--cert and --key make no sense with --no-tls");
-		return -1;
-	}
-	return 0;
 }
 
 /* The address to bind and the host part of the URL clients use. */
@@ -534,10 +270,10 @@ static long fit_fd_limit(long conns)
 	return rl.rlim_cur > 2 * SPARE_FDS ? (long)(rl.rlim_cur - SPARE_FDS) : 16;
 }
 
-static int add_accounts(sim_store *st, const struct options *o)
+static int add_accounts(sim_store *st, const sim_options *o)
 {
 	for (size_t i = 0; i < o->naccounts; i++) {
-		const struct account_arg *a = &o->accounts[i];
+		const struct sim_account_arg *a = &o->accounts[i];
 		char *pw = strndup(a->password, a->password_len);
 		int rc;
 
@@ -555,47 +291,170 @@ static int add_accounts(sim_store *st, const struct options *o)
 	return 0;
 }
 
-int main(int argc, char **argv)
-{
-	struct options o = { .listen = "127.0.0.1:" DEFAULT_PORT,
-			     .max_count = DEFAULT_COUNT,
-			     .threads = 2,
-			     .request_log = DEFAULT_LOG,
-			     .max_connections = DEFAULT_CONNS,
-			     .deadline = DEFAULT_DEADLINE,
-			     .throttle = DEFAULT_THROTTLE,
-			     .per_address = DEFAULT_PER_ADDR,
-			     .accept_rate = DEFAULT_ACCEPTS,
-			     .head_deadline = DEFAULT_HEAD };
+/* What one run holds; released by run_release(). */
+struct run {
+	sim_options o;
 	struct listen_addr la;
 	sim_fault_spec faults;
-	sim_store *store = NULL;
-	sim_server *srv = NULL;
-	sim_flow *flow = NULL;
-	sim_tls tls = { 0 };
-	sim_ctx ctx = { 0 };
-	sim_server_config cfg = { 0 };
-	char dir[PATH_MAX], path[PATH_MAX], err[1024] = "", *names = NULL;
-	sigset_t sigs;
-	int rc, sig, ret = 1, lock_fd = -1;
+	char dir[PATH_MAX];
+	int lock_fd;
+	sim_store *store;
+	char *names; /* the accounts, comma-separated */
+	sim_tls tls;
+	sim_ctx ctx;
+	sim_server *srv;
+	sim_flow *flow;
+};
 
-	rc = parse_args(argc, argv, &o);
+/* Flags, the listen address, the faults and the state directory's name. 0 or an exit status. */
+static int read_settings(struct run *r, int argc, char **argv)
+{
+	char path[PATH_MAX], err[1024] = "";
+	int rc;
+
+	sim_options_init(&r->o);
+	rc = sim_options_parse(&r->o, argc, argv);
 	if (rc != 0)
-		return rc > 0 ? 0 : EXIT_USAGE;
-	sim_clock_set_offset(o.clock_offset);
-	if (parse_listen(o.listen, &la) < 0)
-		return EXIT_USAGE;
-	if (sim_fault_spec_parse(&faults, o.faults ? o.faults : "", err, sizeof(err)) < 0) {
+		return rc > 0 ? -1 : SIM_EXIT_USAGE;
+	sim_clock_set_offset(r->o.clock_offset);
+	if (parse_listen(r->o.listen, &r->la) < 0)
+		return SIM_EXIT_USAGE;
+	if (sim_fault_spec_parse(&r->faults, r->o.faults ? r->o.faults : "", err, sizeof(err)) <
+	    0) {
 		complain("%s", err);
-		return EXIT_USAGE;
+		return SIM_EXIT_USAGE;
 	}
-	if (o.state_dir ? absolute(o.state_dir, dir, sizeof(dir)) < 0
-			: default_state_dir(path, sizeof(path)) < 0 ||
-				  absolute(path, dir, sizeof(dir)) < 0) {
+	if (r->o.state_dir ? absolute(r->o.state_dir, r->dir, sizeof(r->dir)) < 0
+			   : default_state_dir(path, sizeof(path)) < 0 ||
+				     absolute(path, r->dir, sizeof(r->dir)) < 0) {
 		complain("cannot name the state directory: give --state-dir DIR");
-		return EXIT_USAGE;
+		return SIM_EXIT_USAGE;
 	}
+	return 0;
+}
 
+/* The state directory, its lock, the store, accounts, fixture and seed. 0 or an exit status. */
+static int open_state(struct run *r)
+{
+	char err[1024] = "";
+
+	if (make_dirs(r->dir) < 0) {
+		complain("cannot create the state directory '%s': %s", r->dir, strerror(errno));
+		return 1;
+	}
+	r->lock_fd = lock_state_dir(r->dir);
+	if (r->lock_fd < 0)
+		return 1;
+	if (sim_store_open(&r->store, r->dir, err, sizeof(err)) < 0) {
+		complain("%s", err);
+		return 1;
+	}
+	if (add_accounts(r->store, &r->o) < 0)
+		return 1;
+	if (r->o.fixture && sim_fixture_load(r->store, r->o.fixture, err, sizeof(err)) < 0) {
+		complain("%s", err);
+		return SIM_EXIT_USAGE;
+	}
+	if (r->o.seed > 0 &&
+	    sim_seed(r->store, r->o.seed, (int64_t)time(NULL), err, sizeof(err)) < 0) {
+		complain("%s", err);
+		return 1;
+	}
+	r->names = malloc(NAMES_LEN);
+	if (!r->names || sim_store_account_names(r->store, r->names, NAMES_LEN) < 0) {
+		complain("cannot read the accounts from the store");
+		return 1;
+	}
+	if (!r->names[0]) {
+		complain("no accounts: give --account NAME:PASSWORD");
+		return SIM_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* The certificate: the user's, or one generated and kept in the state directory. */
+static int prepare_tls(struct run *r)
+{
+	char path[PATH_MAX], err[1024] = "";
+
+	if (r->o.no_tls)
+		return 0;
+	if (r->o.cert) {
+		if (absolute(r->o.cert, path, sizeof(path)) < 0 ||
+		    sim_tls_load(&r->tls, path, r->o.key, err, sizeof(err)) < 0) {
+			complain("%s", err[0] ? err : "certificate path too long");
+			return SIM_EXIT_USAGE;
+		}
+	} else if (sim_tls_prepare(&r->tls, r->dir, r->la.name, err, sizeof(err)) < 0) {
+		complain("%s", err);
+		return 1;
+	}
+	return 0;
+}
+
+/* The request log, the daemon and the live flow. 0 or an exit status. */
+static int start_serving(struct run *r)
+{
+	sim_server_config cfg = { 0 };
+	char err[1024] = "";
+
+	r->ctx.store = r->store;
+	r->ctx.max_count = r->o.max_count;
+	r->ctx.pod = r->o.pod;
+	if (r->o.request_log > 0 && !(r->ctx.reqlog = sim_reqlog_new((size_t)r->o.request_log))) {
+		complain("out of memory");
+		return 1;
+	}
+	cfg.addr = (struct sockaddr *)&r->la.ss;
+	cfg.cert_pem = r->tls.cert_pem;
+	cfg.key_pem = r->tls.key_pem;
+	cfg.threads = (unsigned)r->o.threads;
+	cfg.timeout_secs = 30;
+	cfg.verbose = r->o.verbose;
+	cfg.max_connections = (unsigned)fit_fd_limit(r->o.max_connections);
+	cfg.deadline_secs = (unsigned)r->o.deadline;
+	cfg.login_throttle = (unsigned)r->o.throttle;
+	cfg.max_per_address = (unsigned)r->o.per_address;
+	cfg.accept_rate = (unsigned)r->o.accept_rate;
+	cfg.head_secs = (unsigned)r->o.head_deadline;
+	cfg.faults = &r->faults;
+	cfg.ctx = &r->ctx;
+	if (sim_server_start(&r->srv, &cfg, err, sizeof(err)) < 0) {
+		complain("%s: %s", r->o.listen, err);
+		return 1;
+	}
+	if (r->o.flow > 0) {
+		sim_flow_config fc = { r->o.flow, r->o.late_percent, r->o.late_seconds };
+
+		if (sim_flow_start(&r->flow, r->store, &fc, err, sizeof(err)) < 0) {
+			complain("%s", err);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void run_release(struct run *r)
+{
+	sim_flow_stop(r->flow);
+	sim_server_stop(r->srv);
+	sim_reqlog_free(r->ctx.reqlog);
+	sim_store_close(r->store);
+	if (r->lock_fd >= 0)
+		close(r->lock_fd);
+	sim_tls_release(&r->tls);
+	free(r->names);
+}
+
+int main(int argc, char **argv)
+{
+	static struct run r = { .lock_fd = -1 };
+	sigset_t sigs;
+	int rc, sig, ret;
+
+	ret = read_settings(&r, argc, argv);
+	if (ret != 0)
+		return ret < 0 ? 0 : ret;
 	/* Every thread started from here on (store, server) inherits this mask. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
@@ -603,102 +462,16 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (make_dirs(dir) < 0) {
-		complain("cannot create the state directory '%s': %s", dir, strerror(errno));
-		goto done;
+	if ((ret = open_state(&r)) == 0 && (ret = prepare_tls(&r)) == 0 &&
+	    (ret = start_serving(&r)) == 0) {
+		printf("pps-sim: ready url=%s://%s:%u cacert=%s accounts=%s\n",
+		       r.o.no_tls ? "http" : "https", r.la.host, sim_server_port(r.srv),
+		       r.o.no_tls ? "-" : r.tls.cert_path, r.names);
+		fflush(stdout);
+		do {
+			rc = sigwait(&sigs, &sig);
+		} while (rc == EINTR);
 	}
-	lock_fd = lock_state_dir(dir);
-	if (lock_fd < 0)
-		goto done;
-	if (sim_store_open(&store, dir, err, sizeof(err)) < 0) {
-		complain("%s", err);
-		goto done;
-	}
-	if (add_accounts(store, &o) < 0)
-		goto done;
-	if (o.fixture && sim_fixture_load(store, o.fixture, err, sizeof(err)) < 0) {
-		complain("%s", err);
-		ret = EXIT_USAGE;
-		goto done;
-	}
-	if (o.seed > 0 && sim_seed(store, o.seed, (int64_t)time(NULL), err, sizeof(err)) < 0) {
-		complain("%s", err);
-		goto done;
-	}
-	names = malloc(NAMES_LEN);
-	if (!names || sim_store_account_names(store, names, NAMES_LEN) < 0) {
-		complain("cannot read the accounts from the store");
-		goto done;
-	}
-	if (!names[0]) {
-		complain("no accounts: give --account NAME:PASSWORD");
-		ret = EXIT_USAGE;
-		goto done;
-	}
-
-	if (!o.no_tls) {
-		if (o.cert) {
-			if (absolute(o.cert, path, sizeof(path)) < 0 ||
-			    sim_tls_load(&tls, path, o.key, err, sizeof(err)) < 0) {
-				complain("%s", err[0] ? err : "certificate path too long");
-				ret = EXIT_USAGE;
-				goto done;
-			}
-		} else if (sim_tls_prepare(&tls, dir, la.name, err, sizeof(err)) < 0) {
-			complain("%s", err);
-			goto done;
-		}
-	}
-
-	ctx.store = store;
-	ctx.max_count = o.max_count;
-	ctx.pod = o.pod;
-	if (o.request_log > 0 && !(ctx.reqlog = sim_reqlog_new((size_t)o.request_log))) {
-		complain("out of memory");
-		goto done;
-	}
-	cfg.addr = (struct sockaddr *)&la.ss;
-	cfg.cert_pem = tls.cert_pem;
-	cfg.key_pem = tls.key_pem;
-	cfg.threads = (unsigned)o.threads;
-	cfg.timeout_secs = 30;
-	cfg.verbose = o.verbose;
-	cfg.max_connections = (unsigned)fit_fd_limit(o.max_connections);
-	cfg.deadline_secs = (unsigned)o.deadline;
-	cfg.login_throttle = (unsigned)o.throttle;
-	cfg.max_per_address = (unsigned)o.per_address;
-	cfg.accept_rate = (unsigned)o.accept_rate;
-	cfg.head_secs = (unsigned)o.head_deadline;
-	cfg.faults = &faults;
-	cfg.ctx = &ctx;
-	if (sim_server_start(&srv, &cfg, err, sizeof(err)) < 0) {
-		complain("%s: %s", o.listen, err);
-		goto done;
-	}
-	if (o.flow > 0) {
-		sim_flow_config fc = { o.flow, o.late_percent, o.late_seconds };
-
-		if (sim_flow_start(&flow, store, &fc, err, sizeof(err)) < 0) {
-			complain("%s", err);
-			goto done;
-		}
-	}
-	printf("pps-sim: ready url=%s://%s:%u cacert=%s accounts=%s\n", o.no_tls ? "http" : "https",
-	       la.host, sim_server_port(srv), o.no_tls ? "-" : tls.cert_path, names);
-	fflush(stdout);
-
-	do {
-		rc = sigwait(&sigs, &sig);
-	} while (rc == EINTR);
-	ret = 0;
-done:
-	sim_flow_stop(flow);
-	sim_server_stop(srv);
-	sim_reqlog_free(ctx.reqlog);
-	sim_store_close(store);
-	if (lock_fd >= 0)
-		close(lock_fd);
-	sim_tls_release(&tls);
-	free(names);
+	run_release(&r);
 	return ret;
 }

@@ -3,6 +3,7 @@
 # of 3 minutes; a bare status line; 200,000 response headers. Peak RSS is measured (GNU time)
 # and must stay under 64 MiB. Also: secrets of --url and --proxy never reach stderr, and a
 # --password-file that is a FIFO is refused at once.
+# ctest: slow
 . "$(dirname "$0")/lib.sh"
 
 LIMIT_KB=$((64 * 1024))

@@ -2,6 +2,7 @@
 # cluster's lines, each tagged with its cluster, and a rerun sends nothing again; an unknown
 # outcome on one cluster makes the run exit 8; two profiles naming one server and account are
 # refused before anything is sent; the process holding the passwords is not dumpable.
+# ctest: slow
 . "$(dirname "$0")/lib.sh"
 
 python3 - "$T_DIR/fix.json" <<'PY'

@@ -4,6 +4,7 @@
 # whole sends nothing; /dev/full, a symlink, a directory, a FIFO, a full or read-only disk, a file of other
 # content stop the run before the first request; one message named by localguid and by GUID is
 # released once.
+# ctest: slow
 . "$(dirname "$0")/lib.sh"
 
 N=3000

@@ -2,6 +2,7 @@
 # --flow-late): with --overlap 100 every record comes out once; with --overlap 40 the records
 # indexed past the overlap are found by the sweep behind it, printed, and named on stderr.
 # (70 s: past the 60 s the follow used to look back; the test runs about 85 s.)
+# ctest: slow
 . "$(dirname "$0")/lib.sh"
 
 iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }

@@ -3,6 +3,7 @@
 # than one answer (named on stderr with its time, exit 1), and a follow started at T that never
 # prints a record older than T, also after a kill -9 and a restart within the overlap.
 # The truth is what the emulator holds, read back with --all.
+# ctest: slow
 . "$(dirname "$0")/lib.sh"
 
 GEN="$PPS_SOURCE_DIR/tests/integration/helpers/gen_flow_fixture.py"

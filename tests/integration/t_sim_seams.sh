@@ -4,6 +4,7 @@
 # logins are counted per address and account, not per connection (200 connections guessing);
 # an honest client keeps its answers under 3,500 reconnecting slowloris connections from
 # another address. Figures go to stderr as "# ..." lines.
+# ctest: slow
 . "$(dirname "$0")/lib.sh"
 
 HELPERS="$PPS_SOURCE_DIR/tests/integration/helpers"

@@ -5,6 +5,7 @@
 # named without a configured cap; --output-file FILE is cut back to its checkpoint (or last whole
 # line) so that a kill -9 and a rerun print every record once; --profile a,b --all
 # --checkpoint keeps one position per cluster.
+# ctest: slow
 . "$(dirname "$0")/lib.sh"
 
 GEN="$PPS_SOURCE_DIR/tests/integration/helpers/gen_flow_fixture.py"
