@@ -64,5 +64,17 @@ fresh
 echo '#include <yajl/yajl_parse.h>' >>"$tmp/tree/src/lib/search.c"
 check 1 "yajl outside records.c"
 
+fresh
+echo '#include <microhttpd.h>' >>"$tmp/tree/src/sim/pss.c"
+check 1 "libmicrohttpd outside the server's files"
+
+fresh
+echo '#include <microhttpd.h>' >>"$tmp/tree/src/sim/server.h"
+check 1 "libmicrohttpd in the server's public header"
+
+fresh
+echo '#include "sim/server_int.h"' >>"$tmp/tree/src/sim/main.c"
+check 1 "the server's private header outside the server"
+
 echo "t_layers: $((checks - fails)) passed, $fails failed"
 [ "$fails" -eq 0 ]
