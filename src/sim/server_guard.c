@@ -78,56 +78,53 @@ static enum MHD_Result sum_header(void *cls, enum MHD_ValueKind kind, const char
  * Content-Length that is not a number or too large. Fills resp (and *close_after) and
  * returns 1 when the request is refused.
  */
-int sim_srv_refuse_head(struct MHD_Connection *conn, const char *url, const struct req_state *st,
-			sim_response *resp, int *close_after)
+/* The head's framing: the headers' size, Content-Length (a number within the limit, not with
+ * Transfer-Encoding). 1 with resp set when refused (the connection is then closed). */
+static int refuse_framing(struct MHD_Connection *conn, sim_response *resp)
 {
-	const char *target = st->target ? st->target : "";
-	const char *q = strchr(target, '?');
-	size_t pathlen = q ? (size_t)(q - target) : strlen(target);
 	const char *cl =
 		MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						     MHD_HTTP_HEADER_TRANSFER_ENCODING);
-	char name[80];
 	size_t headers = 0;
+	char *end;
+	unsigned long long n;
 
-	*close_after = 0;
-	if (strlen(target) > MAX_TARGET) {
-		sim_respond_error(resp, 414, "the request target is longer than %d bytes",
-				  MAX_TARGET);
-		return 1;
-	}
 	MHD_get_connection_values(conn, MHD_HEADER_KIND, sum_header, &headers);
 	if (headers > MAX_HEADERS) {
-		*close_after = 1;
 		sim_respond_error(resp, 431, "the request headers are larger than %d bytes",
 				  MAX_HEADERS);
 		return 1;
 	}
 	if (cl && te) {
-		*close_after = 1;
 		sim_respond_error(resp, 400,
 				  "Content-Length and Transfer-Encoding together are refused");
 		return 1;
 	}
-	if (cl) {
-		char *end;
-		unsigned long long n;
-
-		errno = 0;
-		n = strtoull(cl, &end, 10);
-		if (!*cl || *end || cl[0] == '-' || cl[0] == '+') {
-			*close_after = 1;
-			sim_respond_error(resp, 400, "invalid Content-Length");
-			return 1;
-		}
-		if (errno == ERANGE || n > SIM_MAX_BODY) {
-			*close_after = 1;
-			sim_respond_error(resp, 413, "the request body is larger than %u bytes",
-					  SIM_MAX_BODY);
-			return 1;
-		}
+	if (!cl)
+		return 0;
+	errno = 0;
+	n = strtoull(cl, &end, 10);
+	if (!*cl || *end || cl[0] == '-' || cl[0] == '+') {
+		sim_respond_error(resp, 400, "invalid Content-Length");
+		return 1;
 	}
+	if (errno == ERANGE || n > SIM_MAX_BODY) {
+		sim_respond_error(resp, 413, "the request body is larger than %u bytes",
+				  SIM_MAX_BODY);
+		return 1;
+	}
+	return 0;
+}
+
+/* The target's text: no NUL in the path or a parameter, a path in UTF-8. 1 with resp set when
+ * refused. */
+static int refuse_text(const char *url, const char *target, sim_response *resp)
+{
+	const char *q = strchr(target, '?');
+	size_t pathlen = q ? (size_t)(q - target) : strlen(target);
+	char name[80];
+
 	if (has_escaped_nul(target, pathlen)) {
 		sim_respond_error(resp, 400, "invalid path: it holds a NUL byte (%%00)");
 		return 1;
@@ -142,6 +139,24 @@ int sim_srv_refuse_head(struct MHD_Connection *conn, const char *url, const stru
 		return 1;
 	}
 	return 0;
+}
+
+int sim_srv_refuse_head(struct MHD_Connection *conn, const char *url, const struct req_state *st,
+			sim_response *resp, int *close_after)
+{
+	const char *target = st->target ? st->target : "";
+
+	*close_after = 0;
+	if (strlen(target) > MAX_TARGET) {
+		sim_respond_error(resp, 414, "the request target is longer than %d bytes",
+				  MAX_TARGET);
+		return 1;
+	}
+	if (refuse_framing(conn, resp)) {
+		*close_after = 1;
+		return 1;
+	}
+	return refuse_text(url, target, resp);
 }
 
 /* Counts n more body bytes against the total; 0, or -1 when that would pass it. */
