@@ -1,6 +1,6 @@
 /*
  * Declarations shared by the files of libpps and its unit tests; never installed or exported.
- * Names are pps__<module>_<verb>. Nothing here mentions libcurl: only http.c includes it.
+ * Names are pps__<module>_<verb>. Nothing here mentions libcurl: only http*.c include it.
  */
 #ifndef PPS_LIB_INTERNAL_H
 #define PPS_LIB_INTERNAL_H
@@ -152,7 +152,8 @@ typedef struct pps__answer {
 	}
 void pps__answer_release(pps__answer *a);
 
-/* http.c: the one place that talks to libcurl. */
+/* http*.c: the one place that talks to libcurl (http.c, http_url.c, http_retry.c,
+ * http_describe.c, joined by http_int.h). */
 /*
  * Checks the user's URL (http:// or https://, a host, no credentials, query or fragment) and
  * joins "/rest/v1" with one slash. On success *base and *host are malloc'd. Returns 0,
@@ -193,7 +194,7 @@ int pps__http_may_retry(const char *method, long status, int curl_code);
 long pps__http_retry_delay_ms(long base_ms, int attempt, long status, long retry_after_s,
 			      uint32_t jitter);
 
-/* records.c: the streaming parser of a records array (libyajl); knows no transport. */
+/* records*.c: the streaming parser of a records array (libyajl); knows no transport. */
 typedef struct pps__records pps__records;
 /* A check of each record before it is delivered: 0 or PPS_EPROTO with the detail set. */
 typedef int (*pps__record_check)(pps_client *c, const struct json_t *record, size_t index);

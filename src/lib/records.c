@@ -1,9 +1,11 @@
 /*
  * The streaming parser of a records answer ({"<key>": [{...}, ...], ...}) over libyajl: each
  * record becomes a small jansson object handed to the visitor as soon as its closing brace
- * arrives, then dropped. Memory is one record plus yajl's buffers. No transport, no printing.
+ * arrives, then dropped. Memory is one record plus yajl's buffers. This file: yajl's callbacks
+ * building a record, and the parser's life; records_feed.c hands it the bytes. No transport, no
+ * printing.
  */
-#include "lib/internal.h"
+#include "lib/records_int.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -11,48 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-#include <yajl/yajl_gen.h>
-#include <yajl/yajl_parse.h>
-
 #include "util/banned.h"
-
-/* A held token's buffer larger than this is freed once the token is parsed. */
-#define SMALL_HOLD (64 * 1024)
-
-enum state {
-	ST_START,   /* before the top-level object */
-	ST_TOP,	    /* in the top-level object, between members */
-	ST_LIST_AT, /* after the records key: its value comes next */
-	ST_LIST,    /* in the records array, between records */
-	ST_RECORD,  /* inside a record */
-	ST_SKIP,    /* inside a member of the top object that is not the records */
-	ST_DONE	    /* the top-level object has ended */
-};
-
-struct pps__records {
-	pps_client *c;
-	yajl_handle y;
-	const char *key;
-	pps__record_check check;
-	pps_visitor v;
-	enum state st;
-	size_t skip;			      /* ST_SKIP: open containers of the skipped value */
-	json_t *stack[PPS__RECORD_DEPTH + 1]; /* stack[0] is the record being built */
-	size_t depth;
-	ppsbuf pending; /* the key of the next value in the object on top of the stack */
-	int build;	/* records are built as jansson values (a record callback or a check) */
-	yajl_gen gen;	/* records are written as compact text (a record_text callback), or NULL */
-	size_t index;	/* records delivered */
-	size_t weight;	/* bytes of the record being built (an estimate of its memory) */
-	size_t limit;	/* records the request asked for; one more is a bad response (0: none) */
-	ppsbuf hold;	/* an unfinished token (string, number, word) kept back from yajl */
-	int in_str;	/* the bytes scanned last end inside a string ... */
-	int esc;	/* ... right after its backslash */
-	size_t fed;	/* bytes fed to yajl in all */
-	int code;	/* the error that stopped the parser, 0 while none */
-	int delivered;	/* anything (a record or body bytes) reached the caller */
-};
 
 static int fail(pps__records *p, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -482,170 +443,6 @@ void pps__records_limit(pps__records *p, size_t limit)
 	p->limit = limit;
 }
 
-/* yajl's own words for a syntax error, on one line. */
-static int syntax_error(pps__records *p, const unsigned char *data, size_t len)
-{
-	unsigned char *msg = yajl_get_error(p->y, 0, data, len);
-	const char *text = msg ? (const char *)msg : "parse error";
-	size_t n = strcspn(text, "\r\n");
-	size_t at = p->fed + (data ? yajl_get_bytes_consumed(p->y) : 0);
-
-	if (p->st == ST_RECORD || p->st == ST_LIST)
-		p->code =
-			pps__error_set(p->c, PPS_EPROTO, 0,
-				       "response is not valid JSON in record %zu (byte %zu): %.*s",
-				       p->index + 1, at, (int)n, text);
-	else
-		p->code = pps__error_set(p->c, PPS_EPROTO, 0,
-					 "response is not valid JSON (byte %zu): %.*s", at, (int)n,
-					 text);
-	if (msg)
-		yajl_free_error(p->y, msg);
-	return p->code;
-}
-
-/* Whether c ends the token before it: structure or white space outside a string. */
-static int is_boundary(char c)
-{
-	return c == '{' || c == '}' || c == '[' || c == ']' || c == ',' || c == ':' || c == ' ' ||
-	       c == '\t' || c == '\r' || c == '\n';
-}
-
-/*
- * Scans d[0..n) from a token boundary and returns the end of its last token boundary: what
- * lies after it begins a token that may go on in the next bytes. Leaves in_str/esc as the
- * scan ends, for token_end() to go on from.
- */
-static size_t last_boundary(pps__records *p, const char *d, size_t n)
-{
-	size_t cut = 0;
-
-	p->in_str = 0;
-	p->esc = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (p->in_str) {
-			if (p->esc)
-				p->esc = 0;
-			else if (d[i] == '\\')
-				p->esc = 1;
-			else if (d[i] == '"')
-				p->in_str = 0, cut = i + 1;
-		} else if (d[i] == '"') {
-			p->in_str = 1;
-		} else if (is_boundary(d[i])) {
-			cut = i + 1;
-		}
-	}
-	return cut;
-}
-
-/* Where the held token ends in d[0..n): *done when it ends there, else it takes all of d. */
-static size_t token_end(pps__records *p, const char *d, size_t n, int *done)
-{
-	*done = 1;
-	for (size_t i = 0; i < n; i++) {
-		if (!p->in_str) {
-			if (is_boundary(d[i]) || d[i] == '"')
-				return i;
-		} else if (p->esc) {
-			p->esc = 0;
-		} else if (d[i] == '\\') {
-			p->esc = 1;
-		} else if (d[i] == '"') {
-			p->in_str = 0;
-			return i + 1;
-		}
-	}
-	*done = 0;
-	return n;
-}
-
-/* Hands complete tokens to yajl. */
-static int parse(pps__records *p, const char *d, size_t n)
-{
-	yajl_status st = yajl_parse(p->y, (const unsigned char *)d, n);
-
-	if (p->code)
-		return p->code;
-	if (st != yajl_status_ok)
-		return syntax_error(p, (const unsigned char *)d, n);
-	p->fed += n;
-	return PPS_OK;
-}
-
-/* Keeps d[0..n) back as (part of) an unfinished token, within the cap of one value. */
-static int hold(pps__records *p, const char *d, size_t n)
-{
-	char first = p->hold.len ? p->hold.buf[0] : *d;
-
-	/* Below the cap, never at it: the buffer's doubling then stops at the cap too. */
-	if (p->hold.len + n >= PPS__VALUE_CAP)
-		return p->code = pps__error_set(p->c, PPS_EPROTO, 0,
-						"response holds a %s longer than %zu MiB (the cap)",
-						first == '"' ? "string" : "value",
-						PPS__VALUE_CAP >> 20);
-	if (ppsbuf_add(&p->hold, d, n) < 0)
-		return p->code = pps__error_set(p->c, PPS_ENOMEM, 0, "out of memory");
-	return PPS_OK;
-}
-
-/*
- * yajl re-reads a token that spans two of its input pieces from its start each time a piece
- * comes, so a long string fed in pieces costs quadratic time. Only whole tokens reach it: an
- * unfinished one is held back here (appended in linear time, capped) until it ends.
- */
-static int feed_tokens(pps__records *p, const char *data, size_t len)
-{
-	int done, ret;
-	size_t k;
-
-	while (len && !p->code) {
-		if (p->hold.len) {
-			k = token_end(p, data, len, &done);
-			ret = hold(p, data, k);
-			if (ret < 0 || !done)
-				return ret;
-			data += k;
-			len -= k;
-			ret = parse(p, p->hold.buf, p->hold.len);
-			/* A long value's buffer is not kept for the rest of the answer. */
-			if (p->hold.alloc > SMALL_HOLD)
-				ppsbuf_release(&p->hold);
-			ppsbuf_reset(&p->hold);
-			if (ret < 0)
-				return ret;
-			continue;
-		}
-		k = last_boundary(p, data, len);
-		if (k && (ret = parse(p, data, k)) < 0)
-			return ret;
-		return k < len ? hold(p, data + k, len - k) : PPS_OK;
-	}
-	return p->code;
-}
-
-static int feed(void *ctx, const char *data, size_t len)
-{
-	pps__records *p = ctx;
-	int ret;
-
-	if (p->code)
-		return p->code;
-	if (p->v.body && len) {
-		p->delivered = 1;
-		if (p->v.body(p->v.ctx, data, len) != 0)
-			return p->code = pps__error_set(p->c, PPS_ECANCELED, 0,
-							"stopped by the body callback");
-	}
-	ret = feed_tokens(p, data, len);
-	if (ret < 0)
-		return ret;
-	if (p->v.parsed && p->v.parsed(p->v.ctx) != 0)
-		return p->code = pps__error_set(p->c, PPS_ECANCELED, 0,
-						"stopped by the parsed callback");
-	return PPS_OK;
-}
-
 static int restart(void *ctx)
 {
 	pps__records *p = ctx;
@@ -668,33 +465,7 @@ static int restart(void *ctx)
 
 pps__sink pps__records_sink(pps__records *p)
 {
-	pps__sink s = { feed, restart, p };
+	pps__sink s = { pps__records_feed, restart, p };
 
 	return s;
-}
-
-int pps__records_finish(pps__records *p)
-{
-	if (p->code)
-		return p->code;
-	/* A token at the very end of the body (a bare number) is whole now. */
-	if (p->hold.len && parse(p, p->hold.buf, p->hold.len) < 0)
-		return p->code;
-	ppsbuf_reset(&p->hold);
-	if (p->st == ST_START)
-		return p->code = pps__error_set(p->c, PPS_EPROTO, 0, "response is empty");
-	if (yajl_complete_parse(p->y) != yajl_status_ok) {
-		if (p->code)
-			return p->code;
-		/* Every other fault was seen while parsing: the body ends too early. */
-		if (p->st == ST_RECORD)
-			return p->code = pps__error_set(p->c, PPS_EPROTO, 0,
-							"response ends inside record %zu",
-							p->index + 1);
-		return p->code = pps__error_set(p->c, PPS_EPROTO, 0,
-						"response ends early, after %zu records", p->index);
-	}
-	if (p->st != ST_DONE)
-		return p->code = pps__error_set(p->c, PPS_EPROTO, 0, "response ends early");
-	return PPS_OK;
 }

@@ -145,102 +145,134 @@ static char *bare_mid(const char *mid)
 	return strdup(mid);
 }
 
-void route_pss_filter_get(const sim_request *req, sim_response *resp)
+/* The checked parameters: count, action, from and to. 0, or -1 with a 400 in resp. */
+static int filter_check(const sim_request *req, struct filter *f, sim_response *resp)
 {
-	struct filter f = { .from = INT64_MIN, .to = INT64_MAX, .count = DEFAULT_COUNT };
-	sim_msg_scan scan = { .from = INT64_MIN, .to = INT64_MAX };
-	sim_analyzer *an = NULL;
-	const char *v;
-	char *body = NULL;
-	size_t len;
+	const char *v = sim_param_get(req, "count");
 
-	ppsbuf_init(&f.out, 0);
-	v = sim_param_get(req, "count");
 	if (v) {
 		char *end;
 
 		errno = 0;
-		f.count = strtol(v, &end, 10);
-		if (!*v || *end || errno || f.count <= 0) {
+		f->count = strtol(v, &end, 10);
+		if (!*v || *end || errno || f->count <= 0) {
 			sim_respond_error(resp, 400,
 					  "Invalid argument: count: '%s' is not a positive integer",
 					  v);
-			goto done;
+			return -1;
 		}
 	}
-	if (req->ctx->max_count > 0 && f.count > req->ctx->max_count)
-		f.count = req->ctx->max_count;
+	if (req->ctx->max_count > 0 && f->count > req->ctx->max_count)
+		f->count = req->ctx->max_count;
 	v = sim_param_get(req, "action");
 	if (v && !valid_action(v)) {
 		sim_respond_error(resp, 400,
 				  "Invalid argument: action: '%s' is not one of accept, continue,"
 				  " discard, redirect, reject, retry",
 				  v);
-		goto done;
+		return -1;
 	}
-	f.action = v;
+	f->action = v;
 	v = sim_param_get(req, "from");
-	if (v && sim_parse_when(v, &f.from) < 0) {
+	if (v && sim_parse_when(v, &f->from) < 0) {
 		sim_respond_error(resp, 400, "Invalid argument: from: '%s' is not an ISO-8601 time",
 				  v);
-		goto done;
+		return -1;
 	}
 	v = sim_param_get(req, "to");
-	if (v && sim_parse_when(v, &f.to) < 0) {
+	if (v && sim_parse_when(v, &f->to) < 0) {
 		sim_respond_error(resp, 400, "Invalid argument: to: '%s' is not an ISO-8601 time",
 				  v);
-		goto done;
+		return -1;
 	}
-	if ((v = param(req, "env_from")) && !(f.env_from = sim_addr_pattern_new(v)))
-		goto oom;
-	if ((v = param(req, "env_rcpt")) && !(f.env_rcpt = sim_addr_pattern_new(v)))
-		goto oom;
-	if ((v = param(req, "subject"))) {
-		an = sim_analyzer_new();
-		if (!an || !(f.subject = sim_analyze(an, v, 1)))
-			goto oom;
-	}
-	if ((v = param(req, "hdr_mid")) && !(f.hdr_mid = bare_mid(v)))
-		goto oom;
-	f.virus = param(req, "virus");
-	f.attach = param(req, "attach");
-	f.host = param(req, "host");
-	f.qid = param(req, "qid");
-	f.sid = param(req, "sid");
-	f.guid = param(req, "guid");
+	return 0;
+}
 
-	scan.from = f.from;
-	scan.to = f.to;
-	scan.guid = f.guid;
-	scan.hdr_mid = f.hdr_mid;
-	scan.qid = f.qid;
-	scan.sid = f.sid;
-	if (f.env_from) {
-		scan.addr_pred = addr_pred;
-		scan.addr_arg = f.env_from;
-		scan.addr_role = SIM_ROLE_SENDER;
-	} else if (f.env_rcpt) {
-		scan.addr_pred = addr_pred;
-		scan.addr_arg = f.env_rcpt;
-		scan.addr_role = SIM_ROLE_RCPT;
+/* The matching parameters, compiled (address patterns, the analyzed subject). 0, or -1 out of
+ * memory. *an: the analyzer, the caller frees it. */
+static int filter_compile(const sim_request *req, struct filter *f, sim_analyzer **an)
+{
+	const char *v;
+
+	if ((v = param(req, "env_from")) && !(f->env_from = sim_addr_pattern_new(v)))
+		return -1;
+	if ((v = param(req, "env_rcpt")) && !(f->env_rcpt = sim_addr_pattern_new(v)))
+		return -1;
+	if ((v = param(req, "subject"))) {
+		*an = sim_analyzer_new();
+		if (!*an || !(f->subject = sim_analyze(*an, v, 1)))
+			return -1;
 	}
-	if (ppsbuf_adds(&f.out, "{\"result\":[") < 0)
+	if ((v = param(req, "hdr_mid")) && !(f->hdr_mid = bare_mid(v)))
+		return -1;
+	f->virus = param(req, "virus");
+	f->attach = param(req, "attach");
+	f->host = param(req, "host");
+	f->qid = param(req, "qid");
+	f->sid = param(req, "sid");
+	f->guid = param(req, "guid");
+	return 0;
+}
+
+/* What the store can narrow by itself; row_matches checks the rest. */
+static void filter_scan(const struct filter *f, sim_msg_scan *scan)
+{
+	scan->from = f->from;
+	scan->to = f->to;
+	scan->guid = f->guid;
+	scan->hdr_mid = f->hdr_mid;
+	scan->qid = f->qid;
+	scan->sid = f->sid;
+	if (f->env_from) {
+		scan->addr_pred = addr_pred;
+		scan->addr_arg = f->env_from;
+		scan->addr_role = SIM_ROLE_SENDER;
+	} else if (f->env_rcpt) {
+		scan->addr_pred = addr_pred;
+		scan->addr_arg = f->env_rcpt;
+		scan->addr_role = SIM_ROLE_RCPT;
+	}
+}
+
+/* Scans the store into {"result":[...]} and answers it. */
+static void filter_answer(const sim_request *req, struct filter *f, sim_response *resp)
+{
+	sim_msg_scan scan = { .from = INT64_MIN, .to = INT64_MAX };
+	char *body;
+	size_t len;
+
+	filter_scan(f, &scan);
+	if (ppsbuf_adds(&f->out, "{\"result\":[") < 0)
 		goto oom;
-	if (f.from < f.to && sim_store_scan_messages(req->ctx->store, &scan, collect, &f) < 0) {
+	if (f->from < f->to && sim_store_scan_messages(req->ctx->store, &scan, collect, f) < 0) {
 		sim_respond_error(resp, 500, "the store failed to answer");
-		goto done;
+		return;
 	}
-	if (ppsbuf_adds(&f.out, "]}") < 0)
+	if (ppsbuf_adds(&f->out, "]}") < 0)
 		goto oom;
-	body = ppsbuf_detach(&f.out, &len);
+	body = ppsbuf_detach(&f->out, &len);
 	resp->status = 200;
 	resp->content_type = "application/json";
 	free(resp->body);
 	resp->body = body;
 	resp->body_len = len;
-	goto done;
+	return;
 oom:
 	sim_respond_error(resp, 500, "out of memory");
+}
+
+void route_pss_filter_get(const sim_request *req, sim_response *resp)
+{
+	struct filter f = { .from = INT64_MIN, .to = INT64_MAX, .count = DEFAULT_COUNT };
+	sim_analyzer *an = NULL;
+
+	ppsbuf_init(&f.out, 0);
+	if (filter_check(req, &f, resp) < 0)
+		goto done;
+	if (filter_compile(req, &f, &an) < 0)
+		sim_respond_error(resp, 500, "out of memory");
+	else
+		filter_answer(req, &f, resp);
 done:
 	ppsbuf_release(&f.out);
 	sim_addr_pattern_free(f.env_from);

@@ -1,6 +1,7 @@
 /*
  * pps-sim's HTTP(S) server: the libmicrohttpd daemon, the route table, Basic auth and managed
- * modules, body limits and injected faults. The only user of libmicrohttpd.
+ * modules, body limits and injected faults. Its files (server*.c) are the only users of
+ * libmicrohttpd; this header shows none of it.
  */
 #ifndef PPS_SIM_SERVER_H
 #define PPS_SIM_SERVER_H

@@ -1,6 +1,6 @@
 /*
  * What the parts of pps-sim share: the request and response a route handler sees, the
- * emulator's context, and the route handlers. libmicrohttpd stays in server.c.
+ * emulator's context, and the route handlers. libmicrohttpd stays in server*.c.
  */
 #ifndef PPS_SIM_SIM_H
 #define PPS_SIM_SIM_H

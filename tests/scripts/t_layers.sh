@@ -64,5 +64,29 @@ fresh
 echo '#include <yajl/yajl_parse.h>' >>"$tmp/tree/src/lib/search.c"
 check 1 "yajl outside records.c"
 
+fresh
+echo '#include <microhttpd.h>' >>"$tmp/tree/src/sim/pss.c"
+check 1 "libmicrohttpd outside the server's files"
+
+fresh
+echo '#include <microhttpd.h>' >>"$tmp/tree/src/sim/server.h"
+check 1 "libmicrohttpd in the server's public header"
+
+fresh
+echo '#include "sim/server_int.h"' >>"$tmp/tree/src/sim/main.c"
+check 1 "the server's private header outside the server"
+
+fresh
+echo '#include <curl/curl.h>' >>"$tmp/tree/src/lib/search.c"
+check 1 "libcurl outside the transport's files"
+
+fresh
+echo '#include "lib/http_int.h"' >>"$tmp/tree/src/lib/search.c"
+check 1 "the transport's private header outside the transport"
+
+fresh
+echo '#include "lib/records_int.h"' >>"$tmp/tree/src/lib/search.c"
+check 1 "the records parser's private header outside it"
+
 echo "t_layers: $((checks - fails)) passed, $fails failed"
 [ "$fails" -eq 0 ]
