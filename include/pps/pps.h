@@ -38,6 +38,16 @@ extern "C" {
 #define PPS_EXTERN
 #endif
 
+/*
+ * The initializer of a versioned struct: its version, every other field zero. Designated in C,
+ * so that -Wmissing-field-initializers stays quiet; positional in C++.
+ */
+#ifdef __cplusplus
+#define PPS__VERSIONED(v) { (v) }
+#else
+#define PPS__VERSIONED(v) { .version = (v) }
+#endif
+
 /* jansson's value type: records are jansson objects (see the conventions above). */
 struct json_t;
 
@@ -183,7 +193,7 @@ typedef struct pps_client_options {
 	int dry_run;
 } pps_client_options;
 
-#define PPS_CLIENT_OPTIONS_INIT { PPS_CLIENT_OPTIONS_VERSION }
+#define PPS_CLIENT_OPTIONS_INIT PPS__VERSIONED(PPS_CLIENT_OPTIONS_VERSION)
 
 /* Sets every option to its default for version (PPS_CLIENT_OPTIONS_VERSION); 0 or PPS_EUSAGE. */
 PPS_EXTERN int pps_client_options_init(pps_client_options *opts, unsigned int version);
@@ -271,7 +281,7 @@ typedef struct pps_visitor {
 	int (*record_text)(void *ctx, const char *json, size_t len);
 } pps_visitor;
 
-#define PPS_VISITOR_INIT { PPS_VISITOR_VERSION }
+#define PPS_VISITOR_INIT PPS__VERSIONED(PPS_VISITOR_VERSION)
 /* Empties a visitor for version (PPS_VISITOR_VERSION); 0 or PPS_EUSAGE. */
 PPS_EXTERN int pps_visitor_init(pps_visitor *visitor, unsigned int version);
 
@@ -329,7 +339,7 @@ typedef struct pps_smartsearch_req {
 	long count;
 } pps_smartsearch_req;
 
-#define PPS_SMARTSEARCH_REQ_INIT { PPS_SMARTSEARCH_REQ_VERSION }
+#define PPS_SMARTSEARCH_REQ_INIT PPS__VERSIONED(PPS_SMARTSEARCH_REQ_VERSION)
 /* Empties a request for version (PPS_SMARTSEARCH_REQ_VERSION); 0 or PPS_EUSAGE. */
 PPS_EXTERN int pps_smartsearch_req_init(pps_smartsearch_req *req, unsigned int version);
 
@@ -353,7 +363,7 @@ typedef struct pps_quarantine_search_req {
 	long limit;	    /* 0 means 100 */
 } pps_quarantine_search_req;
 
-#define PPS_QUARANTINE_SEARCH_REQ_INIT { PPS_QUARANTINE_SEARCH_REQ_VERSION }
+#define PPS_QUARANTINE_SEARCH_REQ_INIT PPS__VERSIONED(PPS_QUARANTINE_SEARCH_REQ_VERSION)
 /* Empties a request for version (PPS_QUARANTINE_SEARCH_REQ_VERSION); 0 or PPS_EUSAGE. */
 PPS_EXTERN int pps_quarantine_search_req_init(pps_quarantine_search_req *req,
 					      unsigned int version);
@@ -407,7 +417,7 @@ typedef struct pps_quarantine_action_req {
 	const char *comment;
 } pps_quarantine_action_req;
 
-#define PPS_QUARANTINE_ACTION_REQ_INIT { PPS_QUARANTINE_ACTION_REQ_VERSION }
+#define PPS_QUARANTINE_ACTION_REQ_INIT PPS__VERSIONED(PPS_QUARANTINE_ACTION_REQ_VERSION)
 /* Empties a request for version (PPS_QUARANTINE_ACTION_REQ_VERSION); 0 or PPS_EUSAGE. */
 PPS_EXTERN int pps_quarantine_action_req_init(pps_quarantine_action_req *req,
 					      unsigned int version);
@@ -431,7 +441,7 @@ typedef struct pps_enduser_req {
 	const char *attributes_json; /* create and modify */
 } pps_enduser_req;
 
-#define PPS_ENDUSER_REQ_INIT { PPS_ENDUSER_REQ_VERSION }
+#define PPS_ENDUSER_REQ_INIT PPS__VERSIONED(PPS_ENDUSER_REQ_VERSION)
 /* Empties a request for version (PPS_ENDUSER_REQ_VERSION); 0 or PPS_EUSAGE. */
 PPS_EXTERN int pps_enduser_req_init(pps_enduser_req *req, unsigned int version);
 
