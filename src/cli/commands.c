@@ -24,7 +24,8 @@
 	"local_guid holds records, which name their folders."
 #define LOCAL_GUID_HELP                                                                           \
 	"Comma-separated list of message GUIDs (folder_id:table_id:dbase_id such as 4:2:6, or a " \
-	"cloud GUID); @FILE or - (stdin) reads one per line: a GUID or a JSON record as "         \
+	"cloud GUID: up to 128 printable ASCII characters without commas or quotes); @FILE or - " \
+	"(stdin) reads one per line: a GUID or a JSON record as "                                 \
 	"quarantine-messages-list -o ndjson prints it (or --report writes it)."
 #define DELETED_FOLDER_HELP                                                                  \
 	"Name of the folder to move the message to; it must hold the same type of module's " \
@@ -148,7 +149,8 @@ static const cli_arg_spec qlist_args[] = {
 	  CLI_FIELD(cli_qlist_req, search.folder),
 	  .def = "Quarantine",
 	  .kind = CLI_ARG_LIST,
-	  .help = "Quarantine folder; several as a comma list or a JSON array, one request each." },
+	  .help = "Quarantine folder; several as a comma list or a JSON array, one request each; "
+		  "a folder named twice is queried once, with a warning on stderr." },
 	{ .name = "guid",
 	  CLI_FIELD(cli_qlist_req, guid),
 	  .help = "Global unique ID of a message: prints that message's raw data instead." },
