@@ -8,6 +8,7 @@
 
 #include "cli/config.h"
 #include "cli/exit.h"
+#include "cli/options.h"
 #include "pps/pps.h"
 #include "util/buf.h"
 
@@ -88,20 +89,31 @@ static size_t request_lines(const cli_command *c, const char *q, ppsbuf *reqs, p
 	return nmods;
 }
 
+/* A global option's name without its dashes ("output"), and its short name ('o') or 0. */
+static const char *lname(const opt_spec *o)
+{
+	return o->name + 2;
+}
+
+static char sname(const opt_spec *o)
+{
+	return o->alias ? o->alias[1] : 0;
+}
+
 /* An option's help; the output option's names its formats from render.c's list. */
-static const char *opt_help(ppsbuf *b, const cli_global_opt *o)
+static const char *global_help(ppsbuf *b, const opt_spec *o)
 {
 	ppsbuf_adds(b, o->help);
-	if (o->formats)
+	if (cli_global_is_format(o))
 		ppsbuf_addf(b, " One of: %s.", cli_format_names(", "));
 	return b->buf;
 }
 
-static void opt_usage(ppsbuf *b, const cli_global_opt *o)
+static void global_usage(ppsbuf *b, const opt_spec *o)
 {
-	if (o->short_name)
-		ppsbuf_addf(b, "-%c, ", o->short_name);
-	ppsbuf_addf(b, "--%s", o->long_name);
+	if (sname(o))
+		ppsbuf_addf(b, "-%c, ", sname(o));
+	ppsbuf_addf(b, "--%s", lname(o));
 	if (o->metavar)
 		ppsbuf_addf(b, " %s", o->metavar);
 }
@@ -141,11 +153,11 @@ void cli_help_main(FILE *out)
 	fprintf(out, "  %-30s %s\n", "version", "Print the version");
 	fprintf(out, "  %-30s %s\n", "completion bash|zsh|fish", "Print a shell completion script");
 	fputs("\nOptions:\n", out);
-	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
+	for (const opt_spec *o = cli_global_opts; o->name; o++) {
 		ppsbuf b = PPSBUF_INIT, h = PPSBUF_INIT;
 
-		opt_usage(&b, o);
-		fprintf(out, "  %-30s %s\n", b.buf, opt_help(&h, o));
+		global_usage(&b, o);
+		fprintf(out, "  %-30s %s\n", b.buf, global_help(&h, o));
 		ppsbuf_release(&b);
 		ppsbuf_release(&h);
 	}
@@ -265,19 +277,19 @@ static void man_jobs(FILE *out)
 
 static void man_options(FILE *out)
 {
-	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
+	for (const opt_spec *o = cli_global_opts; o->name; o++) {
 		ppsbuf h = PPSBUF_INIT;
 
 		fputs(".TP\n", out);
-		if (o->short_name)
-			fprintf(out, "\\fB\\-%c\\fR, ", o->short_name);
+		if (sname(o))
+			fprintf(out, "\\fB\\-%c\\fR, ", sname(o));
 		fputs("\\fB\\-\\-", out);
-		roff(out, o->long_name);
+		roff(out, lname(o));
 		fputs("\\fR", out);
 		if (o->metavar)
 			fprintf(out, " \\fI%s\\fR", o->metavar);
 		fputc('\n', out);
-		roff(out, opt_help(&h, o));
+		roff(out, global_help(&h, o));
 		ppsbuf_release(&h);
 		fputc('\n', out);
 	}
@@ -408,14 +420,14 @@ void cli_gen_markdown(FILE *out)
 	      "Arguments are `name=value`, `--name value` or `--name=value`.\n\n"
 	      "| option | meaning |\n|---|---|\n",
 	      out);
-	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
+	for (const opt_spec *o = cli_global_opts; o->name; o++) {
 		ppsbuf b = PPSBUF_INIT;
 
 		ppsbuf h = PPSBUF_INIT;
 
-		opt_usage(&b, o);
+		global_usage(&b, o);
 		fprintf(out, "| `%s` | ", b.buf);
-		md(out, opt_help(&h, o));
+		md(out, global_help(&h, o));
 		fputs(" |\n", out);
 		ppsbuf_release(&b);
 		ppsbuf_release(&h);
@@ -474,12 +486,12 @@ void cli_gen_bash(FILE *out)
 	      "\tcur=${line##*[[:space:]]}\n"
 	      "\tlocal withval=\"",
 	      out);
-	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
+	for (const opt_spec *o = cli_global_opts; o->name; o++) {
 		if (!o->metavar)
 			continue;
-		fprintf(out, " --%s", o->long_name);
-		if (o->short_name)
-			fprintf(out, " -%c", o->short_name);
+		fprintf(out, " --%s", lname(o));
+		if (sname(o))
+			fprintf(out, " -%c", sname(o));
 	}
 	fputs(" \"\n\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
 	      "\t\tw=${COMP_WORDS[i]}\n"
@@ -500,8 +512,8 @@ void cli_gen_bash(FILE *out)
 	      "\t\t--color) cands=\"auto always never\" ;;\n"
 	      "\t\t*) cands=\"",
 	      out);
-	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++)
-		fprintf(out, "--%s ", o->long_name);
+	for (const opt_spec *o = cli_global_opts; o->name; o++)
+		fprintf(out, "--%s ", lname(o));
 	for (const cli_command *c = cli_commands; c->name; c++)
 		fprintf(out, "%s ", c->name);
 	fputs("help version completion\" ;;\n\t\tesac\n"
@@ -563,23 +575,23 @@ void cli_gen_fish(FILE *out)
 {
 	fprintf(out, "# fish completion for pps; %s\n", CLI_GENERATED_NOTE);
 	fputs("complete -c pps -f\n", out);
-	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
-		fprintf(out, "complete -c pps -l %s", o->long_name);
-		if (o->short_name)
-			fprintf(out, " -s %c", o->short_name);
+	for (const opt_spec *o = cli_global_opts; o->name; o++) {
+		fprintf(out, "complete -c pps -l %s", lname(o));
+		if (sname(o))
+			fprintf(out, " -s %c", sname(o));
 		if (o->metavar)
 			fputs(" -r", out);
-		if (!strcmp(o->long_name, "output")) {
+		if (!strcmp(lname(o), "output")) {
 			fputs(" -x -a '", out);
 			fputs(cli_format_names(" "), out);
 			fputc('\'', out);
-		} else if (!strcmp(o->long_name, "color")) {
+		} else if (!strcmp(lname(o), "color")) {
 			fputs(" -x -a 'auto always never'", out);
-		} else if (!strcmp(o->long_name, "profile")) {
+		} else if (!strcmp(lname(o), "profile")) {
 			fputs(" -x -a '(" PROFILES_FISH ")'", out);
 		} else if (o->metavar &&
-			   (!strcmp(o->long_name, "password-file") ||
-			    !strcmp(o->long_name, "cacert") || !strcmp(o->long_name, "config"))) {
+			   (!strcmp(lname(o), "password-file") || !strcmp(lname(o), "cacert") ||
+			    !strcmp(lname(o), "config"))) {
 			fputs(" -F", out);
 		}
 		fputs(" -d ", out);

@@ -22,6 +22,7 @@
 #include "cli/exit.h"
 #include "cli/gen.h"
 #include "cli/journal.h"
+#include "cli/options.h"
 #include "cli/render.h"
 #include "cli/sanitize.h"
 #include "cli/suggest.h"
@@ -30,307 +31,6 @@
 #include "util/buf.h"
 
 #include "util/banned.h"
-
-struct globals {
-	cli_config_flags cfg;
-	const char *color;  /* auto, always, never */
-	const char *fields; /* --fields a,b,c */
-	int csv_crlf;
-	int csv_raw;
-	struct cli_jobs jobs;
-	int interval_given;
-	int overlap_given;
-	long batch;
-	const char *report;
-	int retry_unknown;
-	long confirm_over;
-	long long max_download;
-	int isolate;
-	int yes;
-	int dry_run;
-	int curl;
-	int verbose;
-	int quiet;
-	int version;
-	int help;
-};
-
-static const char *const color_names[] = { "auto", "always", "never", NULL };
-
-static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* One line on stderr, prefixed "pps: "; controls in it are written visibly (sanitize.h). */
-static void usage_error(const char *fmt, ...)
-{
-	ppsbuf text = PPSBUF_INIT, safe = PPSBUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	ppsbuf_vaddf(&text, fmt, ap);
-	va_end(ap);
-	if (cli_sanitize(&safe, text.buf, text.len, NULL, NULL) < 0)
-		fputs("pps: out of memory\n", stderr);
-	else
-		fprintf(stderr, "pps: %s\n", safe.buf);
-	ppsbuf_release(&text);
-	ppsbuf_release(&safe);
-}
-
-static int parse_long(const char *v, long min, long max, long *out)
-{
-	char *end = NULL;
-	long n;
-
-	if (!v)
-		return -1;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < min || n > max)
-		return -1;
-	*out = n;
-	return 0;
-}
-
-/* A size in bytes, or with a K, M or G suffix (powers of 1024), from 1 byte to 1 TiB. */
-static int parse_size(const char *v, long long *out)
-{
-	char *end = NULL;
-	long long n;
-	int shift = 0;
-
-	if (!v || *v < '0' || *v > '9')
-		return -1;
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	if (*end == 'K' || *end == 'k')
-		shift = 10;
-	else if (*end == 'M' || *end == 'm')
-		shift = 20;
-	else if (*end == 'G' || *end == 'g')
-		shift = 30;
-	if (shift)
-		end++;
-	if (errno || *end || n < 1 || n > (1LL << (40 - shift)))
-		return -1;
-	*out = n << shift;
-	return 0;
-}
-
-/* Applies one global option; -1 after printing a usage error. */
-static int apply_global(struct globals *g, const char *name, const char *v)
-{
-	cli_format fmt;
-	long n;
-
-	if (!strcmp(name, "output")) {
-		if (cli_format_parse(v, &fmt)) {
-			usage_error("invalid output format '%s': expected one of %s%s", v,
-				    cli_format_names(", "),
-				    cli_suggest_choice(v, cli_format_list()));
-			return -1;
-		}
-		g->cfg.output = v;
-	} else if (!strcmp(name, "color")) {
-		if (!v || (strcmp(v, "auto") != 0 && strcmp(v, "always") != 0 &&
-			   strcmp(v, "never") != 0)) {
-			usage_error("invalid --color '%s': expected one of auto, always, never%s",
-				    v ? v : "", cli_suggest_choice(v, color_names));
-			return -1;
-		}
-		g->color = v;
-	} else if (!strcmp(name, "fields")) {
-		if (!v || !*v || *v == ',' || v[strlen(v) - 1] == ',' || strstr(v, ",,")) {
-			usage_error("invalid --fields '%s': expected a comma list of names",
-				    v ? v : "");
-			return -1;
-		}
-		g->fields = v;
-	} else if (!strcmp(name, "csv-crlf")) {
-		g->csv_crlf = 1;
-	} else if (!strcmp(name, "csv-raw")) {
-		g->csv_raw = 1;
-	} else if (!strcmp(name, "url")) {
-		g->cfg.url = v;
-	} else if (!strcmp(name, "username")) {
-		g->cfg.username = v;
-	} else if (!strcmp(name, "password-file")) {
-		g->cfg.password_file = v;
-	} else if (!strcmp(name, "password-stdin")) {
-		g->cfg.password_stdin = 1;
-	} else if (!strcmp(name, "cacert")) {
-		g->cfg.cacert = v;
-	} else if (!strcmp(name, "insecure")) {
-		g->cfg.insecure = 1;
-	} else if (!strcmp(name, "proxy")) {
-		g->cfg.proxy = v;
-	} else if (!strcmp(name, "no-proxy")) {
-		g->cfg.no_proxy = 1;
-	} else if (!strcmp(name, "timeout")) {
-		if (parse_long(v, 1, 86400, &n)) {
-			usage_error("invalid --timeout '%s': expected seconds (1 to 86400)", v);
-			return -1;
-		}
-		g->cfg.timeout = n;
-	} else if (!strcmp(name, "max-download")) {
-		if (parse_size(v, &g->max_download)) {
-			usage_error("invalid --max-download '%s': expected bytes, or a number with "
-				    "K, M or G",
-				    v ? v : "");
-			return -1;
-		}
-	} else if (!strcmp(name, "retries")) {
-		if (parse_long(v, 0, 100, &n)) {
-			usage_error("invalid --retries '%s': expected a number from 0 to 100", v);
-			return -1;
-		}
-		g->cfg.retries = (int)n;
-	} else if (!strcmp(name, "profile")) {
-		g->cfg.profile = v;
-	} else if (!strcmp(name, "config")) {
-		g->cfg.config = v;
-	} else if (!strcmp(name, "batch")) {
-		if (parse_long(v, 1, 100000, &n)) {
-			usage_error("invalid --batch '%s': expected a number from 1 to 100000", v);
-			return -1;
-		}
-		g->batch = n;
-	} else if (!strcmp(name, "report")) {
-		g->report = v;
-	} else if (!strcmp(name, "retry-unknown")) {
-		g->retry_unknown = 1;
-	} else if (!strcmp(name, "isolate")) {
-		g->isolate = 1;
-	} else if (!strcmp(name, "confirm-over")) {
-		if (parse_long(v, 0, 100000000, &n)) {
-			usage_error("invalid --confirm-over '%s': expected a number of messages",
-				    v);
-			return -1;
-		}
-		g->confirm_over = n;
-	} else if (!strcmp(name, "all")) {
-		g->jobs.all = 1;
-	} else if (!strcmp(name, "follow")) {
-		g->jobs.follow = 1;
-	} else if (!strcmp(name, "checkpoint")) {
-		g->jobs.checkpoint = v;
-	} else if (!strcmp(name, "interval")) {
-		if (parse_long(v, 1, 86400, &n)) {
-			usage_error("invalid --interval '%s': expected seconds (1 to 86400)", v);
-			return -1;
-		}
-		g->jobs.interval = n;
-		g->interval_given = 1;
-	} else if (!strcmp(name, "overlap")) {
-		if (parse_long(v, 0, 86400, &n)) {
-			usage_error("invalid --overlap '%s': expected seconds (0 to 86400)", v);
-			return -1;
-		}
-		g->jobs.overlap = n;
-		g->overlap_given = 1;
-	} else if (!strcmp(name, "output-file")) {
-		g->jobs.output = v;
-	} else if (!strcmp(name, "server-cap")) {
-		if (parse_long(v, 1, 100000000, &n)) {
-			usage_error("invalid --server-cap '%s': expected a positive number", v);
-			return -1;
-		}
-		g->jobs.server_cap = n;
-	} else if (!strcmp(name, "yes")) {
-		g->yes = 1;
-	} else if (!strcmp(name, "dry-run")) {
-		g->dry_run = 1;
-	} else if (!strcmp(name, "curl")) {
-		g->curl = 1;
-	} else if (!strcmp(name, "verbose")) {
-		g->verbose = 1;
-	} else if (!strcmp(name, "quiet")) {
-		g->quiet = 1;
-	} else if (!strcmp(name, "version")) {
-		g->version = 1;
-	} else if (!strcmp(name, "help")) {
-		g->help = 1;
-	}
-	return 0;
-}
-
-/*
- * Reads the global option at argv[*k]. Returns 1 when it was one (*k moved past it and its
- * value), 0 when argv[*k] is not a global option, -1 after a usage error.
- */
-static int parse_global(struct globals *g, int argc, char **argv, int *k)
-{
-	const char *w = argv[*k], *v = NULL;
-	const cli_global_opt *o = NULL;
-	char name[32];
-
-	if (w[0] != '-' || !w[1])
-		return 0;
-	if (w[1] == '-') {
-		const char *eq = strchr(w + 2, '=');
-		size_t len = eq ? (size_t)(eq - w - 2) : strlen(w + 2);
-
-		if (len >= sizeof(name))
-			return 0;
-		memcpy(name, w + 2, len);
-		name[len] = '\0';
-		if (!strcmp(name, "password")) {
-			usage_error("%s",
-				    "there is no --password option: a password on the command "
-				    "line is visible to other users; use --password-file, "
-				    "--password-stdin or PPS_PASSWORD");
-			return -1;
-		}
-		for (const cli_global_opt *p = cli_global_opts; p->long_name; p++)
-			if (!strcmp(p->long_name, name))
-				o = p;
-		if (!o)
-			return 0;
-		if (eq && !o->metavar) {
-			usage_error("option '--%s' takes no value", o->long_name);
-			return -1;
-		}
-		v = eq ? eq + 1 : NULL;
-	} else {
-		for (const cli_global_opt *p = cli_global_opts; p->long_name; p++)
-			if (p->short_name && p->short_name == w[1])
-				o = p;
-		if (!o)
-			return 0;
-		if (w[2] && !o->metavar)
-			return 0;
-		v = w[2] ? w + 2 : NULL;
-	}
-	if (o->metavar && !v) {
-		if (*k + 1 >= argc) {
-			usage_error("option '--%s' needs a value", o->long_name);
-			return -1;
-		}
-		v = argv[++*k];
-	}
-	++*k;
-	return apply_global(g, o->long_name, v) ? -1 : 1;
-}
-
-static void unknown_option(const char *word)
-{
-	cli_suggestion s = CLI_SUGGESTION_INIT;
-	char name[64];
-	const char *best;
-	size_t n = strcspn(word, "=");
-
-	if (word[1] == '-' && n - 2 < sizeof(name)) {
-		memcpy(name, word + 2, n - 2);
-		name[n - 2] = '\0';
-		for (const cli_global_opt *o = cli_global_opts; o->long_name; o++)
-			cli_suggest_consider(&s, name, o->long_name);
-		best = cli_suggest_result(&s, name);
-		if (best) {
-			usage_error("unknown option '%s': did you mean '--%s'?", word, best);
-			return;
-		}
-	}
-	usage_error("unknown option '%s': run 'pps help' for the options", word);
-}
 
 static void log_line(void *ctx, const char *line)
 {
@@ -341,7 +41,7 @@ static void log_line(void *ctx, const char *line)
 /* --dry-run and --curl: each request libpps builds is printed instead of sent. */
 static int print_request(void *ctx, const pps_request *req)
 {
-	const struct globals *g = ctx;
+	const cli_globals *g = ctx;
 	char *line = NULL;
 
 	if (pps_request_format_new(&line, req, g->curl ? PPS_REQUEST_CURL : PPS_REQUEST_TEXT) < 0)
@@ -368,14 +68,19 @@ static int terminal_width(void)
 {
 	struct winsize ws;
 	const char *cols = getenv("COLUMNS");
+	char *end = NULL;
 	long n;
 
 	if (!isatty(STDOUT_FILENO))
 		return 0;
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		return ws.ws_col;
-	if (cols && parse_long(cols, 1, 10000, &n) == 0)
-		return (int)n;
+	if (cols) {
+		errno = 0;
+		n = strtol(cols, &end, 10);
+		if (!errno && end != cols && !*end && n >= 1 && n <= 10000)
+			return (int)n;
+	}
 	return 80;
 }
 
@@ -384,9 +89,9 @@ static void unknown_command(const char *name)
 	const char *best = cli_command_suggest(name);
 
 	if (best)
-		usage_error("unknown command '%s': did you mean '%s'?", name, best);
+		cli_usage_error("unknown command '%s': did you mean '%s'?", name, best);
 	else
-		usage_error("unknown command '%s': run 'pps help' for the list", name);
+		cli_usage_error("unknown command '%s': run 'pps help' for the list", name);
 }
 
 static int help_word(int argc, char **argv, int k)
@@ -443,13 +148,13 @@ static char **split_fields(const char *list, char **text)
 }
 
 /* The output format named by the flags or the settings; -1 after a usage error. */
-static int pick_format(const struct globals *g, const cli_settings *s, cli_format *out)
+static int pick_format(const cli_globals *g, const cli_settings *s, cli_format *out)
 {
 	const char *fmt_name = g->cfg.output ? g->cfg.output : s->output ? s->output : "table";
 
 	if (cli_format_parse(fmt_name, out)) {
-		usage_error("invalid output format '%s' in the config file: expected one of %s",
-			    fmt_name, cli_format_names(", "));
+		cli_usage_error("invalid output format '%s' in the config file: expected one of %s",
+				fmt_name, cli_format_names(", "));
 		return -1;
 	}
 	return 0;
@@ -460,7 +165,7 @@ static int pick_format(const struct globals *g, const cli_settings *s, cli_forma
  * sends nothing. The settings' copy of the password is wiped once the client holds its own
  * (wiped when it is freed). 0, or -1 with the reason in err.
  */
-static int open_client(struct globals *g, cli_settings *s, int dry, pps_client **out, char *err,
+static int open_client(cli_globals *g, cli_settings *s, int dry, pps_client **out, char *err,
 		       size_t errlen)
 {
 	pps_client_options opts;
@@ -489,7 +194,7 @@ static int open_client(struct globals *g, cli_settings *s, int dry, pps_client *
 }
 
 /* What every run of a command shares: the globals, the terminal, the render options. */
-static void ctx_init(cli_ctx *ctx, const struct globals *g, const cli_command *cmd,
+static void ctx_init(cli_ctx *ctx, const cli_globals *g, const cli_command *cmd,
 		     const cli_args *args, const char *const *fields)
 {
 	int li = cli_command_arg_index(cmd, "limit");
@@ -528,7 +233,7 @@ static void ctx_init(cli_ctx *ctx, const struct globals *g, const cli_command *c
 }
 
 /* Runs cmd with its checked arguments: settings, client, handler. */
-static int run_command(struct globals *g, const cli_command *cmd, const cli_args *args,
+static int run_command(cli_globals *g, const cli_command *cmd, const cli_args *args,
 		       const char *const *fields)
 {
 	cli_settings s;
@@ -544,13 +249,14 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 	/* Printing requests needs no password; --curl needs the URL it is to run against. */
 	if (cli_config_load(&s, &g->cfg, (cli_getenv_fn)getenv, stdin, err, sizeof(err)) ||
 	    (have_settings = 1, !ctx.dry_run && cli_settings_check(&s, err, sizeof(err)))) {
-		usage_error("%s", err);
+		cli_usage_error("%s", err);
 		status = CLI_EXIT_USAGE;
 		goto done;
 	}
 	if (g->curl && (!s.url || !*s.url)) {
-		usage_error("%s", "--curl needs the server URL: give --url, set PPS_URL, or put "
-				  "url= in the config file");
+		cli_usage_error("%s",
+				"--curl needs the server URL: give --url, set PPS_URL, or put "
+				"url= in the config file");
 		status = CLI_EXIT_USAGE;
 		goto done;
 	}
@@ -559,7 +265,7 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 		goto done;
 	}
 	if (cli_jobs_check(&ctx, args, g->interval_given, g->overlap_given, err, sizeof(err))) {
-		usage_error("%s", err);
+		cli_usage_error("%s", err);
 		status = CLI_EXIT_USAGE;
 		goto done;
 	}
@@ -575,14 +281,14 @@ static int run_command(struct globals *g, const cli_command *cmd, const cli_args
 			      stderr);
 	}
 	if (pps_global_init()) {
-		usage_error("%s", "out of memory");
+		cli_usage_error("%s", "out of memory");
 		status = CLI_EXIT_FAILURE;
 		goto done;
 	}
 	global = 1;
 	ctx.timeout_ms = s.timeout * 1000;
 	if (open_client(g, &s, ctx.dry_run, &client, err, sizeof(err))) {
-		usage_error("%s", err);
+		cli_usage_error("%s", err);
 		status = CLI_EXIT_USAGE;
 		goto done;
 	}
@@ -617,7 +323,7 @@ static const char *cluster_getenv(const char *name)
 }
 
 struct cluster {
-	struct globals *g;
+	cli_globals *g;
 	const char *const *fields;
 	const cli_command *cmd;
 	const cli_args *args;
@@ -804,13 +510,13 @@ static char *cluster_identity(const cli_settings *s)
  * before anything is sent, naming both; so is a profile that does not load. Returns 0 or an exit
  * status.
  */
-static int check_distinct_clusters(const struct globals *g, const cli_strlist *names)
+static int check_distinct_clusters(const cli_globals *g, const cli_strlist *names)
 {
 	char **ids = calloc(names->n ? names->n : 1, sizeof(*ids));
 	int status = CLI_EXIT_OK;
 
 	if (!ids) {
-		usage_error("%s", "out of memory");
+		cli_usage_error("%s", "out of memory");
 		return CLI_EXIT_FAILURE;
 	}
 	for (size_t i = 0; i < names->n; i++) {
@@ -821,7 +527,7 @@ static int check_distinct_clusters(const struct globals *g, const cli_strlist *n
 		flags.profile = names->items[i];
 		if (cli_config_load(&s, &flags, cluster_getenv, NULL, err, sizeof(err))) {
 			/* A profile that cannot load fails before any cluster is asked anything. */
-			usage_error("cluster '%s': %s", names->items[i], err);
+			cli_usage_error("cluster '%s': %s", names->items[i], err);
 			status = CLI_EXIT_USAGE;
 			break;
 		}
@@ -833,10 +539,10 @@ static int check_distinct_clusters(const struct globals *g, const cli_strlist *n
 	for (size_t i = 0; i < names->n && !status; i++)
 		for (size_t k = i + 1; k < names->n && !status; k++)
 			if (ids[i] && ids[k] && !strcmp(ids[i], ids[k])) {
-				usage_error("profiles '%s' and '%s' name the same server and "
-					    "account (%s): the command would run twice there; "
-					    "give each cluster once",
-					    names->items[i], names->items[k], ids[i]);
+				cli_usage_error("profiles '%s' and '%s' name the same server and "
+						"account (%s): the command would run twice there; "
+						"give each cluster once",
+						names->items[i], names->items[k], ids[i]);
 				status = CLI_EXIT_USAGE;
 			}
 	for (size_t i = 0; i < names->n; i++)
@@ -880,7 +586,7 @@ static int clusters_status(const struct cluster *cl, size_t n)
  * commands one cluster after the other (actions only with --yes). A failing cluster is named on
  * stderr and the others still print: exit 1, or the failure's own status when all failed.
  */
-static int run_clusters(struct globals *g, const cli_command *cmd, const cli_args *args,
+static int run_clusters(cli_globals *g, const cli_command *cmd, const cli_args *args,
 			const char *const *fields)
 {
 	cli_strlist names = { 0 };
@@ -896,7 +602,7 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 
 	memset(&none, 0, sizeof(none));
 	if (cli_list_split(&names, g->cfg.profile)) {
-		usage_error("%s", "out of memory");
+		cli_usage_error("%s", "out of memory");
 		return CLI_EXIT_FAILURE;
 	}
 	cli_strlist_dedup(&names);
@@ -906,26 +612,27 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 	}
 	if (g->cfg.url || g->cfg.username || g->cfg.password_file || g->cfg.password_stdin ||
 	    g->cfg.cacert) {
-		usage_error("%s", "with several profiles, each cluster's server and credentials "
-				  "come from its profile: leave out --url, --username, "
-				  "--password-*, --cacert");
+		cli_usage_error("%s",
+				"with several profiles, each cluster's server and credentials "
+				"come from its profile: leave out --url, --username, "
+				"--password-*, --cacert");
 		status = CLI_EXIT_USAGE;
 		goto done;
 	}
 	if (g->jobs.follow) {
-		usage_error("%s", "--follow follows one cluster: run one pps per profile");
+		cli_usage_error("%s", "--follow follows one cluster: run one pps per profile");
 		status = CLI_EXIT_USAGE;
 		goto done;
 	}
 	if (changes_something(cmd) && !g->yes) {
-		usage_error("refusing to run %s on %zu clusters at once without --yes", cmd->name,
-			    names.n);
+		cli_usage_error("refusing to run %s on %zu clusters at once without --yes",
+				cmd->name, names.n);
 		status = CLI_EXIT_USAGE;
 		goto done;
 	}
 	if (is_search && format == CLI_FMT_RAW) {
-		usage_error("%s", "-o raw shows one answer: with several profiles use another "
-				  "format");
+		cli_usage_error("%s", "-o raw shows one answer: with several profiles use another "
+				      "format");
 		status = CLI_EXIT_USAGE;
 		goto done;
 	}
@@ -935,7 +642,7 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 	cl = calloc(names.n, sizeof(*cl));
 	threads = calloc(names.n, sizeof(*threads));
 	if (!cl || !threads || pps_global_init()) {
-		usage_error("%s", "out of memory");
+		cli_usage_error("%s", "out of memory");
 		status = CLI_EXIT_FAILURE;
 		goto done;
 	}
@@ -951,7 +658,7 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 		cl[i].fields = fields;
 		cl[i].records = json_array();
 		if (!cl[i].records) {
-			usage_error("%s", "out of memory");
+			cli_usage_error("%s", "out of memory");
 			status = CLI_EXIT_FAILURE;
 			goto cleanup;
 		}
@@ -994,7 +701,7 @@ static int run_clusters(struct globals *g, const cli_command *cmd, const cli_arg
 
 		merged = merge_clusters(cl, names.n, strcmp(cmd->name, "smart-search") != 0);
 		if (!merged) {
-			usage_error("%s", "out of memory");
+			cli_usage_error("%s", "out of memory");
 			status = CLI_EXIT_FAILURE;
 			goto cleanup;
 		}
@@ -1039,7 +746,7 @@ done:
 
 int main(int argc, char **argv)
 {
-	struct globals g;
+	cli_globals g;
 	const cli_command *cmd;
 	cli_args args;
 	const char **rest = NULL, *env_profile;
@@ -1047,23 +754,18 @@ int main(int argc, char **argv)
 	int nrest = 0, k = 1, r, status;
 	char err[1024];
 
-	memset(&g, 0, sizeof(g));
-	cli_config_flags_init(&g.cfg);
-	g.batch = 100;
-	g.confirm_over = 100;
-	g.jobs.interval = 30;
-	g.jobs.overlap = CLI_FOLLOW_OVERLAP_S;
+	cli_globals_init(&g);
 	while (k < argc) {
 		if (!strcmp(argv[k], "--")) {
 			k++;
 			break;
 		}
-		r = parse_global(&g, argc, argv, &k);
+		r = cli_global_parse(&g, argc, argv, &k);
 		if (r < 0)
 			return CLI_EXIT_USAGE;
 		if (r == 0) {
 			if (argv[k][0] == '-' && argv[k][1]) {
-				unknown_option(argv[k]);
+				cli_unknown_option(argv[k]);
 				return CLI_EXIT_USAGE;
 			}
 			break;
@@ -1102,7 +804,7 @@ int main(int argc, char **argv)
 			cli_gen_fish(stdout);
 			return CLI_EXIT_OK;
 		}
-		usage_error("%s", "completion needs a shell: pps completion bash, zsh or fish");
+		cli_usage_error("%s", "completion needs a shell: pps completion bash, zsh or fish");
 		return CLI_EXIT_USAGE;
 	}
 	cmd = cli_command_find(argv[k]);
@@ -1117,7 +819,7 @@ int main(int argc, char **argv)
 	/* The command's words; global options may follow the command too. */
 	rest = calloc((size_t)argc, sizeof(*rest));
 	if (!rest) {
-		usage_error("%s", "out of memory");
+		cli_usage_error("%s", "out of memory");
 		return CLI_EXIT_FAILURE;
 	}
 	for (k++; k < argc;) {
@@ -1129,7 +831,7 @@ int main(int argc, char **argv)
 				rest[nrest++] = argv[k++];
 			continue;
 		}
-		r = parse_global(&g, argc, argv, &k);
+		r = cli_global_parse(&g, argc, argv, &k);
 		if (r < 0) {
 			free(rest);
 			return CLI_EXIT_USAGE;
@@ -1137,13 +839,14 @@ int main(int argc, char **argv)
 		if (r == 0)
 			rest[nrest++] = argv[k++];
 	}
+	cli_globals_finish(&g);
 	if (g.help) {
 		free(rest);
 		cli_help_command(stdout, cmd);
 		return CLI_EXIT_OK;
 	}
 	if (cli_args_parse(&args, cmd, nrest, rest, (int64_t)time(NULL), stdin, err, sizeof(err))) {
-		usage_error("%s", err);
+		cli_usage_error("%s", err);
 		cli_args_release(&args);
 		free(rest);
 		return CLI_EXIT_USAGE;
@@ -1151,9 +854,10 @@ int main(int argc, char **argv)
 	if (g.cfg.password_stdin && args.from_file) {
 		for (int i = 0; cmd->args[i].name; i++) {
 			if (args.value[i] && !strcmp(args.value[i], "-")) {
-				usage_error("%s",
-					    "--password-stdin and local_guid=- both read standard "
-					    "input: use --password-file or PPS_PASSWORD");
+				cli_usage_error(
+					"%s",
+					"--password-stdin and local_guid=- both read standard "
+					"input: use --password-file or PPS_PASSWORD");
 				cli_args_release(&args);
 				free(rest);
 				return CLI_EXIT_USAGE;
@@ -1163,7 +867,7 @@ int main(int argc, char **argv)
 	if (g.fields) {
 		fields = split_fields(g.fields, &fields_text);
 		if (!fields) {
-			usage_error("%s", "out of memory");
+			cli_usage_error("%s", "out of memory");
 			cli_args_release(&args);
 			free(rest);
 			return CLI_EXIT_FAILURE;

@@ -32,38 +32,39 @@ typedef struct opt_spec {
 	const char *help;    /* what it does; '\n' starts another line of help */
 	int hidden;	     /* parsed but left out of the synopsis */
 	const char *subject; /* what a refusal calls it ("invalid <subject> 'v'"); NULL: name */
-	const char *expect;  /* OPT_LONG: the refusal's reason; NULL: "expected a number from ..." */
+	const char *expect; /* OPT_LONG: the refusal's reason; NULL: "expected a number from ..." */
 } opt_spec;
 
 enum { OPT_STOP_HELP = 1, OPT_STOP_VERSION = 2 };
 
 /* Table entries, one per option: S the struct the offsets are into, F its member. */
-#define OPT_BOOL_AT(N, A, S, F, H)                                                 \
-	{                                                                          \
+#define OPT_BOOL_AT(N, A, S, F, H)                                                             \
+	{                                                                                      \
 		(N), (A), OPT_BOOL, offsetof(S, F), 0, 0, NULL, NULL, NULL, (H), 0, NULL, NULL \
 	}
-#define OPT_STRING_AT(N, S, F, M, H)                                                 \
-	{                                                                            \
+#define OPT_STRING_AT(N, S, F, M, H)                                                             \
+	{                                                                                        \
 		(N), NULL, OPT_STRING, offsetof(S, F), 0, 0, NULL, NULL, (M), (H), 0, NULL, NULL \
 	}
-#define OPT_LONG_AT(N, S, F, LO, HI, M, H)                                               \
-	{                                                                                \
-		(N), NULL, OPT_LONG, offsetof(S, F), (LO), (HI), NULL, NULL, (M), (H), 0, NULL, NULL \
+#define OPT_LONG_AT(N, S, F, LO, HI, M, H)                                                      \
+	{                                                                                       \
+		(N), NULL, OPT_LONG, offsetof(S, F), (LO), (HI), NULL, NULL, (M), (H), 0, NULL, \
+			NULL                                                                    \
 	}
-#define OPT_CHOICE_AT(N, S, F, C, M, H)                                             \
-	{                                                                           \
+#define OPT_CHOICE_AT(N, S, F, C, M, H)                                                         \
+	{                                                                                       \
 		(N), NULL, OPT_CHOICE, offsetof(S, F), 0, 0, (C), NULL, (M), (H), 0, NULL, NULL \
 	}
-#define OPT_CALL_AT(N, OFF, FN, M, H)                                     \
-	{                                                                 \
+#define OPT_CALL_AT(N, OFF, FN, M, H)                                                 \
+	{                                                                             \
 		(N), NULL, OPT_CALL, (OFF), 0, 0, NULL, (FN), (M), (H), 0, NULL, NULL \
 	}
-#define OPT_STOP(N, A, K, H)                                     \
-	{                                                        \
+#define OPT_STOP(N, A, K, H)                                                 \
+	{                                                                    \
 		(N), (A), (K), 0, 0, 0, NULL, NULL, NULL, (H), 0, NULL, NULL \
 	}
-#define OPT_TABLE_END                                                    \
-	{                                                                \
+#define OPT_TABLE_END                                                                \
+	{                                                                            \
 		NULL, NULL, OPT_BOOL, 0, 0, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL \
 	}
 
