@@ -236,6 +236,16 @@ const opt_spec cli_global_opts[] = {
 	OPT_TABLE_END,
 };
 
+const char *cli_global_name(const opt_spec *o)
+{
+	return o->name + 2;
+}
+
+char cli_global_short(const opt_spec *o)
+{
+	return o->alias ? o->alias[1] : 0;
+}
+
 int cli_global_is_format(const opt_spec *o)
 {
 	return o->call == check_format;

@@ -38,6 +38,10 @@ typedef struct cli_globals {
 /* The table, ended by OPT_TABLE_END: "--output" with its alias "-o", its kind and its target. */
 extern const opt_spec cli_global_opts[];
 
+/* A global option's name without its dashes ("output"), and its short name ('o') or 0. */
+const char *cli_global_name(const opt_spec *o);
+char cli_global_short(const opt_spec *o);
+
 /* Whether o takes an output format (its help lists render.c's formats). */
 int cli_global_is_format(const opt_spec *o);
 
