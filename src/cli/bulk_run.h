@@ -1,7 +1,7 @@
 /*
- * The state of one bulk run, shared by the files of the bulk action alone (bulk.c sends,
- * bulk_entries.c reads and checks the entries, bulk_report.c writes the journal, the report and
- * the counts). Not for other commands.
+ * The state of one bulk run, shared by the files of the bulk action alone (bulk.c plans and runs
+ * the batches, bulk_send.c sends each, bulk_entries.c reads and checks the entries, bulk_report.c
+ * writes the journal, the report and the counts). Not for other commands.
  */
 #ifndef PPS_CLI_BULK_RUN_H
 #define PPS_CLI_BULK_RUN_H

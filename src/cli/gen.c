@@ -84,7 +84,7 @@ static size_t request_lines(const cli_command *c, const char *q, ppsbuf *reqs, p
 	return nmods;
 }
 
-/* An option's help; the output option's names its formats from render.c's list. */
+/* An option's help; the output option's names its formats from the renderer's list. */
 static const char *global_help(ppsbuf *b, const opt_spec *o)
 {
 	ppsbuf_adds(b, o->help);

@@ -37,7 +37,7 @@ void cli_usage_error(const char *fmt, ...)
 
 static const char *const color_names[] = { "auto", "always", "never", NULL };
 
-/* -o: one of render.c's formats, or the closest named. */
+/* -o: one of the output formats (render_out.c), or the closest named. */
 static int check_format(const char *v, void *target, char *why, size_t len)
 {
 	cli_format fmt;

@@ -1,7 +1,7 @@
 /*
  * pps's global options: the settings they bind (cli_globals), their one table and its reader.
- * The table is read by the parser below and by gen.c (pps help, the man page, the README's
- * reference, completion); an option is declared there once.
+ * The table is read by the parser below, by gen.c (pps help, the man page, the README's
+ * reference) and by completion.c; an option is declared there once.
  */
 #ifndef PPS_CLI_OPTIONS_H
 #define PPS_CLI_OPTIONS_H
@@ -42,7 +42,7 @@ extern const opt_spec cli_global_opts[];
 const char *cli_global_name(const opt_spec *o);
 char cli_global_short(const opt_spec *o);
 
-/* Whether o takes an output format (its help lists render.c's formats). */
+/* Whether o takes an output format (its help lists the formats of render_out.c). */
 int cli_global_is_format(const opt_spec *o);
 
 void cli_globals_init(cli_globals *g);
