@@ -31,7 +31,7 @@ static void setup(void)
 	char path[512], err[512];
 	const char *fixtures = getenv("PPS_FIXTURES");
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	sim_server_config cfg = { 0 };
+	sim_server_config cfg = { .listen_fd = -1 };
 
 	if (!mkdtemp(dir) || sim_store_open(&ctx.store, dir, err, sizeof(err)) != 0)
 		abort();

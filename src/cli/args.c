@@ -34,6 +34,7 @@ void cli_args_release(cli_args *a)
 {
 	for (int i = 0; i < CLI_MAX_ARGS; i++)
 		cli_strlist_release(&a->list[i]);
+	cli_strlist_release(&a->dups);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -278,7 +279,7 @@ static int check_value(cli_args *out, int i, int64_t now, FILE *in, char *err, s
 	case CLI_ARG_LIST: {
 		char why[256];
 
-		if (cli_folders_from_arg(&out->list[i], v, why, sizeof(why)) == 0)
+		if (cli_folders_from_arg(&out->list[i], &out->dups, v, why, sizeof(why)) == 0)
 			return 0;
 		snprintf(err, errlen, "invalid %s '%s': %s", s->name, v, why);
 		return -1;

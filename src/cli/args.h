@@ -24,6 +24,7 @@ typedef struct cli_args {
 	int boolean[CLI_MAX_ARGS];	/* CLI_ARG_BOOL */
 	long number[CLI_MAX_ARGS];	/* CLI_ARG_INT */
 	cli_strlist list[CLI_MAX_ARGS]; /* CLI_ARG_GUIDLIST and CLI_ARG_LIST */
+	cli_strlist dups;		/* CLI_ARG_LIST items named more than once, once each */
 	int from_file;			/* 1: a list was read from a file or stdin */
 } cli_args;
 

@@ -1,7 +1,7 @@
 /*
- * The state of one bulk run, shared by the files of the bulk action alone (bulk.c sends,
- * bulk_entries.c reads and checks the entries, bulk_report.c writes the journal, the report and
- * the counts). Not for other commands.
+ * The state of one bulk run, shared by the files of the bulk action alone (bulk.c plans and runs
+ * the batches, bulk_send.c sends each, bulk_entries.c reads and checks the entries, bulk_report.c
+ * writes the journal, the report and the counts). Not for other commands.
  */
 #ifndef PPS_CLI_BULK_RUN_H
 #define PPS_CLI_BULK_RUN_H
@@ -78,6 +78,17 @@ size_t cli_bulk_keep_message(struct run *r, const char *text);
 const char *cli_bulk_folder_of(const struct run *r, size_t i);
 /* The first GUID of span s. */
 const char *cli_bulk_span_first(const struct run *r, const cli_span *s);
+/* bulk_send.c: sets the outcome of every entry of span s. */
+void cli_bulk_set_span(struct run *r, const cli_span *s, enum outcome o, size_t msg, int status);
+/* Span s's GUIDs joined with commas (malloc'd), or NULL (memory). */
+char *cli_bulk_span_join(const struct run *r, const cli_span *s);
+/*
+ * Sends span s as the run's next batch between its journal lines: the intent, fsync'd before the
+ * request leaves, and after the answer the entries' outcomes (or a split: refused whole, its
+ * halves queued). A journal that cannot be written stops the run (STEP_FATAL).
+ */
+enum step cli_bulk_send_span(struct run *r, cli_batcher *b, pps_quarantine_action_req *req,
+			     const cli_span *s, int *net_fails);
 
 /*
  * bulk_entries.c, in the order a run calls them; each returns 0 or an exit status after its

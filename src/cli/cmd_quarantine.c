@@ -133,52 +133,46 @@ static int raw_message(cli_ctx *ctx, const char *guid)
 	return rc;
 }
 
-int cmd_quarantine_list(cli_ctx *ctx, const cli_args *a)
+/* The first limit records of all, or all without limit=, printed; a cut said on stderr. */
+static int print_first(cli_ctx *ctx, const cli_args *a, json_t *all)
 {
-	size_t folder_field = 0;
-	const cli_strlist *folders = cli_args_list(a, CLI_ARG_LIST, &folder_field);
-	cli_qlist_req q;
-	pps_quarantine_search_req *req = &q.search;
-	json_t *all = NULL, *merged = NULL;
-	int status = CLI_EXIT_OK, printed = 0, li = cli_args_index(a, "limit");
-	size_t ok = 0, limit;
+	int li = cli_args_index(a, "limit");
+	size_t limit = a->given[li] ? (size_t)a->number[li] : json_array_size(all);
+	json_t *merged = first_records(all, limit);
+	int status = CLI_EXIT_OK;
 
-	memset(&q, 0, sizeof(q));
-	cli_args_bind(a, &q);
-	if (q.guid) {
-		if (ctx->render.format == CLI_FMT_CSV) {
-			cli_errorf(ctx, "guid= prints one raw message, not records: use -o raw, "
-					"-o table or -o json");
-			return CLI_EXIT_USAGE;
-		}
-		return raw_message(ctx, q.guid);
+	if (!merged) {
+		cli_errorf(ctx, "out of memory");
+		return CLI_EXIT_FAILURE;
 	}
-	/* --all, --follow, or one folder streamed as it arrives in the server's order: walk.c. */
-	if (ctx->jobs.all || ctx->jobs.follow || folders->n == 1) {
-		cli_search search;
+	if (json_array_size(all) > limit)
+		cli_errorf(ctx,
+			   "warning: limit=%zu: printed %zu of %zu records; raise limit= for more",
+			   limit, limit, json_array_size(all));
+	if (cli_print_records(ctx, merged))
+		status = CLI_EXIT_FAILURE;
+	json_decref(merged);
+	return status;
+}
 
-		memset(&search, 0, sizeof(search));
-		search.quarantine = 1;
-		search.qs = *req;
-		/* --follow starts now unless told otherwise. */
-		if (ctx->jobs.follow && !a->given[cli_args_index(a, "start_time")])
-			search.qs.startdate.epoch = (int64_t)time(NULL);
-		search.start_from_now = !a->given[cli_args_index(a, "start_time")] ||
-					cli_time_from_now(cli_args_get(a, "start_time"));
-		return cli_search_run(ctx, &search, (const char *const *)folders->items,
-				      folders->n);
-	}
-	all = json_array();
+/* Several folders: one request each, concatenated in the order given (as the reference). */
+static int list_folders(cli_ctx *ctx, const cli_args *a, cli_qlist_req *q,
+			const cli_strlist *folders, size_t folder_field)
+{
+	pps_quarantine_search_req *req = &q->search;
+	json_t *all = json_array();
+	int status = CLI_EXIT_OK, printed = 0;
+	size_t ok = 0;
+
 	if (!all) {
 		cli_errorf(ctx, "out of memory");
 		return CLI_EXIT_FAILURE;
 	}
-	/* Several folders: one request each, concatenated in the order given (as the reference). */
 	for (size_t f = 0; f < folders->n; f++) {
 		pps_response *resp = NULL;
 		int rc;
 
-		cli_field_set(&q, folder_field, folders->items[f]);
+		cli_field_set(q, folder_field, folders->items[f]);
 		rc = pps_quarantine_search(&resp, ctx->client, req);
 		if (rc) {
 			char what[300];
@@ -213,26 +207,55 @@ int cmd_quarantine_list(cli_ctx *ctx, const cli_args *a)
 		}
 		pps_response_free(resp);
 	}
-	if (printed || ok == 0)
-		goto done;
 	/* Without limit= each folder's answer is printed whole; with it, at most limit in all. */
-	limit = a->given[li] ? (size_t)a->number[li] : json_array_size(all);
-	merged = first_records(all, limit);
-	if (!merged) {
-		cli_errorf(ctx, "out of memory");
-		status = CLI_EXIT_FAILURE;
-		goto done;
+	if (!printed && ok > 0) {
+		int rc = print_first(ctx, a, all);
+
+		if (rc)
+			status = rc;
 	}
-	if (json_array_size(all) > limit)
-		cli_errorf(ctx,
-			   "warning: limit=%zu: printed %zu of %zu records; raise limit= for more",
-			   limit, limit, json_array_size(all));
-	if (cli_print_records(ctx, merged))
-		status = CLI_EXIT_FAILURE;
 done:
-	json_decref(merged);
 	json_decref(all);
 	return status;
+}
+
+int cmd_quarantine_list(cli_ctx *ctx, const cli_args *a)
+{
+	size_t folder_field = 0;
+	const cli_strlist *folders = cli_args_list(a, CLI_ARG_LIST, &folder_field);
+	cli_qlist_req q;
+
+	memset(&q, 0, sizeof(q));
+	cli_args_bind(a, &q);
+	if (q.guid) {
+		if (ctx->render.format == CLI_FMT_CSV) {
+			cli_errorf(ctx, "guid= prints one raw message, not records: use -o raw, "
+					"-o table or -o json");
+			return CLI_EXIT_USAGE;
+		}
+		return raw_message(ctx, q.guid);
+	}
+	/* A folder named twice is asked once; the user hears it rather than seeing half the work. */
+	for (size_t d = 0; d < a->dups.n; d++)
+		cli_errorf(ctx,
+			   "warning: folder '%s' named more than once in folder_name: queried once",
+			   a->dups.items[d]);
+	/* --all, --follow, or one folder streamed as it arrives in the server's order: walk.c. */
+	if (ctx->jobs.all || ctx->jobs.follow || folders->n == 1) {
+		cli_search search;
+
+		memset(&search, 0, sizeof(search));
+		search.quarantine = 1;
+		search.qs = q.search;
+		/* --follow starts now unless told otherwise. */
+		if (ctx->jobs.follow && !a->given[cli_args_index(a, "start_time")])
+			search.qs.startdate.epoch = (int64_t)time(NULL);
+		search.start_from_now = !a->given[cli_args_index(a, "start_time")] ||
+					cli_time_from_now(cli_args_get(a, "start_time"));
+		return cli_search_run(ctx, &search, (const char *const *)folders->items,
+				      folders->n);
+	}
+	return list_folders(ctx, a, &q, folders, folder_field);
 }
 
 int cmd_quarantine_action(cli_ctx *ctx, const cli_args *a)

@@ -24,7 +24,8 @@
 	"local_guid holds records, which name their folders."
 #define LOCAL_GUID_HELP                                                                           \
 	"Comma-separated list of message GUIDs (folder_id:table_id:dbase_id such as 4:2:6, or a " \
-	"cloud GUID); @FILE or - (stdin) reads one per line: a GUID or a JSON record as "         \
+	"cloud GUID: up to 128 printable ASCII characters without commas or quotes); @FILE or - " \
+	"(stdin) reads one per line: a GUID or a JSON record as "                                 \
 	"quarantine-messages-list -o ndjson prints it (or --report writes it)."
 #define DELETED_FOLDER_HELP                                                                  \
 	"Name of the folder to move the message to; it must hold the same type of module's " \
@@ -148,7 +149,8 @@ static const cli_arg_spec qlist_args[] = {
 	  CLI_FIELD(cli_qlist_req, search.folder),
 	  .def = "Quarantine",
 	  .kind = CLI_ARG_LIST,
-	  .help = "Quarantine folder; several as a comma list or a JSON array, one request each." },
+	  .help = "Quarantine folder; several as a comma list or a JSON array, one request each; "
+		  "a folder named twice is queried once, with a warning on stderr." },
 	{ .name = "guid",
 	  CLI_FIELD(cli_qlist_req, guid),
 	  .help = "Global unique ID of a message: prints that message's raw data instead." },
@@ -528,111 +530,6 @@ const cli_command cli_commands[] = {
 		.run = cmd_health,
 	},
 	{ .name = NULL },
-};
-
-const cli_global_opt cli_global_opts[] = {
-	{ "output", "FORMAT",
-	  "Output format: table (default), wide (every column, nothing cut), markdown, json, "
-	  "ndjson, csv, raw (docs/output.md).",
-	  'o', 1 },
-	{ "fields", "LIST",
-	  "Comma list of the columns (keys) to print in table, wide, markdown, csv and ndjson.", 0,
-	  0 },
-	{ "color", "WHEN",
-	  "Emphasis in tables: auto (a terminal without NO_COLOR; default), always, never.", 0, 0 },
-	{ "csv-crlf", NULL, "End CSV lines with CRLF (RFC 4180) instead of LF.", 0, 0 },
-	{ "csv-raw", NULL,
-	  "Write CSV cells verbatim: no ' before =, +, -, @ and control characters kept.", 0, 0 },
-	{ "url", "URL", "Server URL, e.g. https://host:10000 (env PPS_URL).", 0, 0 },
-	{ "username", "NAME", "API user name (env PPS_USERNAME).", 0, 0 },
-	{ "password-file", "FILE", "Read the password from the first line of FILE.", 0, 0 },
-	{ "password-stdin", NULL, "Read the password from the first line of standard input.", 0,
-	  0 },
-	{ "cacert", "FILE", "Trust the CA certificates in FILE (env PPS_CACERT).", 0, 0 },
-	{ "insecure", NULL, "Do not verify the server certificate (env PPS_INSECURE).", 0, 0 },
-	{ "proxy", "URL", "Use this proxy (the proxy environment is honoured by default).", 0, 0 },
-	{ "no-proxy", NULL, "Never use a proxy.", 0, 0 },
-	{ "timeout", "SECONDS", "Timeout of each request (default 60).", 0, 0 },
-	{ "retries", "N", "Retries of a GET on network errors, 429 and 5xx (default 3).", 0, 0 },
-	{ "max-download", "BYTES",
-	  "Largest message a download saves, in bytes or with K, M or G (default 256M); a longer "
-	  "one is refused and nothing is saved.",
-	  0, 0 },
-	{ "profile", "NAME",
-	  "Config file profile to use (env PPS_PROFILE, default 'default'). A comma list runs "
-	  "the command on every profile's cluster: searches side by side, merged newest first "
-	  "and tagged with a cluster field; actions only with --yes, one cluster after the "
-	  "other, exit status the most severe. Two profiles naming one server and account are "
-	  "refused.",
-	  0, 0 },
-	{ "config", "FILE", "Config file (default $XDG_CONFIG_HOME/pps/config).", 0, 0 },
-	{ "batch", "N", "GUIDs per quarantine action request (default 100).", 0, 0 },
-	{ "report", "FILE",
-	  "The run's journal: before each batch its GUIDs (intent), after it one line per "
-	  "local_guid entry with its outcome (done, invalid, refused, unknown, not_sent), "
-	  "synced. Running the same command with the same FILE resumes: nothing done or "
-	  "unknown is sent again. Never overwritten; a symlink is refused. The lines are "
-	  "valid local_guid input.",
-	  0, 0 },
-	{ "retry-unknown", NULL,
-	  "Send again the messages whose outcome an earlier run (the --report journal or the "
-	  "report given as local_guid) left unknown, once checked.",
-	  0, 0 },
-	{ "isolate", NULL,
-	  "Split a refused release, resubmit or forward batch to find the GUIDs the server "
-	  "refuses (move and delete always do).",
-	  0, 0 },
-	{ "confirm-over", "N",
-	  "On a terminal, ask before a delete, release or forward of more than N messages "
-	  "(default 100).",
-	  0, 0 },
-	{ "yes", NULL, "Do not ask for confirmation; also act on several clusters (--profile a,b).",
-	  0, 0 },
-	{ "all", NULL,
-	  "smart-search, quarantine-messages-list: fetch the whole start_time..end_time window "
-	  "past the server's cap, page by page; limit= becomes a total cap.",
-	  0, 0 },
-	{ "follow", NULL,
-	  "smart-search, quarantine-messages-list: print what matches from start_time (default "
-	  "now), then every new record once, oldest first, until SIGINT or SIGTERM (exit 0; 1 "
-	  "when a second held more records than the server returns in one answer). Polls on "
-	  "the server's clock (its Date header), each poll reading the last --overlap seconds "
-	  "again and skipping the GUIDs it printed; a failing server is retried with a growing "
-	  "pause.",
-	  0, 0 },
-	{ "checkpoint", "FILE",
-	  "With --all or --follow: save how far the job got in FILE (atomically, after the "
-	  "records it covers are flushed) and continue from it when FILE exists. After a "
-	  "kill -9 a record may come out twice on stdout and the last line may be torn "
-	  "(deduplicate by GUID); with --output-file FILE neither. A checkpoint of other filters "
-	  "or "
-	  "another window is refused (exit 2); one that cannot be written stops the job before "
-	  "its first request.",
-	  0, 0 },
-	{ "interval", "SECONDS", "With --follow: seconds between polls (default 30).", 0, 0 },
-	{ "overlap", "SECONDS",
-	  "With --follow: how far back each poll reads again, for records the server indexes "
-	  "late (default 300). Records found later still are printed and named on stderr.",
-	  0, 0 },
-	{ "output-file", "FILE",
-	  "With --all or --follow: append the records to FILE, which pps owns: on a rerun with "
-	  "--checkpoint it is cut back to what the checkpoint covers (else to its last whole "
-	  "line) before appending.",
-	  0, 0 },
-	{ "server-cap", "N",
-	  "The server's Smart Search count cap when known (profile key server_cap): saves "
-	  "the probe request that checks whether an answer was cut.",
-	  0, 0 },
-	{ "dry-run", NULL, "Print each request that would be sent (METHOD URL BODY); send nothing.",
-	  0, 0 },
-	{ "curl", NULL,
-	  "Print each request as a curl command (password from $PPS_PASSWORD); send nothing.", 0,
-	  0 },
-	{ "verbose", NULL, "Log each request (method, URL, status, time) on stderr.", 'v', 0 },
-	{ "quiet", NULL, "Print no progress or counts on stderr.", 'q', 0 },
-	{ "version", NULL, "Print the version and exit.", 0, 0 },
-	{ "help", NULL, "Print help and exit.", 'h', 0 },
-	{ NULL, NULL, NULL, 0, 0 },
 };
 
 /* Hyphens and underscores are the same in argument names (--local-guid = local_guid). */

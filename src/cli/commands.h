@@ -73,18 +73,9 @@ typedef struct cli_command {
 } cli_command;
 
 /* A global option of pps (before the command). */
-typedef struct cli_global_opt {
-	const char *long_name; /* "output" */
-	const char *metavar;   /* "FORMAT", or NULL for a flag */
-	const char *help;
-	char short_name; /* 'o', or 0 */
-	char formats;	 /* 1: its values are the output formats (render.c's list) */
-} cli_global_opt;
 
 /* The table, terminated by an entry with name NULL. */
 extern const cli_command cli_commands[];
-/* The global options, terminated by an entry with long_name NULL. */
-extern const cli_global_opt cli_global_opts[];
 
 /*
  * Finds a command by its short or reference name; a leading '!' (a line pasted from the XSOAR

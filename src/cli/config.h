@@ -18,7 +18,7 @@ typedef struct cli_config_flags {
 	const char *proxy;
 	int no_proxy;
 	long timeout; /* seconds */
-	int retries;
+	long retries;
 	const char *output;
 	const char *profile;
 	const char *config; /* config file path */

@@ -1,6 +1,7 @@
 /*
- * Help, man page, README reference and bash completion from the command table. Each fact comes
- * from commands.c; nothing about a command is written here. No configuration, no network.
+ * Help, the man page and the README reference from the command table and the global option
+ * table (completion.c writes the shells' completion). Each fact comes from commands.c and
+ * options.c; nothing about a command is written here. No configuration, no network.
  */
 #include "cli/gen.h"
 
@@ -8,16 +9,11 @@
 
 #include "cli/config.h"
 #include "cli/exit.h"
+#include "cli/options.h"
 #include "pps/pps.h"
 #include "util/buf.h"
 
 #include "util/banned.h"
-
-/* The same profile names for fish (whose quoting differs). */
-#define PROFILES_FISH                                                                            \
-	"sed -n \"s/^[[:space:]]*\\[\\([^]]*\\)\\].*/\\1/p\" "                                   \
-	"(set -q XDG_CONFIG_HOME; and echo $XDG_CONFIG_HOME; or echo $HOME/.config)/pps/config " \
-	"2>/dev/null"
 
 static const char *metavar(const cli_arg_spec *s)
 {
@@ -88,20 +84,20 @@ static size_t request_lines(const cli_command *c, const char *q, ppsbuf *reqs, p
 	return nmods;
 }
 
-/* An option's help; the output option's names its formats from render.c's list. */
-static const char *opt_help(ppsbuf *b, const cli_global_opt *o)
+/* An option's help; the output option's names its formats from the renderer's list. */
+static const char *global_help(ppsbuf *b, const opt_spec *o)
 {
 	ppsbuf_adds(b, o->help);
-	if (o->formats)
+	if (cli_global_is_format(o))
 		ppsbuf_addf(b, " One of: %s.", cli_format_names(", "));
 	return b->buf;
 }
 
-static void opt_usage(ppsbuf *b, const cli_global_opt *o)
+static void global_usage(ppsbuf *b, const opt_spec *o)
 {
-	if (o->short_name)
-		ppsbuf_addf(b, "-%c, ", o->short_name);
-	ppsbuf_addf(b, "--%s", o->long_name);
+	if (cli_global_short(o))
+		ppsbuf_addf(b, "-%c, ", cli_global_short(o));
+	ppsbuf_addf(b, "--%s", cli_global_name(o));
 	if (o->metavar)
 		ppsbuf_addf(b, " %s", o->metavar);
 }
@@ -141,11 +137,11 @@ void cli_help_main(FILE *out)
 	fprintf(out, "  %-30s %s\n", "version", "Print the version");
 	fprintf(out, "  %-30s %s\n", "completion bash|zsh|fish", "Print a shell completion script");
 	fputs("\nOptions:\n", out);
-	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
+	for (const opt_spec *o = cli_global_opts; o->name; o++) {
 		ppsbuf b = PPSBUF_INIT, h = PPSBUF_INIT;
 
-		opt_usage(&b, o);
-		fprintf(out, "  %-30s %s\n", b.buf, opt_help(&h, o));
+		global_usage(&b, o);
+		fprintf(out, "  %-30s %s\n", b.buf, global_help(&h, o));
 		ppsbuf_release(&b);
 		ppsbuf_release(&h);
 	}
@@ -265,19 +261,19 @@ static void man_jobs(FILE *out)
 
 static void man_options(FILE *out)
 {
-	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
+	for (const opt_spec *o = cli_global_opts; o->name; o++) {
 		ppsbuf h = PPSBUF_INIT;
 
 		fputs(".TP\n", out);
-		if (o->short_name)
-			fprintf(out, "\\fB\\-%c\\fR, ", o->short_name);
+		if (cli_global_short(o))
+			fprintf(out, "\\fB\\-%c\\fR, ", cli_global_short(o));
 		fputs("\\fB\\-\\-", out);
-		roff(out, o->long_name);
+		roff(out, cli_global_name(o));
 		fputs("\\fR", out);
 		if (o->metavar)
 			fprintf(out, " \\fI%s\\fR", o->metavar);
 		fputc('\n', out);
-		roff(out, opt_help(&h, o));
+		roff(out, global_help(&h, o));
 		ppsbuf_release(&h);
 		fputc('\n', out);
 	}
@@ -408,14 +404,14 @@ void cli_gen_markdown(FILE *out)
 	      "Arguments are `name=value`, `--name value` or `--name=value`.\n\n"
 	      "| option | meaning |\n|---|---|\n",
 	      out);
-	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
+	for (const opt_spec *o = cli_global_opts; o->name; o++) {
 		ppsbuf b = PPSBUF_INIT;
 
 		ppsbuf h = PPSBUF_INIT;
 
-		opt_usage(&b, o);
+		global_usage(&b, o);
 		fprintf(out, "| `%s` | ", b.buf);
-		md(out, opt_help(&h, o));
+		md(out, global_help(&h, o));
 		fputs(" |\n", out);
 		ppsbuf_release(&b);
 		ppsbuf_release(&h);
@@ -450,164 +446,4 @@ void cli_gen_markdown(FILE *out)
 			fprintf(out, "\n%s\n", c->one_of_msg);
 		fprintf(out, "%s```sh\n%s\n```\n", c->args[0].name ? "\n" : "", c->example);
 	}
-}
-
-/*
- * The profile names of the config file (its [section] lines), for completing --profile; the
- * file is where pps reads it, or the --config given earlier on the line is not looked at.
- */
-#define PROFILES_SH                                          \
-	"sed -n 's/^[[:space:]]*\\[\\([^]]*\\)\\].*/\\1/p' " \
-	"\"${XDG_CONFIG_HOME:-$HOME/.config}/pps/config\" 2>/dev/null"
-
-static void bash_words(FILE *out, const cli_command *c)
-{
-	for (const cli_arg_spec *s = c->args; s->name; s++)
-		fprintf(out, "%s%s=", s == c->args ? "" : " ", s->name);
-}
-
-void cli_gen_bash(FILE *out)
-{
-	fprintf(out, "# bash completion for pps; %s\n", CLI_GENERATED_NOTE);
-	fputs("_pps() {\n"
-	      "\tlocal line=${COMP_LINE:0:COMP_POINT} cur i w cmd= skip= cands=\n"
-	      "\tcur=${line##*[[:space:]]}\n"
-	      "\tlocal withval=\"",
-	      out);
-	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
-		if (!o->metavar)
-			continue;
-		fprintf(out, " --%s", o->long_name);
-		if (o->short_name)
-			fprintf(out, " -%c", o->short_name);
-	}
-	fputs(" \"\n\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
-	      "\t\tw=${COMP_WORDS[i]}\n"
-	      "\t\tif [ -n \"$skip\" ]; then skip=; continue; fi\n"
-	      "\t\tcase \" $withval \" in *\" $w \"*) skip=1; continue ;; esac\n"
-	      "\t\tcase $w in -*) ;; *) cmd=${w#!}; cmd=${cmd#" CLI_REFERENCE_PREFIX
-	      "}; break ;; esac\n"
-	      "\tdone\n"
-	      "\tif [ -z \"$cmd\" ]; then\n"
-	      "\t\tcase ${COMP_WORDS[COMP_CWORD-1]} in\n"
-	      "\t\t-o|--output) cands=\"",
-	      out);
-	fputs(cli_format_names(" "), out);
-	fputs("\" ;;\n"
-	      "\t\t--password-file|--cacert|--config) COMPREPLY=($(compgen -f -- \"$cur\")); "
-	      "return ;;\n"
-	      "\t\t--profile) cands=$(" PROFILES_SH ") ;;\n"
-	      "\t\t--color) cands=\"auto always never\" ;;\n"
-	      "\t\t*) cands=\"",
-	      out);
-	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++)
-		fprintf(out, "--%s ", o->long_name);
-	for (const cli_command *c = cli_commands; c->name; c++)
-		fprintf(out, "%s ", c->name);
-	fputs("help version completion\" ;;\n\t\tesac\n"
-	      "\t\tCOMPREPLY=($(compgen -W \"$cands\" -- \"$cur\"))\n\t\treturn\n\tfi\n"
-	      "\tcase $cur in\n",
-	      out);
-	/* Values of arguments with predefined choices. */
-	for (const cli_command *c = cli_commands; c->name; c++) {
-		for (const cli_arg_spec *s = c->args; s->name; s++) {
-			if (!s->choices)
-				continue;
-			fprintf(out, "\t%s=*) [ \"$cmd\" = %s ] && cands=\"", s->name, c->name);
-			for (size_t k = 0; s->choices[k]; k++)
-				fprintf(out, "%s%s=%s", k ? " " : "", s->name, s->choices[k]);
-			fputs("\" ;;\n", out);
-		}
-	}
-	fputs("\tesac\n\tif [ -z \"$cands\" ]; then\n\t\tcase $cmd in\n", out);
-	for (const cli_command *c = cli_commands; c->name; c++) {
-		fprintf(out, "\t\t%s) cands=\"", c->name);
-		bash_words(out, c);
-		fputs("\" ;;\n", out);
-	}
-	fputs("\t\thelp) cands=\"", out);
-	for (const cli_command *c = cli_commands; c->name; c++)
-		fprintf(out, "%s ", c->name);
-	fputs("\" ;;\n\t\tcompletion) cands=\"bash zsh fish\" ;;\n\t\tesac\n\tfi\n"
-	      "\tCOMPREPLY=($(compgen -W \"$cands\" -- \"$cur\"))\n"
-	      "\t# bash replaces only the text after the last '=' or ':' of the word.\n"
-	      "\tlocal head=${cur%\"${cur##*[=:]}\"}\n"
-	      "\t[ -n \"$head\" ] && COMPREPLY=(\"${COMPREPLY[@]#\"$head\"}\")\n"
-	      "\tcase ${COMPREPLY[0]:-} in *=) compopt -o nospace 2>/dev/null ;; esac\n"
-	      "}\n"
-	      "complete -F _pps pps\n",
-	      out);
-}
-
-void cli_gen_zsh(FILE *out)
-{
-	/* zsh runs the bash completion through its bashcompinit layer: one script to maintain. */
-	fprintf(out, "#compdef pps\n# zsh completion for pps; %s\n", CLI_GENERATED_NOTE);
-	fputs("autoload -U +X bashcompinit && bashcompinit\n", out);
-	cli_gen_bash(out);
-}
-
-/* Fish description text: single quotes and backslashes escaped. */
-static void fish_quoted(FILE *out, const char *s)
-{
-	fputc('\'', out);
-	for (; *s; s++) {
-		if (*s == '\'' || *s == '\\')
-			fputc('\\', out);
-		fputc(*s, out);
-	}
-	fputc('\'', out);
-}
-
-void cli_gen_fish(FILE *out)
-{
-	fprintf(out, "# fish completion for pps; %s\n", CLI_GENERATED_NOTE);
-	fputs("complete -c pps -f\n", out);
-	for (const cli_global_opt *o = cli_global_opts; o->long_name; o++) {
-		fprintf(out, "complete -c pps -l %s", o->long_name);
-		if (o->short_name)
-			fprintf(out, " -s %c", o->short_name);
-		if (o->metavar)
-			fputs(" -r", out);
-		if (!strcmp(o->long_name, "output")) {
-			fputs(" -x -a '", out);
-			fputs(cli_format_names(" "), out);
-			fputc('\'', out);
-		} else if (!strcmp(o->long_name, "color")) {
-			fputs(" -x -a 'auto always never'", out);
-		} else if (!strcmp(o->long_name, "profile")) {
-			fputs(" -x -a '(" PROFILES_FISH ")'", out);
-		} else if (o->metavar &&
-			   (!strcmp(o->long_name, "password-file") ||
-			    !strcmp(o->long_name, "cacert") || !strcmp(o->long_name, "config"))) {
-			fputs(" -F", out);
-		}
-		fputs(" -d ", out);
-		fish_quoted(out, o->help);
-		fputc('\n', out);
-	}
-	for (const cli_command *c = cli_commands; c->name; c++) {
-		fprintf(out, "complete -c pps -n __fish_use_subcommand -a %s -d ", c->name);
-		fish_quoted(out, c->summary);
-		fputc('\n', out);
-		for (const cli_arg_spec *a = c->args; a->name; a++) {
-			if (a->choices) {
-				for (size_t k = 0; a->choices[k]; k++)
-					fprintf(out,
-						"complete -c pps -n '__fish_seen_subcommand_from "
-						"%s' "
-						"-a %s=%s\n",
-						c->name, a->name, a->choices[k]);
-				continue;
-			}
-			fprintf(out,
-				"complete -c pps -n '__fish_seen_subcommand_from %s' -a %s= -d ",
-				c->name, a->name);
-			fish_quoted(out, a->help);
-			fputc('\n', out);
-		}
-	}
-	fputs("complete -c pps -n __fish_use_subcommand -a 'help version completion'\n"
-	      "complete -c pps -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'\n",
-	      out);
 }

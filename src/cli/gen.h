@@ -1,6 +1,7 @@
 /*
- * Help, the man page, the README command reference and bash completion, all generated from the
- * command table (commands.c). Writes text only; sends nothing and reads no configuration.
+ * Help, the man page, the README command reference (gen.c) and shell completion (completion.c),
+ * all generated from the command table (commands.c) and the global options (options.c). Writes
+ * text only; sends nothing and reads no configuration.
  */
 #ifndef PPS_CLI_GEN_H
 #define PPS_CLI_GEN_H

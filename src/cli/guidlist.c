@@ -30,12 +30,6 @@ static int is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static int is_b64url(char c)
-{
-	return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '-' ||
-	       c == '_';
-}
-
 /* Three runs of 1 to 10 digits joined by ':'. */
 static int onprem_valid(const char *s)
 {
@@ -56,15 +50,42 @@ static int onprem_valid(const char *s)
 	return *s == '\0';
 }
 
+/* Digits and ':' with a ':' among them: meant as an on-premise GUID. */
+static int onprem_shaped(const char *s)
+{
+	int colon = 0;
+
+	for (; *s; s++) {
+		if (*s == ':')
+			colon = 1;
+		else if (!is_digit(*s))
+			return 0;
+	}
+	return colon;
+}
+
+/*
+ * A byte that cannot be in a GUID: white space, a control byte, a byte outside ASCII (the server's
+ * GUIDs are ASCII; a Latin-1 line is no GUID), a comma (the list separator), and quotes, brackets
+ * and braces (quoting or JSON that went wrong, as "4:2:6 or ["4:2:6"]).
+ */
+static int guid_byte_bad(unsigned char c)
+{
+	return c <= 0x20 || c >= 0x7f || c == ',' || c == '"' || c == '\'' || c == '[' ||
+	       c == ']' || c == '{' || c == '}';
+}
+
 int cli_guid_valid(const char *s)
 {
 	size_t n = 0;
 
 	if (onprem_valid(s))
 		return 1;
-	while (is_b64url(s[n]))
+	if (onprem_shaped(s))
+		return 0;
+	while (s[n] && !guid_byte_bad((unsigned char)s[n]))
 		n++;
-	return s[n] == '\0' && n >= 16 && n <= 128;
+	return s[n] == '\0' && n >= 1 && n <= CLI_GUID_MAX;
 }
 
 static int is_space(char c)

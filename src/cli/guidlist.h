@@ -34,10 +34,15 @@ typedef struct cli_guidlist {
 
 void cli_guidlist_release(cli_guidlist *l);
 
+/* The longest GUID the server takes (its localguid field). */
+#define CLI_GUID_MAX 128
+
 /*
  * Whether s is a GUID pps sends: on-premise folder_id:table_id:dbase_id (three runs of 1 to 10
- * digits, as 4:2:6) or a cloud GUID (16 to 128 characters of the URL-safe base64 alphabet
- * A-Z a-z 0-9 - _, as g4fsnj_sTLMk9hECaJwmmxwP6lQkr5k7).
+ * digits, as 4:2:6), or any other token of 1 to CLI_GUID_MAX printable ASCII characters without
+ * commas, quotes, brackets or braces (a cloud GUID such as g4fsnj_sTLMk9hECaJwmmxwP6lQkr5k7; the
+ * server decides what it knows). Digits and colons that miss the on-premise shape (4:2, 4::6)
+ * are refused as typos.
  */
 int cli_guid_valid(const char *s);
 

@@ -234,7 +234,24 @@ int cli_guids_from_arg(cli_strlist *out, const char *value, FILE *in, char *err,
 	return -1;
 }
 
-int cli_folders_from_arg(cli_strlist *out, const char *value, char *err, size_t errlen)
+/* Adds to dups, once each, the items of l that an earlier item equals (folder lists are short). */
+static int note_dups(const cli_strlist *l, cli_strlist *dups)
+{
+	for (size_t i = 1; i < l->n; i++) {
+		int seen = 0, noted = 0;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(l->items[i], l->items[j]) == 0;
+		for (size_t j = 0; j < dups->n && seen && !noted; j++)
+			noted = strcmp(l->items[i], dups->items[j]) == 0;
+		if (seen && !noted && cli_strlist_add_raw(dups, l->items[i], strlen(l->items[i])))
+			return -1;
+	}
+	return 0;
+}
+
+int cli_folders_from_arg(cli_strlist *out, cli_strlist *dups, const char *value, char *err,
+			 size_t errlen)
 {
 	const char *p = value;
 
@@ -268,6 +285,10 @@ int cli_folders_from_arg(cli_strlist *out, const char *value, char *err, size_t 
 	}
 	if (out->n == 0) {
 		snprintf(err, errlen, "no folder given");
+		return -1;
+	}
+	if (note_dups(out, dups)) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	cli_strlist_dedup(out);

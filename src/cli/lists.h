@@ -47,9 +47,11 @@ int cli_list_read_lines(cli_strlist *l, FILE *in);
 int cli_guids_from_arg(cli_strlist *out, const char *value, FILE *in, char *err, size_t errlen);
 
 /*
- * A folder list: a JSON array of strings ("[\"A\",\"B\"]") or a comma list; duplicates dropped.
- * Returns 0, or -1 with a reason in err.
+ * A folder list: a JSON array of strings ("[\"A\",\"B\"]") or a comma list; duplicates dropped,
+ * each folder named more than once added once to dups (for the caller to say so). Returns 0, or
+ * -1 with a reason in err.
  */
-int cli_folders_from_arg(cli_strlist *out, const char *value, char *err, size_t errlen);
+int cli_folders_from_arg(cli_strlist *out, cli_strlist *dups, const char *value, char *err,
+			 size_t errlen);
 
 #endif

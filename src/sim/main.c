@@ -141,6 +141,35 @@ static int parse_listen(const char *s, struct listen_addr *out)
 }
 
 /* Makes path absolute (relative to the working directory) without resolving links. */
+/*
+ * Binds and listens on the address before anything slow (seeding) happens, so that a port in
+ * use is said at once. Returns the socket, or -1 after a complaint.
+ */
+static int listen_early(const struct listen_addr *la, const char *given)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)&la->ss;
+	socklen_t len = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						  : sizeof(struct sockaddr_in);
+	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1, err;
+
+	if (fd < 0) {
+		complain("cannot listen on %s: %s", given, strerror(errno));
+		return -1;
+	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, sa, len) == 0 && listen(fd, SOMAXCONN) == 0)
+		return fd;
+	err = errno;
+	close(fd);
+	if (err == EADDRINUSE)
+		complain("cannot listen on %s: the port is in use (another pps-sim?); pick another "
+			 "port, or --listen %s:0 for a free one",
+			 given, la->host);
+	else
+		complain("cannot listen on %s: %s", given, strerror(err));
+	return -1;
+}
+
 static int absolute(const char *path, char *out, size_t len)
 {
 	char cwd[PATH_MAX];
@@ -298,6 +327,7 @@ struct run {
 	sim_fault_spec faults;
 	char dir[PATH_MAX];
 	int lock_fd;
+	int listen_fd;
 	sim_store *store;
 	char *names; /* the accounts, comma-separated */
 	sim_tls tls;
@@ -406,6 +436,7 @@ static int start_serving(struct run *r)
 		return 1;
 	}
 	cfg.addr = (struct sockaddr *)&r->la.ss;
+	cfg.listen_fd = r->listen_fd;
 	cfg.cert_pem = r->tls.cert_pem;
 	cfg.key_pem = r->tls.key_pem;
 	cfg.threads = (unsigned)r->o.threads;
@@ -442,13 +473,15 @@ static void run_release(struct run *r)
 	sim_store_close(r->store);
 	if (r->lock_fd >= 0)
 		close(r->lock_fd);
+	if (r->listen_fd >= 0 && !r->srv)
+		close(r->listen_fd);
 	sim_tls_release(&r->tls);
 	free(r->names);
 }
 
 int main(int argc, char **argv)
 {
-	static struct run r = { .lock_fd = -1 };
+	static struct run r = { .lock_fd = -1, .listen_fd = -1 };
 	sigset_t sigs;
 	int rc, sig, ret;
 
@@ -462,8 +495,12 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if ((ret = open_state(&r)) == 0 && (ret = prepare_tls(&r)) == 0 &&
-	    (ret = start_serving(&r)) == 0) {
+	/* The port first: a busy one is said before the store is opened or seeded. */
+	r.listen_fd = listen_early(&r.la, r.o.listen);
+	if (r.listen_fd < 0)
+		ret = 1;
+	else if ((ret = open_state(&r)) == 0 && (ret = prepare_tls(&r)) == 0 &&
+		 (ret = start_serving(&r)) == 0) {
 		printf("pps-sim: ready url=%s://%s:%u cacert=%s accounts=%s\n",
 		       r.o.no_tls ? "http" : "https", r.la.host, sim_server_port(r.srv),
 		       r.o.no_tls ? "-" : r.tls.cert_path, r.names);

@@ -272,7 +272,11 @@ static void daemon_options(sim_server *srv, const sim_server_config *cfg,
 {
 	size_t n = 0;
 
-	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, cfg->addr };
+	if (cfg->listen_fd >= 0)
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET,
+						     (intptr_t)cfg->listen_fd, NULL };
+	else
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, cfg->addr };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
 					     (intptr_t)(cfg->timeout_secs ? cfg->timeout_secs : 30),
 					     NULL };

@@ -19,6 +19,7 @@ typedef struct sim_server sim_server;
 
 typedef struct sim_server_config {
 	struct sockaddr *addr;	      /* AF_INET or AF_INET6; port 0 picks a free one */
+	int listen_fd;		      /* a socket already bound to addr and listening, or -1 */
 	char *cert_pem;		      /* NULL: plain HTTP */
 	char *key_pem;		      /* with cert_pem */
 	unsigned threads;	      /* size of the thread pool, at least 1 */

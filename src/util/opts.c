@@ -17,7 +17,7 @@ static int fail(char *err, size_t errlen, const char *what, size_t n, const char
 	return -1;
 }
 
-static const opt_spec *find(const opt_spec *specs, const char *arg, size_t len)
+const opt_spec *opt_find(const opt_spec *specs, const char *arg, size_t len)
 {
 	for (const opt_spec *s = specs; s->name; s++)
 		if ((strlen(s->name) == len && !strncmp(s->name, arg, len)) ||
@@ -26,18 +26,18 @@ static const opt_spec *find(const opt_spec *specs, const char *arg, size_t len)
 	return NULL;
 }
 
-static int takes_value(const opt_spec *s)
+int opt_takes_value(const opt_spec *s)
 {
 	return s->kind == OPT_STRING || s->kind == OPT_LONG || s->kind == OPT_CHOICE ||
 	       s->kind == OPT_CALL;
 }
 
-/* Stores value into s's target; 0 or -1 with the reason in err. */
-static int bind(const opt_spec *s, void *base, const char *value, char *err, size_t errlen)
+int opt_bind_one(const opt_spec *s, void *base, const char *value, char *err, size_t errlen)
 {
 	void *target = (char *)base + s->offset;
-	char why[160];
-	size_t n = strlen(s->name);
+	const char *what = s->subject ? s->subject : s->name;
+	char why[200];
+	size_t n = strlen(what);
 
 	switch (s->kind) {
 	case OPT_BOOL:
@@ -53,9 +53,11 @@ static int bind(const opt_spec *s, void *base, const char *value, char *err, siz
 		errno = 0;
 		v = strtol(value, &end, 10);
 		if (!*value || *end || errno || v < s->min || v > s->max) {
+			if (s->expect)
+				return fail(err, errlen, what, n, value, s->expect);
 			snprintf(why, sizeof(why), "expected a number from %ld to %ld", s->min,
 				 s->max);
-			return fail(err, errlen, s->name, n, value, why);
+			return fail(err, errlen, what, n, value, why);
 		}
 		*(long *)target = v;
 		return 0;
@@ -75,12 +77,12 @@ static int bind(const opt_spec *s, void *base, const char *value, char *err, siz
 						 : s->choices[i + 1] ? ", "
 								     : " or ",
 						 s->choices[i]);
-		return fail(err, errlen, s->name, n, value, why);
+		return fail(err, errlen, what, n, value, why);
 	}
 	case OPT_CALL:
 		if (s->call(value, target, why, sizeof(why)) == 0)
 			return 0;
-		return fail(err, errlen, s->name, n, value, why);
+		return fail(err, errlen, what, n, value, why);
 	case OPT_HELP:
 	case OPT_VERSION:
 		return 0;
@@ -94,13 +96,13 @@ int opt_parse(const opt_spec *specs, void *base, int argc, char **argv, char *er
 		const char *arg = argv[i], *eq = strchr(arg, '='), *value = NULL;
 		size_t len = eq && arg[0] == '-' && arg[1] == '-' ? (size_t)(eq - arg)
 								  : strlen(arg);
-		const opt_spec *s = find(specs, arg, len);
+		const opt_spec *s = opt_find(specs, arg, len);
 
 		if (!s) {
 			snprintf(err, errlen, "unknown option '%s'", arg);
 			return -1;
 		}
-		if (takes_value(s)) {
+		if (opt_takes_value(s)) {
 			if (arg[len] == '=')
 				value = arg + len + 1;
 			else if (i + 1 < argc)
@@ -114,7 +116,7 @@ int opt_parse(const opt_spec *specs, void *base, int argc, char **argv, char *er
 			return OPT_STOP_HELP;
 		if (s->kind == OPT_VERSION)
 			return OPT_STOP_VERSION;
-		if (bind(s, base, value, err, errlen) < 0)
+		if (opt_bind_one(s, base, value, err, errlen) < 0)
 			return -1;
 	}
 	return 0;

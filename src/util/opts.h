@@ -31,38 +31,41 @@ typedef struct opt_spec {
 	const char *metavar; /* the value's name in the help ("ADDR:PORT") */
 	const char *help;    /* what it does; '\n' starts another line of help */
 	int hidden;	     /* parsed but left out of the synopsis */
+	const char *subject; /* what a refusal calls it ("invalid <subject> 'v'"); NULL: name */
+	const char *expect; /* OPT_LONG: the refusal's reason; NULL: "expected a number from ..." */
 } opt_spec;
 
 enum { OPT_STOP_HELP = 1, OPT_STOP_VERSION = 2 };
 
 /* Table entries, one per option: S the struct the offsets are into, F its member. */
-#define OPT_BOOL_AT(N, A, S, F, H)                                                 \
-	{                                                                          \
-		(N), (A), OPT_BOOL, offsetof(S, F), 0, 0, NULL, NULL, NULL, (H), 0 \
+#define OPT_BOOL_AT(N, A, S, F, H)                                                             \
+	{                                                                                      \
+		(N), (A), OPT_BOOL, offsetof(S, F), 0, 0, NULL, NULL, NULL, (H), 0, NULL, NULL \
 	}
-#define OPT_STRING_AT(N, S, F, M, H)                                                 \
+#define OPT_STRING_AT(N, S, F, M, H)                                                             \
+	{                                                                                        \
+		(N), NULL, OPT_STRING, offsetof(S, F), 0, 0, NULL, NULL, (M), (H), 0, NULL, NULL \
+	}
+#define OPT_LONG_AT(N, S, F, LO, HI, M, H)                                                      \
+	{                                                                                       \
+		(N), NULL, OPT_LONG, offsetof(S, F), (LO), (HI), NULL, NULL, (M), (H), 0, NULL, \
+			NULL                                                                    \
+	}
+#define OPT_CHOICE_AT(N, S, F, C, M, H)                                                         \
+	{                                                                                       \
+		(N), NULL, OPT_CHOICE, offsetof(S, F), 0, 0, (C), NULL, (M), (H), 0, NULL, NULL \
+	}
+#define OPT_CALL_AT(N, OFF, FN, M, H)                                                 \
+	{                                                                             \
+		(N), NULL, OPT_CALL, (OFF), 0, 0, NULL, (FN), (M), (H), 0, NULL, NULL \
+	}
+#define OPT_STOP(N, A, K, H)                                                 \
+	{                                                                    \
+		(N), (A), (K), 0, 0, 0, NULL, NULL, NULL, (H), 0, NULL, NULL \
+	}
+#define OPT_TABLE_END                                                                \
 	{                                                                            \
-		(N), NULL, OPT_STRING, offsetof(S, F), 0, 0, NULL, NULL, (M), (H), 0 \
-	}
-#define OPT_LONG_AT(N, S, F, LO, HI, M, H)                                               \
-	{                                                                                \
-		(N), NULL, OPT_LONG, offsetof(S, F), (LO), (HI), NULL, NULL, (M), (H), 0 \
-	}
-#define OPT_CHOICE_AT(N, S, F, C, M, H)                                             \
-	{                                                                           \
-		(N), NULL, OPT_CHOICE, offsetof(S, F), 0, 0, (C), NULL, (M), (H), 0 \
-	}
-#define OPT_CALL_AT(N, OFF, FN, M, H)                                     \
-	{                                                                 \
-		(N), NULL, OPT_CALL, (OFF), 0, 0, NULL, (FN), (M), (H), 0 \
-	}
-#define OPT_STOP(N, A, K, H)                                     \
-	{                                                        \
-		(N), (A), (K), 0, 0, 0, NULL, NULL, NULL, (H), 0 \
-	}
-#define OPT_TABLE_END                                                    \
-	{                                                                \
-		NULL, NULL, OPT_BOOL, 0, 0, 0, NULL, NULL, NULL, NULL, 0 \
+		NULL, NULL, OPT_BOOL, 0, 0, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL \
 	}
 
 /*
@@ -72,6 +75,17 @@ enum { OPT_STOP_HELP = 1, OPT_STOP_VERSION = 2 };
  * --seed 'x': expected a number from 0 to 10000000", "unknown option '--bogus'").
  */
 int opt_parse(const opt_spec *specs, void *base, int argc, char **argv, char *err, size_t errlen);
+
+/*
+ * One option at a time, for a program that reads its options among other words (pps takes its
+ * global options before and after the command). opt_find returns the entry whose name or alias
+ * is arg[0..len), or NULL; opt_takes_value whether it wants a value; opt_bind_one stores value
+ * (NULL for a flag) into spec's target (base + offset) as its kind says. opt_bind_one returns 0,
+ * or -1 with the one-line reason in err, worded as opt_parse words it.
+ */
+const opt_spec *opt_find(const opt_spec *specs, const char *arg, size_t len);
+int opt_takes_value(const opt_spec *spec);
+int opt_bind_one(const opt_spec *spec, void *base, const char *value, char *err, size_t errlen);
 
 /* Writes "[--listen ADDR:PORT] [--no-tls] ..." wrapped to width, each line after the first
  * indented by indent spaces. */

@@ -74,7 +74,7 @@ expect_eq "$(wc -l <"$T_DIR/list.ndjson")" 50 "the listing holds 50 records"
 {
 	printf '\xef\xbb\xbf# campaign 2026-11, two folders\n'
 	head -n 25 "$T_DIR/list.ndjson"
-	printf 'garbage!!\n'
+	printf 'garbage !!\n'
 	printf '"6:6:1003"\r\n'
 	printf '\n   # an indented comment\n'
 	printf '{"localguid":"6:6:999","folder":"Quarantine"}\n'
@@ -95,7 +95,7 @@ expect_eq "$(jq -r '.input.line' <(outcomes "$T_DIR/report") | sort -n | tr '\n'
 expect_eq "$(jq -r 'select(.outcome == "done") | .localguid' <(outcomes "$T_DIR/report") | sort -u | wc -l)" 50 \
 	"all 50 messages done"
 expect_eq "$(jq -r 'select(.input.line == 27) | .outcome + " " + .localguid' <(outcomes "$T_DIR/report"))" \
-	"invalid garbage!!" "garbage is invalid"
+	"invalid garbage !!" "garbage is invalid"
 expect_eq "$(jq -r 'select(.input.line == 28) | .outcome + " " + .localguid + " " + .folder' <(outcomes "$T_DIR/report"))" \
 	"done 6:6:1003 Quarantine" "a quoted GUID with CRLF takes its record's folder"
 expect_eq "$(jq -r 'select(.input.line == 58) | .outcome + " " + .folder + " " + (.duplicate_of_line|tostring)' <(outcomes "$T_DIR/report"))" \
@@ -106,7 +106,7 @@ expect_eq "$(jq -r 'select(.input.line == 31) | .outcome + " " + .message' <(out
 expect_eq "$(jq -r 'select(.input.line == 32) | .outcome' <(outcomes "$T_DIR/report"))" "invalid" "a broken record is invalid"
 expect_eq "$(jq -r 'select(.input.line == 2) | .action + " " + .folder' <(outcomes "$T_DIR/report"))" \
 	"delete $(sed -n 2p "$T_DIR/mixed" | jq -r .folder)" "the first record in its own folder"
-expect_err_has "line 27: invalid entry 'garbage!!'" "garbage named by line on stderr"
+expect_err_has "line 27: invalid entry 'garbage !!'" "garbage named by line on stderr"
 expect_err_has "GUID 6:6:999 in 'Quarantine': Invalid argument: localguid" "the refused GUID is named alone"
 expect_err_has "deleted 50 of 51 messages" "the count"
 expect_err_lacks "BOM" "the BOM is no entry"
@@ -154,7 +154,7 @@ sim_stop
 # --- -o json: one document with per-batch results and totals; -o ndjson: the report lines. ---
 sim_start --fixture "$T_DIR/two.json"
 head -n 12 "$T_DIR/list.ndjson" >"$T_DIR/twelve"
-printf 'nonsense\n' >>"$T_DIR/twelve"
+printf 'non sense\n' >>"$T_DIR/twelve"
 run pps_env "$PPS" --batch 5 -o json quarantine-message-move target_folder=Spam local_guid=@"$T_DIR/twelve"
 expect_rc 1 "json of a partial run"
 python3 -c 'import json,sys; json.loads(sys.stdin.read())' <<<"$OUT" && ok || fail "-o json prints one JSON document"
@@ -165,7 +165,7 @@ expect_eq "$(jq '.batches | length' <<<"$OUT")" "$(jq -r .folder "$T_DIR/twelve"
 expect_eq "$(jq -r '[.batches[].outcome] | unique | join(",")' <<<"$OUT")" "done" "every batch done"
 expect_eq "$(left Spam)" 12 "twelve moved to Spam"
 pps_admin -o ndjson quarantine-messages-list sender=@phish.example folder_name=Spam
-printf '%s\n' "$OUT" 'nonsense' >"$T_DIR/spam"
+printf '%s\n' "$OUT" 'non sense' >"$T_DIR/spam"
 run pps_env "$PPS" --batch 5 -o ndjson quarantine-message-move target_folder=Phish \
 	local_guid=@"$T_DIR/spam" folder_name=Spam
 expect_rc 1 "ndjson of a partial run"

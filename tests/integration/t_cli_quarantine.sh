@@ -34,6 +34,16 @@ expect_eq "$(jq -r .localguid <<<"$OUT" | tr '\n' ' ')" "4:2:7 4:2:6 " "limit=2:
 expect_err "pps: warning: limit=2: printed 2 of 3 records; raise limit= for more"
 expect_rc 0 "a cut list is no failure"
 
+# a folder named twice is queried once, and stderr says so (one line naming the folder)
+pps_admin -o ndjson quarantine-messages-list folder_name=HIPAA,HIPAA 'subject=*' $OLD
+expect_rc 0 "a folder named twice"
+expect_eq "$(jq -r .localguid <<<"$OUT" | tr '\n' ' ')" "4:2:7 4:2:6 " "its records once"
+expect_err "pps: warning: folder 'HIPAA' named more than once in folder_name: queried once"
+pps_admin -o ndjson quarantine-messages-list 'folder_name=["PCI","HIPAA","PCI","PCI"]' 'subject=*' $OLD
+expect_rc 0 "a folder named three times among others"
+expect_eq "$(jq -r .localguid <<<"$OUT" | tr '\n' ' ')" "5:3:12 4:2:7 4:2:6 " "each folder once, in the order first given"
+expect_err "pps: warning: folder 'PCI' named more than once in folder_name: queried once"
+
 # a failing folder is named, the others still print, the exit status says it failed
 pps_admin -o ndjson quarantine-messages-list folder_name=NoSuchFolder,HIPAA 'subject=*' $OLD
 [ "$RC" != 0 ] && ok || fail "a failed folder exits non-zero"
@@ -127,6 +137,28 @@ expect_rc 0 "dry-run"
 expect_out "POST $SIM_URL/rest/v1/quarantine {\"action\":\"release\",\"folder\":\"HIPAA\",\"localguid\":\"4:2:6\",\"scan\":\"t\"}"
 curl_sim /rest/v1/sim/outbox
 expect_eq "$(jq '.records | length' <<<"$OUT")" "$before" "nothing sent by bad arguments or --dry-run"
+
+# a local_guid is any token up to the server's 128 characters: a short one is sent, and the
+# server (not pps) says it knows no such message; white space, quotes, 129 characters or a
+# broken on-premise GUID are still refused before anything is sent
+pps_admin --dry-run quarantine-message-release folder_name=HIPAA local_guid=abc123
+expect_rc 0 "a short local_guid is no usage error"
+expect_out_has '"localguid":"abc123"'
+pps_admin quarantine-message-release folder_name=HIPAA local_guid=abc123
+expect_err_has "Invalid argument: localguid"
+expect_err_lacks "not a GUID"
+curl_sim /rest/v1/sim/outbox
+before=$(jq '.records | length' <<<"$OUT")
+long=$(printf 'g%.0s' $(seq 129))
+for bad in 'ab cd' '"4:2:6' '4:2' "$long"; do
+	pps_admin quarantine-message-release folder_name=HIPAA local_guid="$bad"
+	expect_rc 2 "local_guid '$bad'"
+	expect_err_has "not a GUID (expected N:N:N or a cloud GUID)"
+done
+pps_admin --dry-run quarantine-message-release folder_name=HIPAA local_guid="${long%g}"
+expect_rc 0 "128 characters: the server's length"
+curl_sim /rest/v1/sim/outbox
+expect_eq "$(jq '.records | length' <<<"$OUT")" "$before" "nothing sent for the mistakes"
 
 # forward: the server's text, exactly one outbox entry
 pps_admin quarantine-message-forward folder_name=HIPAA local_guid=4:2:6 recipient=analyst@example.com

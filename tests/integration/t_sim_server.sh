@@ -158,7 +158,7 @@ grep -qi "Re-using existing connection" <<<"$ERR" && ok || fail "the connection 
 # A second emulator on the same port: exit 1, one line.
 run "$PPS_SIM" --listen "127.0.0.1:${SIM_URL##*:}" --state-dir "$T_DIR/second" --account a:b
 expect_rc 1 "port in use:"
-expect_err "pps-sim: 127.0.0.1:${SIM_URL##*:}: address already in use"
+expect_err "pps-sim: cannot listen on 127.0.0.1:${SIM_URL##*:}: the port is in use (another pps-sim?); pick another port, or --listen 127.0.0.1:0 for a free one"
 
 # SIGTERM: a clean exit 0.
 kill -TERM "$SIM_PID"
@@ -233,5 +233,16 @@ expect_status 200 "restart after kill -9"
 sim_stop
 run sqlite3 "$STATE/pps-sim.db" 'PRAGMA integrity_check'
 expect_out "ok" "integrity_check after kill -9"
+
+# A port in use is said at once, before the store is opened or seeded (a seed of 2,000,000
+# would take minutes): exit 1, the port named, no state directory made.
+sim_start --fixture "$FIXTURES/basic.json" || exit 1
+port=${SIM_URL##*:}
+run timeout 20 "$PPS_SIM" --listen "127.0.0.1:$port" --state-dir "$T_DIR/busy" --seed 2000000 \
+	--account a:b
+expect_rc 1 "a second pps-sim on a port in use"
+expect_err "pps-sim: cannot listen on 127.0.0.1:$port: the port is in use (another pps-sim?); pick another port, or --listen 127.0.0.1:0 for a free one"
+[ ! -e "$T_DIR/busy" ] && ok || fail "the busy pps-sim made its state directory"
+sim_stop
 
 done_testing

@@ -32,10 +32,35 @@ static void test_guidlist__guid_shapes(void **state)
 	assert_false(cli_guid_valid("4::6"));
 	assert_false(cli_guid_valid("12345678901:2:6"));
 	assert_false(cli_guid_valid("4:2:6 "));
-	assert_false(cli_guid_valid("garbage!!"));
-	assert_false(cli_guid_valid("short_word"));
-	assert_false(cli_guid_valid("g4fsnj_sTLMk9hECaJwmm+P6lQkr5k7="));
 	assert_false(cli_guid_valid("g4fsnj sTLMk9hECaJwmmxwP6lQkr5k7"));
+}
+
+/* Any token the server could know goes out: short ones too; white space, commas, control bytes
+ * and more than the server's 128 bytes are mistakes. */
+static void test_guidlist__any_token_up_to_the_server_length(void **state)
+{
+	char long_guid[CLI_GUID_MAX + 2];
+
+	(void)state;
+	assert_true(cli_guid_valid("a"));
+	assert_true(cli_guid_valid("short_word"));
+	assert_true(cli_guid_valid("abc123"));
+	assert_true(cli_guid_valid("g4fsnj_sTLMk9hECaJwmm+P6lQkr5k7="));
+	assert_true(cli_guid_valid("x:y"));
+	assert_false(cli_guid_valid("abc,def"));
+	assert_false(cli_guid_valid("abc\tdef"));
+	assert_false(cli_guid_valid("abc\x01"));
+	assert_false(cli_guid_valid("abc\x7f"));
+	assert_false(cli_guid_valid("caf\xe9"));
+	assert_false(cli_guid_valid(" abc"));
+	assert_false(cli_guid_valid("\"4:2:6"));
+	assert_false(cli_guid_valid("[\"abc\"]"));
+	memset(long_guid, 'g', CLI_GUID_MAX);
+	long_guid[CLI_GUID_MAX] = '\0';
+	assert_true(cli_guid_valid(long_guid));
+	long_guid[CLI_GUID_MAX] = 'g';
+	long_guid[CLI_GUID_MAX + 1] = '\0';
+	assert_false(cli_guid_valid(long_guid));
 }
 
 /* BOM, spaces, CR and one pair of quotes go; blank lines and comments add nothing. */
@@ -77,14 +102,14 @@ static void test_guidlist__garbage_is_invalid_by_line(void **state)
 	cli_guidlist l = CLI_GUIDLIST_INIT;
 
 	(void)state;
-	parse(&l, "4:2:6\ngarbage!!\n\"6:6:4\n[\"1:2:3\"]\n4:2:6 # trailing\n");
+	parse(&l, "4:2:6\ngarbage !!\n\"6:6:4\n[\"1:2:3\"]\n4:2:6 # trailing\n");
 	assert_int_equal(l.n, 5);
 	assert_null(l.v[0].why);
 	for (size_t i = 1; i < 5; i++) {
 		assert_non_null(l.v[i].why);
 		assert_int_equal(l.v[i].line, i + 1);
 	}
-	assert_string_equal(l.v[1].text, "garbage!!");
+	assert_string_equal(l.v[1].text, "garbage !!");
 	assert_string_equal(l.v[2].text, "\"6:6:4");
 	cli_guidlist_release(&l);
 }
@@ -95,7 +120,7 @@ static void test_guidlist__comma_lists(void **state)
 	cli_guidlist l = CLI_GUIDLIST_INIT;
 
 	(void)state;
-	parse(&l, "4:2:6, 4:2:7 ,\"4:2:8\"\n5:3:12,,x\n");
+	parse(&l, "4:2:6, 4:2:7 ,\"4:2:8\"\n5:3:12,,x y\n");
 	assert_int_equal(l.n, 6);
 	assert_string_equal(l.v[0].guid, "4:2:6");
 	assert_string_equal(l.v[1].guid, "4:2:7");
@@ -104,7 +129,7 @@ static void test_guidlist__comma_lists(void **state)
 	assert_null(l.v[3].why);
 	assert_int_equal(l.v[3].line, 2);
 	assert_non_null(l.v[4].why); /* the empty item */
-	assert_non_null(l.v[5].why); /* x */
+	assert_non_null(l.v[5].why); /* x y */
 	cli_guidlist_release(&l);
 }
 
@@ -146,7 +171,7 @@ static void test_guidlist__bad_records_are_invalid(void **state)
 	parse(&l, "{\"localguid\": \n"
 		  "{\"subject\":\"no guid\"}\n"
 		  "{\"localguid\":42,\"folder\":\"Q\"}\n"
-		  "{\"localguid\":\"garbage!!\",\"folder\":\"Q\"}\n"
+		  "{\"localguid\":\"garbage !!\",\"folder\":\"Q\"}\n"
 		  "{\"localguid\":\"4:2:6\",\"folder\":7}\n"
 		  "{\"localguid\":\"4:2:6\",\"localguid\":\"4:2:7\"}\n");
 	assert_int_equal(l.n, 6);
@@ -156,7 +181,7 @@ static void test_guidlist__bad_records_are_invalid(void **state)
 		assert_int_equal(l.v[i].line, i + 1);
 	}
 	assert_null(l.v[0].guid);
-	assert_string_equal(l.v[3].guid, "garbage!!");
+	assert_string_equal(l.v[3].guid, "garbage !!");
 	cli_guidlist_release(&l);
 }
 
@@ -182,7 +207,7 @@ static void test_guidlist__duplicates(void **state)
 
 	(void)state;
 	parse(&l, "4:2:6\n{\"localguid\":\"4:2:6\",\"folder\":\"Q\"}\n4:2:7\n\"4:2:6\"\n"
-		  "{\"localguid\":\"4:2:6\",\"folder\":\"P\"}\ngarbage!!\ngarbage!!\n");
+		  "{\"localguid\":\"4:2:6\",\"folder\":\"P\"}\ngarbage !!\ngarbage !!\n");
 	assert_int_equal(cli_guidlist_mark_duplicates(&l, "Q"), 0);
 	assert_int_equal(l.v[0].dup_of, 0);
 	assert_int_equal(l.v[1].dup_of, 1); /* folder_name Q is the bare GUID's folder */
@@ -222,6 +247,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_guidlist__guid_shapes),
+		cmocka_unit_test(test_guidlist__any_token_up_to_the_server_length),
 		cmocka_unit_test(test_guidlist__bare_lines_are_cleaned),
 		cmocka_unit_test(test_guidlist__garbage_is_invalid_by_line),
 		cmocka_unit_test(test_guidlist__comma_lists),

@@ -102,6 +102,39 @@ static void test_opts__refusals_name_the_option(void **state)
 	}
 }
 
+/* One option at a time (a program that reads its options among other words): found by name or
+ * alias, bound as opt_parse binds, refused in its words; subject and expect reword a refusal. */
+static void test_opts__bind_one(void **state)
+{
+	struct target t = { 0 };
+	const opt_spec *n = opt_find(specs, "--n=4", 3), *f = opt_find(specs, "-f", 2);
+	opt_spec worded;
+	char err[256];
+
+	(void)state;
+	assert_non_null(n);
+	assert_non_null(f);
+	assert_null(opt_find(specs, "--nope", 6));
+	assert_null(opt_find(specs, "--na", 4));
+	assert_true(opt_takes_value(n));
+	assert_false(opt_takes_value(f));
+	assert_int_equal(opt_bind_one(n, &t, "5", err, sizeof(err)), 0);
+	assert_int_equal(t.n, 5);
+	assert_int_equal(opt_bind_one(f, &t, NULL, err, sizeof(err)), 0);
+	assert_int_equal(t.flag, 1);
+	assert_int_equal(opt_bind_one(n, &t, "0", err, sizeof(err)), -1);
+	assert_string_equal(err, "invalid --n '0': expected a number from 1 to 9");
+	assert_int_equal(t.n, 5);
+	worded = *n;
+	worded.subject = "digit count";
+	worded.expect = "expected one digit (1 to 9)";
+	assert_int_equal(opt_bind_one(&worded, &t, "12", err, sizeof(err)), -1);
+	assert_string_equal(err, "invalid digit count '12': expected one digit (1 to 9)");
+	assert_int_equal(opt_bind_one(opt_find(specs, "--even", 6), &t, "abc", err, sizeof(err)),
+			 -1);
+	assert_string_equal(err, "invalid --even 'abc': odd length");
+}
+
 static void test_opts__help_from_the_table(void **state)
 {
 	char *text = NULL;
@@ -124,6 +157,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_opts__each_kind_binds),
 		cmocka_unit_test(test_opts__refusals_name_the_option),
+		cmocka_unit_test(test_opts__bind_one),
 		cmocka_unit_test(test_opts__help_from_the_table),
 	};
 

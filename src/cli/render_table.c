@@ -1,0 +1,410 @@
+/*
+ * The table and wide formats: cells measured in display columns, fitted to the terminal (an
+ * identifier is never cut; the lowest-ranked text columns are hidden or cut first), printed in
+ * windows that keep one layout. Never lets a record write terminal controls.
+ */
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "cli/renderpriv.h"
+#include "cli/sanitize.h"
+#include "util/buf.h"
+
+#include "util/banned.h"
+
+/* A column is never shrunk below this many terminal columns (or its natural width). */
+#define MIN_COL	 8
+#define ELLIPSIS "\xe2\x80\xa6"
+
+/* Appends the compact JSON text of v (a number, a bool, an object, ...) as display text. */
+static int add_display_json(ppsbuf *b, ppsbuf *scratch, const json_t *v, size_t *width)
+{
+	ppsbuf_reset(scratch);
+	if (cli_buf_dump(scratch, v, JSON_COMPACT) < 0)
+		return -1;
+	return cli_add_display(b, scratch->buf, scratch->len, width);
+}
+
+/* A table cell: strings as they are, lists joined with ", ", the rest as compact JSON. */
+static int add_table_cell(ppsbuf *b, ppsbuf *scratch, const json_t *v, size_t *width)
+{
+	size_t i;
+	const json_t *item;
+
+	if (!v || json_is_null(v))
+		return 0;
+	if (json_is_string(v))
+		return cli_add_display(b, json_string_value(v), json_string_length(v), width);
+	if (!json_is_array(v))
+		return add_display_json(b, scratch, v, width);
+	json_array_foreach(v, i, item)
+	{
+		if (i && ppsbuf_add(b, ", ", 2) < 0)
+			return -1;
+		if (i)
+			*width += 2;
+		if (json_is_string(item)) {
+			if (cli_add_display(b, json_string_value(item), json_string_length(item),
+					    width))
+				return -1;
+		} else if (add_display_json(b, scratch, item, width) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- table ---- */
+
+struct cell {
+	size_t off, len, width;
+};
+
+/*
+ * Writes text cut to w columns (with an ellipsis when cut). Padding is owed rather than written
+ * (*owed), so that a line never ends in spaces: it is paid before the next non-empty cell.
+ */
+static void write_cell(struct cli_out *o, const char *text, const struct cell *c, size_t w,
+		       size_t *owed)
+{
+	const unsigned char *start = (const unsigned char *)text + c->off;
+	const unsigned char *p = start, *end = start + c->len;
+	size_t used = 0;
+
+	if (c->width <= w) {
+		if (c->len) {
+			cli_out_spaces(o, *owed);
+			*owed = 0;
+			cli_out_add(o, text + c->off, c->len);
+		}
+		*owed += w - c->width;
+		return;
+	}
+	if (w == 0)
+		return;
+	/* The text is valid UTF-8 here: add_display replaced everything else. */
+	while (p < end) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p, end - p, &cp);
+		size_t cw;
+
+		if (k <= 0)
+			break;
+		cw = cli_char_width(cp);
+		if (used + cw > w - 1)
+			break;
+		used += cw;
+		p += k;
+	}
+	cli_out_spaces(o, *owed);
+	cli_out_add(o, text + c->off, (size_t)(p - start));
+	cli_out_add(o, ELLIPSIS, 3);
+	*owed = w - used - 1;
+}
+
+/* A column's place in the layout: its rule, its narrowest width, whether it is hidden. */
+struct cli_table_col {
+	cli_col_kind kind;
+	int rank;
+	int hidden;
+	size_t min;
+};
+
+static void rule_of(const cli_output_spec *spec, const char *name, struct cli_table_col *c)
+{
+	/* Without a rule, the key field is an identifier all the same. */
+	c->kind = spec && spec->key && strcmp(spec->key, name) == 0 ? CLI_COL_ID : CLI_COL_TEXT;
+	c->rank = 0;
+	for (const cli_column_rule *r = spec ? spec->rules : NULL; r && r->name; r++) {
+		if (strcmp(r->name, name) == 0) {
+			c->kind = r->kind;
+			c->rank = r->rank;
+			return;
+		}
+	}
+}
+
+/* The width of the visible columns at their narrowest, separators included. */
+static size_t needed(const struct cli_table_col *cols, size_t ncols)
+{
+	size_t total = 0, visible = 0;
+
+	for (size_t i = 0; i < ncols; i++) {
+		if (cols[i].hidden)
+			continue;
+		total += cols[i].min;
+		visible++;
+	}
+	return total + (visible ? 2 * (visible - 1) : 0);
+}
+
+/*
+ * Fits the columns in width: identifiers keep their natural width; while even the narrowest
+ * layout is too wide, the lowest-ranked other column is hidden (the widest of a rank first,
+ * then the rightmost); what is left is handed back from the highest rank down, so that the
+ * lowest-ranked text columns are the ones cut. Returns the number of hidden columns.
+ */
+static size_t fit_widths(size_t *w, const size_t *natural, struct cli_table_col *cols, size_t ncols,
+			 size_t width)
+{
+	size_t hidden = 0, need, extra;
+	int top = 0;
+
+	for (size_t i = 0; i < ncols; i++) {
+		cols[i].min = cols[i].kind == CLI_COL_TEXT && natural[i] > MIN_COL ? MIN_COL
+										   : natural[i];
+		if (cols[i].rank > top)
+			top = cols[i].rank;
+	}
+	while ((need = needed(cols, ncols)) > width) {
+		size_t pick = ncols;
+
+		for (size_t i = 0; i < ncols; i++) {
+			if (cols[i].hidden || cols[i].kind == CLI_COL_ID)
+				continue;
+			if (pick == ncols || cols[i].rank < cols[pick].rank ||
+			    (cols[i].rank == cols[pick].rank && cols[i].min >= cols[pick].min))
+				pick = i;
+		}
+		if (pick == ncols)
+			break;
+		cols[pick].hidden = 1;
+		hidden++;
+	}
+	extra = need < width ? width - need : 0;
+	for (size_t i = 0; i < ncols; i++)
+		w[i] = cols[i].hidden ? 0 : cols[i].min;
+	for (int rank = top; rank >= 0 && extra; rank--) {
+		for (;;) {
+			size_t grow = ncols;
+
+			/* Within a rank the narrowest grows first: the widest is cut first. */
+			for (size_t i = 0; i < ncols; i++) {
+				if (cols[i].hidden || cols[i].rank != rank || w[i] >= natural[i])
+					continue;
+				if (grow == ncols || w[i] < w[grow])
+					grow = i;
+			}
+			if (grow == ncols || extra == 0)
+				break;
+			w[grow]++;
+			extra--;
+		}
+	}
+	return hidden;
+}
+
+/*
+ * Says once on notes which columns a narrow terminal hid, and how to see them; the note is
+ * wrapped at the terminal's width too (continuation lines indented).
+ */
+static void note_hidden(FILE *notes, const char **names, const struct cli_table_col *cols,
+			size_t ncols, int width)
+{
+	ppsbuf b = PPSBUF_INIT, safe = PPSBUF_INIT;
+	size_t col = 0, start = 0;
+
+	if (!notes)
+		return;
+	ppsbuf_adds(&b, "pps: hidden to fit the terminal:");
+	for (size_t i = 0, n = 0; i < ncols; i++)
+		if (cols[i].hidden)
+			ppsbuf_addf(&b, "%s %s", n++ ? "," : "", names[i]);
+	ppsbuf_adds(&b, "; -o wide or -o json shows every column");
+	if (cli_sanitize(&safe, b.buf, b.len, NULL, NULL) < 0)
+		goto done;
+	/* Greedy wrap at spaces: each line at most width columns (a word longer stays whole). */
+	while (start < safe.len) {
+		size_t end = start, brk = 0;
+
+		while (end < safe.len && col + (end - start) < (size_t)width) {
+			if (safe.buf[end] == ' ')
+				brk = end;
+			end++;
+		}
+		if (end < safe.len && brk > start)
+			end = brk;
+		fprintf(notes, "%.*s\n", (int)(end - start), safe.buf + start);
+		start = end;
+		while (start < safe.len && safe.buf[start] == ' ')
+			start++;
+		if (start < safe.len) {
+			fputs("  ", notes);
+			col = 2;
+		}
+	}
+	fflush(notes);
+done:
+	ppsbuf_release(&b);
+	ppsbuf_release(&safe);
+}
+
+void cli_table_memo_release(struct cli_table_memo *m)
+{
+	free(m->cols);
+	free(m->w);
+	free(m->layout);
+	json_decref(m->first);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Writes the title, the header and its rule over the visible columns. */
+static int table_head(struct cli_out *o, const cli_render_opts *opts, const cli_output_spec *spec,
+		      const char *text, const struct cell *cells,
+		      const struct cli_table_col *layout, const size_t *w, size_t ncols,
+		      ppsbuf *scratch)
+{
+	size_t owed = 0, shown = 0;
+
+	if (spec && spec->title) {
+		size_t ignored = 0;
+		ppsbuf_reset(scratch);
+		if (cli_add_display(scratch, spec->title, strlen(spec->title), &ignored) < 0)
+			return -1;
+		cli_out_add(o, scratch->buf, scratch->len);
+		cli_out_add(o, "\n", 1);
+	}
+	if (opts->color)
+		cli_out_adds(o, "\033[1m");
+	for (size_t c = 0; c < ncols; c++) {
+		if (layout[c].hidden)
+			continue;
+		owed += shown++ ? 2 : 0;
+		write_cell(o, text, &cells[c], w[c], &owed);
+	}
+	if (opts->color)
+		cli_out_adds(o, "\033[0m");
+	cli_out_add(o, "\n", 1);
+	shown = 0;
+	for (size_t c = 0; c < ncols; c++) {
+		if (layout[c].hidden)
+			continue;
+		if (shown++)
+			cli_out_add(o, "  ", 2);
+		for (size_t k = 0; k < w[c]; k++)
+			cli_out_add(o, "-", 1);
+	}
+	cli_out_add(o, "\n", 1);
+	return 0;
+}
+
+/* Writes nrows rows of cells (ncols each) under the visible columns. */
+static void table_rows(struct cli_out *o, const char *text, const struct cell *cells, size_t nrows,
+		       const struct cli_table_col *layout, const size_t *w, size_t ncols)
+{
+	for (size_t r = 0; r < nrows; r++) {
+		size_t owed = 0, shown = 0;
+
+		for (size_t c = 0; c < ncols; c++) {
+			if (layout[c].hidden)
+				continue;
+			owed += shown++ ? 2 : 0;
+			write_cell(o, text, &cells[r * ncols + c], w[c], &owed);
+		}
+		cli_out_add(o, "\n", 1);
+	}
+}
+
+/*
+ * Prints records as a table. With memo: a memo already set gives the columns and widths and
+ * no title or header is printed (a later window of one table: text cut to the width, an
+ * identifier widens its column); an unset memo takes over this window's layout.
+ */
+int cli_table_render(struct cli_out *o, const cli_render_opts *opts, const cli_output_spec *spec,
+		     const json_t *records, struct cli_table_memo *memo)
+{
+	size_t nrec = cli_records_count(records), ncols = 0, rows;
+	const char **cols = NULL;
+	struct cell *cells = NULL;
+	struct cli_table_col *layout = NULL;
+	size_t *w = NULL, *natural = NULL;
+	ppsbuf text = PPSBUF_INIT, scratch = PPSBUF_INIT;
+	int rc = -1, wide = opts->format == CLI_FMT_WIDE, later = memo && memo->cols;
+
+	if (nrec == 0) {
+		cli_out_adds(o, CLI_NO_RESULTS "\n");
+		return 0;
+	}
+	cols = later ? memo->cols
+		     : cli_columns_of(opts, spec, cli_records_first(records), 1, &ncols);
+	if (later)
+		ncols = memo->ncols;
+	if (!cols)
+		goto done;
+	if (ncols == 0) {
+		cli_out_adds(o, CLI_NO_RESULTS "\n");
+		rc = 0;
+		goto done;
+	}
+	rows = nrec + 1;
+	cells = calloc(rows * ncols, sizeof(*cells));
+	layout = later ? memo->layout : calloc(ncols, sizeof(*layout));
+	w = later ? memo->w : calloc(ncols, sizeof(*w));
+	natural = calloc(ncols, sizeof(*natural));
+	if (!cells || !layout || !w || !natural || ppsbuf_grow(&text, nrec * ncols * 16) < 0)
+		goto done;
+	/* One pass: every cell's safe text is cached in one arena with its display width. */
+	for (size_t c = 0; c < ncols; c++) {
+		struct cell *cell = &cells[c];
+		cell->off = text.len;
+		if (cli_add_display(&text, cols[c], strlen(cols[c]), &cell->width) < 0)
+			goto done;
+		cell->len = text.len - cell->off;
+		natural[c] = cell->width;
+		if (!later)
+			rule_of(spec, cols[c], &layout[c]);
+	}
+	for (size_t r = 0; r < nrec; r++) {
+		const json_t *rec = cli_records_at(records, r);
+		for (size_t c = 0; c < ncols; c++) {
+			struct cell *cell = &cells[(r + 1) * ncols + c];
+			cell->off = text.len;
+			if (add_table_cell(&text, &scratch, cli_field(rec, cols[c]), &cell->width) <
+			    0)
+				goto done;
+			cell->len = text.len - cell->off;
+			if (cell->width > natural[c])
+				natural[c] = cell->width;
+		}
+	}
+	if (later) {
+		/* An identifier is never cut: its column widens (the rows below move right). */
+		for (size_t c = 0; c < ncols; c++)
+			if (!layout[c].hidden && layout[c].kind == CLI_COL_ID && natural[c] > w[c])
+				w[c] = natural[c];
+	} else {
+		memcpy(w, natural, ncols * sizeof(*w));
+		if (opts->width > 0 && !wide &&
+		    fit_widths(w, natural, layout, ncols, (size_t)opts->width) > 0)
+			note_hidden(opts->notes, cols, layout, ncols, opts->width);
+		if (table_head(o, opts, spec, text.buf, cells, layout, w, ncols, &scratch) < 0)
+			goto done;
+	}
+	table_rows(o, text.buf, cells + ncols, rows - 1, layout, w, ncols);
+	rc = 0;
+	if (memo && !later) {
+		memo->cols = cols;
+		memo->ncols = ncols;
+		memo->w = w;
+		memo->layout = layout;
+		memo->first = json_incref(cli_json_mut(cli_records_first(records)));
+		cols = NULL;
+		w = NULL;
+		layout = NULL;
+	}
+done:
+	ppsbuf_release(&text);
+	ppsbuf_release(&scratch);
+	free(natural);
+	free(cells);
+	if (!later) {
+		free(w);
+		free(layout);
+		free(cols);
+	}
+	return rc;
+}
