@@ -164,8 +164,8 @@ static int at_cap(const struct pps__walk *w)
  * w->at->seen), up to the total cap; *fresh counts them, *newest and *oldest are the page's
  * ends. Returns 0, PPS_EPROTO for a record without a readable time, or PPS_ECANCELED.
  */
-static int emit_page(struct pps__walk *w, json_t *records, size_t *fresh, int64_t *newest,
-		     int64_t *oldest)
+int pps__walk_emit_page(struct pps__walk *w, json_t *records, size_t *fresh, int64_t *newest,
+			 int64_t *oldest)
 {
 	struct pps__walkpos *at = w->at;
 	size_t i;
@@ -197,7 +197,7 @@ static int emit_page(struct pps__walk *w, json_t *records, size_t *fresh, int64_
 }
 
 /* The page's oldest second becomes the boundary: its ids go into w->at->seen. */
-static int remember_bound(struct pps__walk *w, json_t *records, int64_t oldest)
+int pps__walk_remember_bound(struct pps__walk *w, json_t *records, int64_t oldest)
 {
 	struct pps__walkpos *at = w->at;
 	size_t i;
@@ -301,7 +301,7 @@ static int walk_page(struct pps__walk *w, struct crowd *c)
 		mark_overfull(w, c->suspect_at);
 	if (n > 0)
 		c->suspect = 0; /* an empty page leaves it to the check after the loop */
-	rc = emit_page(w, resp->records, &fresh, &newest, &oldest);
+	rc = pps__walk_emit_page(w, resp->records, &fresh, &newest, &oldest);
 	if (rc == PPS_OK && n > 0 && newest > w->res.newest)
 		w->res.newest = newest;
 	if (rc == PPS_OK && (n == 0 || at_cap(w))) {
@@ -313,7 +313,7 @@ static int walk_page(struct pps__walk *w, struct crowd *c)
 		c->suspect_n = n;
 		at->done = rc;
 	} else if (rc == PPS_OK) {
-		rc = remember_bound(w, resp->records, oldest);
+		rc = pps__walk_remember_bound(w, resp->records, oldest);
 		if (rc == PPS_OK)
 			rc = page_given(w);
 	}

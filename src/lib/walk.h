@@ -63,6 +63,15 @@ void pps__walk_setup(struct pps__walk *w, pps_client *client, const pps_smartsea
 int pps__walk_fetch(const struct pps__walk *w, int64_t from, int64_t to, int has_to, long count,
 		    int bare, pps_response **out);
 /*
+ * The two steps of a page (pure, for the unit tests too): gives the records of a page not
+ * given before (the boundary second's ids are in w->at->seen), up to the total cap, counting
+ * them in *fresh, *newest and *oldest set to the page's ends (0, PPS_EPROTO for a record
+ * without a time, PPS_ECANCELED); then makes the page's oldest second the boundary.
+ */
+int pps__walk_emit_page(struct pps__walk *w, struct json_t *records, size_t *fresh,
+			int64_t *newest, int64_t *oldest);
+int pps__walk_remember_bound(struct pps__walk *w, struct json_t *records, int64_t oldest);
+/*
  * Walks the window newest first from where w->at stands. Returns 0 (w->res.overfull says
  * whether a second was crowded), PPS_ECANCELED, or a pps_code with the detail in the client.
  */
