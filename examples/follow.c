@@ -79,6 +79,7 @@ int main(int argc, char **argv)
 	pps_smartsearch_req req = { 0 };
 	char err[256] = "cannot set up libpps", *position;
 	int rc;
+
 	if (argc < 2) {
 		fprintf(stderr, "usage: follow CHECKPOINT [MINUTES_BACK [SECONDS]]\n");
 		return 2;

@@ -442,18 +442,21 @@ typedef int (*pps_walk_record_fn)(void *ctx, struct json_t *record, int64_t t);
 /* What a walk found, filled as it goes. */
 typedef struct pps_walk_result {
 	unsigned int version;
-	size_t records;		/* records given to the visitor */
-	int64_t reached;	/* the time of the last (oldest) of them */
-	int done;		/* 1: the window was read to its end (or to the limit) */
-	int overfull;		/* 1: a second held more records than one answer returns */
-	int64_t overfull_at;	/* that second */
-	int64_t newest;		/* the newest record of any answer; INT64_MIN when none */
-	int64_t server_time;	/* the Date of the walk's first answer; -1 when none */
-	int64_t local_time;	/* this machine's clock when that answer came */
+	size_t records;	     /* records given to the visitor */
+	int64_t reached;     /* the time of the last (oldest) of them */
+	int done;	     /* 1: the window was read to its end (or to the limit) */
+	int overfull;	     /* 1: a second held more records than one answer returns */
+	int64_t overfull_at; /* that second */
+	int64_t newest;	     /* the newest record of any answer; INT64_MIN when none */
+	int64_t server_time; /* the Date of the walk's first answer; -1 when none */
+	int64_t local_time;  /* this machine's clock when that answer came */
 } pps_walk_result;
 
 #define PPS_WALK_RESULT_VERSION 1
-#define PPS_WALK_RESULT_INIT { .version = PPS_WALK_RESULT_VERSION }
+#define PPS_WALK_RESULT_INIT                       \
+	{                                          \
+		.version = PPS_WALK_RESULT_VERSION \
+	}
 
 /*
  * Called after each page that gave records, once they were all given: position is where the
@@ -480,7 +483,10 @@ typedef struct pps_walk_options {
 } pps_walk_options;
 
 #define PPS_WALK_OPTIONS_VERSION 1
-#define PPS_WALK_OPTIONS_INIT { .version = PPS_WALK_OPTIONS_VERSION }
+#define PPS_WALK_OPTIONS_INIT                       \
+	{                                           \
+		.version = PPS_WALK_OPTIONS_VERSION \
+	}
 /* Sets opts to its defaults for a version (PPS_WALK_OPTIONS_VERSION). 0 or PPS_EUSAGE. */
 PPS_EXTERN int pps_walk_options_init(pps_walk_options *opts, unsigned int version);
 PPS_EXTERN int pps_walk_result_init(pps_walk_result *res, unsigned int version);
@@ -517,13 +523,13 @@ typedef enum pps_follow_event_type {
 typedef struct pps_follow_event {
 	unsigned int version;
 	pps_follow_event_type type;
-	int64_t skew;	     /* CLOCK: this machine's clock minus the server's, in seconds */
-	int start_moved;     /* CLOCK: the start was moved onto the server's clock */
-	int64_t second;	     /* OVERFULL */
-	const char *folder;  /* OVERFULL: the folder when several are followed, else NULL */
-	unsigned long late;  /* LATE */
-	int64_t latest;	     /* LATE: seconds */
-	int code;	     /* OUTAGE: the pps_code */
+	int64_t skew;	    /* CLOCK: this machine's clock minus the server's, in seconds */
+	int start_moved;    /* CLOCK: the start was moved onto the server's clock */
+	int64_t second;	    /* OVERFULL */
+	const char *folder; /* OVERFULL: the folder when several are followed, else NULL */
+	unsigned long late; /* LATE */
+	int64_t latest;	    /* LATE: seconds */
+	int code;	    /* OUTAGE: the pps_code */
 } pps_follow_event;
 
 typedef struct pps_follow_options {
@@ -552,9 +558,12 @@ typedef struct pps_follow_options {
 } pps_follow_options;
 
 /* pps_follow_options.overlap: read nothing again. */
-#define PPS_FOLLOW_NO_OVERLAP (-1)
+#define PPS_FOLLOW_NO_OVERLAP	   (-1)
 #define PPS_FOLLOW_OPTIONS_VERSION 1
-#define PPS_FOLLOW_OPTIONS_INIT { .version = PPS_FOLLOW_OPTIONS_VERSION }
+#define PPS_FOLLOW_OPTIONS_INIT                       \
+	{                                             \
+		.version = PPS_FOLLOW_OPTIONS_VERSION \
+	}
 PPS_EXTERN int pps_follow_options_init(pps_follow_options *opts, unsigned int version);
 
 /*

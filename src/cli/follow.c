@@ -93,8 +93,7 @@ static void follow_event(void *arg, const pps_follow_event *ev)
 }
 
 /* The follow itself, from where f->cp stands. Returns the exit status. */
-static int follow_run(struct follow *f, cli_search *s, const char *const *folders,
-		      size_t nfolders)
+static int follow_run(struct follow *f, cli_search *s, const char *const *folders, size_t nfolders)
 {
 	pps_follow_options o = PPS_FOLLOW_OPTIONS_INIT;
 	char *pos = NULL;

@@ -22,7 +22,7 @@
 /* The late sweep reads at least this far past the overlap. */
 #define SWEEP_MIN_S 300
 /* The longest window one poll reads when it catches up on the past, in seconds. */
-#define SLICE_S 600
+#define SLICE_S		   600
 #define DEFAULT_INTERVAL_S 30
 #define DEFAULT_OVERLAP_S  300
 /* Over-full seconds remembered, so that each is told once. */
@@ -447,8 +447,8 @@ static int follow_public(pps_client *client, const pps_smartsearch_req *ss,
 	f.kept_from = f.from;
 	f.interval = o->interval > 0 ? o->interval : DEFAULT_INTERVAL_S;
 	f.overlap = o->overlap == PPS_FOLLOW_NO_OVERLAP ? 0
-		    : o->overlap > 0			 ? o->overlap
-							 : DEFAULT_OVERLAP_S;
+		    : o->overlap > 0			? o->overlap
+							: DEFAULT_OVERLAP_S;
 	f.horizon = f.overlap + (f.overlap > SWEEP_MIN_S ? f.overlap : SWEEP_MIN_S);
 	f.swept_at = INT64_MIN;
 	f.seen = json_object();

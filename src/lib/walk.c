@@ -165,7 +165,7 @@ static int at_cap(const struct pps__walk *w)
  * ends. Returns 0, PPS_EPROTO for a record without a readable time, or PPS_ECANCELED.
  */
 int pps__walk_emit_page(struct pps__walk *w, json_t *records, size_t *fresh, int64_t *newest,
-			 int64_t *oldest)
+			int64_t *oldest)
 {
 	struct pps__walkpos *at = w->at;
 	size_t i;

@@ -68,8 +68,8 @@ int pps__walk_fetch(const struct pps__walk *w, int64_t from, int64_t to, int has
  * them in *fresh, *newest and *oldest set to the page's ends (0, PPS_EPROTO for a record
  * without a time, PPS_ECANCELED); then makes the page's oldest second the boundary.
  */
-int pps__walk_emit_page(struct pps__walk *w, struct json_t *records, size_t *fresh,
-			int64_t *newest, int64_t *oldest);
+int pps__walk_emit_page(struct pps__walk *w, struct json_t *records, size_t *fresh, int64_t *newest,
+			int64_t *oldest);
 int pps__walk_remember_bound(struct pps__walk *w, struct json_t *records, int64_t oldest);
 /*
  * Walks the window newest first from where w->at stands. Returns 0 (w->res.overfull says
