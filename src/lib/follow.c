@@ -54,6 +54,7 @@ struct follow {
 	int64_t warned[WARNED_MAX];
 	size_t nwarned;
 	int lost; /* an over-full second was told */
+	int oom;  /* the batch could not grow */
 };
 
 static int stopped(const struct follow *f)
@@ -120,8 +121,10 @@ static int collect_new(void *arg, json_t *rec, int64_t t)
 		size_t na = f->alloc ? f->alloc * 2 : 64;
 		struct held *nv = realloc(f->v, na * sizeof(*nv));
 
-		if (!nv)
+		if (!nv) {
+			f->oom = 1;
 			return -1;
+		}
 		f->v = nv;
 		f->alloc = na;
 	}
@@ -259,6 +262,8 @@ static int walk_poll(struct follow *f, int64_t from, int64_t to, int has_to, int
 			*server = w.res.server_time;
 			note_clock(f, w.res.server_time, w.res.local_time);
 		}
+		if (rc == PPS_ECANCELED && f->oom)
+			rc = pps__error_set(f->client, PPS_ENOMEM, 0, "out of memory");
 		if (rc == PPS_OK && w.res.overfull)
 			note_overfull(f, w.res.overfull_at, nf > 1 ? folder : NULL);
 	}

@@ -87,8 +87,45 @@ static void test_options_versions(void **state)
 	assert_int_equal(pps_walk_result_init(&r, PPS_WALK_RESULT_VERSION), PPS_OK);
 	assert_true(r.newest == INT64_MIN);
 	assert_int_equal(r.server_time, -1);
-	/* A walk with options of another version is refused before anything is sent. */
-	assert_int_equal(pps_smartsearch_walk(NULL, NULL, &w, &r), PPS_EUSAGE);
+}
+
+static int count(void *ctx, json_t *rec, int64_t t)
+{
+	(void)rec;
+	(void)t;
+	++*(int *)ctx;
+	return 0;
+}
+
+/* Options of another version are refused before anything is sent; a dry run walks nothing. */
+static void test_walk_checks(void **state)
+{
+	pps_client_options co = { 0 };
+	pps_client *c = NULL;
+	pps_walk_options w = PPS_WALK_OPTIONS_INIT;
+	pps_walk_result r = PPS_WALK_RESULT_INIT;
+	pps_smartsearch_req req = { 0 };
+	char err[256];
+	int n = 0;
+
+	(void)state;
+	co.dry_run = 1;
+	assert_int_equal(pps_client_new(&c, &co, err, sizeof(err)), PPS_OK);
+	req.from.epoch = 1700000000;
+	req.from.set = 1;
+	w.record = count;
+	w.ctx = &n;
+	w.version = 99;
+	assert_int_equal(pps_smartsearch_walk(c, &req, &w, &r), PPS_EUSAGE);
+	w.version = PPS_WALK_OPTIONS_VERSION;
+	w.position = "{\"to\":1}";
+	assert_int_equal(pps_smartsearch_walk(c, &req, &w, &r), PPS_EUSAGE);
+	w.position = NULL;
+	assert_int_equal(pps_smartsearch_walk(c, &req, &w, &r), PPS_OK);
+	assert_int_equal(r.done, 1);
+	assert_int_equal(n, 0);
+	assert_int_equal(pps_smartsearch_walk(NULL, &req, &w, &r), PPS_EUSAGE);
+	pps_client_free(c);
 }
 
 static int take(void *ctx, json_t *rec, int64_t t)
@@ -161,6 +198,7 @@ int main(void)
 		cmocka_unit_test(test_record_id_and_time),
 		cmocka_unit_test(test_position_round_trip),
 		cmocka_unit_test(test_options_versions),
+		cmocka_unit_test(test_walk_checks),
 		cmocka_unit_test(test_boundary_second_dedup),
 	};
 
