@@ -349,7 +349,7 @@ static int poll_saved(struct follow *f, int64_t next_hw)
 	if (!f->o->poll_done)
 		return PPS_OK;
 	if (position_encode(f, &pos))
-		return PPS_ECANCELED;
+		return pps__error_set(f->client, PPS_ENOMEM, 0, "out of memory");
 	rc = f->o->poll_done(f->o->ctx, pos) ? PPS_ECANCELED : PPS_OK;
 	free(pos);
 	return rc;

@@ -14,7 +14,7 @@
 #include "lib/internal.h"
 #include "lib/walk.h"
 
-static void test_record_id_and_time(void **state)
+static void test_walk__record_id_and_time(void **state)
 {
 	json_t *ss = json_pack("{ss ss}", "GUID", "g1", "Date", "2020-05-20 14:13:02 [UTC-0600]");
 	json_t *q = json_pack("{ss ss ss}", "localguid", "", "guid", "qg", "date",
@@ -37,7 +37,7 @@ static void test_record_id_and_time(void **state)
 	json_decref(bad);
 }
 
-static void test_position_round_trip(void **state)
+static void test_walk__position_round_trip(void **state)
 {
 	struct pps__walkpos a, b;
 	char *text = NULL, *again = NULL;
@@ -72,7 +72,7 @@ static void test_position_round_trip(void **state)
 	pps__walkpos_release(&b);
 }
 
-static void test_options_versions(void **state)
+static void test_walk__options_versions(void **state)
 {
 	pps_walk_options w = PPS_WALK_OPTIONS_INIT;
 	pps_follow_options f;
@@ -98,7 +98,7 @@ static int count(void *ctx, json_t *rec, int64_t t)
 }
 
 /* Options of another version are refused before anything is sent; a dry run walks nothing. */
-static void test_walk_checks(void **state)
+static void test_walk__refused_options_and_dry_run(void **state)
 {
 	pps_client_options co = { 0 };
 	pps_client *c = NULL;
@@ -154,7 +154,7 @@ static json_t *page(const char *spec)
 }
 
 /* Page 2 starts at page 1's oldest second again: its records given already are skipped. */
-static void test_boundary_second_dedup(void **state)
+static void test_walk__boundary_second_dedup(void **state)
 {
 	struct pps__walkpos pos;
 	struct pps__walk w;
@@ -195,11 +195,11 @@ static void test_boundary_second_dedup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_record_id_and_time),
-		cmocka_unit_test(test_position_round_trip),
-		cmocka_unit_test(test_options_versions),
-		cmocka_unit_test(test_walk_checks),
-		cmocka_unit_test(test_boundary_second_dedup),
+		cmocka_unit_test(test_walk__record_id_and_time),
+		cmocka_unit_test(test_walk__position_round_trip),
+		cmocka_unit_test(test_walk__options_versions),
+		cmocka_unit_test(test_walk__refused_options_and_dry_run),
+		cmocka_unit_test(test_walk__boundary_second_dedup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
