@@ -42,7 +42,10 @@ int main(int argc, char **argv)
 	pps_client_options opts = PPS_CLIENT_OPTIONS_INIT;
 	pps_client *client = NULL;
 	size_t n = 0;
-	pps_visitor visitor = { .version = PPS_VISITOR_VERSION, .record_text = write_line, .ctx = &n, .parsed = flush_lines };
+	pps_visitor visitor = { .version = PPS_VISITOR_VERSION,
+				.record_text = write_line,
+				.ctx = &n,
+				.parsed = flush_lines };
 	int64_t now = (int64_t)time(NULL);
 	char err[256];
 	int rc = 1;

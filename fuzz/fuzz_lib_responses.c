@@ -70,7 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	if (!c) {
-		pps_client_options o = { .version = PPS_CLIENT_OPTIONS_VERSION, .url = "https://127.0.0.1:1",
+		pps_client_options o = { .version = PPS_CLIENT_OPTIONS_VERSION,
+					 .url = "https://127.0.0.1:1",
 					 .username = "u",
 					 .password = "p" };
 		if (pps_client_new(&c, &o, NULL, 0) != 0)

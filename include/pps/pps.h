@@ -43,9 +43,15 @@ extern "C" {
  * so that -Wmissing-field-initializers stays quiet; positional in C++.
  */
 #ifdef __cplusplus
-#define PPS__VERSIONED(v) { (v) }
+#define PPS__VERSIONED(v) \
+	{                 \
+		(v)       \
+	}
 #else
-#define PPS__VERSIONED(v) { .version = (v) }
+#define PPS__VERSIONED(v)      \
+	{                      \
+		.version = (v) \
+	}
 #endif
 
 /* jansson's value type: records are jansson objects (see the conventions above). */
@@ -72,7 +78,13 @@ typedef enum pps_code {
 	 * checking first.
 	 */
 	PPS_EUNKNOWN = -11,
-	PPS_ECANCELED = -12 /* a callback (record, body or request) asked to stop */
+	PPS_ECANCELED = -12, /* a callback (record, body or request) asked to stop */
+	/*
+	 * A walk or a follow went through, but a second held more records than the server returns
+	 * in one answer: some of that second's records are missing (the second is named in
+	 * pps_walk_result.overfull_at, or in a PPS_FOLLOW_OVERFULL event).
+	 */
+	PPS_EINCOMPLETE = -13
 } pps_code;
 
 /* The detail of the last failure; every public call on a client resets it. */
@@ -169,7 +181,7 @@ typedef void (*pps_log_fn)(void *ctx, const char *line);
  */
 #define PPS_CLIENT_OPTIONS_VERSION 1
 typedef struct pps_client_options {
-	unsigned int version; /* PPS_CLIENT_OPTIONS_VERSION */
+	unsigned int version;	/* PPS_CLIENT_OPTIONS_VERSION */
 	const char *url;	/* https://host:10000; "/rest/v1" is appended */
 	const char *username;	/* HTTP Basic user */
 	const char *password;	/* HTTP Basic password */
@@ -365,8 +377,7 @@ typedef struct pps_quarantine_search_req {
 
 #define PPS_QUARANTINE_SEARCH_REQ_INIT PPS__VERSIONED(PPS_QUARANTINE_SEARCH_REQ_VERSION)
 /* Empties a request for version (PPS_QUARANTINE_SEARCH_REQ_VERSION); 0 or PPS_EUSAGE. */
-PPS_EXTERN int pps_quarantine_search_req_init(pps_quarantine_search_req *req,
-					      unsigned int version);
+PPS_EXTERN int pps_quarantine_search_req_init(pps_quarantine_search_req *req, unsigned int version);
 
 /* Streams the records of "records" to the visitor; size and spamscore are checked on each. */
 PPS_EXTERN int pps_quarantine_search_each(pps_client *client, const pps_quarantine_search_req *req,
@@ -419,8 +430,7 @@ typedef struct pps_quarantine_action_req {
 
 #define PPS_QUARANTINE_ACTION_REQ_INIT PPS__VERSIONED(PPS_QUARANTINE_ACTION_REQ_VERSION)
 /* Empties a request for version (PPS_QUARANTINE_ACTION_REQ_VERSION); 0 or PPS_EUSAGE. */
-PPS_EXTERN int pps_quarantine_action_req_init(pps_quarantine_action_req *req,
-					      unsigned int version);
+PPS_EXTERN int pps_quarantine_action_req_init(pps_quarantine_action_req *req, unsigned int version);
 
 /* On success (*out)->message holds the server's status text (or the documented fallback). */
 PPS_EXTERN int pps_quarantine_action(pps_response **out, pps_client *client,
@@ -453,6 +463,161 @@ PPS_EXTERN int pps_enduser_modify(pps_response **out, pps_client *client,
 				  const pps_enduser_req *req);
 PPS_EXTERN int pps_enduser_delete(pps_response **out, pps_client *client,
 				  const pps_enduser_req *req);
+
+/* ---- Records: identity and time ---- */
+
+/*
+ * The identity of a record of op (PPS_OP_SMARTSEARCH: "GUID"; PPS_OP_QUARANTINE_SEARCH:
+ * "localguid", else "guid"), borrowed from the record; NULL when it has none.
+ */
+PPS_EXTERN const char *pps_record_id(pps_op op, const struct json_t *record);
+/*
+ * The time of a record of op (Smart Search "Date", quarantine "date", either spelling the
+ * server uses) in *out as seconds since the epoch. 0, or PPS_EPROTO when it has no readable time.
+ */
+PPS_EXTERN int pps_record_time(int64_t *out, pps_op op, const struct json_t *record);
+
+/* ---- Walks: a whole window past the server's cap ---- */
+
+/*
+ * A server caps every answer and answers newest first, so a walk reads a window page by page,
+ * each page ending at the oldest second of the one before (included), the records of that
+ * second told apart by their identity: every record once, newest first.
+ */
+
+/* Called with each record of a walk or a follow, in order, and its time. Nonzero stops. */
+typedef int (*pps_walk_record_fn)(void *ctx, struct json_t *record, int64_t t);
+
+/* What a walk found, filled as it goes. */
+typedef struct pps_walk_result {
+	unsigned int version;
+	size_t records;	     /* records given to the visitor */
+	int64_t reached;     /* the time of the last (oldest) of them */
+	int done;	     /* 1: the window was read to its end (or to the limit) */
+	int overfull;	     /* 1: a second held more records than one answer returns */
+	int64_t overfull_at; /* that second */
+	int64_t newest;	     /* the newest record of any answer; INT64_MIN when none */
+	int64_t server_time; /* the Date of the walk's first answer; -1 when none */
+	int64_t local_time;  /* this machine's clock when that answer came */
+} pps_walk_result;
+
+#define PPS_WALK_RESULT_VERSION 1
+#define PPS_WALK_RESULT_INIT	PPS__VERSIONED(PPS_WALK_RESULT_VERSION)
+
+/*
+ * Called after each page that gave records, once they were all given: position is where the
+ * walk stands (NUL-terminated, valid for the call), to store and pass back as
+ * pps_walk_options.position to resume. Nonzero stops the walk (PPS_ECANCELED).
+ */
+typedef int (*pps_walk_page_fn)(void *ctx, const char *position, const pps_walk_result *sofar);
+
+typedef struct pps_walk_options {
+	unsigned int version;
+	/* The count asked per request; 0: the most the API takes (10000, quarantine 1000). */
+	long page;
+	/* The server's cap on an answer when known; 0: unknown (a crowded second is probed). */
+	long server_cap;
+	/* Stop after this many records in all; 0: none. */
+	long limit;
+	pps_walk_record_fn record; /* required */
+	pps_walk_page_fn page_done;
+	/* Optional: polled between pages; nonzero ends the walk (PPS_OK, result.done 0). */
+	int (*stop)(void *ctx);
+	void *ctx;
+	/* A position page_done gave, to go on from there; NULL: the window from its newest end. */
+	const char *position;
+} pps_walk_options;
+
+#define PPS_WALK_OPTIONS_VERSION 1
+#define PPS_WALK_OPTIONS_INIT	 PPS__VERSIONED(PPS_WALK_OPTIONS_VERSION)
+/* Sets opts to its defaults for a version (PPS_WALK_OPTIONS_VERSION). 0 or PPS_EUSAGE. */
+PPS_EXTERN int pps_walk_options_init(pps_walk_options *opts, unsigned int version);
+PPS_EXTERN int pps_walk_result_init(pps_walk_result *res, unsigned int version);
+
+/*
+ * Walks the window [req->from, req->to) (no to: up to now) newest first; req->count is
+ * ignored (opts->page, opts->limit). Returns PPS_OK, PPS_EINCOMPLETE when a second was
+ * crowded past the cap (res->overfull_at; every other record was given), PPS_ECANCELED when a
+ * callback stopped it, PPS_EUSAGE for a position of another walk, or the failure of a request
+ * (the detail in the client). res (optional) says how far it got.
+ */
+PPS_EXTERN int pps_smartsearch_walk(pps_client *client, const pps_smartsearch_req *req,
+				    const pps_walk_options *opts, pps_walk_result *res);
+/* The same for [req->startdate, req->enddate] of one folder; req->limit is ignored. */
+PPS_EXTERN int pps_quarantine_walk(pps_client *client, const pps_quarantine_search_req *req,
+				   const pps_walk_options *opts, pps_walk_result *res);
+
+/* ---- Follows: new records as they appear ---- */
+
+/* What a follow tells as it goes (the caller words it). */
+typedef enum pps_follow_event_type {
+	/* The server's clock is off this machine's by more than 5 s (once): skew, start_moved. */
+	PPS_FOLLOW_CLOCK = 1,
+	/* A second held more records than one answer returns (once per second): second, folder. */
+	PPS_FOLLOW_OVERFULL,
+	/* late records, indexed up to latest s late, past the overlap, were given this poll. */
+	PPS_FOLLOW_LATE,
+	/* A poll failed and the follow goes on trying (once per outage): code, detail in client. */
+	PPS_FOLLOW_OUTAGE,
+	/* The server answers again after an outage. */
+	PPS_FOLLOW_RECOVERED
+} pps_follow_event_type;
+
+typedef struct pps_follow_event {
+	unsigned int version;
+	pps_follow_event_type type;
+	int64_t skew;	    /* CLOCK: this machine's clock minus the server's, in seconds */
+	int start_moved;    /* CLOCK: the start was moved onto the server's clock */
+	int64_t second;	    /* OVERFULL */
+	const char *folder; /* OVERFULL: the folder when several are followed, else NULL */
+	unsigned long late; /* LATE */
+	int64_t latest;	    /* LATE: seconds */
+	int code;	    /* OUTAGE: the pps_code */
+} pps_follow_event;
+
+typedef struct pps_follow_options {
+	unsigned int version;
+	long interval; /* seconds between polls once caught up; 0: 30 */
+	/* Seconds each poll reads again, for records indexed late; 0: 300; PPS_FOLLOW_NO_OVERLAP. */
+	long overlap;
+	long server_cap; /* as pps_walk_options.server_cap */
+	/* Quarantine: the folders followed together; none: req->folder. */
+	const char *const *folders;
+	size_t nfolders;
+	/* 1: the start counts back from now: it moves onto the server's clock once known. */
+	int start_from_now;
+	pps_walk_record_fn record; /* required: the new records of a poll, oldest first */
+	/*
+	 * Called after each poll whose records were all given: position (NUL-terminated, valid for
+	 * the call) to store and pass back as position to resume. Nonzero stops (PPS_ECANCELED).
+	 */
+	int (*poll_done)(void *ctx, const char *position);
+	void (*event)(void *ctx, const pps_follow_event *ev); /* optional */
+	/* Optional: polled between polls and during the waits; nonzero ends the follow. */
+	int (*stop)(void *ctx);
+	void *ctx;
+	/* A position poll_done gave; NULL: from the request's start. */
+	const char *position;
+} pps_follow_options;
+
+/* pps_follow_options.overlap: read nothing again. */
+#define PPS_FOLLOW_NO_OVERLAP	   (-1)
+#define PPS_FOLLOW_OPTIONS_VERSION 1
+#define PPS_FOLLOW_OPTIONS_INIT	   PPS__VERSIONED(PPS_FOLLOW_OPTIONS_VERSION)
+PPS_EXTERN int pps_follow_options_init(pps_follow_options *opts, unsigned int version);
+
+/*
+ * Follows the search from req->from (Smart Search) or req->startdate (quarantine) on the
+ * server's clock until stop says so: each poll reads the last overlap seconds again and now and
+ * then a band past it, never gives a record twice nor one older than the start, and backs off
+ * (up to 300 s) while the server fails. Returns PPS_OK when stopped, PPS_EINCOMPLETE when
+ * stopped after an OVERFULL event, PPS_ECANCELED when a callback stopped it, PPS_EUSAGE for a
+ * bad position, or the failure it cannot outlast (401, 403, 404, a refused request).
+ */
+PPS_EXTERN int pps_smartsearch_follow(pps_client *client, const pps_smartsearch_req *req,
+				      const pps_follow_options *opts);
+PPS_EXTERN int pps_quarantine_follow(pps_client *client, const pps_quarantine_search_req *req,
+				     const pps_follow_options *opts);
 
 #ifdef __cplusplus
 }

@@ -148,7 +148,7 @@ static json_t *merge_clusters(struct cluster *cl, size_t n, int quarantine)
 		json_array_foreach(cl[i].records, j, rec)
 		{
 			v[k].rec = rec;
-			if (cli_record_time(quarantine, rec, &v[k].t))
+			if (pps_record_time(&v[k].t, CLI_SEARCH_OP(quarantine), rec))
 				v[k].t = INT64_MIN;
 			v[k].order = k;
 			k++;

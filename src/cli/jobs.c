@@ -29,6 +29,34 @@ static void on_stop(int sig)
 
 /* ---- one request, and the probe of a capped answer --------------------------------------- */
 
+static pps_instant at(int64_t epoch, int offset_min)
+{
+	pps_instant t = { epoch, offset_min, 1 };
+
+	return t;
+}
+
+/* One record of s in [from, to] (to excluded for Smart Search): is there one? */
+static int fetch_one(cli_ctx *ctx, const cli_search *s, int64_t from, int64_t to,
+		     pps_response **out)
+{
+	if (!s->quarantine) {
+		pps_smartsearch_req r = s->ss;
+
+		r.start = at(from, s->ss.start.offset_min);
+		r.end = at(to, s->ss.start.offset_min);
+		r.count = 1;
+		return pps_smartsearch(out, ctx->client, &r);
+	} else {
+		pps_quarantine_search_req r = s->qs;
+
+		r.start = at(from, 0);
+		r.end = at(to, 0);
+		r.limit = 1;
+		return pps_quarantine_search(out, ctx->client, &r);
+	}
+}
+
 /*
  * After an answer of got records to a request for asked, the oldest at oldest: when it may have
  * been cut (as long as asked, or at least CAP_SUSPECT or the configured cap), asks once for one
@@ -54,8 +82,7 @@ static void probe_more(cli_ctx *ctx, const cli_search *s, long asked, size_t got
 	if (oldest <= from)
 		return;
 	/* Strictly older than the oldest shown: [from, oldest) on either API. */
-	if (cli_walk_fetch(ctx, s, from, s->quarantine ? oldest - 1 : oldest, 1, 1, &resp) !=
-	    PPS_OK)
+	if (fetch_one(ctx, s, from, s->quarantine ? oldest - 1 : oldest, &resp) != PPS_OK)
 		return; /* the answer stands; a failed probe is not worth an error */
 	if (json_array_size(resp->records) > 0) {
 		tu_format_utc(oldest, when, sizeof(when));
@@ -76,7 +103,8 @@ void cli_search_probe(cli_ctx *ctx, const cli_search *s, long asked, const json_
 	size_t got = json_array_size(records);
 	int64_t oldest;
 
-	if (got && !cli_record_time(s->quarantine, json_array_get(records, got - 1), &oldest))
+	if (got && !pps_record_time(&oldest, CLI_SEARCH_OP(s->quarantine),
+				    json_array_get(records, got - 1)))
 		probe_more(ctx, s, asked, got, oldest, folder);
 }
 
@@ -136,7 +164,7 @@ static int tap_parsed(void *p)
 static int run_tapped(cli_ctx *ctx, const void *req, const pps_visitor *v)
 {
 	struct tap *t = ((const struct tap_ref *)req)->tap;
-	pps_visitor w = { .ctx = t };
+	pps_visitor w = { .version = PPS_VISITOR_VERSION, .ctx = t };
 
 	t->inner = v;
 	w.record = v->record ? tap_record : NULL;
@@ -161,7 +189,7 @@ static int run_once(cli_ctx *ctx, cli_search *s)
 		json_t *last = t.last ? json_incref(t.last)
 				      : json_loadb(t.last_text.buf, t.last_text.len, 0, NULL);
 
-		if (last && !cli_record_time(s->quarantine, last, &oldest))
+		if (last && !pps_record_time(&oldest, CLI_SEARCH_OP(s->quarantine), last))
 			probe_more(ctx, s, asked > 0 ? asked : 100, t.n, oldest, NULL);
 		json_decref(last);
 	}

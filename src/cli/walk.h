@@ -19,8 +19,6 @@ struct json_t;
  * docs/pps.1, FOLLOWING): a busy PPS indexes a message for Smart Search minutes after its date.
  */
 #define CLI_FOLLOW_OVERLAP_S 300
-/* The longest window one --follow poll reads when it catches up on the past, in seconds. */
-#define CLI_FOLLOW_SLICE_S 600
 
 struct cli_args;
 
@@ -48,6 +46,9 @@ typedef struct cli_search {
  */
 int cli_search_run(struct cli_ctx *ctx, cli_search *s, const char *const *folders, size_t nfolders);
 
+/* Empties s for a Smart Search (quarantine 0) or a quarantine search, its requests versioned. */
+void cli_search_init(cli_search *s, int quarantine);
+
 /*
  * The cap probe after one answer of records to a request for asked: when the answer may have
  * been cut (as long as asked, or at least 1,000 or the configured server cap), asks once for one
@@ -60,12 +61,7 @@ void cli_search_probe(struct cli_ctx *ctx, const cli_search *s, long asked,
 /* Whether a time argument counts back from now to the second ("now", "10 minutes ago"). */
 int cli_time_from_now(const char *text);
 
-/*
- * The instant of a record: Smart Search "Date" ("YYYY-MM-DD hh:mm:ss [UTC-0600]") or a
- * quarantine record's "date" ("YYYY-MM-DD hh:mm:ss", UTC). 0, or -1 when it has none.
- */
-int cli_record_time(int quarantine, const struct json_t *rec, int64_t *out);
-/* The identity of a record: Smart Search "GUID"; quarantine "localguid", else "guid". */
-const char *cli_record_id(int quarantine, const struct json_t *rec);
+/* The operation whose records a search reads: what pps_record_id() and pps_record_time() take. */
+#define CLI_SEARCH_OP(quarantine) ((quarantine) ? PPS_OP_QUARANTINE_SEARCH : PPS_OP_SMARTSEARCH)
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * What walk.c shares with follow.c and the checkpointed --all: the record sink, one request
- * of a window, and the walk of a window newest first past the server's cap. Not for commands.
+ * What walk.c shares with follow.c and the checkpointed --all: the record sink, the job's
+ * window, digest and position. Not for commands.
  */
 #ifndef PPS_CLI_WALKPRIV_H
 #define PPS_CLI_WALKPRIV_H
@@ -36,47 +36,15 @@ int cli_sink_end(struct sink *k, int whole);
 /* --follow: ends one poll's output (a table per poll; a stream goes on). 0 or -1. */
 int cli_sink_poll_done(struct sink *k);
 
-typedef int (*emit_fn)(void *arg, struct json_t *rec, int64_t t);
-
-struct walk {
-	cli_ctx *ctx;
-	const cli_search *s;
-	int64_t from;	    /* the start of the window (inclusive) */
-	cli_checkpoint *at; /* where the walk stands: to, has_to, bound, has_bound, seen */
-	long total_cap;	    /* stop after this many records (limit= with --all), 0: none */
-	long page;	    /* the count asked per request */
-	emit_fn emit;
-	void *arg;
-	/* Called after each page that printed something; nonzero stops the walk. */
-	int (*page_done)(struct walk *w);
-	void *page_arg;
-	unsigned long long printed_before; /* records printed by earlier parts and runs */
-	/* what it found */
-	size_t emitted;
-	int64_t reached; /* the oldest instant emitted so far */
-	int incomplete;	 /* a second held more records than one answer returns */
-	int64_t incomplete_at;
-	int64_t newest;	     /* the newest record in any answer; INT64_MIN when none */
-	int64_t server_time; /* the Date of the walk's first answer; -1 when none */
-	int64_t local_time;  /* this machine's clock when that answer came */
-	int progress;	     /* a progress line on stderr */
-	struct timespec started;
-};
-
 /*
- * One request for [from, to) (Smart Search) or [from, to] (quarantine); no end when has_to is
- * 0. On success *out owns the response and its records are an array.
+ * libpps's position of cp as the text pps_*_walk (follow 0) or pps_*_follow (1) resumes from,
+ * into *out (malloc'd): 0, or -1 out of memory.
  */
-int cli_walk_fetch(cli_ctx *ctx, const cli_search *s, int64_t from, int64_t to, int has_to,
-		   long count, pps_response **out);
-/* A walk of s (of folder, for a quarantine search) standing at at. */
-void cli_walk_init(struct walk *w, cli_ctx *ctx, cli_search *s, cli_checkpoint *at,
-		   const char *folder, emit_fn emit, void *arg);
-/*
- * Walks the window newest first from where w->at stands. Returns 0, or a pps_code with the
- * detail in the client (reported by the caller).
- */
-int cli_walk_window(struct walk *w);
+int cli_walk_position(const cli_checkpoint *cp, int follow, char **out);
+/* A position libpps gave, into cp's members: 0, or -1 when it is not one. */
+int cli_walk_position_read(cli_checkpoint *cp, int follow, const char *text);
+/* The stop callback of a walk or a follow: SIGINT/SIGTERM came. */
+int cli_walk_stopped(void *unused);
 /* The window of a search as the user gave it. */
 void cli_walk_window_of(const cli_search *s, int64_t *from, int64_t *to, int *has_to);
 /* The job name a checkpoint file carries: "smart-search --all". */

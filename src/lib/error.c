@@ -43,6 +43,8 @@ const char *pps_code_name(int code)
 		return "outcome unknown";
 	case PPS_ECANCELED:
 		return "canceled";
+	case PPS_EINCOMPLETE:
+		return "incomplete";
 	default:
 		return "unknown";
 	}

@@ -67,9 +67,9 @@ int pps__search_buffered(pps_response **out, pps_client *c, const void *req, pps
 {
 	struct gather g = { c, NULL, PPSBUF_INIT, 0 };
 	pps_visitor v = { .version = PPS_VISITOR_VERSION,
-			 .record = gather_record,
-			 .body = gather_body,
-			 .ctx = &g };
+			  .record = gather_record,
+			  .body = gather_body,
+			  .ctx = &g };
 	pps_response *resp = NULL;
 	int ret;
 

@@ -48,8 +48,7 @@ int pps_smartsearch_each(pps_client *c, const pps_smartsearch_req *req, const pp
 	pps__error_reset(c);
 	if (!req)
 		return pps__error_set(c, PPS_EUSAGE, 0, "no request");
-	if (pps__version_check(c, "pps_smartsearch_req", req->version,
-			       PPS_SMARTSEARCH_REQ_VERSION))
+	if (pps__version_check(c, "pps_smartsearch_req", req->version, PPS_SMARTSEARCH_REQ_VERSION))
 		return PPS_EUSAGE;
 	if (!req->start.set)
 		return pps__error_set(c, PPS_EUSAGE, 0, "a start time is required");

@@ -58,4 +58,34 @@ run env LD_LIBRARY_PATH="$(dirname "$(find "$PREFIX" -name 'libpps.so' | head -1
 expect_rc 0 "the installed search runs"
 expect_out_has "9rLtu31xs8H24NF8KcRw-S6EihtLK-y_"
 [ -f "$PREFIX/share/man/man3/libpps.3" ] && ok || fail "libpps(3) is installed"
+# follow: records of a flowing emulator, and a second run goes on from its checkpoint (none
+# printed twice, none lost between the runs).
+sim_stop
+sim_start --flow 20 --max-count 200 --fixture "$FIXTURES/basic.json" || exit 1
+export PPS_URL="$SIM_URL" PPS_CACERT="$SIM_CACERT"
+CK="$T_DIR/follow.ck"
+run "$EX/follow" "$CK" 0 5
+expect_rc 0 "follow for 5 s"
+N1=$(grep -c . <<<"$OUT")
+[ "$N1" -gt 20 ] && ok || fail "follow prints the flow ($N1 records in 5 s at 20 a second)"
+[ -s "$CK" ] && ok || fail "follow saves its checkpoint"
+printf '%s\n' "$OUT" >"$T_DIR/follow.1"
+sleep 2
+run "$EX/follow" "$CK" 0 5
+expect_rc 0 "follow resumed from its checkpoint"
+printf '%s\n' "$OUT" >"$T_DIR/follow.2"
+N2=$(grep -c . "$T_DIR/follow.2")
+cat "$T_DIR/follow.1" "$T_DIR/follow.2" | awk '{ print $4 }' | sort >"$T_DIR/follow.both"
+expect_eq "$(uniq -d "$T_DIR/follow.both" | wc -l | tr -d ' ')" 0 \
+	"the resumed run prints nothing the first printed"
+# Every record the server holds from the first printed to the last second of the second run.
+FIRST=$(head -1 "$T_DIR/follow.1" | cut -c1-19 | tr ' ' T)
+LAST=$(tail -1 "$T_DIR/follow.2" | cut -c1-19 | tr ' ' T)
+pps_admin -o ndjson smart-search start_time="${FIRST}Z" end_time="${LAST}Z" --all
+expect_rc 0 "the server's records of both runs"
+jq -r .GUID <<<"$OUT" | sort -u >"$T_DIR/follow.truth"
+MISSED=$(comm -23 "$T_DIR/follow.truth" "$T_DIR/follow.both" | wc -l | tr -d ' ')
+echo "# follow: $N1 then $N2 records; of the server's $(wc -l <"$T_DIR/follow.truth" | tr -d ' ') between them, $MISSED not printed"
+expect_eq "$MISSED" 0 "the second run went on from the first's position: none lost"
+
 done_testing

@@ -72,7 +72,8 @@ static void *work(void *arg)
 {
 	worker *w = arg;
 	load_opts *o = w->o;
-	pps_client_options co = { .version = PPS_CLIENT_OPTIONS_VERSION, .url = o->url,
+	pps_client_options co = { .version = PPS_CLIENT_OPTIONS_VERSION,
+				  .url = o->url,
 				  .username = o->user,
 				  .password = o->password,
 				  .cacert = o->cacert,

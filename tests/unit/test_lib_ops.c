@@ -231,7 +231,8 @@ static void test_ops__action_body_leaves_unset_keys_out(void **state)
 		c, &req,
 		"{\"action\":\"release\",\"folder\":\"Quarantine\",\"localguid\":\"6:6:239,6:6:4\","
 		"\"scan\":\"f\"}");
-	assert_int_equal(pps_quarantine_action_req_init(&req, PPS_QUARANTINE_ACTION_REQ_VERSION), 0);
+	assert_int_equal(pps_quarantine_action_req_init(&req, PPS_QUARANTINE_ACTION_REQ_VERSION),
+			 0);
 	req.action = PPS_QA_FORWARD;
 	req.folder = "HIPAA";
 	req.localguid = "4:2:6";
@@ -247,7 +248,8 @@ static void test_ops__action_body_leaves_unset_keys_out(void **state)
 		   "\"deletedfolder\":\"Deleted Incidents\",\"subject\":\"Fwd \\\"x\\\"\","
 		   "\"appendoldsubject\":\"t\",\"from\":\"me@x.y\",\"headerfrom\":\"Me <me@x.y>\","
 		   "\"to\":\"a@b.c,d@e.f\",\"comment\":\"see attached\\n\"}");
-	assert_int_equal(pps_quarantine_action_req_init(&req, PPS_QUARANTINE_ACTION_REQ_VERSION), 0);
+	assert_int_equal(pps_quarantine_action_req_init(&req, PPS_QUARANTINE_ACTION_REQ_VERSION),
+			 0);
 	req.action = PPS_QA_MOVE;
 	req.folder = "Quarantine";
 	req.localguid = "1:2:3";
@@ -375,19 +377,31 @@ static void test_ops__checks_before_sending(void **state)
 	expect_code(c, pps_quarantine_download(&r, c, ""), PPS_EUSAGE);
 	expect_code(c, pps_quarantine_download(&r, c, NULL), PPS_EUSAGE);
 	expect_code(c, pps_smartsearch(&r, c, &s), PPS_EUSAGE);
-	expect_code(c, pps_enduser_create(&r, c, &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION, .email = "no-at-sign" }),
+	expect_code(c,
+		    pps_enduser_create(&r, c,
+				       &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION,
+							   .email = "no-at-sign" }),
 		    PPS_EUSAGE);
 	assert_non_null(strstr(c->err.message, "'no-at-sign'"));
 	expect_code(c,
-		    pps_enduser_create(
-			    &r, c, &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION, .email = "a@b.c", .fields_json = "{bad" }),
+		    pps_enduser_create(&r, c,
+				       &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION,
+							   .email = "a@b.c",
+							   .fields_json = "{bad" }),
 		    PPS_EUSAGE);
 	expect_code(c,
 		    pps_enduser_modify(&r, c,
-				       &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION, .uid = "uid", .attributes_json = "[]" }),
+				       &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION,
+							   .uid = "uid",
+							   .attributes_json = "[]" }),
 		    PPS_EUSAGE);
-	expect_code(c, pps_enduser_get(&r, c, &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION, .uid = "" }), PPS_EUSAGE);
-	expect_code(c, pps_enduser_delete(&r, c, &(pps_enduser_req)PPS_ENDUSER_REQ_INIT), PPS_EUSAGE);
+	expect_code(c,
+		    pps_enduser_get(&r, c,
+				    &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION,
+							.uid = "" }),
+		    PPS_EUSAGE);
+	expect_code(c, pps_enduser_delete(&r, c, &(pps_enduser_req)PPS_ENDUSER_REQ_INIT),
+		    PPS_EUSAGE);
 	assert_null(r);
 	assert_int_equal(log_lines, 0);
 	assert_int_equal(pps_client_connections(c), 0);
@@ -398,10 +412,18 @@ static void test_ops__every_call_resets_the_error(void **state)
 	pps_client *c = *state;
 	pps_response *r = NULL;
 
-	expect_code(c, pps_enduser_get(&r, c, &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION, .uid = "" }), PPS_EUSAGE);
+	expect_code(c,
+		    pps_enduser_get(&r, c,
+				    &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION,
+							.uid = "" }),
+		    PPS_EUSAGE);
 	assert_int_equal(c->err.code, PPS_EUSAGE);
 	/* The next call fails differently (the port is closed): no trace of the first. */
-	expect_code(c, pps_enduser_get(&r, c, &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION, .uid = "demo.user" }), PPS_ENET);
+	expect_code(c,
+		    pps_enduser_get(&r, c,
+				    &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION,
+							.uid = "demo.user" }),
+		    PPS_ENET);
 	assert_string_equal(c->err.message, "connection refused by 127.0.0.1 port 1");
 	assert_int_equal(c->err.http_status, 0);
 	assert_null(c->err.server_message);

@@ -528,13 +528,16 @@ static void test_transport__enduser_round_trip(void **state)
 	(void)state;
 	start(&f, script, 4, 0);
 	expect_code(f.c,
-		    pps_enduser_get(&r, f.c, &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION, .email = "ghost@example.com" }),
+		    pps_enduser_get(&r, f.c,
+				    &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION,
+							.email = "ghost@example.com" }),
 		    PPS_ENOTFOUND);
 	assert_string_equal(pps_client_last_error(f.c)->server_message, "User not found");
 	expect_code(
 		f.c,
 		pps_enduser_create(&r, f.c,
-				   &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION, .email = "new.user@example.com",
+				   &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION,
+						       .email = "new.user@example.com",
 						       .fields_json = "{\"firstname\":\"N\"}" }),
 		PPS_OK);
 	assert_int_equal(json_array_size(r->records), 1);
@@ -544,7 +547,8 @@ static void test_transport__enduser_round_trip(void **state)
 	pps_response_free(r);
 	expect_code(f.c,
 		    pps_enduser_modify(&r, f.c,
-				       &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION, .uid = "new.user",
+				       &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION,
+							   .uid = "new.user",
 							   .attributes_json = "{\"k\":\"v\"}" }),
 		    PPS_OK);
 	assert_int_equal(json_array_size(r->records), 0);
@@ -552,7 +556,8 @@ static void test_transport__enduser_round_trip(void **state)
 	pps_response_free(r);
 	expect_code(f.c,
 		    pps_enduser_delete(&r, f.c,
-				       &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION, .email = "new.user@example.com" }),
+				       &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION,
+							   .email = "new.user@example.com" }),
 		    PPS_OK);
 	assert_int_equal(r->status, 204);
 	assert_int_equal(json_array_size(r->records), 0);
