@@ -24,7 +24,7 @@
 /* Releases the comma list of GUIDs in ids; prints the server's answer. */
 static int release(pps_client *client, const char *folder, const char *ids)
 {
-	pps_quarantine_action_req req = { 0 };
+	pps_quarantine_action_req req = PPS_QUARANTINE_ACTION_REQ_INIT;
 	pps_response *resp = NULL;
 	int rc;
 

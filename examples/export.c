@@ -42,7 +42,10 @@ int main(int argc, char **argv)
 	pps_client_options opts = PPS_CLIENT_OPTIONS_INIT;
 	pps_client *client = NULL;
 	size_t n = 0;
-	pps_visitor visitor = { .record_text = write_line, .ctx = &n, .parsed = flush_lines };
+	pps_visitor visitor = { .version = PPS_VISITOR_VERSION,
+				.record_text = write_line,
+				.ctx = &n,
+				.parsed = flush_lines };
 	int64_t now = (int64_t)time(NULL);
 	char err[256];
 	int rc = 1;
@@ -62,21 +65,21 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	if (strcmp(argv[1], "-s") == 0) {
-		pps_smartsearch_req req = { 0 };
+		pps_smartsearch_req req = PPS_SMARTSEARCH_REQ_INIT;
 
-		if (pps_time_parse(&req.from, argv[2], now) != 0) {
+		if (pps_time_parse(&req.start, argv[2], now) != 0) {
 			fprintf(stderr, "export: bad time '%s'\n", argv[2]);
 			goto done;
 		}
 		req.count = 1000000;
 		rc = pps_smartsearch_each(client, &req, &visitor);
 	} else {
-		pps_quarantine_search_req req = { 0 };
+		pps_quarantine_search_req req = PPS_QUARANTINE_SEARCH_REQ_INIT;
 
 		req.folder = argv[1];
-		req.from = argv[2];
-		pps_time_parse(&req.startdate, "10 years ago", now);
-		pps_time_parse(&req.enddate, "now", now);
+		req.sender = argv[2];
+		pps_time_parse(&req.start, "10 years ago", now);
+		pps_time_parse(&req.end, "now", now);
 		req.limit = 1000;
 		rc = pps_quarantine_search_each(client, &req, &visitor);
 	}

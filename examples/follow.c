@@ -74,9 +74,9 @@ static char *load(const char *path)
 
 int main(int argc, char **argv)
 {
-	pps_client_options copts;
+	pps_client_options copts = PPS_CLIENT_OPTIONS_INIT;
 	pps_follow_options fopts = PPS_FOLLOW_OPTIONS_INIT;
-	pps_smartsearch_req req = { 0 };
+	pps_smartsearch_req req = PPS_SMARTSEARCH_REQ_INIT;
 	char err[256] = "cannot set up libpps", *position;
 	int rc;
 
@@ -84,7 +84,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: follow CHECKPOINT [MINUTES_BACK [SECONDS]]\n");
 		return 2;
 	}
-	pps_client_options_init(&copts); /* the server and the account from the environment */
+	/* the server and the account from the environment */
 	copts.url = getenv("PPS_URL");
 	copts.username = getenv("PPS_USERNAME");
 	copts.password = getenv("PPS_PASSWORD");
@@ -96,9 +96,9 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	end_at = argc > 3 ? time(NULL) + atol(argv[3]) : 0;
-	req.from.epoch = (int64_t)time(NULL) - 60 * (argc > 2 ? atol(argv[2]) : 0);
-	req.from.set = 1;
-	position = load(argv[1]); /* NULL: no checkpoint yet, start at req.from */
+	req.start.epoch = (int64_t)time(NULL) - 60 * (argc > 2 ? atol(argv[2]) : 0);
+	req.start.set = 1;
+	position = load(argv[1]); /* NULL: no checkpoint yet, start at req.start */
 	fopts.interval = 2;
 	fopts.record = print_record;
 	fopts.poll_done = save;

@@ -34,10 +34,10 @@ static int print_record(void *ctx, json_t *record)
 int main(int argc, char **argv)
 {
 	pps_client_options opts = PPS_CLIENT_OPTIONS_INIT;
-	pps_smartsearch_req req = { 0 };
+	pps_smartsearch_req req = PPS_SMARTSEARCH_REQ_INIT;
 	pps_client *client = NULL;
 	size_t n = 0;
-	pps_visitor visitor = { .record = print_record, .ctx = &n };
+	pps_visitor visitor = { .version = PPS_VISITOR_VERSION, .record = print_record, .ctx = &n };
 	char since[32], err[256];
 	int rc = 1;
 
@@ -52,7 +52,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "search: %s\n", err);
 		goto done;
 	}
-	if (pps_time_parse(&req.from, since, (int64_t)time(NULL)) != 0) {
+	if (pps_time_parse(&req.start, since, (int64_t)time(NULL)) != 0) {
 		fprintf(stderr, "search: bad number of hours '%s'\n", argv[1]);
 		goto done;
 	}

@@ -45,7 +45,7 @@ static void stream_records(pps_client *c, const uint8_t *data, size_t size, cons
 			   pps__record_check check)
 {
 	size_t n = 0, cut = size ? data[0] % (size + 1) : 0;
-	pps_visitor v = { .record = count_record, .ctx = &n };
+	pps_visitor v = { .version = PPS_VISITOR_VERSION, .record = count_record, .ctx = &n };
 	pps__records *p = NULL;
 	pps__sink sink;
 
@@ -70,7 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	if (!c) {
-		pps_client_options o = { .url = "https://127.0.0.1:1",
+		pps_client_options o = { .version = PPS_CLIENT_OPTIONS_VERSION,
+					 .url = "https://127.0.0.1:1",
 					 .username = "u",
 					 .password = "p" };
 		if (pps_client_new(&c, &o, NULL, 0) != 0)

@@ -11,6 +11,10 @@
  * - Records are jansson objects (json_t). A buffered call's records are owned by its response.
  *   A record handed to a pps_record_fn is lent for the duration of the callback: read it, or
  *   keep it with json_incref() and later json_decref(). pps.pc lists jansson as required.
+ * - Every options and request struct starts with a version: initialize it with its _INIT
+ *   macro (or its _init function) and then set the fields you need. A struct of a version
+ *   this library does not know, or of version 0 (zeroed), is refused with PPS_EUSAGE; a later
+ *   1.x/2.x library only adds fields at the end, and reads an older version as it was.
  * - Threads: a client is not shareable. Use one client per thread (any number of clients may
  *   work in parallel once pps_global_init() has returned); a client may move to another
  *   thread while no call on it runs. pps_code_name, pps_operation_info, pps_qaction_name and
@@ -32,6 +36,22 @@ extern "C" {
 #define PPS_EXTERN __attribute__((visibility("default")))
 #else
 #define PPS_EXTERN
+#endif
+
+/*
+ * The initializer of a versioned struct: its version, every other field zero. Designated in C,
+ * so that -Wmissing-field-initializers stays quiet; positional in C++.
+ */
+#ifdef __cplusplus
+#define PPS__VERSIONED(v) \
+	{                 \
+		(v)       \
+	}
+#else
+#define PPS__VERSIONED(v)      \
+	{                      \
+		.version = (v) \
+	}
 #endif
 
 /* jansson's value type: records are jansson objects (see the conventions above). */
@@ -156,10 +176,12 @@ typedef void (*pps_log_fn)(void *ctx, const char *line);
 
 /*
  * Everything a client needs; strings are copied by pps_client_new(). The zero of every field
- * is its default, so PPS_CLIENT_OPTIONS_INIT, pps_client_options_init() and a zeroed struct
- * all mean: 60 s timeout, 3 retries, 500 ms first backoff, certificates verified.
+ * but the version is its default, so PPS_CLIENT_OPTIONS_INIT and pps_client_options_init()
+ * mean: 60 s timeout, 3 retries, 500 ms first backoff, certificates verified.
  */
+#define PPS_CLIENT_OPTIONS_VERSION 1
 typedef struct pps_client_options {
+	unsigned int version;	/* PPS_CLIENT_OPTIONS_VERSION */
 	const char *url;	/* https://host:10000; "/rest/v1" is appended */
 	const char *username;	/* HTTP Basic user */
 	const char *password;	/* HTTP Basic password */
@@ -183,13 +205,10 @@ typedef struct pps_client_options {
 	int dry_run;
 } pps_client_options;
 
-#define PPS_CLIENT_OPTIONS_INIT \
-	{                       \
-		0               \
-	}
+#define PPS_CLIENT_OPTIONS_INIT PPS__VERSIONED(PPS_CLIENT_OPTIONS_VERSION)
 
-/* Sets every option to its default (the same as zeroing the struct). */
-PPS_EXTERN void pps_client_options_init(pps_client_options *opts);
+/* Sets every option to its default for version (PPS_CLIENT_OPTIONS_VERSION); 0 or PPS_EUSAGE. */
+PPS_EXTERN int pps_client_options_init(pps_client_options *opts, unsigned int version);
 
 typedef struct pps_client pps_client;
 
@@ -253,7 +272,9 @@ typedef int (*pps_body_fn)(void *ctx, const char *data, size_t len);
  * records before the fault were delivered, never as if the result were complete. A transfer
  * that has delivered anything is not retried.
  */
+#define PPS_VISITOR_VERSION 1
 typedef struct pps_visitor {
+	unsigned int version; /* PPS_VISITOR_VERSION */
 	pps_record_fn record;
 	pps_body_fn body;
 	void *ctx;
@@ -271,6 +292,10 @@ typedef struct pps_visitor {
 	 */
 	int (*record_text)(void *ctx, const char *json, size_t len);
 } pps_visitor;
+
+#define PPS_VISITOR_INIT PPS__VERSIONED(PPS_VISITOR_VERSION)
+/* Empties a visitor for version (PPS_VISITOR_VERSION); 0 or PPS_EUSAGE. */
+PPS_EXTERN int pps_visitor_init(pps_visitor *visitor, unsigned int version);
 
 /* An instant as the user gave it: seconds since the epoch and the UTC offset to show it in. */
 typedef struct pps_instant {
@@ -307,10 +332,12 @@ typedef enum pps_flag { PPS_FLAG_UNSET = 0, PPS_FLAG_FALSE, PPS_FLAG_TRUE } pps_
 PPS_EXTERN int pps_health(pps_response **out, pps_client *client);
 
 /* GET /pss/filter. NULL strings and unset instants are left out of the query; count 0 = 100. */
+#define PPS_SMARTSEARCH_REQ_VERSION 1
 typedef struct pps_smartsearch_req {
+	unsigned int version; /* PPS_SMARTSEARCH_REQ_VERSION */
 	const char *action;
-	pps_instant from; /* required */
-	pps_instant to;
+	pps_instant start; /* required; the wire's "from" (inclusive) */
+	pps_instant end;   /* the wire's "to" (exclusive) */
 	const char *virus;
 	const char *env_from;
 	const char *env_rcpt;
@@ -324,6 +351,10 @@ typedef struct pps_smartsearch_req {
 	long count;
 } pps_smartsearch_req;
 
+#define PPS_SMARTSEARCH_REQ_INIT PPS__VERSIONED(PPS_SMARTSEARCH_REQ_VERSION)
+/* Empties a request for version (PPS_SMARTSEARCH_REQ_VERSION); 0 or PPS_EUSAGE. */
+PPS_EXTERN int pps_smartsearch_req_init(pps_smartsearch_req *req, unsigned int version);
+
 /* Streams the records of "result" to the visitor. */
 PPS_EXTERN int pps_smartsearch_each(pps_client *client, const pps_smartsearch_req *req,
 				    const pps_visitor *visitor);
@@ -332,15 +363,21 @@ PPS_EXTERN int pps_smartsearch(pps_response **out, pps_client *client,
 			       const pps_smartsearch_req *req);
 
 /* GET /quarantine, one folder. At least one of from, rcpt, subject is required. */
+#define PPS_QUARANTINE_SEARCH_REQ_VERSION 1
 typedef struct pps_quarantine_search_req {
-	const char *from;
-	const char *rcpt;
+	unsigned int version;  /* PPS_QUARANTINE_SEARCH_REQ_VERSION */
+	const char *sender;    /* the wire's "from" */
+	const char *recipient; /* the wire's "rcpt" */
 	const char *subject;
-	pps_instant startdate; /* required */
-	pps_instant enddate;   /* required */
-	const char *folder;    /* NULL means "Quarantine" */
-	long limit;	       /* 0 means 100 */
+	pps_instant start;  /* required; the wire's "startdate" */
+	pps_instant end;    /* required; the wire's "enddate" */
+	const char *folder; /* NULL means "Quarantine" */
+	long limit;	    /* 0 means 100 */
 } pps_quarantine_search_req;
+
+#define PPS_QUARANTINE_SEARCH_REQ_INIT PPS__VERSIONED(PPS_QUARANTINE_SEARCH_REQ_VERSION)
+/* Empties a request for version (PPS_QUARANTINE_SEARCH_REQ_VERSION); 0 or PPS_EUSAGE. */
+PPS_EXTERN int pps_quarantine_search_req_init(pps_quarantine_search_req *req, unsigned int version);
 
 /* Streams the records of "records" to the visitor; size and spamscore are checked on each. */
 PPS_EXTERN int pps_quarantine_search_each(pps_client *client, const pps_quarantine_search_req *req,
@@ -372,7 +409,9 @@ typedef enum pps_qaction {
 /* The wire name of an action ("release", ...), or NULL for a value out of range. */
 PPS_EXTERN const char *pps_qaction_name(pps_qaction action);
 
+#define PPS_QUARANTINE_ACTION_REQ_VERSION 1
 typedef struct pps_quarantine_action_req {
+	unsigned int version; /* PPS_QUARANTINE_ACTION_REQ_VERSION */
 	pps_qaction action;
 	const char *folder;    /* required */
 	const char *localguid; /* required, a comma list */
@@ -383,11 +422,15 @@ typedef struct pps_quarantine_action_req {
 	const char *targetfolder; /* required for move */
 	const char *subject;
 	pps_flag appendoldsubject; /* forward */
-	const char *from;
-	const char *headerfrom;
-	const char *to; /* required for forward, a comma list */
+	const char *envelope_from; /* forward: the wire's "from" */
+	const char *header_from;   /* forward: the wire's "headerfrom" */
+	const char *to;		   /* required for forward, a comma list */
 	const char *comment;
 } pps_quarantine_action_req;
+
+#define PPS_QUARANTINE_ACTION_REQ_INIT PPS__VERSIONED(PPS_QUARANTINE_ACTION_REQ_VERSION)
+/* Empties a request for version (PPS_QUARANTINE_ACTION_REQ_VERSION); 0 or PPS_EUSAGE. */
+PPS_EXTERN int pps_quarantine_action_req_init(pps_quarantine_action_req *req, unsigned int version);
 
 /* On success (*out)->message holds the server's status text (or the documented fallback). */
 PPS_EXTERN int pps_quarantine_action(pps_response **out, pps_client *client,
@@ -399,12 +442,18 @@ PPS_EXTERN int pps_quarantine_action(pps_response **out, pps_client *client,
  * A bad JSON text is PPS_EUSAGE and nothing is sent. The profile is (*out)->json and
  * (*out)->records a one-element array holding it (empty when the server sent no body).
  */
+#define PPS_ENDUSER_REQ_VERSION 1
 typedef struct pps_enduser_req {
+	unsigned int version; /* PPS_ENDUSER_REQ_VERSION */
 	const char *email;
 	const char *uid;
 	const char *fields_json;     /* create and modify */
 	const char *attributes_json; /* create and modify */
 } pps_enduser_req;
+
+#define PPS_ENDUSER_REQ_INIT PPS__VERSIONED(PPS_ENDUSER_REQ_VERSION)
+/* Empties a request for version (PPS_ENDUSER_REQ_VERSION); 0 or PPS_EUSAGE. */
+PPS_EXTERN int pps_enduser_req_init(pps_enduser_req *req, unsigned int version);
 
 PPS_EXTERN int pps_enduser_get(pps_response **out, pps_client *client, const pps_enduser_req *req);
 /* Needs the email. */
@@ -453,10 +502,7 @@ typedef struct pps_walk_result {
 } pps_walk_result;
 
 #define PPS_WALK_RESULT_VERSION 1
-#define PPS_WALK_RESULT_INIT                       \
-	{                                          \
-		.version = PPS_WALK_RESULT_VERSION \
-	}
+#define PPS_WALK_RESULT_INIT	PPS__VERSIONED(PPS_WALK_RESULT_VERSION)
 
 /*
  * Called after each page that gave records, once they were all given: position is where the
@@ -483,10 +529,7 @@ typedef struct pps_walk_options {
 } pps_walk_options;
 
 #define PPS_WALK_OPTIONS_VERSION 1
-#define PPS_WALK_OPTIONS_INIT                       \
-	{                                           \
-		.version = PPS_WALK_OPTIONS_VERSION \
-	}
+#define PPS_WALK_OPTIONS_INIT	 PPS__VERSIONED(PPS_WALK_OPTIONS_VERSION)
 /* Sets opts to its defaults for a version (PPS_WALK_OPTIONS_VERSION). 0 or PPS_EUSAGE. */
 PPS_EXTERN int pps_walk_options_init(pps_walk_options *opts, unsigned int version);
 PPS_EXTERN int pps_walk_result_init(pps_walk_result *res, unsigned int version);
@@ -560,10 +603,7 @@ typedef struct pps_follow_options {
 /* pps_follow_options.overlap: read nothing again. */
 #define PPS_FOLLOW_NO_OVERLAP	   (-1)
 #define PPS_FOLLOW_OPTIONS_VERSION 1
-#define PPS_FOLLOW_OPTIONS_INIT                       \
-	{                                             \
-		.version = PPS_FOLLOW_OPTIONS_VERSION \
-	}
+#define PPS_FOLLOW_OPTIONS_INIT	   PPS__VERSIONED(PPS_FOLLOW_OPTIONS_VERSION)
 PPS_EXTERN int pps_follow_options_init(pps_follow_options *opts, unsigned int version);
 
 /*

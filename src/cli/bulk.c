@@ -22,7 +22,7 @@
 /* The action's request from the table's bindings of the arguments; folder and GUIDs per batch. */
 static void fill_request(pps_quarantine_action_req *req, const cli_args *a)
 {
-	memset(req, 0, sizeof(*req));
+	pps_quarantine_action_req_init(req, PPS_QUARANTINE_ACTION_REQ_VERSION);
 	cli_args_bind(a, req);
 	req->action = a->cmd->action;
 }

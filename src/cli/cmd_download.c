@@ -121,7 +121,7 @@ int cmd_quarantine_download(cli_ctx *ctx, const cli_args *a)
 	int json = ctx->render.format == CLI_FMT_JSON || ctx->render.format == CLI_FMT_NDJSON;
 	cli_download_req d = { 0 };
 	struct saving sv = { .max = ctx->max_download };
-	pps_visitor v = { .body = on_bytes, .ctx = &sv };
+	pps_visitor v = { .version = PPS_VISITOR_VERSION, .body = on_bytes, .ctx = &sv };
 	pps_response *resp = NULL;
 	char path[4096], err[512], hex[65];
 	const char *guid, *out;

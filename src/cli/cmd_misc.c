@@ -38,10 +38,10 @@ static int probe(cli_ctx *ctx, int module, int *missing, int *status)
 		pps_quarantine_search_req req;
 		int64_t now = (int64_t)time(NULL);
 
-		memset(&req, 0, sizeof(req));
+		pps_quarantine_search_req_init(&req, PPS_QUARANTINE_SEARCH_REQ_VERSION);
 		req.subject = "Test";
-		if (pps_time_parse(&req.startdate, "24 hours", now) ||
-		    pps_time_parse(&req.enddate, "now", now)) {
+		if (pps_time_parse(&req.start, "24 hours", now) ||
+		    pps_time_parse(&req.end, "now", now)) {
 			cli_errorf(ctx, "cannot compute the search window");
 			*status = CLI_EXIT_FAILURE;
 			return 1;
@@ -49,7 +49,8 @@ static int probe(cli_ctx *ctx, int module, int *missing, int *status)
 		req.limit = 1;
 		rc = pps_quarantine_search(&resp, ctx->client, &req);
 	} else {
-		pps_enduser_req user = { .email = UNLIKELY_USER };
+		pps_enduser_req user = { .version = PPS_ENDUSER_REQ_VERSION,
+					 .email = UNLIKELY_USER };
 
 		rc = pps_enduser_get(&resp, ctx->client, &user);
 		if (rc == PPS_ENOTFOUND)

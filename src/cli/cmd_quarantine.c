@@ -88,7 +88,7 @@ static int gather(void *p, const char *data, size_t len)
 static int raw_message(cli_ctx *ctx, const char *guid)
 {
 	struct gathered g = { PPSBUF_INIT, 0 };
-	pps_visitor v = { .body = gather, .ctx = &g };
+	pps_visitor v = { .version = PPS_VISITOR_VERSION, .body = gather, .ctx = &g };
 	pps_response *resp = NULL;
 	int rc;
 
@@ -193,8 +193,7 @@ static int list_folders(cli_ctx *ctx, const cli_args *a, cli_qlist_req *q,
 		} else {
 			cli_search probe;
 
-			memset(&probe, 0, sizeof(probe));
-			probe.quarantine = 1;
+			cli_search_init(&probe, 1);
 			probe.qs = *req;
 			cli_search_probe(ctx, &probe, req->limit > 0 ? req->limit : 100,
 					 resp->records, folders->items[f]);
@@ -226,6 +225,7 @@ int cmd_quarantine_list(cli_ctx *ctx, const cli_args *a)
 	cli_qlist_req q;
 
 	memset(&q, 0, sizeof(q));
+	pps_quarantine_search_req_init(&q.search, PPS_QUARANTINE_SEARCH_REQ_VERSION);
 	cli_args_bind(a, &q);
 	if (q.guid) {
 		if (ctx->render.format == CLI_FMT_CSV) {
@@ -244,12 +244,11 @@ int cmd_quarantine_list(cli_ctx *ctx, const cli_args *a)
 	if (ctx->jobs.all || ctx->jobs.follow || folders->n == 1) {
 		cli_search search;
 
-		memset(&search, 0, sizeof(search));
-		search.quarantine = 1;
+		cli_search_init(&search, 1);
 		search.qs = q.search;
 		/* --follow starts now unless told otherwise. */
 		if (ctx->jobs.follow && !a->given[cli_args_index(a, "start_time")])
-			search.qs.startdate.epoch = (int64_t)time(NULL);
+			search.qs.start.epoch = (int64_t)time(NULL);
 		search.start_from_now = !a->given[cli_args_index(a, "start_time")] ||
 					cli_time_from_now(cli_args_get(a, "start_time"));
 		return cli_search_run(ctx, &search, (const char *const *)folders->items,

@@ -15,11 +15,11 @@ int cmd_smart_search(cli_ctx *ctx, const cli_args *a)
 {
 	cli_search search;
 
-	memset(&search, 0, sizeof(search));
+	cli_search_init(&search, 0);
 	cli_args_bind(a, &search.ss);
 	/* --follow starts now unless told otherwise. */
 	if (ctx->jobs.follow && !a->given[cli_args_index(a, "start_time")])
-		search.ss.from.epoch = (int64_t)time(NULL);
+		search.ss.start.epoch = (int64_t)time(NULL);
 	search.start_from_now = !a->given[cli_args_index(a, "start_time")] ||
 				cli_time_from_now(cli_args_get(a, "start_time"));
 	return cli_search_run(ctx, &search, NULL, 0);

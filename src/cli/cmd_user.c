@@ -42,7 +42,7 @@ static int run(cli_ctx *ctx, const cli_args *a, user_op op, int notfound_text, c
 	pps_response *resp = NULL;
 	int rc;
 
-	memset(&req, 0, sizeof(req));
+	pps_enduser_req_init(&req, PPS_ENDUSER_REQ_VERSION);
 	cli_args_bind(a, &req);
 	rc = op(&resp, ctx->client, &req);
 	if (rc == PPS_ENOTFOUND && notfound_text)

@@ -352,7 +352,7 @@ static int on_parsed(void *p)
 int cli_print_stream(cli_ctx *ctx, cli_stream_fn run, const void *req)
 {
 	struct stream st = { ctx, NULL, 0, 0, { NULL, NULL }, PPSBUF_INIT };
-	pps_visitor v = { .ctx = &st };
+	pps_visitor v = { .version = PPS_VISITOR_VERSION, .ctx = &st };
 	int rc;
 
 	if (ctx->dry_run) {

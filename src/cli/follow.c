@@ -131,7 +131,7 @@ static int follow_run(struct follow *f, cli_search *s, const char *const *folder
 int cli_follow_run(cli_ctx *ctx, cli_search *s, const char *const *folders, size_t nfolders)
 {
 	struct follow f;
-	int64_t start = s->quarantine ? s->qs.startdate.epoch : s->ss.from.epoch;
+	int64_t start = s->quarantine ? s->qs.start.epoch : s->ss.start.epoch;
 	int status;
 
 	memset(&f, 0, sizeof(f));

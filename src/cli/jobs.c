@@ -43,15 +43,15 @@ static int fetch_one(cli_ctx *ctx, const cli_search *s, int64_t from, int64_t to
 	if (!s->quarantine) {
 		pps_smartsearch_req r = s->ss;
 
-		r.from = at(from, s->ss.from.offset_min);
-		r.to = at(to, s->ss.from.offset_min);
+		r.start = at(from, s->ss.start.offset_min);
+		r.end = at(to, s->ss.start.offset_min);
 		r.count = 1;
 		return pps_smartsearch(out, ctx->client, &r);
 	} else {
 		pps_quarantine_search_req r = s->qs;
 
-		r.startdate = at(from, 0);
-		r.enddate = at(to, 0);
+		r.start = at(from, 0);
+		r.end = at(to, 0);
 		r.limit = 1;
 		return pps_quarantine_search(out, ctx->client, &r);
 	}
@@ -164,7 +164,7 @@ static int tap_parsed(void *p)
 static int run_tapped(cli_ctx *ctx, const void *req, const pps_visitor *v)
 {
 	struct tap *t = ((const struct tap_ref *)req)->tap;
-	pps_visitor w = { .ctx = t };
+	pps_visitor w = { .version = PPS_VISITOR_VERSION, .ctx = t };
 
 	t->inner = v;
 	w.record = v->record ? tap_record : NULL;

@@ -89,7 +89,7 @@ int cli_open_client(cli_globals *g, cli_settings *s, int dry, pps_client **out, 
 	pps_client_options opts;
 	int rc;
 
-	pps_client_options_init(&opts);
+	pps_client_options_init(&opts, PPS_CLIENT_OPTIONS_VERSION);
 	opts.url = s->url && *s->url ? s->url : NULL;
 	opts.username = s->username;
 	opts.password = dry ? NULL : s->password;

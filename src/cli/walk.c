@@ -119,8 +119,8 @@ int cli_sink_poll_done(struct sink *k)
 /* The window of a search as the user gave it. */
 void cli_walk_window_of(const cli_search *s, int64_t *from, int64_t *to, int *has_to)
 {
-	const pps_instant *f = s->quarantine ? &s->qs.startdate : &s->ss.from;
-	const pps_instant *t = s->quarantine ? &s->qs.enddate : &s->ss.to;
+	const pps_instant *f = s->quarantine ? &s->qs.start : &s->ss.start;
+	const pps_instant *t = s->quarantine ? &s->qs.end : &s->ss.end;
 
 	*from = f->epoch;
 	*has_to = t->set;
@@ -159,8 +159,8 @@ void cli_walk_digest(const cli_ctx *ctx, const cli_search *s, const char *const 
 		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 			digest_add(&b, "f", f[i]);
 	} else {
-		digest_add(&b, "from", s->qs.from);
-		digest_add(&b, "rcpt", s->qs.rcpt);
+		digest_add(&b, "from", s->qs.sender);
+		digest_add(&b, "rcpt", s->qs.recipient);
 		digest_add(&b, "subject", s->qs.subject);
 		for (size_t i = 0; i < nfolders; i++)
 			digest_add(&b, "folder", folders[i]);
@@ -236,4 +236,12 @@ int cli_walk_stopped(void *unused)
 {
 	(void)unused;
 	return cli_walk_stop;
+}
+
+void cli_search_init(cli_search *s, int quarantine)
+{
+	memset(s, 0, sizeof(*s));
+	s->quarantine = quarantine;
+	pps_smartsearch_req_init(&s->ss, PPS_SMARTSEARCH_REQ_VERSION);
+	pps_quarantine_search_req_init(&s->qs, PPS_QUARANTINE_SEARCH_REQ_VERSION);
 }

@@ -46,6 +46,9 @@ typedef struct cli_search {
  */
 int cli_search_run(struct cli_ctx *ctx, cli_search *s, const char *const *folders, size_t nfolders);
 
+/* Empties s for a Smart Search (quarantine 0) or a quarantine search, its requests versioned. */
+void cli_search_init(cli_search *s, int quarantine);
+
 /*
  * The cap probe after one answer of records to a request for asked: when the answer may have
  * been cut (as long as asked, or at least 1,000 or the configured server cap), asks once for one

@@ -42,13 +42,6 @@ static uint32_t seed(const pps_client *c)
 	       ((uint32_t)getpid() << 16) ^ 1u;
 }
 
-void pps_client_options_init(pps_client_options *opts)
-{
-	static const pps_client_options defaults = PPS_CLIENT_OPTIONS_INIT;
-
-	*opts = defaults;
-}
-
 int pps_client_new(pps_client **out, const pps_client_options *opts, char *err, size_t errlen)
 {
 	pps_client *c = NULL;
@@ -63,6 +56,13 @@ int pps_client_new(pps_client **out, const pps_client_options *opts, char *err, 
 	err[0] = '\0';
 	if (!opts) {
 		snprintf(err, errlen, "no client options given");
+		return PPS_EUSAGE;
+	}
+	if (opts->version == 0 || opts->version > PPS_CLIENT_OPTIONS_VERSION) {
+		snprintf(err, errlen,
+			 "pps_client_options has version %u: initialize it with "
+			 "PPS_CLIENT_OPTIONS_INIT (this libpps knows versions 1 to %u)",
+			 opts->version, (unsigned)PPS_CLIENT_OPTIONS_VERSION);
 		return PPS_EUSAGE;
 	}
 	if (opts->timeout_ms < 0 || opts->retries < PPS_RETRIES_NONE || opts->retry_base_ms < 0) {

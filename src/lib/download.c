@@ -36,7 +36,7 @@ static int relay_restart(void *ctx)
 int pps_quarantine_download_stream(pps_response **out, pps_client *c, const char *guid,
 				   const pps_visitor *v)
 {
-	pps_visitor none = { 0 };
+	pps_visitor none = PPS_VISITOR_INIT;
 	struct relay r = { c, v ? v : &none, 0 };
 	pps__sink sink = { relay_write, relay_restart, &r };
 	pps__query q = { 0 };
@@ -45,6 +45,8 @@ int pps_quarantine_download_stream(pps_response **out, pps_client *c, const char
 
 	*out = NULL;
 	pps__error_reset(c);
+	if (v && pps__version_check(c, "pps_visitor", v->version, PPS_VISITOR_VERSION))
+		return PPS_EUSAGE;
 	if (!guid || !*guid)
 		return pps__error_set(c, PPS_EUSAGE, 0, "a guid is required");
 	/* Only the guid: the server ignores a folder here (spec §4). */

@@ -160,8 +160,13 @@ static const char *user_id(const pps_enduser_req *req)
 	return req->email && *req->email ? req->email : req->uid;
 }
 
-static int check_id(pps_client *c, const char *id)
+/* The request's version, then its id. */
+static int check_req(pps_client *c, const pps_enduser_req *req)
 {
+	const char *id = user_id(req);
+
+	if (req && pps__version_check(c, "pps_enduser_req", req->version, PPS_ENDUSER_REQ_VERSION))
+		return PPS_EUSAGE;
 	if (!id || !*id)
 		return pps__error_set(c, PPS_EUSAGE, 0, "an email or uid is required");
 	return PPS_OK;
@@ -171,7 +176,7 @@ int pps_enduser_get(pps_response **out, pps_client *c, const pps_enduser_req *re
 {
 	*out = NULL;
 	pps__error_reset(c);
-	if (check_id(c, user_id(req)) < 0)
+	if (check_req(c, req) < 0)
 		return c->err.code;
 	return call(c, PPS_OP_ENDUSER_GET, user_id(req), NULL, out);
 }
@@ -180,7 +185,7 @@ int pps_enduser_delete(pps_response **out, pps_client *c, const pps_enduser_req 
 {
 	*out = NULL;
 	pps__error_reset(c);
-	if (check_id(c, user_id(req)) < 0)
+	if (check_req(c, req) < 0)
 		return c->err.code;
 	return call(c, PPS_OP_ENDUSER_DELETE, user_id(req), NULL, out);
 }
@@ -213,6 +218,8 @@ int pps_enduser_create(pps_response **out, pps_client *c, const pps_enduser_req 
 
 	*out = NULL;
 	pps__error_reset(c);
+	if (req && pps__version_check(c, "pps_enduser_req", req->version, PPS_ENDUSER_REQ_VERSION))
+		return PPS_EUSAGE;
 	if (!email || !*email)
 		return pps__error_set(c, PPS_EUSAGE, 0, "an email is required to create a user");
 	if (!strchr(email, '@'))
@@ -225,7 +232,7 @@ int pps_enduser_modify(pps_response **out, pps_client *c, const pps_enduser_req 
 {
 	*out = NULL;
 	pps__error_reset(c);
-	if (check_id(c, user_id(req)) < 0)
+	if (check_req(c, req) < 0)
 		return c->err.code;
 	return with_body(c, PPS_OP_ENDUSER_MODIFY, user_id(req), req, out);
 }

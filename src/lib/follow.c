@@ -447,7 +447,7 @@ static int follow_public(pps_client *client, const pps_smartsearch_req *ss,
 	f.qs = qs;
 	f.o = o;
 	f.op = ss ? PPS_OP_SMARTSEARCH : PPS_OP_QUARANTINE_SEARCH;
-	f.from = ss ? ss->from.epoch : qs->startdate.epoch;
+	f.from = ss ? ss->start.epoch : qs->start.epoch;
 	f.high_water = f.from;
 	f.kept_from = f.from;
 	f.interval = o->interval > 0 ? o->interval : DEFAULT_INTERVAL_S;

@@ -76,6 +76,11 @@ struct pps_client {
 /* Clears the last error: code PPS_OK, status 0, message "", no server message. */
 void pps__error_reset(pps_client *c);
 /* Records an error (message is printf-style, made one line) and returns code. */
+/*
+ * 0 when a struct's version (of type, e.g. "pps_smartsearch_req") is one this library knows
+ * (1..current), else PPS_EUSAGE with the reason set in c.
+ */
+int pps__version_check(pps_client *c, const char *type, unsigned int version, unsigned int current);
 int pps__error_set(pps_client *c, int code, long http_status, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /*

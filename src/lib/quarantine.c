@@ -49,22 +49,27 @@ int pps_quarantine_search_each(pps_client *c, const pps_quarantine_search_req *r
 	char start[32], end[32], limit[24];
 
 	pps__error_reset(c);
-	if (!req || (!nonempty(req->from) && !nonempty(req->rcpt) && !nonempty(req->subject)))
+	if (!req)
+		return pps__error_set(c, PPS_EUSAGE, 0, "no request");
+	if (pps__version_check(c, "pps_quarantine_search_req", req->version,
+			       PPS_QUARANTINE_SEARCH_REQ_VERSION))
+		return PPS_EUSAGE;
+	if (!nonempty(req->sender) && !nonempty(req->recipient) && !nonempty(req->subject))
 		return pps__error_set(
 			c, PPS_EUSAGE, 0,
 			"a quarantine search needs a sender, a recipient or a subject");
-	if (!req->startdate.set || !req->enddate.set)
+	if (!req->start.set || !req->end.set)
 		return pps__error_set(c, PPS_EUSAGE, 0, "a start and an end time are required");
 	if (req->limit < 0)
 		return pps__error_set(c, PPS_EUSAGE, 0, "invalid limit %ld: must be positive",
 				      req->limit);
-	if (pps_time_format_quarantine(&req->startdate, start, sizeof(start)) < 0)
+	if (pps_time_format_quarantine(&req->start, start, sizeof(start)) < 0)
 		return pps__error_set(c, PPS_EUSAGE, 0, "start time is out of range");
-	if (pps_time_format_quarantine(&req->enddate, end, sizeof(end)) < 0)
+	if (pps_time_format_quarantine(&req->end, end, sizeof(end)) < 0)
 		return pps__error_set(c, PPS_EUSAGE, 0, "end time is out of range");
 	snprintf(limit, sizeof(limit), "%ld", req->limit ? req->limit : 100L);
-	pps__query_add(&q, "from", nonempty(req->from));
-	pps__query_add(&q, "rcpt", nonempty(req->rcpt));
+	pps__query_add(&q, "from", nonempty(req->sender));
+	pps__query_add(&q, "rcpt", nonempty(req->recipient));
 	pps__query_add(&q, "subject", nonempty(req->subject));
 	pps__query_add(&q, "startdate", start);
 	pps__query_add(&q, "enddate", end);
@@ -147,13 +152,16 @@ int pps__quarantine_action_body(pps_client *c, const pps_quarantine_action_req *
 		{ "targetfolder", req->targetfolder },
 		{ "subject", req->subject },
 		{ "appendoldsubject", flag(req->appendoldsubject) },
-		{ "from", req->from },
-		{ "headerfrom", req->headerfrom },
+		{ "from", req->envelope_from },
+		{ "headerfrom", req->header_from },
 		{ "to", req->to },
 		{ "comment", req->comment },
 	};
 
 	*out = NULL;
+	if (pps__version_check(c, "pps_quarantine_action_req", req->version,
+			       PPS_QUARANTINE_ACTION_REQ_VERSION))
+		return PPS_EUSAGE;
 	name = pps_qaction_name(req->action);
 	if (!name)
 		return pps__error_set(c, PPS_EUSAGE, 0, "unknown quarantine action %d",

@@ -16,6 +16,8 @@ int pps__search_each(pps_client *c, const char *path, const pps__query *q, const
 	pps__sink sink;
 	int ret;
 
+	if (v && pps__version_check(c, "pps_visitor", v->version, PPS_VISITOR_VERSION))
+		return PPS_EUSAGE;
 	ret = pps__records_new(&p, c, key, check, v);
 	if (ret < 0)
 		goto done;
@@ -64,7 +66,10 @@ static int gather_body(void *ctx, const char *data, size_t len)
 int pps__search_buffered(pps_response **out, pps_client *c, const void *req, pps__each_fn each)
 {
 	struct gather g = { c, NULL, PPSBUF_INIT, 0 };
-	pps_visitor v = { .record = gather_record, .body = gather_body, .ctx = &g };
+	pps_visitor v = { .version = PPS_VISITOR_VERSION,
+			  .record = gather_record,
+			  .body = gather_body,
+			  .ctx = &g };
 	pps_response *resp = NULL;
 	int ret;
 

@@ -46,20 +46,24 @@ int pps_smartsearch_each(pps_client *c, const pps_smartsearch_req *req, const pp
 	char from[40], to[40], count[24];
 
 	pps__error_reset(c);
-	if (!req || !req->from.set)
+	if (!req)
+		return pps__error_set(c, PPS_EUSAGE, 0, "no request");
+	if (pps__version_check(c, "pps_smartsearch_req", req->version, PPS_SMARTSEARCH_REQ_VERSION))
+		return PPS_EUSAGE;
+	if (!req->start.set)
 		return pps__error_set(c, PPS_EUSAGE, 0, "a start time is required");
 	if (req->count < 0)
 		return pps__error_set(c, PPS_EUSAGE, 0, "invalid count %ld: must be positive",
 				      req->count);
-	if (pps_time_format_filter(&req->from, from, sizeof(from)) < 0)
+	if (pps_time_format_filter(&req->start, from, sizeof(from)) < 0)
 		return pps__error_set(c, PPS_EUSAGE, 0, "start time is out of range");
-	if (req->to.set && pps_time_format_filter(&req->to, to, sizeof(to)) < 0)
+	if (req->end.set && pps_time_format_filter(&req->end, to, sizeof(to)) < 0)
 		return pps__error_set(c, PPS_EUSAGE, 0, "end time is out of range");
 	snprintf(count, sizeof(count), "%ld", req->count ? req->count : 100L);
 	/* The order of spec §2, so that requests read the same as the reference's. */
 	pps__query_add(&q, "action", req->action);
 	pps__query_add(&q, "from", from);
-	pps__query_add(&q, "to", req->to.set ? to : NULL);
+	pps__query_add(&q, "to", req->end.set ? to : NULL);
 	pps__query_add(&q, "virus", req->virus);
 	pps__query_add(&q, "env_from", req->env_from);
 	pps__query_add(&q, "env_rcpt", req->env_rcpt);

@@ -41,12 +41,12 @@ void pps__walk_setup(struct pps__walk *w, pps_client *client, const pps_smartsea
 	if (ss) {
 		w->op = PPS_OP_SMARTSEARCH;
 		w->ss = *ss;
-		w->from = ss->from.epoch;
+		w->from = ss->start.epoch;
 		w->page = PPS__PAGE_SMARTSEARCH;
 	} else {
 		w->op = PPS_OP_QUARANTINE_SEARCH;
 		w->qs = *qs;
-		w->from = qs->startdate.epoch;
+		w->from = qs->start.epoch;
 		w->page = PPS__PAGE_QUARANTINE;
 	}
 	if (server_cap > 0 && server_cap < w->page)
@@ -63,14 +63,14 @@ int pps__walk_fetch(const struct pps__walk *w, int64_t from, int64_t to, int has
 		pps_smartsearch_req r = w->ss;
 
 		if (bare) {
-			memset(&r, 0, sizeof(r));
-			r.from = w->ss.from;
+			pps_smartsearch_req_init(&r, PPS_SMARTSEARCH_REQ_VERSION);
+			r.start = w->ss.start;
 		}
-		r.from = at(from, w->ss.from.offset_min);
+		r.start = at(from, w->ss.start.offset_min);
 		if (has_to)
-			r.to = at(to, w->ss.from.offset_min);
+			r.end = at(to, w->ss.start.offset_min);
 		else
-			r.to.set = 0;
+			r.end.set = 0;
 		r.count = count;
 		return pps_smartsearch(out, w->client, &r);
 	} else {
@@ -78,12 +78,12 @@ int pps__walk_fetch(const struct pps__walk *w, int64_t from, int64_t to, int has
 		int64_t now = (int64_t)time(NULL), srv = pps_client_server_time(w->client);
 
 		if (bare) {
-			memset(&r, 0, sizeof(r));
+			pps_quarantine_search_req_init(&r, PPS_QUARANTINE_SEARCH_REQ_VERSION);
 			r.folder = w->qs.folder;
 		}
-		r.startdate = at(from, 0);
+		r.start = at(from, 0);
 		/* The end is always sent: an hour ahead of either clock stands for "open". */
-		r.enddate = at(has_to ? to : (srv > now ? srv : now) + 3600, 0);
+		r.end = at(has_to ? to : (srv > now ? srv : now) + 3600, 0);
 		r.limit = count;
 		return pps_quarantine_search(out, w->client, &r);
 	}
@@ -358,7 +358,7 @@ static int walk_public(pps_client *client, const pps_smartsearch_req *ss,
 	if (pps__walkpos_init(&pos))
 		return pps__error_set(client, PPS_ENOMEM, 0, "out of memory");
 	pps__walk_setup(&w, client, ss, qs, &pos, o->server_cap);
-	to = ss ? &ss->to : &qs->enddate;
+	to = ss ? &ss->end : &qs->end;
 	pos.to = to->set ? to->epoch : 0;
 	pos.has_to = to->set;
 	if (o->position && pps__walkpos_decode(&pos, o->position)) {

@@ -16,7 +16,7 @@ int main(void)
 	char err[256], *text = NULL;
 	int status = EXIT_FAILURE;
 
-	pps_client_options_init(&opts);
+	pps_client_options_init(&opts, PPS_CLIENT_OPTIONS_VERSION);
 	opts.url = getenv("PPS_URL");
 	opts.username = getenv("PPS_USERNAME");
 	opts.password = getenv("PPS_PASSWORD");

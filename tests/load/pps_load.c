@@ -72,7 +72,8 @@ static void *work(void *arg)
 {
 	worker *w = arg;
 	load_opts *o = w->o;
-	pps_client_options co = { .url = o->url,
+	pps_client_options co = { .version = PPS_CLIENT_OPTIONS_VERSION,
+				  .url = o->url,
 				  .username = o->user,
 				  .password = o->password,
 				  .cacert = o->cacert,
@@ -87,7 +88,7 @@ static void *work(void *arg)
 		return NULL;
 	}
 	while (now_s() < end) {
-		pps_quarantine_action_req req = { 0 };
+		pps_quarantine_action_req req = PPS_QUARANTINE_ACTION_REQ_INIT;
 		pps_response *resp = NULL;
 		unsigned long long r = next_rand(&w->rng);
 		const char *guid = o->guids[r % o->nguids];

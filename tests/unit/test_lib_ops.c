@@ -33,7 +33,7 @@ static void count_log(void *ctx, const char *line)
 /* A client aimed at a port nobody listens on: a request that leaked out would fail as ENET. */
 static int setup(void **state)
 {
-	pps_client_options o = { 0 };
+	pps_client_options o = PPS_CLIENT_OPTIONS_INIT;
 	pps_client *c = NULL;
 	char err[256];
 
@@ -70,7 +70,7 @@ static pps_response *response(const char *body, const char *ctype)
 
 static void test_ops__client_new_checks_options(void **state)
 {
-	pps_client_options o = { 0 };
+	pps_client_options o = PPS_CLIENT_OPTIONS_INIT;
 	pps_client *c = (pps_client *)1;
 	char err[256];
 
@@ -88,7 +88,7 @@ static void test_ops__client_new_checks_options(void **state)
 	o.retries = -2;
 	assert_int_equal(pps_client_new(&c, &o, err, sizeof(err)), PPS_EUSAGE);
 	/* Zeroed options are the defaults: 3 retries, not none. */
-	pps_client_options_init(&o);
+	pps_client_options_init(&o, PPS_CLIENT_OPTIONS_VERSION);
 	o.url = "https://h:10000";
 	assert_int_equal(pps_client_new(&c, &o, err, sizeof(err)), PPS_OK);
 	assert_string_equal(c->base, "https://h:10000/rest/v1");
@@ -122,7 +122,7 @@ static int count_record(void *ctx, json_t *rec)
 static int parse_records(pps_client *c, const char *body, const char *key, pps__record_check check,
 			 size_t *n)
 {
-	pps_visitor v = { .record = count_record, .ctx = n };
+	pps_visitor v = { .version = PPS_VISITOR_VERSION, .record = count_record, .ctx = n };
 	pps__records *p = NULL;
 	pps__sink sink;
 	int rc;
@@ -221,7 +221,7 @@ static void check_body(pps_client *c, const pps_quarantine_action_req *req, cons
 static void test_ops__action_body_leaves_unset_keys_out(void **state)
 {
 	pps_client *c = *state;
-	pps_quarantine_action_req req = { 0 };
+	pps_quarantine_action_req req = PPS_QUARANTINE_ACTION_REQ_INIT;
 
 	req.action = PPS_QA_RELEASE;
 	req.folder = "Quarantine";
@@ -231,15 +231,16 @@ static void test_ops__action_body_leaves_unset_keys_out(void **state)
 		c, &req,
 		"{\"action\":\"release\",\"folder\":\"Quarantine\",\"localguid\":\"6:6:239,6:6:4\","
 		"\"scan\":\"f\"}");
-	memset(&req, 0, sizeof(req));
+	assert_int_equal(pps_quarantine_action_req_init(&req, PPS_QUARANTINE_ACTION_REQ_VERSION),
+			 0);
 	req.action = PPS_QA_FORWARD;
 	req.folder = "HIPAA";
 	req.localguid = "4:2:6";
 	req.to = "a@b.c,d@e.f";
 	req.subject = "Fwd \"x\"";
 	req.appendoldsubject = PPS_FLAG_TRUE;
-	req.from = "me@x.y";
-	req.headerfrom = "Me <me@x.y>";
+	req.envelope_from = "me@x.y";
+	req.header_from = "Me <me@x.y>";
 	req.deletedfolder = "Deleted Incidents";
 	req.comment = "see attached\n";
 	check_body(c, &req,
@@ -247,7 +248,8 @@ static void test_ops__action_body_leaves_unset_keys_out(void **state)
 		   "\"deletedfolder\":\"Deleted Incidents\",\"subject\":\"Fwd \\\"x\\\"\","
 		   "\"appendoldsubject\":\"t\",\"from\":\"me@x.y\",\"headerfrom\":\"Me <me@x.y>\","
 		   "\"to\":\"a@b.c,d@e.f\",\"comment\":\"see attached\\n\"}");
-	memset(&req, 0, sizeof(req));
+	assert_int_equal(pps_quarantine_action_req_init(&req, PPS_QUARANTINE_ACTION_REQ_VERSION),
+			 0);
 	req.action = PPS_QA_MOVE;
 	req.folder = "Quarantine";
 	req.localguid = "1:2:3";
@@ -260,7 +262,7 @@ static void test_ops__action_body_leaves_unset_keys_out(void **state)
 static void test_ops__action_body_requires_its_arguments(void **state)
 {
 	pps_client *c = *state;
-	pps_quarantine_action_req req = { 0 };
+	pps_quarantine_action_req req = PPS_QUARANTINE_ACTION_REQ_INIT;
 	json_t *body = NULL;
 
 	req.action = PPS_QA_DELETE;
@@ -359,12 +361,12 @@ static void test_ops__checks_before_sending(void **state)
 {
 	pps_client *c = *state;
 	pps_response *r = (pps_response *)1;
-	pps_quarantine_search_req q = { 0 };
-	pps_smartsearch_req s = { 0 };
+	pps_quarantine_search_req q = PPS_QUARANTINE_SEARCH_REQ_INIT;
+	pps_smartsearch_req s = PPS_SMARTSEARCH_REQ_INIT;
 
-	q.startdate.set = 1;
-	q.enddate.set = 1;
-	q.from = "";
+	q.start.set = 1;
+	q.end.set = 1;
+	q.sender = "";
 	expect_code(c, pps_quarantine_search(&r, c, &q), PPS_EUSAGE);
 	assert_null(r);
 	assert_string_equal(c->err.message,
@@ -375,19 +377,31 @@ static void test_ops__checks_before_sending(void **state)
 	expect_code(c, pps_quarantine_download(&r, c, ""), PPS_EUSAGE);
 	expect_code(c, pps_quarantine_download(&r, c, NULL), PPS_EUSAGE);
 	expect_code(c, pps_smartsearch(&r, c, &s), PPS_EUSAGE);
-	expect_code(c, pps_enduser_create(&r, c, &(pps_enduser_req){ .email = "no-at-sign" }),
+	expect_code(c,
+		    pps_enduser_create(&r, c,
+				       &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION,
+							   .email = "no-at-sign" }),
 		    PPS_EUSAGE);
 	assert_non_null(strstr(c->err.message, "'no-at-sign'"));
 	expect_code(c,
-		    pps_enduser_create(
-			    &r, c, &(pps_enduser_req){ .email = "a@b.c", .fields_json = "{bad" }),
+		    pps_enduser_create(&r, c,
+				       &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION,
+							   .email = "a@b.c",
+							   .fields_json = "{bad" }),
 		    PPS_EUSAGE);
 	expect_code(c,
 		    pps_enduser_modify(&r, c,
-				       &(pps_enduser_req){ .uid = "uid", .attributes_json = "[]" }),
+				       &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION,
+							   .uid = "uid",
+							   .attributes_json = "[]" }),
 		    PPS_EUSAGE);
-	expect_code(c, pps_enduser_get(&r, c, &(pps_enduser_req){ .uid = "" }), PPS_EUSAGE);
-	expect_code(c, pps_enduser_delete(&r, c, &(pps_enduser_req){ 0 }), PPS_EUSAGE);
+	expect_code(c,
+		    pps_enduser_get(&r, c,
+				    &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION,
+							.uid = "" }),
+		    PPS_EUSAGE);
+	expect_code(c, pps_enduser_delete(&r, c, &(pps_enduser_req)PPS_ENDUSER_REQ_INIT),
+		    PPS_EUSAGE);
 	assert_null(r);
 	assert_int_equal(log_lines, 0);
 	assert_int_equal(pps_client_connections(c), 0);
@@ -398,14 +412,66 @@ static void test_ops__every_call_resets_the_error(void **state)
 	pps_client *c = *state;
 	pps_response *r = NULL;
 
-	expect_code(c, pps_enduser_get(&r, c, &(pps_enduser_req){ .uid = "" }), PPS_EUSAGE);
+	expect_code(c,
+		    pps_enduser_get(&r, c,
+				    &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION,
+							.uid = "" }),
+		    PPS_EUSAGE);
 	assert_int_equal(c->err.code, PPS_EUSAGE);
 	/* The next call fails differently (the port is closed): no trace of the first. */
-	expect_code(c, pps_enduser_get(&r, c, &(pps_enduser_req){ .uid = "demo.user" }), PPS_ENET);
+	expect_code(c,
+		    pps_enduser_get(&r, c,
+				    &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION,
+							.uid = "demo.user" }),
+		    PPS_ENET);
 	assert_string_equal(c->err.message, "connection refused by 127.0.0.1 port 1");
 	assert_int_equal(c->err.http_status, 0);
 	assert_null(c->err.server_message);
 	assert_int_equal(log_lines, 1);
+}
+
+/* A struct of version 0 (zeroed) or of a version this library does not know is refused. */
+static void test_ops__versions_are_checked(void **state)
+{
+	pps_client *c = *state;
+	pps_response *r = NULL;
+	pps_smartsearch_req s;
+	pps_quarantine_search_req q;
+	pps_enduser_req u;
+	pps_client_options o;
+	pps_client *other = NULL;
+	char err[256];
+
+	memset(&s, 0, sizeof(s));
+	s.start.set = 1;
+	expect_code(c, pps_smartsearch(&r, c, &s), PPS_EUSAGE);
+	assert_string_equal(c->err.message, "pps_smartsearch_req has version 0: initialize it "
+					    "with its _INIT macro or _init function");
+	s.version = PPS_SMARTSEARCH_REQ_VERSION + 1;
+	expect_code(c, pps_smartsearch(&r, c, &s), PPS_EUSAGE);
+	assert_non_null(strstr(c->err.message, "newer than this libpps knows"));
+	assert_int_equal(pps_quarantine_search_req_init(&q, 0), PPS_EUSAGE);
+	assert_int_equal(pps_quarantine_search_req_init(&q, 99), PPS_EUSAGE);
+	assert_int_equal(pps_quarantine_search_req_init(&q, PPS_QUARANTINE_SEARCH_REQ_VERSION), 0);
+	assert_int_equal(q.version, PPS_QUARANTINE_SEARCH_REQ_VERSION);
+	assert_null(q.sender);
+	q.version = 0;
+	q.subject = "x";
+	q.start.set = q.end.set = 1;
+	expect_code(c, pps_quarantine_search(&r, c, &q), PPS_EUSAGE);
+	memset(&u, 0, sizeof(u));
+	u.email = "a@b.c";
+	expect_code(c, pps_enduser_get(&r, c, &u), PPS_EUSAGE);
+	assert_non_null(strstr(c->err.message, "pps_enduser_req has version 0"));
+	memset(&o, 0, sizeof(o));
+	o.url = "https://127.0.0.1:1";
+	assert_int_equal(pps_client_new(&other, &o, err, sizeof(err)), PPS_EUSAGE);
+	assert_null(other);
+	assert_non_null(strstr(err, "PPS_CLIENT_OPTIONS_INIT"));
+	assert_int_equal(pps_client_options_init(&o, PPS_CLIENT_OPTIONS_VERSION), 0);
+	o.url = "https://127.0.0.1:1";
+	assert_int_equal(pps_client_new(&other, &o, err, sizeof(err)), 0);
+	pps_client_free(other);
 }
 
 int main(void)
@@ -417,6 +483,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ops__quarantine_sizes_as_strings_or_numbers,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ops__versions_are_checked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ops__action_body_leaves_unset_keys_out, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ops__action_body_requires_its_arguments, setup,

@@ -85,7 +85,8 @@ static pps_client *client(void)
 static int feed(pps_client *c, const char *key, const char *body, size_t len, const size_t *cuts,
 		size_t ncuts, struct seen *s)
 {
-	pps_visitor v = { .record = collect,
+	pps_visitor v = { .version = PPS_VISITOR_VERSION,
+			  .record = collect,
 			  .ctx = s,
 			  .record_text = s->texts ? collect_text : NULL };
 	pps__records *p = NULL;

@@ -145,7 +145,7 @@ static void on_log(void *ctx, const char *line)
 
 static void start(struct fixture *f, const struct reply *script, size_t n, int retries)
 {
-	pps_client_options o = { 0 };
+	pps_client_options o = PPS_CLIENT_OPTIONS_INIT;
 	char url[64], err[256];
 
 	memset(f, 0, sizeof(*f));
@@ -293,11 +293,11 @@ static void test_transport__get_is_retried_on_503(void **state)
 					       { JSON_200(13) "{\"result\":[]}", 0, 0 } };
 	struct fixture f;
 	pps_response *r = NULL;
-	pps_smartsearch_req req = { 0 };
+	pps_smartsearch_req req = PPS_SMARTSEARCH_REQ_INIT;
 
 	(void)state;
 	start(&f, script, 2, 2);
-	req.from = at(1579132800);
+	req.start = at(1579132800);
 	req.subject = "a b+c:d";
 	expect_code(f.c, pps_smartsearch(&r, f.c, &req), PPS_OK);
 	assert_int_equal(json_array_size(r->records), 0);
@@ -359,7 +359,7 @@ static void test_transport__post_is_never_retried(void **state)
 	};
 	struct fixture f;
 	pps_response *r = NULL;
-	pps_quarantine_action_req req = { 0 };
+	pps_quarantine_action_req req = PPS_QUARANTINE_ACTION_REQ_INIT;
 
 	(void)state;
 	start(&f, script, 2, 3);
@@ -397,7 +397,7 @@ static void test_transport__move_status_and_rejection(void **state)
 	};
 	struct fixture f;
 	pps_response *r = NULL;
-	pps_quarantine_action_req req = { 0 };
+	pps_quarantine_action_req req = PPS_QUARANTINE_ACTION_REQ_INIT;
 
 	(void)state;
 	start(&f, script, 2, 3);
@@ -485,7 +485,7 @@ static void test_transport__refused_connection(void **state)
 	port = f.srv.port;
 	/* Aim a second client at a port that was just closed. */
 	{
-		pps_client_options o = { 0 };
+		pps_client_options o = PPS_CLIENT_OPTIONS_INIT;
 		pps_client *c = NULL;
 		int fd = listen_loopback(&port);
 		char url[64];
@@ -528,13 +528,16 @@ static void test_transport__enduser_round_trip(void **state)
 	(void)state;
 	start(&f, script, 4, 0);
 	expect_code(f.c,
-		    pps_enduser_get(&r, f.c, &(pps_enduser_req){ .email = "ghost@example.com" }),
+		    pps_enduser_get(&r, f.c,
+				    &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION,
+							.email = "ghost@example.com" }),
 		    PPS_ENOTFOUND);
 	assert_string_equal(pps_client_last_error(f.c)->server_message, "User not found");
 	expect_code(
 		f.c,
 		pps_enduser_create(&r, f.c,
-				   &(pps_enduser_req){ .email = "new.user@example.com",
+				   &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION,
+						       .email = "new.user@example.com",
 						       .fields_json = "{\"firstname\":\"N\"}" }),
 		PPS_OK);
 	assert_int_equal(json_array_size(r->records), 1);
@@ -544,7 +547,8 @@ static void test_transport__enduser_round_trip(void **state)
 	pps_response_free(r);
 	expect_code(f.c,
 		    pps_enduser_modify(&r, f.c,
-				       &(pps_enduser_req){ .uid = "new.user",
+				       &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION,
+							   .uid = "new.user",
 							   .attributes_json = "{\"k\":\"v\"}" }),
 		    PPS_OK);
 	assert_int_equal(json_array_size(r->records), 0);
@@ -552,7 +556,8 @@ static void test_transport__enduser_round_trip(void **state)
 	pps_response_free(r);
 	expect_code(f.c,
 		    pps_enduser_delete(&r, f.c,
-				       &(pps_enduser_req){ .email = "new.user@example.com" }),
+				       &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION,
+							   .email = "new.user@example.com" }),
 		    PPS_OK);
 	assert_int_equal(r->status, 204);
 	assert_int_equal(json_array_size(r->records), 0);
@@ -575,14 +580,14 @@ static void test_transport__quarantine_search_query(void **state)
 	};
 	struct fixture f;
 	pps_response *r = NULL;
-	pps_quarantine_search_req req = { 0 };
+	pps_quarantine_search_req req = PPS_QUARANTINE_SEARCH_REQ_INIT;
 
 	(void)state;
 	start(&f, script, 1, 0);
-	req.from = "john@doe.com";
+	req.sender = "john@doe.com";
 	req.subject = "Loan*";
-	req.startdate = at(1579046400);
-	req.enddate = (pps_instant){ 1579737600, -300, 1 };
+	req.start = at(1579046400);
+	req.end = (pps_instant){ 1579737600, -300, 1 };
 	expect_code(f.c, pps_quarantine_search(&r, f.c, &req), PPS_OK);
 	assert_int_equal(json_array_size(r->records), 1);
 	pps_response_free(r);

@@ -100,19 +100,19 @@ static int count(void *ctx, json_t *rec, int64_t t)
 /* Options of another version are refused before anything is sent; a dry run walks nothing. */
 static void test_walk__refused_options_and_dry_run(void **state)
 {
-	pps_client_options co = { 0 };
+	pps_client_options co = PPS_CLIENT_OPTIONS_INIT;
 	pps_client *c = NULL;
 	pps_walk_options w = PPS_WALK_OPTIONS_INIT;
 	pps_walk_result r = PPS_WALK_RESULT_INIT;
-	pps_smartsearch_req req = { 0 };
+	pps_smartsearch_req req = PPS_SMARTSEARCH_REQ_INIT;
 	char err[256];
 	int n = 0;
 
 	(void)state;
 	co.dry_run = 1;
 	assert_int_equal(pps_client_new(&c, &co, err, sizeof(err)), PPS_OK);
-	req.from.epoch = 1700000000;
-	req.from.set = 1;
+	req.start.epoch = 1700000000;
+	req.start.set = 1;
 	w.record = count;
 	w.ctx = &n;
 	w.version = 99;
@@ -158,7 +158,7 @@ static void test_walk__boundary_second_dedup(void **state)
 {
 	struct pps__walkpos pos;
 	struct pps__walk w;
-	pps_smartsearch_req req = { 0 };
+	pps_smartsearch_req req = PPS_SMARTSEARCH_REQ_INIT;
 	json_t *got = json_array(), *p1 = page("a:10 b:09 c:09"), *p2 = page("b:09 c:09 d:09 e:08");
 	size_t fresh = 0;
 	int64_t newest, oldest;
