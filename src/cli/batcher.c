@@ -1,11 +1,11 @@
 /*
  * The batch splitter of bulk actions: batches per folder in input order, a refused batch split
- * in halves (bulk.h). Pure: no I/O.
+ * in halves (batcher.h). Pure: no I/O.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/bulk.h"
+#include "cli/batcher.h"
 
 #include "util/banned.h"
 

@@ -28,7 +28,7 @@ static void fill_request(pps_quarantine_action_req *req, const cli_args *a)
 }
 
 /* --dry-run: libpps prints the request of one batch (the client sends nothing). */
-static int dry_run_batch(cli_ctx *ctx, const cli_args *args, const char *folder, const char *joined)
+static int print_batch(cli_ctx *ctx, const cli_args *args, const char *folder, const char *joined)
 {
 	pps_quarantine_action_req req;
 	pps_response *resp = NULL;
@@ -43,19 +43,6 @@ static int dry_run_batch(cli_ctx *ctx, const cli_args *args, const char *folder,
 }
 
 /* ------------------------------------------------------------------ the bulk run */
-
-/* Stores a copy of text as a message; returns 1 + its index, or 0 when out of memory. */
-size_t cli_bulk_keep_message(struct run *r, const char *text)
-{
-	if (cli_strlist_add_raw(&r->msgs, text ? text : "", text ? strlen(text) : 0))
-		return 0;
-	return r->msgs.n;
-}
-
-const char *cli_bulk_folder_of(const struct run *r, size_t i)
-{
-	return r->list.v[i].folder ? r->list.v[i].folder : r->folder_arg;
-}
 
 static void run_release(struct run *r)
 {
@@ -75,7 +62,7 @@ static void run_release(struct run *r)
 }
 
 /* --dry-run: prints each planned batch; sends nothing. */
-static int dry_run(struct run *r, cli_batcher *b)
+static int print_batches(struct run *r, cli_batcher *b)
 {
 	cli_span s;
 
@@ -87,7 +74,7 @@ static int dry_run(struct run *r, cli_batcher *b)
 			cli_errorf(r->ctx, "out of memory");
 			return CLI_EXIT_FAILURE;
 		}
-		rc = dry_run_batch(r->ctx, r->args, r->groups[s.group].folder, joined);
+		rc = print_batch(r->ctx, r->args, r->groups[s.group].folder, joined);
 		free(joined);
 		if (rc)
 			return rc;
@@ -274,7 +261,7 @@ int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 	cli_bulk_report_earlier(&r);
 	if (ctx->dry_run) {
 		/* Nothing is sent, and nothing written. */
-		status = dry_run(&r, &b);
+		status = print_batches(&r, &b);
 		goto done;
 	}
 	if (cli_bulk_journal_known(&r)) {

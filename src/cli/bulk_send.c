@@ -18,40 +18,6 @@
 
 #include "util/banned.h"
 
-/* Sets the outcome of every entry of span s. */
-void cli_bulk_set_span(struct run *r, const cli_span *s, enum outcome o, size_t msg, int status)
-{
-	const struct group *g = &r->groups[s->group];
-
-	for (size_t k = s->first; k < s->first + s->count; k++) {
-		size_t i = g->idx[k];
-
-		r->out[i] = o;
-		r->msg[i] = msg;
-		r->status[i] = status;
-	}
-}
-
-char *cli_bulk_span_join(const struct run *r, const cli_span *s)
-{
-	const struct group *g = &r->groups[s->group];
-	ppsbuf b = PPSBUF_INIT;
-
-	for (size_t k = s->first; k < s->first + s->count; k++) {
-		if ((k > s->first && ppsbuf_addch(&b, ',')) ||
-		    ppsbuf_adds(&b, r->list.v[g->idx[k]].guid)) {
-			ppsbuf_release(&b);
-			return NULL;
-		}
-	}
-	return ppsbuf_detach(&b, NULL);
-}
-
-const char *cli_bulk_span_first(const struct run *r, const cli_span *s)
-{
-	return r->list.v[r->groups[s->group].idx[s->first]].guid;
-}
-
 /*
  * What a message about span s names it by, with tail appended; NULL when the run is one request
  * (its errors then read as those of a single action).

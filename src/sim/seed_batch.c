@@ -201,9 +201,10 @@ static int batch_store(sim_store *st, const struct sim_seed_batch *b)
 struct pipe {
 	struct seeder *sd;
 	struct sim_seed_batch b[2];
-	int full[2]; /* filled by the generator, not yet stored */
-	int failed;  /* the generator could not build a message */
-	int stop;    /* the seeding thread gave up */
+	int full[2];	       /* filled by the generator, not yet stored */
+	int failed;	       /* the generator could not build a message */
+	int stop;	       /* the seeding thread gave up */
+	sim_seeder_add_fn add; /* builds one message into sd->batch */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 };
@@ -229,7 +230,7 @@ static void *generate(void *arg)
 		for (; i < sd->n && b->n < BATCH_MSGS; i++) {
 			/* The slot may hold a message of an earlier round. */
 			b->m[b->n].has_q = 0;
-			if (sim_seeder_add(sd, i, i < SEED_DEMO, 0) < 0) {
+			if (p->add(sd, i, i < SEED_DEMO, 0) < 0) {
 				pthread_mutex_lock(&p->mu);
 				p->failed = 1;
 				pthread_cond_broadcast(&p->cv);
@@ -246,7 +247,7 @@ static void *generate(void *arg)
 	return NULL;
 }
 
-int sim_seeder_run(struct seeder *sd)
+int sim_seeder_run(struct seeder *sd, sim_seeder_add_fn add)
 {
 	struct pipe *p = calloc(1, sizeof(*p));
 	pthread_t gen;
@@ -256,6 +257,7 @@ int sim_seeder_run(struct seeder *sd)
 	if (!p)
 		return -1;
 	p->sd = sd;
+	p->add = add;
 	ppsbuf_init(&p->b[0].arena, 0);
 	ppsbuf_init(&p->b[1].arena, 0);
 	pthread_mutex_init(&p->mu, NULL);

@@ -108,7 +108,12 @@ int sim_seeder_users(struct seeder *sd);
  * completes it). 0 or -1. */
 int sim_seed_batch_quarantine(struct sim_seed_batch *b, const sim_qmsg *m);
 int sim_seed_batch_record(struct sim_seed_batch *b, const json_t *rec, int64_t epoch);
-/* Adds the seed's n messages through the generator thread; the caller holds the transaction. */
-int sim_seeder_run(struct seeder *sd);
+/* Builds message i (one of the demo's when demo) dated at (0: drawn) into sd's batch; 0 or -1. */
+typedef int (*sim_seeder_add_fn)(struct seeder *sd, long i, int demo, int64_t at);
+/*
+ * Adds the seed's n messages, each built by add on the generator thread; the caller holds the
+ * transaction. (The builder is handed in so that the pipeline knows nothing of messages.)
+ */
+int sim_seeder_run(struct seeder *sd, sim_seeder_add_fn add);
 
 #endif
