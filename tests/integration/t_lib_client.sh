@@ -29,12 +29,12 @@ static void *worker(void *arg)
 {
 	long *n = arg;
 	pps_client *c = NULL;
-	pps_smartsearch_req q = { 0 };
-	pps_visitor v = { .record = count_record, .ctx = n };
+	pps_smartsearch_req q = PPS_SMARTSEARCH_REQ_INIT;
+	pps_visitor v = { .version = PPS_VISITOR_VERSION, .record = count_record, .ctx = n };
 
 	if (pps_client_new(&c, &opts, NULL, 0) != 0)
 		return NULL;
-	pps_time_parse(&q.from, "2020-01-01", 0);
+	pps_time_parse(&q.start, "2020-01-01", 0);
 	for (int i = 0; i < 20; i++)
 		if (pps_smartsearch_each(c, &q, &v) != 0)
 			*n = -1000000;
@@ -60,7 +60,7 @@ static pps_instant when(const char *text)
 
 int main(int argc, char **argv)
 {
-	pps_client_options o = { 0 };
+	pps_client_options o = PPS_CLIENT_OPTIONS_INIT;
 	pps_client *c = NULL;
 	pps_response *r = NULL;
 	const pps_error *e;
@@ -112,24 +112,24 @@ int main(int argc, char **argv)
 		if (!strcmp(op, "health")) {
 			rc = pps_health(&r, c);
 		} else if (!strcmp(op, "smartsearch") && argc >= 5) {
-			pps_smartsearch_req q = { 0 };
-			q.from = when(argv[2]);
-			q.to = when(argv[3]);
+			pps_smartsearch_req q = PPS_SMARTSEARCH_REQ_INIT;
+			q.start = when(argv[2]);
+			q.end = when(argv[3]);
 			q.env_from = *argv[4] ? argv[4] : NULL;
 			q.subject = argc > 5 ? argv[5] : NULL;
 			rc = pps_smartsearch(&r, c, &q);
 		} else if (!strcmp(op, "qsearch") && argc >= 7) {
-			pps_quarantine_search_req q = { 0 };
-			q.from = *argv[2] ? argv[2] : NULL;
+			pps_quarantine_search_req q = PPS_QUARANTINE_SEARCH_REQ_INIT;
+			q.sender = *argv[2] ? argv[2] : NULL;
 			q.subject = *argv[3] ? argv[3] : NULL;
-			q.startdate = when(argv[4]);
-			q.enddate = when(argv[5]);
+			q.start = when(argv[4]);
+			q.end = when(argv[5]);
 			q.folder = *argv[6] ? argv[6] : NULL;
 			rc = pps_quarantine_search(&r, c, &q);
 		} else if (!strcmp(op, "download") && argc >= 3) {
 			rc = pps_quarantine_download(&r, c, argv[2]);
 		} else if (!strcmp(op, "action") && argc >= 5) {
-			pps_quarantine_action_req q = { 0 };
+			pps_quarantine_action_req q = PPS_QUARANTINE_ACTION_REQ_INIT;
 			q.action = !strcmp(argv[2], "move")	? PPS_QA_MOVE
 				   : !strcmp(argv[2], "delete") ? PPS_QA_DELETE
 								: PPS_QA_RELEASE;
@@ -138,11 +138,11 @@ int main(int argc, char **argv)
 			q.targetfolder = argc > 5 ? argv[5] : NULL;
 			rc = pps_quarantine_action(&r, c, &q);
 		} else if (!strcmp(op, "user-get") && argc >= 3) {
-			rc = pps_enduser_get(&r, c, &(pps_enduser_req){ .email = argv[2] });
+			rc = pps_enduser_get(&r, c, &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION, .email = argv[2] });
 		} else if (!strcmp(op, "user-create") && argc >= 4) {
-			rc = pps_enduser_create(&r, c, &(pps_enduser_req){ .email = argv[2], .fields_json = argv[3] });
+			rc = pps_enduser_create(&r, c, &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION, .email = argv[2], .fields_json = argv[3] });
 		} else if (!strcmp(op, "user-delete") && argc >= 3) {
-			rc = pps_enduser_delete(&r, c, &(pps_enduser_req){ .email = argv[2] });
+			rc = pps_enduser_delete(&r, c, &(pps_enduser_req){ .version = PPS_ENDUSER_REQ_VERSION, .email = argv[2] });
 		}
 	}
 	e = pps_client_last_error(c);
