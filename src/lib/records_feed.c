@@ -36,6 +36,12 @@ static int syntax_error(pps__records *p, const unsigned char *data, size_t len)
 	return p->code;
 }
 
+/* The bytes that end the token before them outside a string: structure and white space. */
+static const unsigned char boundary[256] = {
+	['{'] = 1, ['}'] = 1, ['['] = 1,  [']'] = 1,  [','] = 1,
+	[':'] = 1, [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\n'] = 1,
+};
+
 /* Whether c ends the token before it: structure or white space outside a string. */
 static int is_boundary(char c)
 {
@@ -43,31 +49,61 @@ static int is_boundary(char c)
 	       c == '\t' || c == '\r' || c == '\n';
 }
 
+/* The number of backslashes right before d[end], not looking before d[start]. */
+static size_t backslashes_before(const char *d, size_t start, size_t end)
+{
+	size_t k = 0;
+
+	while (end > start + k && d[end - 1 - k] == '\\')
+		k++;
+	return k;
+}
+
+/* The index of the quote that closes the string opened before d[open], or n if none in d. */
+static size_t string_end(const char *d, size_t open, size_t n)
+{
+	for (size_t i = open; i < n;) {
+		const char *q = memchr(d + i, '"', n - i);
+
+		if (!q)
+			break;
+		if (!(backslashes_before(d, open, (size_t)(q - d)) & 1))
+			return (size_t)(q - d);
+		i = (size_t)(q - d) + 1;
+	}
+	return n;
+}
+
 /*
  * Scans d[0..n) from a token boundary and returns the end of its last token boundary: what
  * lies after it begins a token that may go on in the next bytes. Leaves in_str/esc as the
- * scan ends, for token_end() to go on from.
+ * scan ends, for token_end() to go on from. Strings, most of a body, are crossed with memchr
+ * and the rest looked up in a table: this scan runs over every byte of every answer.
  */
 static size_t last_boundary(pps__records *p, const char *d, size_t n)
 {
-	size_t cut = 0;
+	size_t cut = 0, i = 0, q;
 
+	while (i < n) {
+		unsigned char c = (unsigned char)d[i];
+
+		if (c != '"') {
+			if (boundary[c])
+				cut = i + 1;
+			i++;
+			continue;
+		}
+		q = string_end(d, i + 1, n);
+		if (q == n) {
+			/* The string goes on in the next bytes. */
+			p->in_str = 1;
+			p->esc = (int)(backslashes_before(d, i + 1, n) & 1);
+			return cut;
+		}
+		i = cut = q + 1;
+	}
 	p->in_str = 0;
 	p->esc = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (p->in_str) {
-			if (p->esc)
-				p->esc = 0;
-			else if (d[i] == '\\')
-				p->esc = 1;
-			else if (d[i] == '"')
-				p->in_str = 0, cut = i + 1;
-		} else if (d[i] == '"') {
-			p->in_str = 1;
-		} else if (is_boundary(d[i])) {
-			cut = i + 1;
-		}
-	}
 	return cut;
 }
 
