@@ -186,6 +186,10 @@ const opt_spec cli_global_opts[] = {
 	FLAG("--retry-unknown", NULL, retry_unknown,
 	     "Send again the messages whose outcome an earlier run (the --report journal or the "
 	     "report given as local_guid) left unknown, once checked."),
+	FLAG("--fail-empty", NULL, fail_empty,
+	     "Exit 1 when the local_guid input of an action (local_guid=- or @FILE) holds no "
+	     "entries, e.g. a search that matched nothing piped into a delete (default: one line "
+	     "on stderr and exit 0)."),
 	FLAG("--isolate", NULL, isolate,
 	     "Split a refused release, resubmit or forward batch to find the GUIDs the server "
 	     "refuses (move and delete always do)."),
