@@ -103,23 +103,24 @@ int cli_job_files_open(cli_ctx *ctx, cli_checkpoint *cp, const char *job, cli_ou
 	const char *path = ctx->jobs.checkpoint;
 	char err[1024];
 	int status;
-	int rc = path ? cli_checkpoint_load(cp, path, job, err, sizeof(err)) : 0;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
-	/* --dry-run and --curl read a checkpoint (the requests go on from it) and write nothing. */
-	if (ctx->dry_run) {
-		if (rc)
-			cli_errorf(ctx, "%s", err);
-		return rc == -1 ? CLI_EXIT_USAGE : rc ? CLI_EXIT_FAILURE : CLI_EXIT_OK;
-	}
-	if (rc == 0 && (make_folders(ctx, path, "checkpoint") ||
-			make_folders(ctx, ctx->jobs.output, "output")))
+	/*
+	 * The folders are made first (a missing one is no reason to refuse); --dry-run and --curl
+	 * read a checkpoint (the requests go on from it) and write nothing.
+	 */
+	if (!ctx->dry_run && (make_folders(ctx, path, "checkpoint") ||
+			      make_folders(ctx, ctx->jobs.output, "output")))
 		return CLI_EXIT_FAILURE;
+	rc = path ? cli_checkpoint_load(cp, path, job, err, sizeof(err)) : 0;
 	if (rc) {
 		cli_errorf(ctx, "%s", err);
 		/* Another job's file is a usage error; an unreadable one is not. */
 		return rc == -1 ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
 	}
+	if (ctx->dry_run)
+		return CLI_EXIT_OK;
 	if (ctx->jobs.output) {
 		status = open_output(ctx, ctx->jobs.output, cp->output_size, out);
 		if (status != CLI_EXIT_OK)

@@ -172,8 +172,9 @@ const opt_spec cli_global_opts[] = {
 	     "Config file profile to use (env PPS_PROFILE, default 'default'). A comma list runs "
 	     "the command on every profile's cluster: searches side by side, merged newest first "
 	     "and tagged with a cluster field; actions only with --yes, one cluster after the "
-	     "other, exit status the most severe. Two profiles naming one server and account are "
-	     "refused."),
+	     "other, exit status the most severe. limit= (and count=) applies to each cluster: "
+	     "limit=8 over two clusters prints up to 16 rows. Two profiles naming one server and "
+	     "account are refused."),
 	TEXT("--config", cfg.config, "FILE", "Config file (default $XDG_CONFIG_HOME/pps/config)."),
 	NUMBER("--batch", batch, 1, 100000, NULL, "N",
 	       "GUIDs per quarantine action request (default 100)."),

@@ -215,10 +215,11 @@ static int say_stopped(cli_ctx *ctx, const struct all_state *st)
 			   st->printed_now, st->printed_now == 1 ? "" : "s", where,
 			   ctx->jobs.checkpoint);
 	else
-		cli_errorf(ctx,
-			   "stopped before the end of the window: %llu record%s written%s; the "
-			   "older records were not fetched (--checkpoint FILE makes a walk resumable)",
-			   st->printed_now, st->printed_now == 1 ? "" : "s", where);
+		cli_errorf(
+			ctx,
+			"stopped before the end of the window: %llu record%s written%s; the "
+			"older records were not fetched (--checkpoint FILE makes a walk resumable)",
+			st->printed_now, st->printed_now == 1 ? "" : "s", where);
 	return CLI_EXIT_INTERRUPTED;
 }
 
