@@ -10,7 +10,7 @@ GEN="$PPS_SOURCE_DIR/tests/integration/helpers/gen_flow_fixture.py"
 START=1735689600 # 2025-01-01T00:00:00Z
 A="start_time=2025-01-01T00:00:00Z"
 B="end_time=2025-01-02T00:00:00Z"
-python3 "$GEN" "$T_DIR/east.json" --start $START --messages 600 --quarantine 30 --tag e --seed 21
+python3 "$GEN" "$T_DIR/east.json" --start $START --messages 600 --quarantine 90 --tag e --seed 21
 python3 "$GEN" "$T_DIR/west.json" --start $((START + 1)) --messages 40 --tag w --seed 22
 
 pps_env() {
@@ -31,7 +31,7 @@ os.execv(sys.argv[1], sys.argv[1:])' "$PPS" "$@" >"$o" 2>"$e" &
 stop_bg() {
 	local i
 	for i in $(seq 1 100); do
-		[ -s "$1" ] && break
+		[ -s "$1" ] || [ -s "$3" ] && break
 		sleep 0.1
 	done
 	kill -s "$2" "$BG"
@@ -70,6 +70,22 @@ n2=$(wc -l <<<"$OUT" | tr -d ' ')
 expect_eq "$({ cat "$T_DIR/t.out"; printf '%s\n' "$OUT"; } | jq -r .GUID | sort -u | wc -l | tr -d ' ')" 600 \
 	"stopped and resumed: every record"
 echo "# SIGTERM: $n1 records, then $n2 on resume"
+
+# Quarantine, folder by folder: the folder it stopped in is named.
+bg "$T_DIR/q.out" "$T_DIR/q.err" -v -o ndjson --server-cap 10 quarantine-messages-list \
+	folder_name=Quarantine,Phish sender=phish.test "$A" "$B" --all
+# Its 90 short records stay in stdout's buffer to the end: stopped after its first request
+# (-v) and two more pages of 300 ms, well before the last of Quarantine's 6.
+for i in $(seq 1 100); do
+	[ -s "$T_DIR/q.err" ] && break
+	sleep 0.1
+done
+sleep 0.6
+stop_bg "$T_DIR/q.out" INT "$T_DIR/q.err"
+expect_rc 130 "quarantine --all stopped by SIGINT"
+nq=$(wc -l <"$T_DIR/q.out" | tr -d ' ')
+expect_err_has "$nq records written, the oldest from 2025-01-01 " "quarantine: the count"
+expect_err_has " UTC in folder 'Quarantine'" "quarantine: the folder it stopped in"
 
 # --follow: SIGINT and SIGTERM are its normal end.
 for sig in INT TERM; do
