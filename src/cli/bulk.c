@@ -253,6 +253,10 @@ int cli_bulk_action(cli_ctx *ctx, const cli_args *args)
 	r.isolating = ctx->isolate || ctx->cmd->action == PPS_QA_MOVE ||
 		      ctx->cmd->action == PPS_QA_DELETE;
 	status = prepare(&r, &b);
+	if (status == CLI_BULK_EMPTY) {
+		status = CLI_EXIT_OK;
+		goto done;
+	}
 	if (status)
 		goto done;
 	r.verbose_batches = b.planned > 1 || args->from_file || r.invalid || r.unique > 1 ||

@@ -19,6 +19,20 @@
  * Parses the local_guid lines into entries, and the journal or report lines among them into
  * what an earlier run did. Returns 0, or an exit status after a message.
  */
+/*
+ * No entry: an empty selection read from stdin or a file (a search that matched nothing, piped
+ * in) is no usage error: 0, or 1 with --fail-empty; an empty local_guid= typed out is (2).
+ */
+static int nothing_given(struct run *r, const char *action)
+{
+	if (!r->args->from_file) {
+		cli_errorf(r->ctx, "invalid local_guid: no GUIDs given");
+		return CLI_EXIT_USAGE;
+	}
+	cli_errorf(r->ctx, "nothing to %s: the input held no entries", action);
+	return r->ctx->fail_empty ? CLI_EXIT_FAILURE : CLI_BULK_EMPTY;
+}
+
 int cli_bulk_load_entries(struct run *r)
 {
 	const cli_strlist *lines = &r->args->list[cli_args_index(r->args, "local_guid")];
@@ -35,10 +49,8 @@ int cli_bulk_load_entries(struct run *r)
 	}
 	if (cli_jstates_finish(&r->given))
 		goto nomem;
-	if (r->list.n == 0) {
-		cli_errorf(ctx, "invalid local_guid: no GUIDs given");
-		return CLI_EXIT_USAGE;
-	}
+	if (r->list.n == 0)
+		return nothing_given(r, action);
 	n = r->list.n;
 	r->out = calloc(n, sizeof(*r->out));
 	r->msg = calloc(n, sizeof(*r->msg));

@@ -92,8 +92,10 @@ enum step cli_bulk_send_span(struct run *r, cli_batcher *b, pps_quarantine_actio
 
 /*
  * bulk_entries.c, in the order a run calls them; each returns 0 or an exit status after its
- * message (build_groups: 0 or -1 on memory).
+ * message (build_groups: 0 or -1 on memory). load_entries returns CLI_BULK_EMPTY when the input
+ * read from stdin or a file held no entry (said): the run ends there with 0.
  */
+#define CLI_BULK_EMPTY (-1)
 int cli_bulk_load_entries(struct run *r);
 int cli_bulk_check_forms(struct run *r);
 int cli_bulk_check_folders(struct run *r);

@@ -247,6 +247,28 @@ static enum step span_unknown(struct run *r, const cli_span *s, int rc, const ch
 	return ++*net_fails >= FAILS_TO_STOP ? STEP_STOP_NET : STEP_NEXT;
 }
 
+/*
+ * A run of one entry the server refused (400) because it knows no such message or folder: said
+ * as what it is, not found (4), naming both. 1 when it was that, after its message; else 0 (a
+ * batch of many stays "refused": the text cannot tell which GUID it meant).
+ */
+static int one_not_found(struct run *r, const cli_span *s, int rc)
+{
+	const char *text = failure_text(r);
+	const char *folder = r->groups[s->group].folder;
+	const char *guid = cli_bulk_span_first(r, s);
+
+	if (rc != PPS_EREJECTED || s->count != 1 || r->list.n != 1 || !text)
+		return 0;
+	if (!strcmp(text, "Invalid argument: localguid"))
+		cli_errorf(r->ctx, "message '%s' not found in folder '%s'", guid, folder);
+	else if (!strcmp(text, "Invalid argument: folder"))
+		cli_errorf(r->ctx, "folder '%s' not found (message '%s')", folder, guid);
+	else
+		return 0;
+	return 1;
+}
+
 /* Span s not carried out, or not known to be (what names it): its outcome, halves, or a stop. */
 static enum step span_failed(struct run *r, cli_batcher *b, const cli_span *s, int rc,
 			     const char *what, int gave_up, int *net_fails)
@@ -304,6 +326,11 @@ static enum step span_failed(struct run *r, cli_batcher *b, const cli_span *s, i
 	case PPS_EAUTH:
 	case PPS_EPERM:
 		*net_fails = 0;
+		if (one_not_found(r, s, rc)) {
+			cli_bulk_set_span(r, s, OUT_REFUSED, m, CLI_EXIT_NOTFOUND);
+			note_request(r, s, OUT_REFUSED, e->http_status, failure_text(r), 0);
+			return STEP_NEXT;
+		}
 		cli_report(ctx, rc,
 			   span_what(r, s, b, whatbuf, sizeof(whatbuf),
 				     s->count < 2 ? NULL

@@ -46,6 +46,7 @@ typedef struct cli_ctx {
 	long timeout_ms;    /* --timeout: also caps the waits for a throttled action */
 	const char *report; /* --report FILE: the run's journal (journal.h), or NULL */
 	int retry_unknown;  /* --retry-unknown: send again what an earlier run left unknown */
+	int fail_empty;	    /* --fail-empty: an empty local_guid input exits 1, not 0 */
 	int isolate;	    /* --isolate: split refused release/resubmit/forward batches too */
 	long confirm_over;  /* --confirm-over N: ask on a terminal above N messages */
 	int yes;	    /* --yes: never ask */

@@ -20,7 +20,10 @@ static int precheck(cli_ctx *ctx, const char *out, const char *guid, int force)
 	struct stat st;
 	ppsbuf path = PPSBUF_INIT;
 	char err[512];
-	int named_by_guid = !out || (stat(out, &st) == 0 && S_ISDIR(st.st_mode));
+	size_t n = out ? strlen(out) : 0;
+	/* out=DIR/ names a folder, made when it is missing (download.c). */
+	int named_by_guid = !out || (n && out[n - 1] == '/') ||
+			    (stat(out, &st) == 0 && S_ISDIR(st.st_mode));
 	int rc = CLI_EXIT_OK;
 
 	if (named_by_guid && cli_download_check_guid(guid, err, sizeof(err))) {

@@ -184,6 +184,7 @@ static char *password_from_file(const char *path, char *err, size_t errlen)
 struct file_values {
 	const char *profile; /* the section wanted */
 	int found;	     /* the section exists */
+	int missing;	     /* the (default) file does not exist */
 	int has_password;    /* any section holds password= */
 	char *keys[CLI_CONFIG_KEYS];
 	int bad_line;
@@ -264,8 +265,10 @@ static int read_file(struct file_values *fv, const char *path, int missing_ok, c
 	int rc;
 
 	if (!f) {
-		if (missing_ok && errno == ENOENT)
+		if (missing_ok && errno == ENOENT) {
+			fv->missing = 1;
 			return 0;
+		}
 		snprintf(err, errlen, "cannot open config file '%s': %s", path, strerror(errno));
 		return -1;
 	}
@@ -467,6 +470,13 @@ int cli_config_load(cli_settings *out, const cli_config_flags *flags, cli_getenv
 	if (out->config_path) {
 		if (read_file(&fv, out->config_path, flags->config == NULL, err, errlen))
 			goto done;
+		if (explicit_profile && fv.missing) {
+			snprintf(err, errlen,
+				 "no profile '%s': the config file '%s' does not exist (a profile "
+				 "is a [%s] section of it, or give --config FILE)",
+				 profile, out->config_path, profile);
+			goto done;
+		}
 		if (explicit_profile && !fv.found) {
 			snprintf(err, errlen, "no profile '%s' in config file '%s'", profile,
 				 out->config_path);

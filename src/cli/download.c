@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "util/buf.h"
+#include "util/fsutil.h"
 
 #include "util/banned.h"
 
@@ -162,6 +163,7 @@ int cli_download_open(cli_download **out, const char *target, const char *guid, 
 	cli_download *d = calloc(1, sizeof(*d));
 	ppsbuf name = PPSBUF_INIT;
 	struct stat st;
+	char folder[4096];
 	int rc = -1;
 
 	*out = NULL;
@@ -182,6 +184,11 @@ int cli_download_open(cli_download **out, const char *target, const char *guid, 
 		if (!d->spool)
 			SAY("cannot create a temporary file: %s", strerror(errno));
 		rc = d->spool ? 0 : -1;
+		goto done;
+	}
+	/* The folders out= names are made (0700): out=DIR/ makes DIR, out=DIR/FILE its DIR. */
+	if (target && *target && fs_make_parents(target, 0700, folder, sizeof(folder)) < 0) {
+		SAY("cannot create the folder '%s': %s", folder, strerror(errno));
 		goto done;
 	}
 	if (target_of(target, guid, &d->path, &d->dir, &name, err, errlen) < 0)

@@ -24,7 +24,9 @@ const cli_exit_info cli_exit_table[] = {
 	{ CLI_EXIT_UNKNOWN,
 	  "an action's outcome is unknown (its answer was lost)",
 	  { PPS_EUNKNOWN } },
-	{ CLI_EXIT_INTERRUPTED, "a bulk action interrupted between batches", { 0 } },
+	{ CLI_EXIT_INTERRUPTED,
+	  "a bulk action interrupted between batches, or an --all walk before its end",
+	  { 0 } },
 	{ -1, NULL, { 0 } },
 };
 

@@ -14,7 +14,7 @@ enum {
 	CLI_EXIT_PROTO = 7,
 	CLI_EXIT_UNKNOWN =
 		8, /* an action went out and its answer was lost: it may have been done */
-	CLI_EXIT_INTERRUPTED = 130 /* SIGINT/SIGTERM stopped a bulk action between batches */
+	CLI_EXIT_INTERRUPTED = 130 /* SIGINT/SIGTERM stopped a bulk action or an --all walk */
 };
 
 /* One exit status: what it means (man page, help) and the pps_codes that lead to it. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/exit.h"
+#include "util/fsutil.h"
 
 #include "util/banned.h"
 
@@ -85,19 +86,41 @@ static int open_output(cli_ctx *ctx, const char *path, long long keep, cli_outpu
 	return CLI_EXIT_OK;
 }
 
+/* The missing folders above a job file, made 0700 (a checkpoint is a private file). */
+static int make_folders(cli_ctx *ctx, const char *path, const char *what)
+{
+	char folder[4096];
+
+	if (!path || fs_make_parents(path, 0700, folder, sizeof(folder)) == 0)
+		return 0;
+	cli_errorf(ctx, "cannot create the folder '%s' of the %s '%s': %s", folder, what, path,
+		   strerror(errno));
+	return -1;
+}
+
 int cli_job_files_open(cli_ctx *ctx, cli_checkpoint *cp, const char *job, cli_output *out)
 {
 	const char *path = ctx->jobs.checkpoint;
 	char err[1024];
 	int status;
-	int rc = path ? cli_checkpoint_load(cp, path, job, err, sizeof(err)) : 0;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/*
+	 * The folders are made first (a missing one is no reason to refuse); --dry-run and --curl
+	 * read a checkpoint (the requests go on from it) and write nothing.
+	 */
+	if (!ctx->dry_run && (make_folders(ctx, path, "checkpoint") ||
+			      make_folders(ctx, ctx->jobs.output, "output")))
+		return CLI_EXIT_FAILURE;
+	rc = path ? cli_checkpoint_load(cp, path, job, err, sizeof(err)) : 0;
 	if (rc) {
 		cli_errorf(ctx, "%s", err);
 		/* Another job's file is a usage error; an unreadable one is not. */
 		return rc == -1 ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE;
 	}
+	if (ctx->dry_run)
+		return CLI_EXIT_OK;
 	if (ctx->jobs.output) {
 		status = open_output(ctx, ctx->jobs.output, cp->output_size, out);
 		if (status != CLI_EXIT_OK)
@@ -116,7 +139,7 @@ int cli_job_files_save(cli_ctx *ctx, cli_checkpoint *cp, const char *job, cli_ou
 	struct stat st;
 	char err[1024];
 
-	if (!ctx->jobs.checkpoint)
+	if (!ctx->jobs.checkpoint || ctx->dry_run)
 		return 0;
 	if (out->f) {
 		if (fflush(out->f) != 0 || fsync(fileno(out->f)) != 0 ||

@@ -238,6 +238,10 @@ int cli_jobs_check(const cli_ctx *ctx, const cli_args *a, int interval_given, in
 		snprintf(err, errlen,
 			 "--all and --follow do not go together: --follow prints the window from "
 			 "start_time first");
+	else if (j->follow && ctx->dry_run)
+		snprintf(err, errlen,
+			 "--follow polls until it is stopped: --dry-run and --curl print one "
+			 "request; leave out --follow to see the first poll's");
 	else if (interval_given && !j->follow)
 		snprintf(err, errlen, "--interval needs --follow");
 	else if (overlap_given && !j->follow)

@@ -18,6 +18,7 @@
 #include "cli/commands.h"
 #include "cli/sanitize.h"
 #include "util/buf.h"
+#include "util/fsutil.h"
 #include "util/sha256.h"
 
 #include "util/banned.h"
@@ -196,6 +197,14 @@ static int open_file(cli_journal *j, int readonly, char *err, size_t errlen)
 	int flags = (readonly ? O_RDONLY : O_RDWR | O_APPEND) | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK;
 	struct stat st;
 
+	char folder[4096];
+
+	/* The folders a new journal goes into are made (0700, as the journal's own mode). */
+	if (!readonly && fs_make_parents(j->path, 0700, folder, sizeof(folder))) {
+		snprintf(err, errlen, "cannot create the folder '%s' of the report '%s': %s",
+			 folder, j->path, strerror(errno));
+		return 1;
+	}
 	/* A new journal is created exclusively; an existing one (to resume) is opened as it is. */
 	j->fd = readonly ? -1 : open(j->path, flags | O_CREAT | O_EXCL, 0600);
 	if (j->fd < 0 && (readonly || errno == EEXIST))

@@ -202,6 +202,8 @@ int cli_guids_from_arg(cli_strlist *out, const char *value, FILE *in, char *err,
 					  : "cannot read standard input");
 			return -1;
 		}
+		/* An empty selection read in is no error: the action says so and ends (bulk.c). */
+		return 0;
 	} else if (value[0] == '@') {
 		FILE *f = fopen(value + 1, "r");
 		int rc;
@@ -218,6 +220,7 @@ int cli_guids_from_arg(cli_strlist *out, const char *value, FILE *in, char *err,
 				 value + 1);
 			return -1;
 		}
+		return 0;
 	} else if (cli_strlist_add_raw(out, value, strlen(value))) {
 		snprintf(err, errlen, "out of memory");
 		return -1;

@@ -42,7 +42,8 @@ int cli_list_read_lines(cli_strlist *l, FILE *in);
 /*
  * A local_guid argument: "@FILE" reads FILE, "-" reads in, each into its lines as read; anything
  * else is one line (a comma list or a record). The entries are checked when the action runs
- * (guidlist.h). Returns 0, or -1 with a reason in err (an unreadable file, nothing given).
+ * (guidlist.h); what stdin or FILE gives may be empty (the action then ends with 0). Returns 0,
+ * or -1 with a reason in err (an unreadable file, an empty list typed out).
  */
 int cli_guids_from_arg(cli_strlist *out, const char *value, FILE *in, char *err, size_t errlen);
 

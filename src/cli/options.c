@@ -172,8 +172,9 @@ const opt_spec cli_global_opts[] = {
 	     "Config file profile to use (env PPS_PROFILE, default 'default'). A comma list runs "
 	     "the command on every profile's cluster: searches side by side, merged newest first "
 	     "and tagged with a cluster field; actions only with --yes, one cluster after the "
-	     "other, exit status the most severe. Two profiles naming one server and account are "
-	     "refused."),
+	     "other, exit status the most severe. limit= (and count=) applies to each cluster: "
+	     "limit=8 over two clusters prints up to 16 rows. Two profiles naming one server and "
+	     "account are refused."),
 	TEXT("--config", cfg.config, "FILE", "Config file (default $XDG_CONFIG_HOME/pps/config)."),
 	NUMBER("--batch", batch, 1, 100000, NULL, "N",
 	       "GUIDs per quarantine action request (default 100)."),
@@ -186,6 +187,10 @@ const opt_spec cli_global_opts[] = {
 	FLAG("--retry-unknown", NULL, retry_unknown,
 	     "Send again the messages whose outcome an earlier run (the --report journal or the "
 	     "report given as local_guid) left unknown, once checked."),
+	FLAG("--fail-empty", NULL, fail_empty,
+	     "Exit 1 when the local_guid input of an action (local_guid=- or @FILE) holds no "
+	     "entries, e.g. a search that matched nothing piped into a delete (default: one line "
+	     "on stderr and exit 0)."),
 	FLAG("--isolate", NULL, isolate,
 	     "Split a refused release, resubmit or forward batch to find the GUIDs the server "
 	     "refuses (move and delete always do)."),

@@ -23,6 +23,7 @@ typedef struct cli_globals {
 	long batch;
 	const char *report;
 	int retry_unknown;
+	int fail_empty;
 	long confirm_over;
 	long long max_download;
 	int isolate;

@@ -127,6 +127,7 @@ void cli_ctx_init(cli_ctx *ctx, const cli_globals *g, const cli_command *cmd, co
 	ctx->batch = g->batch;
 	ctx->report = g->report;
 	ctx->retry_unknown = g->retry_unknown;
+	ctx->fail_empty = g->fail_empty;
 	ctx->isolate = g->isolate;
 	ctx->confirm_over = g->confirm_over;
 	ctx->yes = g->yes;

@@ -37,7 +37,8 @@ int cli_sink_init(struct sink *k, cli_ctx *ctx)
 {
 	memset(k, 0, sizeof(*k));
 	k->ctx = ctx;
-	if (ctx->collect)
+	/* --dry-run and --curl print the requests only: no table, header or "No results found." */
+	if (ctx->collect || ctx->dry_run)
 		return 0;
 	if (cli_render_begin(&k->r, ctx->out, &ctx->render, &ctx->cmd->out) < 0) {
 		if (k->r)
@@ -52,7 +53,7 @@ int cli_sink_add(struct sink *k, json_t *rec)
 {
 	k->n++;
 	if (!k->r)
-		return cli_collect_record(k->ctx, rec);
+		return k->ctx->collect ? cli_collect_record(k->ctx, rec) : 0;
 	/* Several clusters printed one after the other: each record says whose it is. */
 	if (k->ctx->cluster &&
 	    json_object_set_new(rec, "cluster", json_string(k->ctx->cluster)) != 0) {

@@ -40,6 +40,9 @@ struct all_state {
 	int page_failed; /* the last walk was stopped by all_page_done */
 	int progress;	 /* a progress line on stderr */
 	unsigned long long printed_before; /* records printed by earlier parts and runs */
+	unsigned long long printed_now;	   /* records printed by this run */
+	int64_t reached;		   /* the oldest record this run printed */
+	const char *reached_in;		   /* its folder (quarantine) */
 	struct timespec started;
 };
 
@@ -165,6 +168,11 @@ static int all_parts(cli_ctx *ctx, cli_search *s, const char *const *folders, si
 		at->done = 0;
 		rc = walk_part(st, s, total_cap, &res);
 		at->printed = st->printed_before + res.records;
+		st->printed_now += res.records;
+		if (res.records) {
+			st->reached = res.reached;
+			st->reached_in = s->quarantine ? folders[p] : NULL;
+		}
 		snprintf(what, sizeof(what), "folder '%s'", s->quarantine ? folders[p] : "");
 		if (rc == PPS_EINCOMPLETE) {
 			status = warn_incomplete(ctx, res.overfull_at,
@@ -185,12 +193,42 @@ static int all_parts(cli_ctx *ctx, cli_search *s, const char *const *folders, si
 	return status;
 }
 
+/*
+ * A walk a signal stopped before its end: how far it got, and how to go on; 130
+ * (docs/exit-codes.md), as a stopped bulk action.
+ */
+static int say_stopped(cli_ctx *ctx, const struct all_state *st)
+{
+	char when[32] = "";
+	char where[300] = "";
+
+	if (st->printed_now) {
+		tu_format_utc(st->reached, when, sizeof(when));
+		snprintf(where, sizeof(where), ", the oldest from %s UTC%s%s%s", when,
+			 st->reached_in ? " in folder '" : "", st->reached_in ? st->reached_in : "",
+			 st->reached_in ? "'" : "");
+	}
+	if (ctx->jobs.checkpoint)
+		cli_errorf(ctx,
+			   "stopped before the end of the window: %llu record%s written%s; the "
+			   "same command with --checkpoint '%s' resumes from there",
+			   st->printed_now, st->printed_now == 1 ? "" : "s", where,
+			   ctx->jobs.checkpoint);
+	else
+		cli_errorf(
+			ctx,
+			"stopped before the end of the window: %llu record%s written%s; the "
+			"older records were not fetched (--checkpoint FILE makes a walk resumable)",
+			st->printed_now, st->printed_now == 1 ? "" : "s", where);
+	return CLI_EXIT_INTERRUPTED;
+}
+
 int cli_all_run(cli_ctx *ctx, cli_search *s, const char *const *folders, size_t nfolders)
 {
 	struct sink k;
 	struct all_state st;
 	cli_checkpoint at;
-	int status, failures = 0;
+	int status, failures = 0, complete;
 	size_t parts = s->quarantine ? nfolders : 1;
 
 	memset(&st, 0, sizeof(st));
@@ -227,6 +265,7 @@ int cli_all_run(cli_ctx *ctx, cli_search *s, const char *const *folders, size_t 
 		goto done;
 	}
 	status = all_parts(ctx, s, folders, nfolders, &st, &failures);
+	complete = at.part >= parts || (at.part + 1 == parts && at.done);
 	if (ctx->jobs.checkpoint && !k.failed && !st.failed) {
 		at.done = at.part >= parts && !cli_walk_stop && !failures;
 		if (cli_sink_flush(&k) == 0 && cli_job_files_save(ctx, &at, st.job, &st.out))
@@ -235,6 +274,9 @@ int cli_all_run(cli_ctx *ctx, cli_search *s, const char *const *folders, size_t 
 	/* A checkpoint or output that could not be written stops the walk, never with 0. */
 	if (st.failed)
 		status = CLI_EXIT_FAILURE;
+	/* A walk a signal cut short did not finish: never 0, and it says how far it got. */
+	else if (cli_walk_stop && !complete)
+		status = say_stopped(ctx, &st);
 done:
 	/* A walk cut short by an error leaves a json document unclosed (see docs/output.md). */
 	if (cli_sink_end(&k, !failures || s->quarantine) != CLI_EXIT_OK)

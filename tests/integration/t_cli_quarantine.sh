@@ -145,7 +145,8 @@ pps_admin --dry-run quarantine-message-release folder_name=HIPAA local_guid=abc1
 expect_rc 0 "a short local_guid is no usage error"
 expect_out_has '"localguid":"abc123"'
 pps_admin quarantine-message-release folder_name=HIPAA local_guid=abc123
-expect_err_has "Invalid argument: localguid"
+expect_rc 4 "one unknown message is not found"
+expect_err "pps: message 'abc123' not found in folder 'HIPAA'"
 expect_err_lacks "not a GUID"
 curl_sim /rest/v1/sim/outbox
 before=$(jq '.records | length' <<<"$OUT")

@@ -83,7 +83,9 @@ sleep 2
 kill -TERM $WPID
 wait $WPID
 RC=$?
-expect_eq "$RC" 0 "a walk stopped by SIGTERM exits 0"
+expect_eq "$RC" 130 "a walk stopped by SIGTERM exits 130"
+ERR=$(cat "$T_DIR/err1")
+expect_err_has "stopped before the end of the window" "and says how far it got"
 n1=$(wc -l <"$T_DIR/part1")
 [ "$n1" -gt 0 ] && [ "$n1" -lt 3000 ] && ok || fail "the first run stopped part-way (printed $n1)"
 expect_eq "$(jq -r .done "$CK")" false "the checkpoint says the walk is not done"

@@ -268,23 +268,33 @@ static void test_download__unsafe_guids(void **state)
 	assert_int_equal(entries(fx->dir), 0);
 }
 
-static void test_download__missing_directory_leaves_nothing(void **state)
+/* Missing folders of out= are made 0700; one that cannot be made is named, nothing is left. */
+static void test_download__missing_folders_are_made(void **state)
 {
 	struct fx *fx = *state;
 	char path[256], out[256], err[512];
+	struct stat st;
 
-	snprintf(out, sizeof(out), "%s/nope/m.eml", fx->dir);
+	snprintf(out, sizeof(out), "%s/new/m.eml", fx->dir);
+	assert_int_equal(cli_download_save(out, "g", msg, MSG_LEN, 0, path, sizeof(path), err,
+					   sizeof(err)),
+			 0);
+	assert_file(out, msg, MSG_LEN);
+	snprintf(out, sizeof(out), "%s/new", fx->dir);
+	assert_int_equal(stat(out, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	snprintf(out, sizeof(out), "%s/dir/", fx->dir);
+	assert_int_equal(cli_download_save(out, "g", msg, MSG_LEN, 0, path, sizeof(path), err,
+					   sizeof(err)),
+			 0);
+	assert_non_null(strstr(path, "/dir/g.eml"));
+	snprintf(out, sizeof(out), "%s/new/m.eml/x.eml", fx->dir);
 	assert_int_equal(cli_download_save(out, "g", msg, MSG_LEN, 0, path, sizeof(path), err,
 					   sizeof(err)),
 			 -1);
-	assert_non_null(strstr(err, "nope"));
-	assert_non_null(strstr(err, "No such file or directory"));
-	snprintf(out, sizeof(out), "%s/notadir/", fx->dir);
-	assert_int_equal(cli_download_save(out, "g", msg, MSG_LEN, 0, path, sizeof(path), err,
-					   sizeof(err)),
-			 -1);
-	assert_non_null(strstr(err, "is not a directory"));
-	assert_int_equal(entries(fx->dir), 0);
+	assert_non_null(strstr(err, "cannot create the folder"));
+	assert_non_null(strstr(err, "new/m.eml': Not a directory"));
+	assert_int_equal(entries(fx->dir), 2);
 }
 
 /* A write that fails half way (the file size limit stands in for a full disk). */
@@ -357,8 +367,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_download__does_not_follow_a_dangling_link,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_download__unsafe_guids, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_download__missing_directory_leaves_nothing,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_download__missing_folders_are_made, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_download__failed_write_leaves_nothing, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_download__to_standard_output, setup, teardown),
