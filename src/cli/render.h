@@ -32,9 +32,10 @@ const char *const *cli_format_list(void);
 
 /* How a table treats a column when the terminal is too narrow for all of them. */
 typedef enum cli_col_kind {
-	CLI_COL_TEXT, /* cut with an ellipsis down to a few columns, then hidden (the default) */
-	CLI_COL_ID,   /* an identifier the next command needs: never cut, never hidden */
-	CLI_COL_FIXED /* shown whole or hidden (a date cut in half tells nothing) */
+	CLI_COL_TEXT,  /* cut with an ellipsis down to a few columns, then hidden (the default) */
+	CLI_COL_ID,    /* an identifier the next command needs: never cut, never hidden */
+	CLI_COL_FIXED, /* shown whole or hidden (a date cut in half tells nothing) */
+	CLI_COL_PARTY  /* a sender or recipient: text that lower-ranked columns make room for */
 } cli_col_kind;
 
 /* One column's rule; rank orders shrinking and hiding: the lowest rank goes first. */
