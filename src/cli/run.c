@@ -143,6 +143,9 @@ void cli_ctx_init(cli_ctx *ctx, const cli_globals *g, const cli_command *cmd, co
 		ctx->render.color = 0;
 	else
 		ctx->render.color = ctx->render.tty && !getenv("NO_COLOR");
+	ctx->err_color = ctx->render.color;
+	if (!g->color || !strcmp(g->color, "auto"))
+		ctx->err_color = ctx->err_tty && !getenv("NO_COLOR");
 	ctx->render.csv_crlf = g->csv_crlf;
 	ctx->render.csv_raw = g->csv_raw;
 	ctx->render.notes = g->quiet ? NULL : stderr;
