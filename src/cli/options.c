@@ -143,8 +143,10 @@ const opt_spec cli_global_opts[] = {
 	  .call = check_color,
 	  .choices = color_names,
 	  .metavar = "WHEN",
-	  .help = "Emphasis in tables: auto (a terminal without NO_COLOR; default), always, "
-		  "never." },
+	  .help = "Colour that carries meaning: bold table headers, final actions that drop or "
+		  "hold a message (red, yellow), spam scores from 50 (yellow) and 90 (red), bulk "
+		  "messages refused or unknown; auto (a terminal without NO_COLOR; default), "
+		  "always, never." },
 	FLAG("--csv-crlf", NULL, csv_crlf, "End CSV lines with CRLF (RFC 4180) instead of LF."),
 	FLAG("--csv-raw", NULL, csv_raw,
 	     "Write CSV cells verbatim: no ' before =, +, -, @ and control characters kept."),

@@ -16,8 +16,6 @@
 
 #include "util/banned.h"
 
-/* A column is never shrunk below this many terminal columns (or its natural width). */
-#define MIN_COL	 8
 #define ELLIPSIS "\xe2\x80\xa6"
 
 /* Appends the compact JSON text of v (a number, a bool, an object, ...) as display text. */
@@ -60,16 +58,12 @@ static int add_table_cell(ppsbuf *b, ppsbuf *scratch, const json_t *v, size_t *w
 
 /* ---- table ---- */
 
-struct cell {
-	size_t off, len, width;
-};
-
 /*
  * Writes text cut to w columns (with an ellipsis when cut). Padding is owed rather than written
  * (*owed), so that a line never ends in spaces: it is paid before the next non-empty cell.
  */
 static void write_cell(struct cli_out *o, const char *text, const struct cell *c, size_t w,
-		       size_t *owed)
+		       size_t *owed, const char *sgr)
 {
 	const unsigned char *start = (const unsigned char *)text + c->off;
 	const unsigned char *p = start, *end = start + c->len;
@@ -79,7 +73,11 @@ static void write_cell(struct cli_out *o, const char *text, const struct cell *c
 		if (c->len) {
 			cli_out_spaces(o, *owed);
 			*owed = 0;
+			if (sgr)
+				cli_out_adds(o, sgr);
 			cli_out_add(o, text + c->off, c->len);
+			if (sgr)
+				cli_out_adds(o, "\033[0m");
 		}
 		*owed += w - c->width;
 		return;
@@ -101,203 +99,13 @@ static void write_cell(struct cli_out *o, const char *text, const struct cell *c
 		p += k;
 	}
 	cli_out_spaces(o, *owed);
+	if (sgr)
+		cli_out_adds(o, sgr);
 	cli_out_add(o, text + c->off, (size_t)(p - start));
 	cli_out_add(o, ELLIPSIS, 3);
+	if (sgr)
+		cli_out_adds(o, "\033[0m");
 	*owed = w - used - 1;
-}
-
-/* A column's place in the layout: its rule, its narrowest and wished widths, hidden or not. */
-struct cli_table_col {
-	cli_col_kind kind;
-	int rank;
-	int hidden;
-	int named;   /* named in --fields: given its whole width before any other is shown */
-	int date;    /* every cell a UTC date: shown as 2026-12-06 17:22:06 (DATE_LONG) */
-	int compact; /* a date shown as 12-06 17:22:06 (from DATE_SKIP on) */
-	size_t min, want;
-	size_t head; /* the header's width */
-};
-
-/* A sender or recipient is given this many columns before a lower-ranked column is shown. */
-#define PARTY_WANT 30
-/* The terminal's date forms: "YYYY-MM-DD HH:MM:SS" and its part from the month on. */
-#define DATE_LONG 19
-#define DATE_SKIP 5
-
-/*
- * Whether s is a date the terminal may show shorter: "YYYY-MM-DD HH:MM:SS" (or with a T),
- * then nothing but a fraction and a UTC zone (" [UTC+0000]", "Z", "+00:00"); another zone
- * is kept whole, the hour would mislead without it.
- */
-static int utc_date(const char *s, size_t n)
-{
-	static const char shape[] = "dddd-dd-dd dd:dd:dd";
-	size_t i;
-
-	if (n < DATE_LONG)
-		return 0;
-	for (i = 0; i < DATE_LONG; i++) {
-		char c = s[i];
-		if (shape[i] == 'd' ? c < '0' || c > '9' : c != shape[i] && !(i == 10 && c == 'T'))
-			return 0;
-	}
-	if (i < n && s[i] == '.')
-		for (i++; i < n && s[i] >= '0' && s[i] <= '9';)
-			i++;
-	s += i;
-	n -= i;
-	return n == 0 || (n == 11 && !memcmp(s, " [UTC+0000]", 11)) || (n == 1 && *s == 'Z') ||
-	       (n == 6 && !memcmp(s, "+00:00", 6)) || (n == 4 && !memcmp(s, " UTC", 4));
-}
-
-static void rule_of(const cli_output_spec *spec, const char *name, struct cli_table_col *c)
-{
-	/* Without a rule, the key field is an identifier all the same. */
-	c->kind = spec && spec->key && strcmp(spec->key, name) == 0 ? CLI_COL_ID : CLI_COL_TEXT;
-	c->rank = 0;
-	for (const cli_column_rule *r = spec ? spec->rules : NULL; r && r->name; r++) {
-		if (strcmp(r->name, name) == 0) {
-			c->kind = r->kind;
-			c->rank = r->rank;
-			return;
-		}
-	}
-}
-
-/* The width of the visible columns at their narrowest (or wished), separators included. */
-static size_t needed(const struct cli_table_col *cols, size_t ncols, int wished)
-{
-	size_t total = 0, visible = 0;
-
-	for (size_t i = 0; i < ncols; i++) {
-		if (cols[i].hidden)
-			continue;
-		total += wished ? cols[i].want : cols[i].min;
-		visible++;
-	}
-	return total + (visible ? 2 * (visible - 1) : 0);
-}
-
-/* A column's natural width as shown: a compact date is DATE_SKIP narrower. */
-static size_t shown_width(const struct cli_table_col *c, size_t natural)
-{
-	if (!c->compact || natural < DATE_SKIP + c->head)
-		return natural;
-	return natural - DATE_SKIP > c->head ? natural - DATE_SKIP : c->head;
-}
-
-/* Sets each column's narrowest and wished width from its rule and its natural width. */
-static void set_bounds(struct cli_table_col *cols, const size_t *natural, size_t ncols)
-{
-	for (size_t i = 0; i < ncols; i++) {
-		struct cli_table_col *c = &cols[i];
-		size_t nat = shown_width(c, natural[i]);
-		int cut = c->kind == CLI_COL_TEXT || c->kind == CLI_COL_PARTY;
-
-		c->min = cut && nat > MIN_COL ? MIN_COL : nat;
-		c->want = c->min;
-		if (c->named)
-			c->want = nat;
-		else if (c->kind == CLI_COL_PARTY)
-			c->want = nat < PARTY_WANT ? nat : PARTY_WANT;
-	}
-}
-
-/*
- * The column to hide next: the lowest-ranked that may go (not an identifier; when only the
- * wished widths do not fit, one ranked below a column that wishes more, and none named), the
- * widest of a rank first, then the rightmost; ncols when there is none.
- */
-static size_t pick_hidden(const struct cli_table_col *cols, size_t ncols, int for_wish)
-{
-	size_t pick = ncols;
-	int top = -1;
-
-	for (size_t i = 0; for_wish && i < ncols; i++)
-		if (!cols[i].hidden && cols[i].want > cols[i].min && cols[i].rank > top)
-			top = cols[i].rank;
-	for (size_t i = 0; i < ncols; i++) {
-		if (cols[i].hidden || cols[i].kind == CLI_COL_ID)
-			continue;
-		if (for_wish && (cols[i].named || cols[i].rank >= top))
-			continue;
-		if (pick == ncols || cols[i].rank < cols[pick].rank ||
-		    (cols[i].rank == cols[pick].rank && cols[i].min >= cols[pick].min))
-			pick = i;
-	}
-	return pick;
-}
-
-/*
- * Hands extra columns out to the visible ones narrower than their goal (wished, then
- * natural): the narrowest first, so that a short sender is whole before a long subject grows.
- */
-static size_t fill(size_t *w, const size_t *goal, const struct cli_table_col *cols, size_t ncols,
-		   size_t extra)
-{
-	while (extra) {
-		size_t grow = ncols;
-
-		for (size_t i = 0; i < ncols; i++) {
-			if (cols[i].hidden || w[i] >= goal[i])
-				continue;
-			if (grow == ncols || w[i] < w[grow])
-				grow = i;
-		}
-		if (grow == ncols)
-			break;
-		w[grow]++;
-		extra--;
-	}
-	return extra;
-}
-
-/*
- * Fits the columns in width: identifiers keep their natural width; dates go short first
- * (12-06 17:22:06); then, while even the narrowest layout is too wide, the lowest-ranked other
- * column is hidden; while the wished widths (a sender's, a recipient's, a --fields column's)
- * do not fit, a column ranked below them is hidden. What is left goes to the narrowest
- * visible columns first. Returns the number of hidden columns.
- */
-static size_t fit_widths(size_t *w, const size_t *natural, struct cli_table_col *cols, size_t ncols,
-			 size_t width)
-{
-	size_t hidden = 0, need, *goal = malloc(ncols * sizeof(*goal));
-
-	set_bounds(cols, natural, ncols);
-	for (;;) {
-		int wish = needed(cols, ncols, 0) <= width;
-		size_t pick;
-
-		if (needed(cols, ncols, 1) <= width)
-			break;
-		for (pick = 0; pick < ncols; pick++)
-			if (!cols[pick].hidden && cols[pick].date && !cols[pick].compact)
-				break;
-		if (pick < ncols) {
-			cols[pick].compact = 1;
-			set_bounds(cols, natural, ncols);
-			continue;
-		}
-		pick = pick_hidden(cols, ncols, wish);
-		if (pick == ncols)
-			break;
-		cols[pick].hidden = 1;
-		hidden++;
-	}
-	need = needed(cols, ncols, 0);
-	for (size_t i = 0; i < ncols; i++)
-		w[i] = cols[i].hidden ? 0 : cols[i].min;
-	if (!goal)
-		return hidden;
-	for (size_t i = 0; i < ncols; i++)
-		goal[i] = cols[i].want;
-	need = fill(w, goal, cols, ncols, need < width ? width - need : 0);
-	for (size_t i = 0; i < ncols; i++)
-		goal[i] = shown_width(&cols[i], natural[i]);
-	fill(w, goal, cols, ncols, need);
-	free(goal);
-	return hidden;
 }
 
 /*
@@ -345,63 +153,6 @@ done:
 	ppsbuf_release(&safe);
 }
 
-/*
- * On a terminal, a column whose every cell is a UTC date shows it without fraction and zone
- * (and from the month on when compact); -o wide and the other formats keep the whole value.
- * first: this window sets the layout (marks the columns); else it follows the memo's.
- */
-static void short_dates(const char *text, struct cell *cells, size_t nrec, size_t ncols,
-			struct cli_table_col *layout, size_t *natural, int first)
-{
-	for (size_t c = 0; c < ncols; c++) {
-		size_t any = 0, nat = cells[c].width;
-
-		if (first) {
-			layout[c].head = cells[c].width;
-			for (size_t r = 1; r <= nrec; r++) {
-				const struct cell *x = &cells[r * ncols + c];
-				if (x->len && !utc_date(text + x->off, x->len))
-					break;
-				any += x->len != 0;
-				if (r == nrec && any)
-					layout[c].date = 1;
-			}
-		}
-		if (!layout[c].date)
-			continue;
-		for (size_t r = 1; r <= nrec; r++) {
-			struct cell *x = &cells[r * ncols + c];
-			if (!x->len || !utc_date(text + x->off, x->len))
-				continue;
-			x->len = x->width = DATE_LONG;
-			if (layout[c].compact) {
-				x->off += DATE_SKIP;
-				x->len = x->width = DATE_LONG - DATE_SKIP;
-			}
-			if (x->width > nat)
-				nat = x->width;
-		}
-		natural[c] = nat;
-	}
-}
-
-/* After the layout is fitted: the compact dates' cells start at the month. */
-static void compact_dates(struct cell *cells, size_t nrec, size_t ncols,
-			  const struct cli_table_col *layout)
-{
-	for (size_t c = 0; c < ncols; c++) {
-		if (!layout[c].compact)
-			continue;
-		for (size_t r = 1; r <= nrec; r++) {
-			struct cell *x = &cells[r * ncols + c];
-			if (x->len == DATE_LONG) {
-				x->off += DATE_SKIP;
-				x->len = x->width = DATE_LONG - DATE_SKIP;
-			}
-		}
-	}
-}
-
 void cli_table_memo_release(struct cli_table_memo *m)
 {
 	free(m->cols);
@@ -433,7 +184,7 @@ static int table_head(struct cli_out *o, const cli_render_opts *opts, const cli_
 		if (layout[c].hidden)
 			continue;
 		owed += shown++ ? 2 : 0;
-		write_cell(o, text, &cells[c], w[c], &owed);
+		write_cell(o, text, &cells[c], w[c], &owed, NULL);
 	}
 	if (opts->color)
 		cli_out_adds(o, "\033[0m");
@@ -451,18 +202,66 @@ static int table_head(struct cli_out *o, const cli_render_opts *opts, const cli_
 	return 0;
 }
 
-/* Writes nrows rows of cells (ncols each) under the visible columns. */
+/* Columns whose values carry meaning a colour can show. */
+enum paint { PAINT_NONE, PAINT_ACTION, PAINT_SCORE };
+
+static enum paint paint_of(const char *name)
+{
+	if (!strcmp(name, "Final_Action") || !strcmp(name, "action"))
+		return PAINT_ACTION;
+	if (!strcmp(name, "Spam_Score") || !strcmp(name, "spamscore"))
+		return PAINT_SCORE;
+	return PAINT_NONE;
+}
+
+/*
+ * The colour of a cell (an SGR sequence) or NULL: a final action that drops or holds the
+ * message red (discard, reject) or yellow (quarantine, redirect, retry); a spam score red from
+ * SCORE_RED, yellow from SCORE_YELLOW.
+ */
+#define SCORE_RED    90
+#define SCORE_YELLOW 50
+static const char *paint_cell(enum paint p, const char *s, size_t n)
+{
+	static const char *const red[] = { "discard", "reject", NULL };
+	static const char *const yellow[] = { "quarantine", "redirect", "retry", NULL };
+	long v = 0;
+
+	if (p == PAINT_ACTION) {
+		for (size_t i = 0; red[i]; i++)
+			if (n == strlen(red[i]) && !memcmp(s, red[i], n))
+				return "\033[31m";
+		for (size_t i = 0; yellow[i]; i++)
+			if (n == strlen(yellow[i]) && !memcmp(s, yellow[i], n))
+				return "\033[33m";
+		return NULL;
+	}
+	if (p != PAINT_SCORE || n == 0 || n > 4)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return NULL;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v >= SCORE_RED ? "\033[31m" : v >= SCORE_YELLOW ? "\033[33m" : NULL;
+}
+
+/* Writes nrows rows of cells (ncols each) under the visible columns; paint: NULL, no colour. */
 static void table_rows(struct cli_out *o, const char *text, const struct cell *cells, size_t nrows,
-		       const struct cli_table_col *layout, const size_t *w, size_t ncols)
+		       const struct cli_table_col *layout, const size_t *w, size_t ncols,
+		       const enum paint *paint)
 {
 	for (size_t r = 0; r < nrows; r++) {
 		size_t owed = 0, shown = 0;
 
 		for (size_t c = 0; c < ncols; c++) {
+			const struct cell *x = &cells[r * ncols + c];
+
 			if (layout[c].hidden)
 				continue;
 			owed += shown++ ? 2 : 0;
-			write_cell(o, text, &cells[r * ncols + c], w[c], &owed);
+			write_cell(o, text, x, w[c], &owed,
+				   paint ? paint_cell(paint[c], text + x->off, x->len) : NULL);
 		}
 		cli_out_add(o, "\n", 1);
 	}
@@ -481,6 +280,7 @@ int cli_table_render(struct cli_out *o, const cli_render_opts *opts, const cli_o
 	struct cell *cells = NULL;
 	struct cli_table_col *layout = NULL;
 	size_t *w = NULL, *natural = NULL;
+	enum paint *paint = NULL;
 	ppsbuf text = PPSBUF_INIT, scratch = PPSBUF_INIT;
 	int rc = -1, wide = opts->format == CLI_FMT_WIDE, later = memo && memo->cols;
 
@@ -515,7 +315,7 @@ int cli_table_render(struct cli_out *o, const cli_render_opts *opts, const cli_o
 		cell->len = text.len - cell->off;
 		natural[c] = cell->width;
 		if (!later)
-			rule_of(spec, cols[c], &layout[c]);
+			cli_table_rule_of(spec, cols[c], &layout[c]);
 	}
 	for (size_t r = 0; r < nrec; r++) {
 		const json_t *rec = cli_records_at(records, r);
@@ -531,7 +331,7 @@ int cli_table_render(struct cli_out *o, const cli_render_opts *opts, const cli_o
 		}
 	}
 	if (opts->width > 0 && !wide)
-		short_dates(text.buf, cells, nrec, ncols, layout, natural, !later);
+		cli_table_short_dates(text.buf, cells, nrec, ncols, layout, natural, !later);
 	if (later) {
 		/* An identifier is never cut: its column widens (the rows below move right). */
 		for (size_t c = 0; c < ncols; c++)
@@ -542,13 +342,16 @@ int cli_table_render(struct cli_out *o, const cli_render_opts *opts, const cli_o
 		for (size_t c = 0; opts->fields && c < ncols; c++)
 			layout[c].named = 1;
 		if (opts->width > 0 && !wide &&
-		    fit_widths(w, natural, layout, ncols, (size_t)opts->width) > 0)
+		    cli_table_fit(w, natural, layout, ncols, (size_t)opts->width) > 0)
 			note_hidden(opts->notes, cols, layout, ncols, opts->width);
-		compact_dates(cells, nrec, ncols, layout);
+		cli_table_compact_dates(cells, nrec, ncols, layout);
 		if (table_head(o, opts, spec, text.buf, cells, layout, w, ncols, &scratch) < 0)
 			goto done;
 	}
-	table_rows(o, text.buf, cells + ncols, rows - 1, layout, w, ncols);
+	if (opts->color && (paint = calloc(ncols, sizeof(*paint))) != NULL)
+		for (size_t c = 0; c < ncols; c++)
+			paint[c] = paint_of(cols[c]);
+	table_rows(o, text.buf, cells + ncols, rows - 1, layout, w, ncols, paint);
 	rc = 0;
 	if (memo && !later) {
 		memo->cols = cols;
@@ -564,6 +367,7 @@ done:
 	ppsbuf_release(&text);
 	ppsbuf_release(&scratch);
 	free(natural);
+	free(paint);
 	free(cells);
 	if (!later) {
 		free(w);

@@ -45,5 +45,11 @@ expect_out_lacks '6:6:1001' "and nothing done"
 run pps_env "$PPS" -o json quarantine-message-delete folder_name=Quarantine local_guid=@"$T_DIR/guids"
 expect_eq "$(jq -r '.batches[] | select(.outcome == "done") | .message' <<<"$OUT" | grep -c '6:6:1001,6:6:1002')" 1 \
 	"the json document holds the whole answer"
+# colour on stderr only when asked for (or a terminal): the refused count in red
+run pps_env "$PPS" --color=always --isolate quarantine-message-release folder_name=Quarantine local_guid=6:6:999,6:6:998
+expect_err_has $'\x1b[31m2 refused by the server\x1b[0m: 6:6:999, 6:6:998' "the refused count in red"
+run pps_env "$PPS" --isolate quarantine-message-release folder_name=Quarantine local_guid=6:6:999,6:6:998
+expect_err_lacks $'\x1b' "no colour into a pipe"
+expect_err_has "released 0 of 2 messages in 3 requests; 2 refused by the server: 6:6:999, 6:6:998"
 sim_stop
 done_testing

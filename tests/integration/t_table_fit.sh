@@ -73,4 +73,23 @@ on_tty 100 "$T_DIR/f" "$PPS" --fields GUID,Sender,Subject "${SS[@]}"
 r=$(shown "$T_DIR/f" Sender 30) && ok || fail "--fields at 100 columns: $(head -2 <<<"$r")"
 grep -q 'hidden to fit' "$T_DIR/f.err" && fail "--fields hid a named column" || ok
 
+# colour that carries meaning: a reject in red, on a terminal only, never with NO_COLOR or
+# --color=never; the spam score from 50 in yellow
+RJ=(smart-search recipient=@example.com action=reject 'start_time=7 days' limit=5)
+on_tty_raw() {
+	on_tty "$@"
+	script -qec "bash $T_DIR/tty.sh" /dev/null 2>&1 </dev/null >"$T_DIR/raw"
+}
+on_tty_raw 160 "$T_DIR/c" "$PPS" "${RJ[@]}"
+grep -q $'\x1b\[31mreject\x1b\[0m' "$T_DIR/raw" && ok || fail "no red reject on a terminal"
+on_tty_raw 160 "$T_DIR/c" NO_COLOR=1 "$PPS" "${RJ[@]}"
+grep -q $'\x1b\[3' "$T_DIR/raw" && fail "colour with NO_COLOR" || ok
+on_tty_raw 160 "$T_DIR/c" "$PPS" --color=never "${RJ[@]}"
+grep -q $'\x1b\[3' "$T_DIR/raw" && fail "colour with --color=never" || ok
+pps_as demo demo-pass "${RJ[@]}"
+expect_out_lacks $'\x1b' "no colour into a pipe"
+pps_as demo demo-pass --color=always -o wide quarantine-messages-list recipient=example.com \
+	folder_name=Quarantine 'start_time=7 days' limit=20
+grep -Eq $'\x1b\\[3[13]m[5-9][0-9]\x1b' <<<"$OUT" && ok || fail "no coloured spam score"
+
 done_testing
