@@ -17,11 +17,12 @@ typedef enum cli_format {
 	CLI_FMT_NDJSON,
 	CLI_FMT_CSV,
 	CLI_FMT_RAW,
-	CLI_FMT_WIDE /* a table with every column, nothing cut (kubectl's -o wide) */
+	CLI_FMT_WIDE, /* a table with every column, nothing cut (kubectl's -o wide) */
+	CLI_FMT_TSV   /* tab-separated values: a header row, \t \n \r \\ escaped in cells */
 } cli_format;
 
 /*
- * Parses a format name ("table", "wide", "markdown", "json", "ndjson", "csv", "raw"); -1 if
+ * Parses a format name ("table", "wide", "markdown", "json", "ndjson", "csv", "tsv", "raw"); -1 if
  * unknown.
  */
 int cli_format_parse(const char *name, cli_format *out);
@@ -65,6 +66,8 @@ typedef struct cli_render_opts {
 	const char *const *fields; /* --fields: the columns/keys to print, NULL-terminated */
 	FILE *notes;		   /* where a table says which columns it hid (stderr), or NULL */
 	int height; /* terminal rows: a streamed table holds at most a screenful; 0 = no limit */
+	int no_headers;	     /* table, wide, csv, tsv: no title, header row or rule */
+	const char *sort_by; /* table, wide: the rows sorted by this field (a leading - reverses) */
 } cli_render_opts;
 
 /*

@@ -170,6 +170,8 @@ static int table_head(struct cli_out *o, const cli_render_opts *opts, const cli_
 {
 	size_t owed = 0, shown = 0;
 
+	if (opts->no_headers)
+		return 0;
 	if (spec && spec->title) {
 		size_t ignored = 0;
 		ppsbuf_reset(scratch);

@@ -127,6 +127,16 @@ int cli_csv_head(struct cli_out *o, const cli_render_opts *opts, ppsbuf *safe, c
 		 size_t ncols);
 int cli_csv_row(struct cli_out *o, const cli_render_opts *opts, ppsbuf *scratch, ppsbuf *safe,
 		const char **cols, size_t ncols, const json_t *rec);
+/* A CSV value before quoting: strings as they are, lists joined with ",", the rest JSON. */
+int cli_csv_value(ppsbuf *b, const json_t *v);
+
+/* ---- tsv (render_tsv.c) ---- */
+int cli_tsv_head(struct cli_out *o, ppsbuf *safe, const char **cols, size_t ncols);
+int cli_tsv_row(struct cli_out *o, ppsbuf *scratch, ppsbuf *safe, const char **cols, size_t ncols,
+		const json_t *rec);
+/* --sort-by: sorts the held records (a JSON array) by opts->sort_by. 0 or -1 (memory). */
+int cli_records_sort(json_t *held, const char *sort_by);
+
 /* Appends v dumped with a 2-space indent, every line after the first shifted by indent. */
 int cli_json_indented(struct cli_out *o, ppsbuf *scratch, const json_t *v, size_t indent);
 /* Opens one object per segment of the context path; returns how many. */

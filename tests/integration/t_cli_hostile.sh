@@ -14,7 +14,7 @@ CMDS=("smart-search ${WIN[*]} recipient=victim@example.com"
 # raw_controls FILE: prints how many terminal controls FILE holds (ESC but the table header's
 # bold on/off, BEL, CSI U+009B, the bidi controls U+202A-E and U+2066-9).
 raw_controls() {
-	LC_ALL=C sed -e 's/\x1b\[1m//g; s/\x1b\[0m//g' "$1" |
+	LC_ALL=C sed -e 's/\x1b\[1m//g; s/\x1b\[0m//g; s/\x1b\[3[13]m//g' "$1" |
 		LC_ALL=C grep -c -P '\x1b|\x07|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]'
 }
 
@@ -30,7 +30,7 @@ on_tty() {
 
 for cmd in "${CMDS[@]}"; do
 	read -ra words <<<"$cmd"
-	for fmt in table wide markdown json ndjson csv; do
+	for fmt in table wide markdown json ndjson csv tsv; do
 		pps_admin -o $fmt "${words[@]}"
 		expect_rc 0 "$fmt ${words[0]}"
 		printf '%s' "$OUT" >"$T_DIR/pipe.out"
