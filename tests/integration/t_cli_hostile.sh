@@ -43,6 +43,11 @@ for cmd in "${CMDS[@]}"; do
 	pps_admin -o csv "${words[@]}"
 	python3 "$PPS_SOURCE_DIR/tests/integration/helpers/csv_check.py" <<<"$OUT" && ok ||
 		fail "csv ${words[0]} holds a formula or a control"
+	# TSV: a tab or line break in a cell is escaped: as many cells on every line as the header
+	pps_admin -o tsv "${words[@]}"
+	expect_eq "$(awk -F'\t' '{ print NF }' <<<"$OUT" | sort -u | wc -l)" 1 "tsv ${words[0]}: one cell count"
+	expect_eq "$(grep -c . <<<"$OUT")" "$(($(pps_admin -o ndjson "${words[@]}"; grep -c . <<<"$OUT") + 1))" \
+		"tsv ${words[0]}: one line per record"
 done
 
 # the table shows what it hides: the escapes are visible
