@@ -193,6 +193,47 @@ int cli_bulk_journal_batch(struct run *r, const cli_span *s, long id, const char
 	return rc;
 }
 
+int cli_bulk_journal_answer(struct run *r, long id, long http_status, const char *message)
+{
+	json_t *line;
+	int rc;
+
+	if (!r->have_journal)
+		return 0;
+	line = json_pack("{s:s, s:I, s:s, s:I}", "event", "answer", "batch", (json_int_t)id,
+			 "action", pps_qaction_name(r->ctx->cmd->action), "http_status",
+			 (json_int_t)http_status);
+	if (line && set_string(line, "message", message)) {
+		json_decref(line);
+		line = NULL;
+	}
+	if (!line) {
+		r->journal.write_errno = ENOMEM;
+		rc = -1;
+	} else {
+		rc = cli_journal_write(&r->journal, &line, 1, 1);
+	}
+	json_decref(line);
+	if (rc)
+		journal_failed(r);
+	return rc;
+}
+
+char *cli_bulk_short_answer(const char *text, const char *joined, size_t n, long id)
+{
+	const char *at = n > 1 && *joined ? strstr(text, joined) : NULL;
+	ppsbuf b = PPSBUF_INIT;
+
+	if (!at)
+		return strdup(text);
+	if (ppsbuf_add(&b, text, (size_t)(at - text)) ||
+	    ppsbuf_addf(&b, "<%zu GUIDs of batch %ld>%s", n, id, at + strlen(joined))) {
+		ppsbuf_release(&b);
+		return NULL;
+	}
+	return ppsbuf_detach(&b, NULL);
+}
+
 /* The last line of a run: its status and totals. */
 void cli_bulk_journal_end(struct run *r, int status, const size_t count[6])
 {
@@ -273,25 +314,63 @@ int cli_bulk_final_status(const struct run *r, const size_t count[6])
 	return mixed || common <= 0 ? CLI_EXIT_FAILURE : common;
 }
 
-/* The one-line count on stderr. */
+/* Adds "; N <what>: g1, g2, g3 and K more" for the entries of outcome o (none: nothing). */
+static void add_outcome(ppsbuf *b, const struct run *r, enum outcome o, size_t n, const char *what,
+			const char *on, const char *off)
+{
+	size_t named = 0;
+
+	if (!n)
+		return;
+	ppsbuf_addf(b, "; %s%zu %s%s:", on, n, what, off);
+	for (size_t g = 0; g < r->ngroups && named < 3; g++) {
+		for (size_t k = 0; k < r->groups[g].n && named < 3; k++) {
+			size_t i = r->groups[g].idx[k];
+			enum outcome x = r->out[i] == OUT_PENDING ? OUT_NOT_SENT : r->out[i];
+
+			if (x == o)
+				ppsbuf_addf(b, "%s %s", named++ ? "," : "", r->list.v[i].guid);
+		}
+	}
+	if (n > named)
+		ppsbuf_addf(b, " and %zu more", n - named);
+}
+
+/*
+ * The one-line count on stderr, in messages: how many were done, in how many requests, and
+ * which were refused, unknown or not sent (the first three GUIDs of each); colour on a
+ * terminal (--color, NO_COLOR).
+ */
 void cli_bulk_summary(const struct run *r, const size_t count[6])
 {
-	size_t done_msgs = 0;
+	size_t done_msgs = 0, refused = 0, unknown = 0, not_sent = 0;
+	int color = r->ctx->err_color;
+	const char *red = color ? "\033[31m" : "", *yellow = color ? "\033[33m" : "",
+		   *off = color ? "\033[0m" : "";
 	ppsbuf b = PPSBUF_INIT;
 
-	for (size_t g = 0; g < r->ngroups; g++)
-		for (size_t k = 0; k < r->groups[g].n; k++)
-			done_msgs += r->out[r->groups[g].idx[k]] == OUT_DONE;
-	ppsbuf_addf(&b, "%s %zu of %zu messages (%zu batch%s, %zu failed)", r->ctx->cmd->verb,
-		    done_msgs, r->unique, r->requests, r->requests == 1 ? "" : "es",
-		    r->failed_requests);
+	for (size_t g = 0; g < r->ngroups; g++) {
+		for (size_t k = 0; k < r->groups[g].n; k++) {
+			enum outcome o = r->out[r->groups[g].idx[k]];
+
+			done_msgs += o == OUT_DONE;
+			refused += o == OUT_REFUSED;
+			unknown += o == OUT_UNKNOWN;
+			not_sent += o == OUT_PENDING || o == OUT_NOT_SENT;
+		}
+	}
+	ppsbuf_addf(&b, "%s %zu of %zu messages in %zu request%s", r->ctx->cmd->verb, done_msgs,
+		    r->unique, r->requests, r->requests == 1 ? "" : "s");
+	add_outcome(&b, r, OUT_REFUSED, refused, "refused by the server", red, off);
+	add_outcome(&b, r, OUT_UNKNOWN, unknown, "outcome unknown (check before sending again)",
+		    yellow, off);
+	add_outcome(&b, r, OUT_NOT_SENT, not_sent, "not sent", yellow, off);
+	if (count[OUT_INVALID])
+		ppsbuf_addf(&b, "; %s%zu invalid entr%s%s", red, count[OUT_INVALID],
+			    count[OUT_INVALID] == 1 ? "y" : "ies", off);
 	if (r->earlier_done || r->earlier_unknown)
 		ppsbuf_addf(&b, "; by an earlier run: %zu done, %zu unknown", r->earlier_done,
 			    r->earlier_unknown);
-	if (count[OUT_REFUSED] || count[OUT_UNKNOWN] || count[OUT_NOT_SENT] || count[OUT_INVALID])
-		ppsbuf_addf(&b, "; entries: %zu refused, %zu unknown, %zu not sent, %zu invalid",
-			    count[OUT_REFUSED], count[OUT_UNKNOWN], count[OUT_NOT_SENT],
-			    count[OUT_INVALID]);
 	fprintf(r->ctx->err, "%s\n", b.buf);
 	ppsbuf_release(&b);
 }

@@ -121,6 +121,17 @@ int cli_bulk_journal_lines(struct run *r, const size_t *idx, size_t n);
 int cli_bulk_journal_batch(struct run *r, const cli_span *s, long id, const char *event,
 			   long http_status, const char *message);
 void cli_bulk_journal_end(struct run *r, int status, const size_t count[6]);
+/*
+ * The answer line of batch id: the server's whole text (http_status, message), written once
+ * when the entries' lines carry it cut short. 0, or -1 when the journal failed.
+ */
+int cli_bulk_journal_answer(struct run *r, long id, long http_status, const char *message);
+/*
+ * The server's answer to a batch of n GUIDs as an entry's line and the screen say it: the
+ * batch's GUID list (joined, as sent) in text replaced with "<n GUIDs of batch id>"; text
+ * itself when it does not hold the list or n < 2. malloc'd, or NULL (memory).
+ */
+char *cli_bulk_short_answer(const char *text, const char *joined, size_t n, long id);
 /* The outcome line of every entry to f (-o ndjson). 0 or -1. */
 int cli_bulk_write_report(const struct run *r, FILE *f);
 /* Counts the entries per enum outcome. */

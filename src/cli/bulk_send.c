@@ -192,28 +192,43 @@ static const char *failure_text(const struct run *r)
 	return e->message;
 }
 
-/* Span s carried out: the server's text kept in the report and printed. */
-static enum step span_done(struct run *r, const cli_span *s, const pps_response *resp)
+/*
+ * Span s carried out. The server's answer to a batch names every GUID of it: its whole text
+ * goes once into the journal (an answer line) and the -o json document; the entries' lines
+ * and the screen say it with the GUID list cut short (cli_bulk_short_answer); a run of one
+ * request (whole: the only batch, not split) prints it whole, as a single action does.
+ */
+static enum step span_done(struct run *r, const cli_span *s, const pps_response *resp, int whole)
 {
 	cli_ctx *ctx = r->ctx;
-	char *text = full_message(resp);
-	size_t m = text ? cli_bulk_keep_message(r, text) : 0;
+	char *text = full_message(resp), *joined = text ? cli_bulk_span_join(r, s) : NULL;
+	long id = r->batch_id[r->groups[s->group].idx[s->first]];
+	char *brief = joined ? cli_bulk_short_answer(text, joined, s->count, id) : NULL;
+	size_t m = brief ? cli_bulk_keep_message(r, brief) : 0;
 
+	free(joined);
 	if (!m) {
 		/* Done it is, whatever memory is left for saying so. */
 		cli_bulk_set_span(r, s, OUT_DONE, 0, CLI_EXIT_OK);
 		free(text);
+		free(brief);
 		cli_errorf(ctx, "out of memory");
 		return STEP_FATAL;
 	}
 	cli_bulk_set_span(r, s, OUT_DONE, m, CLI_EXIT_OK);
 	note_request(r, s, OUT_DONE, resp->status, text, 0);
+	if (strcmp(brief, text) != 0 && cli_bulk_journal_answer(r, id, resp->status, text)) {
+		free(text);
+		free(brief);
+		return STEP_FATAL;
+	}
 	if (r->ctx->render.format != CLI_FMT_JSON && r->ctx->render.format != CLI_FMT_NDJSON &&
-	    cli_print_message(ctx, text)) {
+	    cli_print_message(ctx, whole ? text : brief)) {
 		r->write_failed = 1;
 		r->stdout_failed = 1;
 	}
 	free(text);
+	free(brief);
 	return STEP_NEXT;
 }
 
@@ -376,7 +391,7 @@ static enum step run_span(struct run *r, cli_batcher *b, pps_quarantine_action_r
 	}
 	if (rc == PPS_OK) {
 		*net_fails = 0;
-		step = span_done(r, s, resp);
+		step = span_done(r, s, resp, b->planned == 1 && s->count == r->unique);
 	}
 	pps_response_free(resp);
 	free(joined);

@@ -42,6 +42,7 @@ typedef struct cli_ctx {
 	int quiet;
 	int verbose;
 	int err_tty;	    /* stderr is a terminal: progress lines allowed */
+	int err_color;	    /* colour allowed on stderr (--color, NO_COLOR, a terminal) */
 	long batch;	    /* GUIDs per quarantine action request */
 	long timeout_ms;    /* --timeout: also caps the waits for a throttled action */
 	const char *report; /* --report FILE: the run's journal (journal.h), or NULL */

@@ -228,7 +228,7 @@ int cmd_quarantine_list(cli_ctx *ctx, const cli_args *a)
 	pps_quarantine_search_req_init(&q.search, PPS_QUARANTINE_SEARCH_REQ_VERSION);
 	cli_args_bind(a, &q);
 	if (q.guid) {
-		if (ctx->render.format == CLI_FMT_CSV) {
+		if (ctx->render.format == CLI_FMT_CSV || ctx->render.format == CLI_FMT_TSV) {
 			cli_errorf(ctx, "guid= prints one raw message, not records: use -o raw, "
 					"-o table or -o json");
 			return CLI_EXIT_USAGE;

@@ -46,22 +46,23 @@ static const char *const user_columns[] = { "uid",     "email",	       "firstnam
 
 /*
  * How a narrow terminal treats the table columns: identifiers are never cut (they are copied
- * into the next command), the lowest rank is cut or hidden first, the subject last.
+ * into the next command); who sent it and to whom is read first, so lower-ranked columns are
+ * hidden to give them their share; the lowest rank is cut or hidden first.
  */
 static const cli_column_rule search_rules[] = {
 	{ "GUID", CLI_COL_ID, 0 },
+	{ "Sender", CLI_COL_PARTY, 4 },
+	{ "Recipients", CLI_COL_PARTY, 4 },
 	{ "Subject", CLI_COL_TEXT, 3 },
-	{ "Sender", CLI_COL_TEXT, 2 },
-	{ "Recipients", CLI_COL_TEXT, 2 },
-	{ "Final_Action", CLI_COL_FIXED, 1 },
+	{ "Final_Action", CLI_COL_FIXED, 2 },
 	{ "Date", CLI_COL_FIXED, 1 },
 	{ NULL, CLI_COL_TEXT, 0 },
 };
 static const cli_column_rule quarantine_rules[] = {
 	{ "localguid", CLI_COL_ID, 0 }, { "guid", CLI_COL_ID, 0 },
+	{ "from", CLI_COL_PARTY, 6 },	{ "rcpts", CLI_COL_PARTY, 6 },
 	{ "subject", CLI_COL_TEXT, 5 }, { "folder", CLI_COL_FIXED, 4 },
-	{ "from", CLI_COL_TEXT, 3 },	{ "rcpts", CLI_COL_TEXT, 2 },
-	{ "date", CLI_COL_FIXED, 1 },	{ "spamscore", CLI_COL_FIXED, 0 },
+	{ "date", CLI_COL_FIXED, 3 },	{ "spamscore", CLI_COL_FIXED, 2 },
 	{ "size", CLI_COL_FIXED, 0 },	{ "host_ip", CLI_COL_FIXED, 0 },
 	{ NULL, CLI_COL_TEXT, 0 },
 };

@@ -75,6 +75,19 @@ static int check_fields(const char *v, void *target, char *why, size_t len)
 	return 0;
 }
 
+/* --sort-by: one field name, a leading - for descending. */
+static int check_sort(const char *v, void *target, char *why, size_t len)
+{
+	const char *name = v + (*v == '-');
+
+	if (!*name || strchr(name, ',') || strchr(name, ' ')) {
+		snprintf(why, len, "expected one field name, -NAME for descending");
+		return -1;
+	}
+	*(const char **)target = v;
+	return 0;
+}
+
 /* A size in bytes, or with a K, M or G suffix (powers of 1024), from 1 byte to 1 TiB. */
 static int check_size(const char *v, void *target, char *why, size_t len)
 {
@@ -132,8 +145,7 @@ const opt_spec cli_global_opts[] = {
 	  .subject = "output format",
 	  .metavar = "FORMAT",
 	  .help = "Output format: table (default), wide (every column, nothing cut), markdown, "
-		  "json, "
-		  "ndjson, csv, raw (docs/output.md)." },
+		  "json, ndjson, csv, tsv, raw (docs/output.md)." },
 	CHECKED("--fields", NULL, fields, check_fields, "LIST",
 		"Comma list of the columns (keys) to print in table, wide, markdown, csv and "
 		"ndjson."),
@@ -143,8 +155,18 @@ const opt_spec cli_global_opts[] = {
 	  .call = check_color,
 	  .choices = color_names,
 	  .metavar = "WHEN",
-	  .help = "Emphasis in tables: auto (a terminal without NO_COLOR; default), always, "
-		  "never." },
+	  .help = "Colour that carries meaning: bold table headers, final actions that drop or "
+		  "hold a message (red, yellow), spam scores from 50 (yellow) and 90 (red), bulk "
+		  "messages refused or unknown; auto (a terminal without NO_COLOR; default), "
+		  "always, never." },
+	FLAG("--no-headers", NULL, no_headers,
+	     "Print no title, header row or rule in table and wide, no header row in csv and tsv."),
+	CHECKED("--sort-by", NULL, sort_by, check_sort, "FIELD",
+		"Sort a table's rows by FIELD (numbers by value, text by its bytes, a missing "
+		"value "
+		"last); -FIELD sorts descending. The table then holds every row before it prints."),
+	FLAG("--no-pager", NULL, no_pager,
+	     "Do not page a long table on a terminal (default: $PAGER, else less -FRX)."),
 	FLAG("--csv-crlf", NULL, csv_crlf, "End CSV lines with CRLF (RFC 4180) instead of LF."),
 	FLAG("--csv-raw", NULL, csv_raw,
 	     "Write CSV cells verbatim: no ' before =, +, -, @ and control characters kept."),

@@ -17,6 +17,9 @@ typedef struct cli_globals {
 	const char *fields; /* --fields a,b,c */
 	int csv_crlf;
 	int csv_raw;
+	int no_headers;
+	const char *sort_by; /* --sort-by FIELD, -FIELD for descending */
+	int no_pager;
 	struct cli_jobs jobs;
 	int interval_given; /* set by cli_globals_finish */
 	int overlap_given;

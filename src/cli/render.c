@@ -105,10 +105,11 @@ int cli_render_record(cli_render_stream *s, const json_t *rec)
 	case CLI_FMT_TABLE:
 	case CLI_FMT_WIDE:
 	case CLI_FMT_RAW:
-		/* The table measures its rows before it prints them: a screenful or a window. */
+		/* The table measures its rows before it prints them: a screenful or a window;
+		 * sorted, all of them. */
 		if (s->held && json_array_append(s->held, cli_json_mut(rec)) < 0)
 			rc = -1;
-		else if (s->held &&
+		else if (s->held && !s->opts.sort_by &&
 			 json_array_size(s->held) >=
 				 (s->opts.height > 0 ? (size_t)s->opts.height : CLI_TABLE_WINDOW))
 			rc = table_page(s);
@@ -121,9 +122,17 @@ int cli_render_record(cli_render_stream *s, const json_t *rec)
 		if (!rc)
 			rc = cli_markdown_row(o, &s->scratch, s->cols, s->ncols, rec);
 		break;
+	case CLI_FMT_TSV:
+		rc = stream_columns(s, rec, 1);
+		if (!rc && !s->head_done && !s->opts.no_headers)
+			rc = cli_tsv_head(o, &s->safe, s->cols, s->ncols);
+		s->head_done = 1;
+		if (!rc)
+			rc = cli_tsv_row(o, &s->scratch, &s->safe, s->cols, s->ncols, rec);
+		break;
 	case CLI_FMT_CSV:
 		rc = stream_columns(s, rec, 1);
-		if (!rc && !s->head_done)
+		if (!rc && !s->head_done && !s->opts.no_headers)
 			rc = cli_csv_head(o, &s->opts, &s->safe, s->cols, s->ncols);
 		s->head_done = 1;
 		if (!rc)
@@ -201,7 +210,9 @@ int cli_render_end(cli_render_stream *s)
 	case CLI_FMT_TABLE:
 	case CLI_FMT_WIDE:
 		/* The last page; no page at all is "No results found." */
-		if (s->held && (json_array_size(s->held) > 0 || s->pages == 0))
+		if (s->held && cli_records_sort(s->held, s->opts.sort_by) < 0)
+			rc = -1;
+		else if (s->held && (json_array_size(s->held) > 0 || s->pages == 0))
 			rc = table_page(s);
 		break;
 	case CLI_FMT_RAW:
@@ -211,8 +222,12 @@ int cli_render_end(cli_render_stream *s)
 			cli_out_adds(o, CLI_NO_RESULTS "\n");
 		break;
 	case CLI_FMT_CSV:
-		if (!s->head_done && stream_columns(s, NULL, 1) == 0)
+		if (!s->head_done && !s->opts.no_headers && stream_columns(s, NULL, 1) == 0)
 			rc = cli_csv_head(o, &s->opts, &s->safe, s->cols, s->ncols);
+		break;
+	case CLI_FMT_TSV:
+		if (!s->head_done && !s->opts.no_headers && stream_columns(s, NULL, 1) == 0)
+			rc = cli_tsv_head(o, &s->safe, s->cols, s->ncols);
 		break;
 	case CLI_FMT_JSON:
 		if (!s->head_done)

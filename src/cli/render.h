@@ -17,11 +17,12 @@ typedef enum cli_format {
 	CLI_FMT_NDJSON,
 	CLI_FMT_CSV,
 	CLI_FMT_RAW,
-	CLI_FMT_WIDE /* a table with every column, nothing cut (kubectl's -o wide) */
+	CLI_FMT_WIDE, /* a table with every column, nothing cut (kubectl's -o wide) */
+	CLI_FMT_TSV   /* tab-separated values: a header row, \t \n \r \\ escaped in cells */
 } cli_format;
 
 /*
- * Parses a format name ("table", "wide", "markdown", "json", "ndjson", "csv", "raw"); -1 if
+ * Parses a format name ("table", "wide", "markdown", "json", "ndjson", "csv", "tsv", "raw"); -1 if
  * unknown.
  */
 int cli_format_parse(const char *name, cli_format *out);
@@ -32,9 +33,10 @@ const char *const *cli_format_list(void);
 
 /* How a table treats a column when the terminal is too narrow for all of them. */
 typedef enum cli_col_kind {
-	CLI_COL_TEXT, /* cut with an ellipsis down to a few columns, then hidden (the default) */
-	CLI_COL_ID,   /* an identifier the next command needs: never cut, never hidden */
-	CLI_COL_FIXED /* shown whole or hidden (a date cut in half tells nothing) */
+	CLI_COL_TEXT,  /* cut with an ellipsis down to a few columns, then hidden (the default) */
+	CLI_COL_ID,    /* an identifier the next command needs: never cut, never hidden */
+	CLI_COL_FIXED, /* shown whole or hidden (a date cut in half tells nothing) */
+	CLI_COL_PARTY  /* a sender or recipient: text that lower-ranked columns make room for */
 } cli_col_kind;
 
 /* One column's rule; rank orders shrinking and hiding: the lowest rank goes first. */
@@ -64,6 +66,8 @@ typedef struct cli_render_opts {
 	const char *const *fields; /* --fields: the columns/keys to print, NULL-terminated */
 	FILE *notes;		   /* where a table says which columns it hid (stderr), or NULL */
 	int height; /* terminal rows: a streamed table holds at most a screenful; 0 = no limit */
+	int no_headers;	     /* table, wide, csv, tsv: no title, header row or rule */
+	const char *sort_by; /* table, wide: the rows sorted by this field (a leading - reverses) */
 } cli_render_opts;
 
 /*

@@ -51,8 +51,7 @@ char *cli_csv_field(const char *text)
 	return s;
 }
 
-/* A CSV value before quoting: strings as they are, lists joined with ",", the rest compact JSON. */
-static int csv_value(ppsbuf *b, const json_t *v)
+int cli_csv_value(ppsbuf *b, const json_t *v)
 {
 	size_t i;
 	const json_t *item;
@@ -115,7 +114,7 @@ int cli_csv_row(struct cli_out *o, const cli_render_opts *opts, ppsbuf *scratch,
 {
 	for (size_t c = 0; c < ncols; c++) {
 		ppsbuf_reset(scratch);
-		if (csv_value(scratch, cli_field(rec, cols[c])) < 0 ||
+		if (cli_csv_value(scratch, cli_field(rec, cols[c])) < 0 ||
 		    (c && ppsbuf_addch(&o->b, ',') < 0) ||
 		    cli_csv_cell(&o->b, safe, scratch->buf, scratch->len, opts->csv_raw) < 0)
 			return -1;

@@ -104,7 +104,7 @@ static const struct {
 } formats[] = {
 	{ "table", CLI_FMT_TABLE }, { "wide", CLI_FMT_WIDE },	  { "markdown", CLI_FMT_MARKDOWN },
 	{ "json", CLI_FMT_JSON },   { "ndjson", CLI_FMT_NDJSON }, { "csv", CLI_FMT_CSV },
-	{ "raw", CLI_FMT_RAW },
+	{ "tsv", CLI_FMT_TSV },	    { "raw", CLI_FMT_RAW },
 };
 
 int cli_format_parse(const char *name, cli_format *out)

@@ -16,8 +16,6 @@
 
 #include "util/banned.h"
 
-/* A column is never shrunk below this many terminal columns (or its natural width). */
-#define MIN_COL	 8
 #define ELLIPSIS "\xe2\x80\xa6"
 
 /* Appends the compact JSON text of v (a number, a bool, an object, ...) as display text. */
@@ -60,16 +58,12 @@ static int add_table_cell(ppsbuf *b, ppsbuf *scratch, const json_t *v, size_t *w
 
 /* ---- table ---- */
 
-struct cell {
-	size_t off, len, width;
-};
-
 /*
  * Writes text cut to w columns (with an ellipsis when cut). Padding is owed rather than written
  * (*owed), so that a line never ends in spaces: it is paid before the next non-empty cell.
  */
 static void write_cell(struct cli_out *o, const char *text, const struct cell *c, size_t w,
-		       size_t *owed)
+		       size_t *owed, const char *sgr)
 {
 	const unsigned char *start = (const unsigned char *)text + c->off;
 	const unsigned char *p = start, *end = start + c->len;
@@ -79,7 +73,11 @@ static void write_cell(struct cli_out *o, const char *text, const struct cell *c
 		if (c->len) {
 			cli_out_spaces(o, *owed);
 			*owed = 0;
+			if (sgr)
+				cli_out_adds(o, sgr);
 			cli_out_add(o, text + c->off, c->len);
+			if (sgr)
+				cli_out_adds(o, "\033[0m");
 		}
 		*owed += w - c->width;
 		return;
@@ -101,101 +99,13 @@ static void write_cell(struct cli_out *o, const char *text, const struct cell *c
 		p += k;
 	}
 	cli_out_spaces(o, *owed);
+	if (sgr)
+		cli_out_adds(o, sgr);
 	cli_out_add(o, text + c->off, (size_t)(p - start));
 	cli_out_add(o, ELLIPSIS, 3);
+	if (sgr)
+		cli_out_adds(o, "\033[0m");
 	*owed = w - used - 1;
-}
-
-/* A column's place in the layout: its rule, its narrowest width, whether it is hidden. */
-struct cli_table_col {
-	cli_col_kind kind;
-	int rank;
-	int hidden;
-	size_t min;
-};
-
-static void rule_of(const cli_output_spec *spec, const char *name, struct cli_table_col *c)
-{
-	/* Without a rule, the key field is an identifier all the same. */
-	c->kind = spec && spec->key && strcmp(spec->key, name) == 0 ? CLI_COL_ID : CLI_COL_TEXT;
-	c->rank = 0;
-	for (const cli_column_rule *r = spec ? spec->rules : NULL; r && r->name; r++) {
-		if (strcmp(r->name, name) == 0) {
-			c->kind = r->kind;
-			c->rank = r->rank;
-			return;
-		}
-	}
-}
-
-/* The width of the visible columns at their narrowest, separators included. */
-static size_t needed(const struct cli_table_col *cols, size_t ncols)
-{
-	size_t total = 0, visible = 0;
-
-	for (size_t i = 0; i < ncols; i++) {
-		if (cols[i].hidden)
-			continue;
-		total += cols[i].min;
-		visible++;
-	}
-	return total + (visible ? 2 * (visible - 1) : 0);
-}
-
-/*
- * Fits the columns in width: identifiers keep their natural width; while even the narrowest
- * layout is too wide, the lowest-ranked other column is hidden (the widest of a rank first,
- * then the rightmost); what is left is handed back from the highest rank down, so that the
- * lowest-ranked text columns are the ones cut. Returns the number of hidden columns.
- */
-static size_t fit_widths(size_t *w, const size_t *natural, struct cli_table_col *cols, size_t ncols,
-			 size_t width)
-{
-	size_t hidden = 0, need, extra;
-	int top = 0;
-
-	for (size_t i = 0; i < ncols; i++) {
-		cols[i].min = cols[i].kind == CLI_COL_TEXT && natural[i] > MIN_COL ? MIN_COL
-										   : natural[i];
-		if (cols[i].rank > top)
-			top = cols[i].rank;
-	}
-	while ((need = needed(cols, ncols)) > width) {
-		size_t pick = ncols;
-
-		for (size_t i = 0; i < ncols; i++) {
-			if (cols[i].hidden || cols[i].kind == CLI_COL_ID)
-				continue;
-			if (pick == ncols || cols[i].rank < cols[pick].rank ||
-			    (cols[i].rank == cols[pick].rank && cols[i].min >= cols[pick].min))
-				pick = i;
-		}
-		if (pick == ncols)
-			break;
-		cols[pick].hidden = 1;
-		hidden++;
-	}
-	extra = need < width ? width - need : 0;
-	for (size_t i = 0; i < ncols; i++)
-		w[i] = cols[i].hidden ? 0 : cols[i].min;
-	for (int rank = top; rank >= 0 && extra; rank--) {
-		for (;;) {
-			size_t grow = ncols;
-
-			/* Within a rank the narrowest grows first: the widest is cut first. */
-			for (size_t i = 0; i < ncols; i++) {
-				if (cols[i].hidden || cols[i].rank != rank || w[i] >= natural[i])
-					continue;
-				if (grow == ncols || w[i] < w[grow])
-					grow = i;
-			}
-			if (grow == ncols || extra == 0)
-				break;
-			w[grow]++;
-			extra--;
-		}
-	}
-	return hidden;
 }
 
 /*
@@ -260,6 +170,8 @@ static int table_head(struct cli_out *o, const cli_render_opts *opts, const cli_
 {
 	size_t owed = 0, shown = 0;
 
+	if (opts->no_headers)
+		return 0;
 	if (spec && spec->title) {
 		size_t ignored = 0;
 		ppsbuf_reset(scratch);
@@ -274,7 +186,7 @@ static int table_head(struct cli_out *o, const cli_render_opts *opts, const cli_
 		if (layout[c].hidden)
 			continue;
 		owed += shown++ ? 2 : 0;
-		write_cell(o, text, &cells[c], w[c], &owed);
+		write_cell(o, text, &cells[c], w[c], &owed, NULL);
 	}
 	if (opts->color)
 		cli_out_adds(o, "\033[0m");
@@ -292,18 +204,66 @@ static int table_head(struct cli_out *o, const cli_render_opts *opts, const cli_
 	return 0;
 }
 
-/* Writes nrows rows of cells (ncols each) under the visible columns. */
+/* Columns whose values carry meaning a colour can show. */
+enum paint { PAINT_NONE, PAINT_ACTION, PAINT_SCORE };
+
+static enum paint paint_of(const char *name)
+{
+	if (!strcmp(name, "Final_Action") || !strcmp(name, "action"))
+		return PAINT_ACTION;
+	if (!strcmp(name, "Spam_Score") || !strcmp(name, "spamscore"))
+		return PAINT_SCORE;
+	return PAINT_NONE;
+}
+
+/*
+ * The colour of a cell (an SGR sequence) or NULL: a final action that drops or holds the
+ * message red (discard, reject) or yellow (quarantine, redirect, retry); a spam score red from
+ * SCORE_RED, yellow from SCORE_YELLOW.
+ */
+#define SCORE_RED    90
+#define SCORE_YELLOW 50
+static const char *paint_cell(enum paint p, const char *s, size_t n)
+{
+	static const char *const red[] = { "discard", "reject", NULL };
+	static const char *const yellow[] = { "quarantine", "redirect", "retry", NULL };
+	long v = 0;
+
+	if (p == PAINT_ACTION) {
+		for (size_t i = 0; red[i]; i++)
+			if (n == strlen(red[i]) && !memcmp(s, red[i], n))
+				return "\033[31m";
+		for (size_t i = 0; yellow[i]; i++)
+			if (n == strlen(yellow[i]) && !memcmp(s, yellow[i], n))
+				return "\033[33m";
+		return NULL;
+	}
+	if (p != PAINT_SCORE || n == 0 || n > 4)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return NULL;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v >= SCORE_RED ? "\033[31m" : v >= SCORE_YELLOW ? "\033[33m" : NULL;
+}
+
+/* Writes nrows rows of cells (ncols each) under the visible columns; paint: NULL, no colour. */
 static void table_rows(struct cli_out *o, const char *text, const struct cell *cells, size_t nrows,
-		       const struct cli_table_col *layout, const size_t *w, size_t ncols)
+		       const struct cli_table_col *layout, const size_t *w, size_t ncols,
+		       const enum paint *paint)
 {
 	for (size_t r = 0; r < nrows; r++) {
 		size_t owed = 0, shown = 0;
 
 		for (size_t c = 0; c < ncols; c++) {
+			const struct cell *x = &cells[r * ncols + c];
+
 			if (layout[c].hidden)
 				continue;
 			owed += shown++ ? 2 : 0;
-			write_cell(o, text, &cells[r * ncols + c], w[c], &owed);
+			write_cell(o, text, x, w[c], &owed,
+				   paint ? paint_cell(paint[c], text + x->off, x->len) : NULL);
 		}
 		cli_out_add(o, "\n", 1);
 	}
@@ -322,6 +282,7 @@ int cli_table_render(struct cli_out *o, const cli_render_opts *opts, const cli_o
 	struct cell *cells = NULL;
 	struct cli_table_col *layout = NULL;
 	size_t *w = NULL, *natural = NULL;
+	enum paint *paint = NULL;
 	ppsbuf text = PPSBUF_INIT, scratch = PPSBUF_INIT;
 	int rc = -1, wide = opts->format == CLI_FMT_WIDE, later = memo && memo->cols;
 
@@ -356,7 +317,7 @@ int cli_table_render(struct cli_out *o, const cli_render_opts *opts, const cli_o
 		cell->len = text.len - cell->off;
 		natural[c] = cell->width;
 		if (!later)
-			rule_of(spec, cols[c], &layout[c]);
+			cli_table_rule_of(spec, cols[c], &layout[c]);
 	}
 	for (size_t r = 0; r < nrec; r++) {
 		const json_t *rec = cli_records_at(records, r);
@@ -371,6 +332,8 @@ int cli_table_render(struct cli_out *o, const cli_render_opts *opts, const cli_o
 				natural[c] = cell->width;
 		}
 	}
+	if (opts->width > 0 && !wide)
+		cli_table_short_dates(text.buf, cells, nrec, ncols, layout, natural, !later);
 	if (later) {
 		/* An identifier is never cut: its column widens (the rows below move right). */
 		for (size_t c = 0; c < ncols; c++)
@@ -378,13 +341,19 @@ int cli_table_render(struct cli_out *o, const cli_render_opts *opts, const cli_o
 				w[c] = natural[c];
 	} else {
 		memcpy(w, natural, ncols * sizeof(*w));
+		for (size_t c = 0; opts->fields && c < ncols; c++)
+			layout[c].named = 1;
 		if (opts->width > 0 && !wide &&
-		    fit_widths(w, natural, layout, ncols, (size_t)opts->width) > 0)
+		    cli_table_fit(w, natural, layout, ncols, (size_t)opts->width) > 0)
 			note_hidden(opts->notes, cols, layout, ncols, opts->width);
+		cli_table_compact_dates(cells, nrec, ncols, layout);
 		if (table_head(o, opts, spec, text.buf, cells, layout, w, ncols, &scratch) < 0)
 			goto done;
 	}
-	table_rows(o, text.buf, cells + ncols, rows - 1, layout, w, ncols);
+	if (opts->color && (paint = calloc(ncols, sizeof(*paint))) != NULL)
+		for (size_t c = 0; c < ncols; c++)
+			paint[c] = paint_of(cols[c]);
+	table_rows(o, text.buf, cells + ncols, rows - 1, layout, w, ncols, paint);
 	rc = 0;
 	if (memo && !later) {
 		memo->cols = cols;
@@ -400,6 +369,7 @@ done:
 	ppsbuf_release(&text);
 	ppsbuf_release(&scratch);
 	free(natural);
+	free(paint);
 	free(cells);
 	if (!later) {
 		free(w);

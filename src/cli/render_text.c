@@ -201,13 +201,28 @@ int cli_render_message(FILE *out, const cli_render_opts *opts, const char *messa
 		o.err = 1;
 		goto done;
 	}
+	if (opts->format == CLI_FMT_TSV) {
+		/* A message is a one-column table: a header and one row. */
+		static const char *col[] = { "message" };
+		ppsbuf scratch = PPSBUF_INIT, safe = PPSBUF_INIT;
+
+		obj = json_pack("{s:s%}", "message", text.buf, text.len);
+		if (!obj || (!opts->no_headers && cli_tsv_head(&o, &safe, col, 1) < 0) ||
+		    cli_tsv_row(&o, &scratch, &safe, col, 1, obj) < 0)
+			o.err = 1;
+		ppsbuf_release(&scratch);
+		ppsbuf_release(&safe);
+		goto done;
+	}
 	if (opts->format == CLI_FMT_CSV) {
 		/* A message is a one-column table: a header and one row. */
 		ppsbuf cell = PPSBUF_INIT;
 		const char *eol = opts->csv_crlf ? "\r\n" : "\n";
 
-		cli_out_adds(&o, "message");
-		cli_out_adds(&o, eol);
+		if (!opts->no_headers) {
+			cli_out_adds(&o, "message");
+			cli_out_adds(&o, eol);
+		}
 		if (cli_csv_cell(&o.b, &cell, text.buf, text.len, opts->csv_raw) < 0)
 			o.err = 1;
 		ppsbuf_release(&cell);

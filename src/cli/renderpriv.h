@@ -58,8 +58,41 @@ const char **cli_columns_of(const cli_render_opts *opts, const cli_output_spec *
 /* The member name of record, or NULL (also when record is no object). */
 const json_t *cli_field(const json_t *record, const char *name);
 
-/* ---- table (render_table.c) ---- */
-struct cli_table_col;
+/* ---- table (render_table.c, fitted by render_fit.c) ---- */
+/* One cell's safe text in the table's arena: its offset, bytes and display width. */
+struct cell {
+	size_t off, len, width;
+};
+
+/* A column's place in the layout: its rule, its narrowest and wished widths, hidden or not. */
+struct cli_table_col {
+	cli_col_kind kind;
+	int rank;
+	int hidden;
+	int named;   /* named in --fields: given its whole width before any other is shown */
+	int date;    /* every cell a UTC date: shown as 2026-12-06 17:22:06 (DATE_LONG) */
+	int compact; /* a date shown as 12-06 17:22:06 (from DATE_SKIP on) */
+	size_t min, want;
+	size_t head; /* the header's width */
+};
+
+/* Sets c's kind and rank from spec's rules (the key field is an identifier). */
+void cli_table_rule_of(const cli_output_spec *spec, const char *name, struct cli_table_col *c);
+/*
+ * Fits the columns in width (natural: each column's widest cell): sets w and each column's
+ * hidden and compact flags. Returns the number of hidden columns.
+ */
+size_t cli_table_fit(size_t *w, const size_t *natural, struct cli_table_col *cols, size_t ncols,
+		     size_t width);
+/*
+ * Shows the UTC dates of the cells (row 0 the header, nrec rows after it) short; first: this
+ * window sets the layout (marks the date columns and the header widths). Updates natural.
+ */
+void cli_table_short_dates(const char *text, struct cell *cells, size_t nrec, size_t ncols,
+			   struct cli_table_col *layout, size_t *natural, int first);
+/* After cli_table_fit: the compact dates' cells start at the month. */
+void cli_table_compact_dates(struct cell *cells, size_t nrec, size_t ncols,
+			     const struct cli_table_col *layout);
 /*
  * The layout of a table printed in windows: the first window's columns and widths, kept for
  * the windows after it so that the rows stay aligned under one header.
@@ -94,6 +127,16 @@ int cli_csv_head(struct cli_out *o, const cli_render_opts *opts, ppsbuf *safe, c
 		 size_t ncols);
 int cli_csv_row(struct cli_out *o, const cli_render_opts *opts, ppsbuf *scratch, ppsbuf *safe,
 		const char **cols, size_t ncols, const json_t *rec);
+/* A CSV value before quoting: strings as they are, lists joined with ",", the rest JSON. */
+int cli_csv_value(ppsbuf *b, const json_t *v);
+
+/* ---- tsv (render_tsv.c) ---- */
+int cli_tsv_head(struct cli_out *o, ppsbuf *safe, const char **cols, size_t ncols);
+int cli_tsv_row(struct cli_out *o, ppsbuf *scratch, ppsbuf *safe, const char **cols, size_t ncols,
+		const json_t *rec);
+/* --sort-by: sorts the held records (a JSON array) by opts->sort_by. 0 or -1 (memory). */
+int cli_records_sort(json_t *held, const char *sort_by);
+
 /* Appends v dumped with a 2-space indent, every line after the first shifted by indent. */
 int cli_json_indented(struct cli_out *o, ppsbuf *scratch, const json_t *v, size_t indent);
 /* Opens one object per segment of the context path; returns how many. */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/exit.h"
+#include "cli/pager.h"
 #include "cli/walk.h"
 
 #include "util/banned.h"
@@ -144,10 +145,26 @@ void cli_ctx_init(cli_ctx *ctx, const cli_globals *g, const cli_command *cmd, co
 		ctx->render.color = 0;
 	else
 		ctx->render.color = ctx->render.tty && !getenv("NO_COLOR");
+	ctx->err_color = ctx->render.color;
+	if (!g->color || !strcmp(g->color, "auto"))
+		ctx->err_color = ctx->err_tty && !getenv("NO_COLOR");
 	ctx->render.csv_crlf = g->csv_crlf;
 	ctx->render.csv_raw = g->csv_raw;
 	ctx->render.notes = g->quiet ? NULL : stderr;
 	ctx->render.fields = fields;
+	ctx->render.no_headers = g->no_headers;
+	ctx->render.sort_by = g->sort_by;
+}
+
+/*
+ * A pager for a command's records as a table on a terminal (not an action's messages, not a
+ * --follow that never ends, not printed requests).
+ */
+static int wants_pager(const cli_globals *g, const cli_ctx *ctx)
+{
+	return !g->no_pager && ctx->render.tty && ctx->cmd->out.columns && !ctx->cmd->verb &&
+	       !ctx->dry_run && !ctx->jobs.follow &&
+	       (ctx->render.format == CLI_FMT_TABLE || ctx->render.format == CLI_FMT_WIDE);
 }
 
 int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args,
@@ -157,7 +174,7 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 	pps_client *client = NULL;
 	cli_ctx ctx;
 	char err[1024];
-	int status, global = 0, have_settings = 0;
+	int status, global = 0, have_settings = 0, paged = 0;
 
 	memset(&s, 0, sizeof(s));
 	cli_ctx_init(&ctx, g, cmd, args, fields);
@@ -210,7 +227,14 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 		goto done;
 	}
 	ctx.client = client;
+	if (wants_pager(g, &ctx) && cli_pager_start(getenv("PAGER")) == 0) {
+		/* One table into the pager, fitted to the terminal's width, not a screenful. */
+		ctx.render.height = 0;
+		paged = 1;
+	}
 	status = cmd->run(&ctx, args);
+	if (paged)
+		cli_pager_finish();
 done:
 	pps_client_free(client);
 	if (global)

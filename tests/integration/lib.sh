@@ -13,6 +13,9 @@ T_FAILS=0
 T_CHECKS=0
 SIM_PID=
 SIM_PIDS=()
+# A table on a terminal goes through $PAGER: no test waits on a pager for a key (t_pager.sh
+# runs the default one on purpose).
+export PAGER=cat
 
 # PPS_WRAP (e.g. "valgrind -q --error-exitcode=99"): run both binaries under a wrapper.
 if [ -n "${PPS_WRAP:-}" ]; then

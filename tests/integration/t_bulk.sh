@@ -62,7 +62,7 @@ expect_rc 0 "the README pipeline, as written"
 expect_eq "$(left Quarantine)" 0 "the pipeline emptied Quarantine of the campaign"
 expect_eq "$(left Phish)" 0 "the pipeline emptied Phish of the campaign"
 expect_eq "$(left Quarantine ok@good.test)" 1 "another sender's message stays"
-expect_err_has "deleted 50 of 50 messages (2 batches, 0 failed)" "one batch per folder"
+expect_err_has "deleted 50 of 50 messages in 2 requests" "one batch per folder"
 sim_stop
 
 # --- The bulk scenario: a two-folder listing with garbage mixed in, --batch 20, --report. ---

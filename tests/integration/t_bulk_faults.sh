@@ -42,7 +42,7 @@ pps_env --batch 10 --report "$T_DIR/throttle.report" quarantine-message-release 
 expect_rc 0 "release of 120 under 30% throttling"
 expect_eq "$(outbox_stats)" "120 120" "each of the 120 in the outbox exactly once"
 expect_err_has "server throttling (429): sending batch" "the wait is said on stderr"
-expect_err_has "released 120 of 120 messages (12 batches, 0 failed)" "the count"
+expect_err_has "released 120 of 120 messages in 12 requests" "the count"
 expect_eq "$(jq -r .outcome <(outcomes "$T_DIR/throttle.report") | sort | uniq -c | tr -s ' ')" " 120 done" "120 done"
 echo "# throttled release of 120: $(($(date +%s) - start)) s, $(grep -c '429' <<<"$ERR") waits" >&2
 sim_stop

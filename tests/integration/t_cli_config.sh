@@ -119,7 +119,7 @@ pps_admin --timeout soon health
 expect_rc 2 "bad --timeout"
 pps_admin -o yaml health
 expect_rc 2 "bad -o"
-expect_err_has "expected one of table, wide, markdown, json, ndjson, csv, raw"
+expect_err_has "expected one of table, wide, markdown, json, ndjson, csv, tsv, raw"
 pps_admin --bogus health
 expect_rc 2 "unknown option"
 

@@ -98,7 +98,7 @@ run "$PPS" completion fish
 expect_rc 0 "completion fish"
 expect_out_has "complete -c pps -n __fish_use_subcommand -a smart-search -d 'Trace messages after filtering (Smart Search)'"
 expect_out_has "complete -c pps -n '__fish_seen_subcommand_from smart-search' -a action=accept"
-expect_out_has "complete -c pps -l output -s o -r -x -a 'table wide markdown json ndjson csv raw'"
+expect_out_has "complete -c pps -l output -s o -r -x -a 'table wide markdown json ndjson csv tsv raw'"
 run "$PPS" completion tcsh
 expect_rc 2 "completion tcsh"
 expect_err "pps: completion needs a shell: pps completion bash, zsh or fish"

@@ -14,7 +14,7 @@ CMDS=("smart-search ${WIN[*]} recipient=victim@example.com"
 # raw_controls FILE: prints how many terminal controls FILE holds (ESC but the table header's
 # bold on/off, BEL, CSI U+009B, the bidi controls U+202A-E and U+2066-9).
 raw_controls() {
-	LC_ALL=C sed -e 's/\x1b\[1m//g; s/\x1b\[0m//g' "$1" |
+	LC_ALL=C sed -e 's/\x1b\[1m//g; s/\x1b\[0m//g; s/\x1b\[3[13]m//g' "$1" |
 		LC_ALL=C grep -c -P '\x1b|\x07|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]'
 }
 
@@ -30,7 +30,7 @@ on_tty() {
 
 for cmd in "${CMDS[@]}"; do
 	read -ra words <<<"$cmd"
-	for fmt in table wide markdown json ndjson csv; do
+	for fmt in table wide markdown json ndjson csv tsv; do
 		pps_admin -o $fmt "${words[@]}"
 		expect_rc 0 "$fmt ${words[0]}"
 		printf '%s' "$OUT" >"$T_DIR/pipe.out"
@@ -43,6 +43,11 @@ for cmd in "${CMDS[@]}"; do
 	pps_admin -o csv "${words[@]}"
 	python3 "$PPS_SOURCE_DIR/tests/integration/helpers/csv_check.py" <<<"$OUT" && ok ||
 		fail "csv ${words[0]} holds a formula or a control"
+	# TSV: a tab or line break in a cell is escaped: as many cells on every line as the header
+	pps_admin -o tsv "${words[@]}"
+	expect_eq "$(awk -F'\t' '{ print NF }' <<<"$OUT" | sort -u | wc -l)" 1 "tsv ${words[0]}: one cell count"
+	expect_eq "$(grep -c . <<<"$OUT")" "$(($(pps_admin -o ndjson "${words[@]}"; grep -c . <<<"$OUT") + 1))" \
+		"tsv ${words[0]}: one line per record"
 done
 
 # the table shows what it hides: the escapes are visible

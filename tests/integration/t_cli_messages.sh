@@ -124,7 +124,7 @@ expect_err "pps: unknown argument 'recipent' for smart-search: did you mean 'rec
 pps_admin smart-search action=acept
 expect_err "pps: invalid action 'acept': expected one of accept, continue, discard, redirect, reject, retry; did you mean 'accept'?"
 pps_admin -o jsn smart-search
-expect_err "pps: invalid output format 'jsn': expected one of table, wide, markdown, json, ndjson, csv, raw; did you mean 'json'?"
+expect_err "pps: invalid output format 'jsn': expected one of table, wide, markdown, json, ndjson, csv, tsv, raw; did you mean 'json'?"
 pps_admin --outptu json smart-search
 expect_err "pps: unknown option '--outptu': did you mean '--output'?"
 pps_admin smart-search 'start_time=24 horus'

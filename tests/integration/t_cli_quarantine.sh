@@ -191,7 +191,7 @@ expect_out "Request sent. Message 3:1:20 will be resubmitted momentarily"
 printf '6:6:4\n\n  6:6:300  \n6:6:4\n9:9:9\n' >"$T_DIR/guids"
 pps_admin --batch 2 -o json quarantine-message-release folder_name=Quarantine local_guid=@"$T_DIR/guids"
 expect_rc 1 "bulk with a failing batch (9:9:9 is not in Quarantine)"
-expect_err_has "released 2 of 3 messages (2 batches, 1 failed)"
+expect_err_has "released 2 of 3 messages in 2 requests; 1 refused by the server: 9:9:9"
 expect_err_has "GUID 9:9:9 in 'Quarantine': Invalid argument: localguid"
 expect_eq "$(outbox_count release 6:6:4)" "1" "bulk: 6:6:4 released once"
 expect_eq "$(outbox_count release 6:6:300)" "1" "bulk: 6:6:300 released once"
@@ -202,7 +202,7 @@ guids=$(jq -r .localguid <<<"$OUT")
 run env PPS_URL="$SIM_URL" PPS_USERNAME=admin PPS_PASSWORD=admin-pass PPS_CACERT="$SIM_CACERT" \
 	"$PPS" --batch 1 quarantine-message-resubmit folder_name=HIPAA local_guid=- <<<"$guids"
 expect_rc 0 "bulk from stdin"
-expect_err_has "resubmitted 2 of 2 messages (2 batches, 0 failed)"
+expect_err_has "resubmitted 2 of 2 messages in 2 requests"
 expect_eq "$(grep -c 'will be resubmitted' <<<"$OUT")" "2" "one answer per batch"
 run env PPS_URL="$SIM_URL" PPS_USERNAME=admin PPS_PASSWORD=admin-pass PPS_CACERT="$SIM_CACERT" \
 	"$PPS" --dry-run --batch 2 quarantine-message-delete folder_name=PCI local_guid=- <<<$'1:1:1\n1:1:2\n1:1:3\n1:1:1'

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Checks what a terminal showed (a script(1) capture on stdin): every line at most COLS
-display columns (ANSI bold on/off removed, CR dropped) and every identifier named in the file
+display columns (ANSI SGR sequences removed, CR dropped) and every identifier named in the file
 IDS (one per line) present whole. Prints each problem; exits 1 when there is one."""
+import re
 import sys
 import unicodedata
 
 cols = int(sys.argv[1])
 ids = [l.strip() for l in open(sys.argv[2]) if l.strip()]
 text = sys.stdin.buffer.read().decode("utf-8", "replace")
-text = text.replace("\x1b[1m", "").replace("\x1b[0m", "").replace("\r", "")
+text = re.sub("\x1b\\[[0-9;]*m", "", text).replace("\r", "")
 bad = 0
 
 
