@@ -2,7 +2,7 @@
 _pps() {
 	local line=${COMP_LINE:0:COMP_POINT} cur i w cmd= skip= cands=
 	cur=${line##*[[:space:]]}
-	local withval=" --output -o --fields --color --url --username --password-file --cacert --proxy --timeout --retries --max-download --profile --config --batch --report --confirm-over --checkpoint --interval --overlap --output-file --server-cap "
+	local withval=" --output -o --fields --jq --color --url --username --password-file --cacert --proxy --timeout --retries --max-download --profile --config --batch --report --confirm-over --checkpoint --interval --overlap --output-file --server-cap "
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		w=${COMP_WORDS[i]}
 		if [ -n "$skip" ]; then skip=; continue; fi
@@ -15,7 +15,7 @@ _pps() {
 		--password-file|--cacert|--config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 		--profile) cands=$(sed -n 's/^[[:space:]]*\[\([^]]*\)\].*/\1/p' "${XDG_CONFIG_HOME:-$HOME/.config}/pps/config" 2>/dev/null) ;;
 		--color) cands="auto always never" ;;
-		*) cands="--output --fields --color --csv-crlf --csv-raw --url --username --password-file --password-stdin --cacert --insecure --proxy --no-proxy --timeout --retries --max-download --profile --config --batch --report --retry-unknown --isolate --confirm-over --yes --all --follow --checkpoint --interval --overlap --output-file --server-cap --dry-run --curl --verbose --quiet --version --help smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health help version completion" ;;
+		*) cands="--output --fields --jq --raw-output --color --csv-crlf --csv-raw --url --username --password-file --password-stdin --cacert --insecure --proxy --no-proxy --timeout --retries --max-download --profile --config --batch --report --retry-unknown --isolate --confirm-over --yes --all --follow --checkpoint --interval --overlap --output-file --server-cap --dry-run --curl --verbose --quiet --version --help smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health help version completion" ;;
 		esac
 		COMPREPLY=($(compgen -W "$cands" -- "$cur"))
 		return

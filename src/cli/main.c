@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/exit.h"
 #include "cli/gen.h"
+#include "cli/jq.h"
 #include "cli/options.h"
 #include "cli/run.h"
 #include "pps/pps.h"
@@ -174,6 +175,25 @@ static int check_stdin(const cli_globals *g, const cli_command *cmd, const cli_a
 	return 0;
 }
 
+/* --jq EXPR compiled before any request; -1 after a usage error naming jq's message. */
+static int compile_jq(cli_globals *g)
+{
+	char why[512];
+
+	if (!g->jq) {
+		if (g->jq_raw) {
+			cli_usage_error("%s", "-r (--raw-output) needs --jq EXPR");
+			return -1;
+		}
+		return 0;
+	}
+	if (cli_jq_compile(&g->jq_prog, g->jq, g->jq_raw, why, sizeof(why))) {
+		cli_usage_error("invalid --jq expression '%s': %s", g->jq, why);
+		return -1;
+	}
+	return 0;
+}
+
 /* Runs cmd with its checked arguments: on one server, or on several clusters. */
 static int run(cli_globals *g, const cli_command *cmd, const cli_args *args)
 {
@@ -252,6 +272,10 @@ int main(int argc, char **argv)
 		cli_help_command(stdout, cmd);
 		return CLI_EXIT_OK;
 	}
+	if (compile_jq(&g)) {
+		free(rest);
+		return CLI_EXIT_USAGE;
+	}
 	if (cli_args_parse(&args, cmd, nrest, rest, (int64_t)time(NULL), stdin, err, sizeof(err))) {
 		cli_usage_error("%s", err);
 		status = CLI_EXIT_USAGE;
@@ -260,6 +284,9 @@ int main(int argc, char **argv)
 	} else {
 		status = run(&g, cmd, &args);
 	}
+	if (status == CLI_EXIT_OK && cli_jq_errors(g.jq_prog))
+		status = CLI_EXIT_FAILURE;
+	cli_jq_free(g.jq_prog);
 	cli_args_release(&args);
 	free(rest);
 	return status;

@@ -64,6 +64,9 @@ typedef struct cli_render_opts {
 	const char *const *fields; /* --fields: the columns/keys to print, NULL-terminated */
 	FILE *notes;		   /* where a table says which columns it hid (stderr), or NULL */
 	int height; /* terminal rows: a streamed table holds at most a screenful; 0 = no limit */
+	/* --jq: the filter each record (json: the document, the records' array) goes through;
+	 * every result is a line of output (jq.h). NULL: none. */
+	struct cli_jq *jq;
 } cli_render_opts;
 
 /*

@@ -80,6 +80,9 @@ int cli_pick_format(const cli_globals *g, const cli_settings *s, cli_format *out
 				fmt_name, cli_format_names(", "));
 		return -1;
 	}
+	/* --jq writes jq's results: a document for json, one line per record otherwise. */
+	if (g->jq_prog && *out != CLI_FMT_JSON)
+		*out = CLI_FMT_NDJSON;
 	return 0;
 }
 
@@ -147,6 +150,7 @@ void cli_ctx_init(cli_ctx *ctx, const cli_globals *g, const cli_command *cmd, co
 	ctx->render.csv_raw = g->csv_raw;
 	ctx->render.notes = g->quiet ? NULL : stderr;
 	ctx->render.fields = fields;
+	ctx->render.jq = g->jq_prog;
 }
 
 int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args,
