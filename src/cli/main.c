@@ -11,6 +11,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/config_cmd.h"
 #include "cli/exit.h"
 #include "cli/gen.h"
 #include "cli/jq.h"
@@ -48,6 +49,8 @@ static int help_word(int argc, char **argv, int k)
 	}
 	cmd = cli_command_find(argv[k]);
 	if (!cmd) {
+		if (cli_help_builtin(stdout, argv[k]) == 0)
+			return CLI_EXIT_OK;
 		unknown_command(argv[k]);
 		return CLI_EXIT_USAGE;
 	}
@@ -107,9 +110,12 @@ static int leading_options(cli_globals *g, int argc, char **argv, int *k)
 	return 0;
 }
 
-/* The words that are no command of the table: help, version, completion. -1: none of them. */
-static int builtin_word(int argc, char **argv, int k)
+/* The words that are no command of the table: help, version, completion, config. -1: none. */
+static int builtin_word(cli_globals *g, int argc, char **argv, int k)
 {
+	if (!strcmp(argv[k], "config"))
+		return g->help ? cli_help_builtin(stdout, "config") : cli_config_main(g, argc, argv,
+										      k + 1);
 	if (!strcmp(argv[k], "help"))
 		return help_word(argc, argv, k + 1);
 	if (!strcmp(argv[k], "version")) {
@@ -245,7 +251,7 @@ int main(int argc, char **argv)
 		      stderr);
 		return CLI_EXIT_USAGE;
 	}
-	status = builtin_word(argc, argv, k);
+	status = builtin_word(&g, argc, argv, k);
 	if (status >= 0)
 		return status;
 	cmd = cli_command_find(argv[k]);
