@@ -224,12 +224,21 @@ int cli_help_builtin(FILE *out, const char *word)
 }
 
 /* Roff text: backslashes and hyphens escaped, a leading dot or quote protected. */
+/* Where the packages install the documents the help names as docs/X.md (debian/pps.docs). */
+#define INSTALLED_DOCS "/usr/share/doc/pps/"
+
 static void roff(FILE *out, const char *s)
 {
+	const char *start = s;
+
 	if (*s == '.' || *s == '\'')
 		fputs("\\&", out);
 	for (; *s; s++) {
-		if (*s == '\\')
+		/* The man page is read where pps is installed: docs/ is the tree's, not the host's. */
+		if (!strncmp(s, "docs/", 5) && (s == start || s[-1] == ' ' || s[-1] == '(')) {
+			roff(out, INSTALLED_DOCS);
+			s += 4;
+		} else if (*s == '\\')
 			fputs("\\e", out);
 		else if (*s == '-')
 			fputs("\\-", out);
