@@ -30,7 +30,7 @@
 
 /* The builtin words completed where a command is expected. */
 #define BUILTIN_WORDS "help version completion config"
-#define CONFIG_WORDS "show profiles set"
+#define CONFIG_WORDS  "show profiles set"
 
 /* Whether an option's value is a file name (its metavar says FILE). */
 static int opt_is_file(const opt_spec *o)
@@ -145,8 +145,8 @@ void cli_gen_bash(FILE *out)
 	fputs("\" ;;\n\t\t*) [ -z \"$cmd\" ] && cands=\"", out);
 	command_names(out);
 	fputs(BUILTIN_WORDS "\" ;;\n\t\tesac ;;\n\tesac\n"
-	      "\tif [ -z \"$cands\" ] && [ \"$pre\" = - ] && [ -n \"$cmd\" ]; then\n"
-	      "\t\tcase $cmd:$cur in\n",
+			    "\tif [ -z \"$cands\" ] && [ \"$pre\" = - ] && [ -n \"$cmd\" ]; then\n"
+			    "\t\tcase $cmd:$cur in\n",
 	      out);
 	bash_file_args(out);
 	fputs("\t\tesac\n\tfi\n"
@@ -175,9 +175,9 @@ void cli_gen_bash(FILE *out)
 	fputs("\t\t\thelp) cands=\"", out);
 	command_names(out);
 	fputs(BUILTIN_WORDS "\" ;;\n\t\t\tcompletion) cands=\"bash zsh fish\" ;;\n"
-	      "\t\t\tconfig) case ${#pos[@]}:${pos[0]:-} in\n"
-	      "\t\t\t\t0:) cands=\"" CONFIG_WORDS "\" ;;\n"
-	      "\t\t\t\t1:set) cands=\"",
+			    "\t\t\tconfig) case ${#pos[@]}:${pos[0]:-} in\n"
+			    "\t\t\t\t0:) cands=\"" CONFIG_WORDS "\" ;;\n"
+			    "\t\t\t\t1:set) cands=\"",
 	      out);
 	config_keys(out);
 	fputs("\" ;;\n\t\t\t\tesac ;;\n\t\t\tesac\n\t\tfi\n\tfi\n"
@@ -237,8 +237,8 @@ void cli_gen_zsh(FILE *out)
 			const char *pre = arg_file_prefix(s, buf, sizeof(buf));
 
 			if (pre)
-				fprintf(out, "\t%s:%s*) compset -P '%s'; _files; return ;;\n", c->name,
-					pre, pre);
+				fprintf(out, "\t%s:%s*) compset -P '%s'; _files; return ;;\n",
+					c->name, pre, pre);
 			if (!s->choices)
 				continue;
 			fprintf(out, "\t%s:%s=*) compset -P '%s='; compadd --", c->name, s->name,
@@ -258,7 +258,8 @@ void cli_gen_zsh(FILE *out)
 	}
 	fputs("\thelp) compadd -- ", out);
 	command_names(out);
-	fputs(BUILTIN_WORDS " ;;\n\tcompletion) compadd -- bash zsh fish ;;\n"
+	fputs(BUILTIN_WORDS
+	      " ;;\n\tcompletion) compadd -- bash zsh fish ;;\n"
 	      "\tconfig)\n\t\tif (( ${#pos} == 0 )); then compadd -- " CONFIG_WORDS "\n"
 	      "\t\telif (( ${#pos} == 1 )) && [[ ${pos[1]} == set ]]; then compadd -- ",
 	      out);
@@ -343,7 +344,8 @@ void cli_gen_fish(FILE *out)
 	      "complete -c pps -n '__fish_seen_subcommand_from help' -a '",
 	      out);
 	command_names(out);
-	fputs(BUILTIN_WORDS "'\n"
+	fputs(BUILTIN_WORDS
+	      "'\n"
 	      "complete -c pps -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'\n"
 	      "complete -c pps -n '__fish_seen_subcommand_from config; and not "
 	      "__fish_seen_subcommand_from " CONFIG_WORDS "' -a '" CONFIG_WORDS "'\n"

@@ -219,13 +219,12 @@ static void source_of(ppsbuf *b, const struct show *sh, const char *key, const c
 		ppsbuf_adds(b, "default");
 }
 
-static void show_rows(FILE *out, const cli_globals *g, const cli_settings *s,
-		      const struct show *sh)
+static void show_rows(FILE *out, const cli_globals *g, const cli_settings *s, const struct show *sh)
 {
 	const cli_config_flags *f = &g->cfg;
 	ppsbuf src = PPSBUF_INIT;
 	char num[32];
-	const char *pwflag = f->password_file ? "--password-file"
+	const char *pwflag = f->password_file	 ? "--password-file"
 			     : f->password_stdin ? "--password-stdin"
 						 : NULL;
 	size_t pwline = sh->file ? line_of(sh->file, sh->profile, "password") : 0;
@@ -242,7 +241,10 @@ static void show_rows(FILE *out, const cli_globals *g, const cli_settings *s,
 	source_of(&src, sh, "insecure", f->insecure >= 0 ? "--insecure" : NULL, "PPS_INSECURE");
 	row(out, "insecure", s->insecure ? "true" : "false", src.buf);
 	source_of(&src, sh, "proxy",
-		  f->no_proxy ? "--no-proxy" : f->proxy ? "--proxy" : NULL, NULL);
+		  f->no_proxy ? "--no-proxy"
+		  : f->proxy  ? "--proxy"
+			      : NULL,
+		  NULL);
 	row(out, "proxy", s->no_proxy ? "(none)" : s->proxy,
 	    s->no_proxy || s->proxy ? src.buf : "default (the proxy environment)");
 	snprintf(num, sizeof(num), "%ld", s->timeout);
@@ -289,7 +291,9 @@ static int config_show(const cli_globals *g)
 	if (have == 0)
 		sh.file = &file;
 	row(stdout, "config", path ? path : NULL,
-	    have == 0 ? csrc : path ? "missing (no file: flags, environment, defaults)" : "none");
+	    have == 0 ? csrc
+	    : path    ? "missing (no file: flags, environment, defaults)"
+		      : "none");
 	row(stdout, "profile", sh.profile, psrc);
 	show_rows(stdout, g, &s, &sh);
 	if (have == 0)
@@ -311,8 +315,9 @@ static int config_profiles(const cli_globals *g)
 			fprintf(stderr, "pps: cannot read config file '%s': %s\n", path,
 				strerror(errno));
 		else
-			fprintf(stderr, "pps: no config file '%s': pps config set KEY VALUE "
-					"writes one\n",
+			fprintf(stderr,
+				"pps: no config file '%s': pps config set KEY VALUE "
+				"writes one\n",
 				path ? path : "$HOME/.config/pps/config");
 		free(path);
 		return CLI_EXIT_USAGE;
@@ -329,8 +334,8 @@ static int config_profiles(const cli_globals *g)
 static int check_value(const char *key, const char *v, char *why, size_t len)
 {
 	static const char *const numeric[] = { "timeout", "retries", "server_cap", NULL };
-	static const char *const flags[] = { "1", "0", "true", "false", "yes", "no", "on", "off",
-					     NULL };
+	static const char *const flags[] = { "1",  "0",	 "true", "false", "yes",
+					     "no", "on", "off",	 NULL };
 	cli_format fmt;
 
 	if (strpbrk(v, "\r\n")) {
@@ -338,8 +343,8 @@ static int check_value(const char *key, const char *v, char *why, size_t len)
 		return -1;
 	}
 	for (size_t i = 0; numeric[i]; i++) {
-		if (!strcmp(key, numeric[i]) && (!*v || strspn(v, "0123456789") != strlen(v) ||
-						 strlen(v) > 9)) {
+		if (!strcmp(key, numeric[i]) &&
+		    (!*v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 9)) {
 			snprintf(why, len, "expected a number");
 			return -1;
 		}
@@ -495,10 +500,11 @@ static int config_set(const cli_globals *g, const char *key, const char *value)
 	for (const cli_config_key *k = cli_config_keys; k->key; k++)
 		known |= !strcmp(k->key, key) && strcmp(key, "profile") != 0;
 	if (!known) {
-		fprintf(stderr, "pps: unknown config key '%s': run 'pps help config' for the keys\n",
-			key);
+		fprintf(stderr,
+			"pps: unknown config key '%s': run 'pps help config' for the keys\n", key);
 	} else if (!strcmp(key, "password")) {
-		fputs("pps: config set password: a password on the command line is visible to other "
+		fputs("pps: config set password: a password on the command line is visible to "
+		      "other "
 		      "users; set password_file instead\n",
 		      stderr);
 	} else if (strchr(profile, ',') || strpbrk(profile, "[]\r\n") || !*profile) {
@@ -560,8 +566,9 @@ int cli_config_main(cli_globals *g, int argc, char **argv, int k)
 	if (n == 3 && !strcmp(words[0], "set"))
 		return config_set(g, words[1], words[2]);
 	if (n >= 1 && !strcmp(words[0], "set"))
-		cli_usage_error("%s", "config set needs a key and a value: pps config set KEY VALUE "
-				      "[--profile P]");
+		cli_usage_error("%s",
+				"config set needs a key and a value: pps config set KEY VALUE "
+				"[--profile P]");
 	else
 		cli_usage_error("%s", "config needs show, profiles or set KEY VALUE: run 'pps help "
 				      "config'");

@@ -234,7 +234,8 @@ static void roff(FILE *out, const char *s)
 	if (*s == '.' || *s == '\'')
 		fputs("\\&", out);
 	for (; *s; s++) {
-		/* The man page is read where pps is installed: docs/ is the tree's, not the host's. */
+		/* The man page is read where pps is installed: docs/ is the tree's, not the host's.
+		 */
 		if (!strncmp(s, "docs/", 5) && (s == start || s[-1] == ' ' || s[-1] == '(')) {
 			roff(out, INSTALLED_DOCS);
 			s += 4;

@@ -114,8 +114,8 @@ static int leading_options(cli_globals *g, int argc, char **argv, int *k)
 static int builtin_word(cli_globals *g, int argc, char **argv, int k)
 {
 	if (!strcmp(argv[k], "config"))
-		return g->help ? cli_help_builtin(stdout, "config") : cli_config_main(g, argc, argv,
-										      k + 1);
+		return g->help ? cli_help_builtin(stdout, "config")
+			       : cli_config_main(g, argc, argv, k + 1);
 	if (!strcmp(argv[k], "help"))
 		return help_word(argc, argv, k + 1);
 	if (!strcmp(argv[k], "version")) {

@@ -257,7 +257,8 @@ int cli_render_end(cli_render_stream *s)
 	if (s->opts.jq) {
 		/* json: the document is the records' array (the one object of a single spec). */
 		if (s->opts.format == CLI_FMT_JSON && !o->err) {
-			json_t *one = s->spec && s->spec->single ? json_array_get(s->held, 0) : NULL;
+			json_t *one = s->spec && s->spec->single ? json_array_get(s->held, 0)
+								 : NULL;
 			json_t *empty = s->spec && s->spec->single && !one ? json_object() : NULL;
 
 			rc = jq_out(s, one ? one : empty ? empty : s->held);

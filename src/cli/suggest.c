@@ -1,6 +1,6 @@
 /*
- * Suggestions for mistyped names (suggest.h): aliases, edit distance, parts of names. Never prints; the caller puts the
- * suggestion into its own one-line error.
+ * Suggestions for mistyped names (suggest.h): aliases, edit distance, parts of names. Never prints;
+ * the caller puts the suggestion into its own one-line error.
  */
 #include "cli/suggest.h"
 
@@ -79,7 +79,7 @@ void cli_suggest_consider(cli_suggestion *s, const char *word, const char *candi
 	}
 	if (cli_suggest_parts(word, candidate)) {
 		size_t extra = strlen(candidate) > strlen(word) ? strlen(candidate) - strlen(word)
-								 : 0;
+								: 0;
 
 		if (extra < s->part_extra) {
 			s->part = candidate;

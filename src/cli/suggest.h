@@ -13,7 +13,7 @@
 typedef struct cli_suggestion {
 	const char *best; /* borrowed: the closest by edit distance (or a known alias's name) */
 	size_t dist;
-	const char *part; /* borrowed: the shortest name the word's parts begin, in order */
+	const char *part;  /* borrowed: the shortest name the word's parts begin, in order */
 	size_t part_extra; /* the characters of part the word does not give */
 } cli_suggestion;
 
