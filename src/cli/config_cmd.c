@@ -367,7 +367,7 @@ static int check_value(const char *key, const char *v, char *why, size_t len)
 static int lines_set(struct lines *l, const char *profile, const char *key, const char *value)
 {
 	char sec[256] = "", *line = NULL;
-	size_t at = l->n, last = 0, hit = 0, start = 0;
+	size_t at, last = 0, hit = 0, start = 0;
 	int in = 0, have = 0, prev = 0;
 	const char *v;
 	ppsbuf b = PPSBUF_INIT;
