@@ -58,14 +58,27 @@ static void join_names(ppsbuf *b, const char *const *names)
 		ppsbuf_addf(b, "%s%s", i ? ", " : "", names[i]);
 }
 
+/* Names people give these arguments: the left means the right (when the command has it). */
+static const char *const arg_aliases[][2] = {
+	{ "folder", "folder_name" }, { "from", "sender" },    { "to", "recipient" },
+	{ "since", "start_time" },   { "until", "end_time" }, { "start", "start_time" },
+	{ "end", "end_time" },	     { "max", "limit" },      { "count", "limit" },
+	{ "file", "out" },	     { "output", "out" },     { "target", "target_folder" },
+	{ "mail", "email" },	     { "address", "email" },  { "id", "guid" },
+};
+
 static void unknown_arg(const cli_command *cmd, const char *name, char *err, size_t errlen)
 {
 	ppsbuf b = PPSBUF_INIT;
 	cli_suggestion sug = CLI_SUGGESTION_INIT;
 	const char *best;
 
-	for (size_t i = 0; cmd->args[i].name; i++)
+	for (size_t i = 0; cmd->args[i].name; i++) {
 		cli_suggest_consider(&sug, name, cmd->args[i].name);
+		for (size_t k = 0; k < sizeof(arg_aliases) / sizeof(arg_aliases[0]); k++)
+			if (!strcmp(arg_aliases[k][1], cmd->args[i].name))
+				cli_suggest_alias(&sug, name, arg_aliases[k][0], cmd->args[i].name);
+	}
 	best = cli_suggest_result(&sug, name);
 	if (best) {
 		snprintf(err, errlen, "unknown argument '%s' for %s: did you mean '%s'?", name,

@@ -562,6 +562,22 @@ const cli_command *cli_command_find(const char *name)
 	return NULL;
 }
 
+/* Names other tools and habits give these commands: the word on the left means the right. */
+static const char *const command_aliases[][2] = {
+	{ "trace", "smart-search" },
+	{ "search", "smart-search" },
+	{ "quarantine", "quarantine-messages-list" },
+	{ "quarantine-search", "quarantine-messages-list" },
+	{ "user", "get-user" },
+	{ "add-user", "create-user" },
+	{ "remove-user", "delete-user" },
+	{ "ping", "health" },
+	{ "settings", "config" },
+};
+
+/* The words of pps that are no command of the table. */
+static const char *const builtin_words[] = { "help", "version", "completion", "config", NULL };
+
 const char *cli_command_suggest(const char *name)
 {
 	const size_t plen = strlen(CLI_REFERENCE_PREFIX);
@@ -575,6 +591,10 @@ const char *cli_command_suggest(const char *name)
 		cli_suggest_consider(&s, name, c->name);
 		cli_suggest_consider(&s, name, c->alias);
 	}
+	for (size_t i = 0; builtin_words[i]; i++)
+		cli_suggest_consider(&s, name, builtin_words[i]);
+	for (size_t i = 0; i < sizeof(command_aliases) / sizeof(command_aliases[0]); i++)
+		cli_suggest_alias(&s, name, command_aliases[i][0], command_aliases[i][1]);
 	return cli_suggest_result(&s, name);
 }
 

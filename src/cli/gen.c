@@ -133,9 +133,8 @@ void cli_help_main(FILE *out)
 		fprintf(out, "  %-30s %s\n", c->name, c->summary);
 		args_line(out, c);
 	}
-	fprintf(out, "  %-30s %s\n", "help [COMMAND]", "Print help for pps or one command");
-	fprintf(out, "  %-30s %s\n", "version", "Print the version");
-	fprintf(out, "  %-30s %s\n", "completion bash|zsh|fish", "Print a shell completion script");
+	for (const cli_builtin *b = cli_builtins; b->name; b++)
+		fprintf(out, "  %-30s %s\n", b->usage, b->summary);
 	fputs("\nOptions:\n", out);
 	for (const opt_spec *o = cli_global_opts; o->name; o++) {
 		ppsbuf b = PPSBUF_INIT, h = PPSBUF_INIT;
@@ -184,13 +183,63 @@ void cli_help_command(FILE *out, const cli_command *c)
 	fprintf(out, "\nExample:\n  %s\n", c->example);
 }
 
+const cli_builtin cli_builtins[] = {
+	{ "help", "help [COMMAND]", "Print help for pps or one command",
+	  "Prints the commands and options of pps, or one command's arguments, request and output. "
+	  "help --man prints the man page, help --markdown the README's command reference.",
+	  "pps help smart-search" },
+	{ "version", "version", "Print the version", "Prints pps's version (as --version does).",
+	  "pps version" },
+	{ "completion", "completion bash|zsh|fish", "Print a shell completion script",
+	  "Prints the completion script of a shell, generated from the command and option tables: "
+	  "commands, options (also after the command), arguments and their predefined values, "
+	  "profile names, and file names after out=, local_guid=@, --report, --checkpoint and the "
+	  "other options that name a file. The packages install them for bash, zsh and fish.",
+	  "source <(pps completion bash)   # zsh: source <(pps completion zsh)" },
+	{ "config", "config show|profiles|set KEY VALUE",
+	  "Show or change the settings and the config file's profiles",
+	  "config show prints the settings in effect (config file, profile, url, username, whether "
+	  "there is a password, cacert, insecure, proxy, timeout, retries, output, server_cap) and "
+	  "where each came from: a flag, the environment, the config file's line (file:line) or "
+	  "the default; the password itself is never printed. config profiles lists the file's "
+	  "profiles, * marking the one in effect. config set KEY VALUE [--profile P] writes one "
+	  "key of a profile (default: the profile in effect) into the config file (--config), "
+	  "keeping its other lines and comments, with mode 0600, atomically. Keys: url, username, "
+	  "password_file, cacert, insecure, proxy, timeout, retries, output, server_cap (a "
+	  "password is not taken on the command line: set password_file).",
+	  "pps config set url https://pps.example.com:10000 --profile east" },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+int cli_help_builtin(FILE *out, const char *word)
+{
+	for (const cli_builtin *b = cli_builtins; b->name; b++) {
+		if (strcmp(b->name, word) != 0)
+			continue;
+		fprintf(out, "usage: pps [OPTIONS] %s\n\n%s\n\nExample:\n  %s\n", b->usage,
+			b->description, b->example);
+		return 0;
+	}
+	return -1;
+}
+
 /* Roff text: backslashes and hyphens escaped, a leading dot or quote protected. */
+/* Where the packages install the documents the help names as docs/X.md (debian/pps.docs). */
+#define INSTALLED_DOCS "/usr/share/doc/pps/"
+
 static void roff(FILE *out, const char *s)
 {
+	const char *start = s;
+
 	if (*s == '.' || *s == '\'')
 		fputs("\\&", out);
 	for (; *s; s++) {
-		if (*s == '\\')
+		/* The man page is read where pps is installed: docs/ is the tree's, not the host's.
+		 */
+		if (!strncmp(s, "docs/", 5) && (s == start || s[-1] == ' ' || s[-1] == '(')) {
+			roff(out, INSTALLED_DOCS);
+			s += 4;
+		} else if (*s == '\\')
 			fputs("\\e", out);
 		else if (*s == '-')
 			fputs("\\-", out);
@@ -380,6 +429,15 @@ void cli_gen_man(FILE *out)
 	fputs(".SH COMMANDS\n", out);
 	for (const cli_command *c = cli_commands; c->name; c++)
 		man_command(out, c);
+	for (const cli_builtin *b = cli_builtins; b->name; b++) {
+		fputs(".SS ", out);
+		roff(out, b->usage);
+		fputc('\n', out);
+		roff(out, b->description);
+		fputs("\n.PP\nExample:\n.RS\n.nf\n", out);
+		roff(out, b->example);
+		fputs("\n.fi\n.RE\n", out);
+	}
 	man_jobs(out);
 	man_environment(out);
 	fputs(".SH SEE ALSO\n\\fBpps\\-sim\\fR(1), \\fBlibpps\\fR(3)\n", out);

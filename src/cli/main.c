@@ -11,8 +11,10 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/config_cmd.h"
 #include "cli/exit.h"
 #include "cli/gen.h"
+#include "cli/jq.h"
 #include "cli/options.h"
 #include "cli/run.h"
 #include "pps/pps.h"
@@ -47,6 +49,8 @@ static int help_word(int argc, char **argv, int k)
 	}
 	cmd = cli_command_find(argv[k]);
 	if (!cmd) {
+		if (cli_help_builtin(stdout, argv[k]) == 0)
+			return CLI_EXIT_OK;
 		unknown_command(argv[k]);
 		return CLI_EXIT_USAGE;
 	}
@@ -106,9 +110,12 @@ static int leading_options(cli_globals *g, int argc, char **argv, int *k)
 	return 0;
 }
 
-/* The words that are no command of the table: help, version, completion. -1: none of them. */
-static int builtin_word(int argc, char **argv, int k)
+/* The words that are no command of the table: help, version, completion, config. -1: none. */
+static int builtin_word(cli_globals *g, int argc, char **argv, int k)
 {
+	if (!strcmp(argv[k], "config"))
+		return g->help ? cli_help_builtin(stdout, "config")
+			       : cli_config_main(g, argc, argv, k + 1);
 	if (!strcmp(argv[k], "help"))
 		return help_word(argc, argv, k + 1);
 	if (!strcmp(argv[k], "version")) {
@@ -174,6 +181,25 @@ static int check_stdin(const cli_globals *g, const cli_command *cmd, const cli_a
 	return 0;
 }
 
+/* --jq EXPR compiled before any request; -1 after a usage error naming jq's message. */
+static int compile_jq(cli_globals *g)
+{
+	char why[512];
+
+	if (!g->jq) {
+		if (g->jq_raw) {
+			cli_usage_error("%s", "-r (--raw-output) needs --jq EXPR");
+			return -1;
+		}
+		return 0;
+	}
+	if (cli_jq_compile(&g->jq_prog, g->jq, g->jq_raw, why, sizeof(why))) {
+		cli_usage_error("invalid --jq expression '%s': %s", g->jq, why);
+		return -1;
+	}
+	return 0;
+}
+
 /* Runs cmd with its checked arguments: on one server, or on several clusters. */
 static int run(cli_globals *g, const cli_command *cmd, const cli_args *args)
 {
@@ -225,7 +251,7 @@ int main(int argc, char **argv)
 		      stderr);
 		return CLI_EXIT_USAGE;
 	}
-	status = builtin_word(argc, argv, k);
+	status = builtin_word(&g, argc, argv, k);
 	if (status >= 0)
 		return status;
 	cmd = cli_command_find(argv[k]);
@@ -252,6 +278,10 @@ int main(int argc, char **argv)
 		cli_help_command(stdout, cmd);
 		return CLI_EXIT_OK;
 	}
+	if (compile_jq(&g)) {
+		free(rest);
+		return CLI_EXIT_USAGE;
+	}
 	if (cli_args_parse(&args, cmd, nrest, rest, (int64_t)time(NULL), stdin, err, sizeof(err))) {
 		cli_usage_error("%s", err);
 		status = CLI_EXIT_USAGE;
@@ -260,6 +290,9 @@ int main(int argc, char **argv)
 	} else {
 		status = run(&g, cmd, &args);
 	}
+	if (status == CLI_EXIT_OK && cli_jq_errors(g.jq_prog))
+		status = CLI_EXIT_FAILURE;
+	cli_jq_free(g.jq_prog);
 	cli_args_release(&args);
 	free(rest);
 	return status;

@@ -149,6 +149,11 @@ const opt_spec cli_global_opts[] = {
 	CHECKED("--fields", NULL, fields, check_fields, "LIST",
 		"Comma list of the columns (keys) to print in table, wide, markdown, csv and "
 		"ndjson."),
+	TEXT("--jq", jq, "EXPR",
+	     "Filter the output with jq's language (libjq): each record of ndjson and the other "
+	     "formats, which then print jq's results one a line; with -o json the whole document, "
+	     "the records' array. A bad EXPR is a usage error."),
+	FLAG("--raw-output", "-r", jq_raw, "With --jq: print a string result as its text."),
 	{ .name = "--color",
 	  .kind = OPT_CALL,
 	  .offset = AT(color),

@@ -15,6 +15,9 @@ typedef struct cli_globals {
 	cli_config_flags cfg;
 	const char *color;  /* auto, always, never */
 	const char *fields; /* --fields a,b,c */
+	const char *jq;	    /* --jq EXPR, compiled by main into jq_prog */
+	int jq_raw;	    /* -r, --raw-output */
+	struct cli_jq *jq_prog;
 	int csv_crlf;
 	int csv_raw;
 	int no_headers;

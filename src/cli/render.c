@@ -10,6 +10,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "cli/jq.h"
 #include "cli/renderpriv.h"
 #include "cli/sanitize.h"
 #include "util/buf.h"
@@ -48,7 +49,8 @@ int cli_render_begin(cli_render_stream **out, FILE *f, const cli_render_opts *op
 	s->spec = spec;
 	ppsbuf_init(&s->scratch, 0);
 	ppsbuf_init(&s->safe, 0);
-	if (opts->format == CLI_FMT_TABLE || opts->format == CLI_FMT_WIDE) {
+	if (opts->format == CLI_FMT_TABLE || opts->format == CLI_FMT_WIDE ||
+	    (opts->jq && opts->format == CLI_FMT_JSON)) {
 		s->held = json_array();
 		if (!s->held)
 			s->o.err = 1;
@@ -88,6 +90,47 @@ static int table_page(cli_render_stream *s)
 	return rc;
 }
 
+/* --jq on one input: its results out, a run-time error of the filter on stderr. */
+static int jq_out(cli_render_stream *s, const json_t *in)
+{
+	char why[512];
+	int rc;
+
+	ppsbuf_reset(&s->scratch);
+	rc = cli_jq_run(s->opts.jq, in, s->opts.tty, &s->scratch, why, sizeof(why));
+	if (rc < 0)
+		return -1;
+	cli_out_add(&s->o, s->scratch.buf, s->scratch.len);
+	if (rc > 0) {
+		ppsbuf safe = PPSBUF_INIT;
+
+		/* jq's message quotes the data: written visibly, as every text from the server. */
+		cli_out_flush(&s->o);
+		if (cli_sanitize(&safe, why, strlen(why), NULL, NULL) == 0)
+			fprintf(stderr, "pps: --jq: %s\n", safe.buf);
+		ppsbuf_release(&safe);
+		cli_jq_count_error(s->opts.jq);
+	}
+	return 0;
+}
+
+/* --jq: json holds the records for the document; the other formats filter each record. */
+static int jq_record(cli_render_stream *s, const json_t *rec)
+{
+	int err, rc;
+	json_t *picked;
+
+	s->n++;
+	if (s->opts.format == CLI_FMT_JSON)
+		return json_array_append(s->held, cli_json_mut(rec)) < 0 ? -1 : 0;
+	picked = cli_pick_fields(&s->opts, rec, &err);
+	if (err)
+		return -1;
+	rc = jq_out(s, picked ? picked : rec);
+	json_decref(picked);
+	return rc;
+}
+
 int cli_render_record(cli_render_stream *s, const json_t *rec)
 {
 	struct cli_out *o = &s->o;
@@ -96,6 +139,11 @@ int cli_render_record(cli_render_stream *s, const json_t *rec)
 
 	if (o->err)
 		return -1;
+	if (s->opts.jq) {
+		if (jq_record(s, rec) < 0)
+			o->err = 1;
+		return o->err ? -1 : 0;
+	}
 	if (s->opts.format == CLI_FMT_JSON && !s->head_done) {
 		s->depth = cli_json_open(o, s->spec);
 		s->head_done = 1;
@@ -174,6 +222,15 @@ int cli_render_text(cli_render_stream *s, const char *json, size_t len)
 {
 	size_t from = s->o.b.len;
 
+	if (s->opts.jq) {
+		json_t *rec = json_loadb(json, len, 0, NULL);
+		int rc = rec ? cli_render_record(s, rec) : -1;
+
+		json_decref(rec);
+		if (rc < 0)
+			s->o.err = 1;
+		return s->o.err ? -1 : 0;
+	}
 	/* The text is JSON already: C1 and bidi controls are escaped as in cli_out_dump(). */
 	if (ppsbuf_add(&s->o.b, json, len) < 0 || cli_json_harden(&s->o.b, from) < 0)
 		s->o.err = 1;
@@ -206,6 +263,22 @@ int cli_render_end(cli_render_stream *s)
 	struct cli_out *o = &s->o;
 	int rc = 0;
 
+	if (s->opts.jq) {
+		/* json: the document is the records' array (the one object of a single spec). */
+		if (s->opts.format == CLI_FMT_JSON && !o->err) {
+			json_t *one = s->spec && s->spec->single ? json_array_get(s->held, 0)
+								 : NULL;
+			json_t *empty = s->spec && s->spec->single && !one ? json_object() : NULL;
+
+			rc = jq_out(s, one ? one : empty ? empty : s->held);
+			json_decref(empty);
+		}
+		if (rc < 0)
+			o->err = 1;
+		rc = cli_out_finish(o);
+		stream_free(s);
+		return rc;
+	}
 	switch (s->opts.format) {
 	case CLI_FMT_TABLE:
 	case CLI_FMT_WIDE:
@@ -267,7 +340,7 @@ int cli_render_records(FILE *out, const cli_render_opts *opts, const cli_output_
 	cli_render_stream *s = NULL;
 	int rc = 0;
 
-	if (opts->format == CLI_FMT_RAW) {
+	if (opts->format == CLI_FMT_RAW && !opts->jq) {
 		/* The caller prints a body verbatim; records alone come out as compact JSON. */
 		struct cli_out o;
 
@@ -297,6 +370,18 @@ int cli_render_object(FILE *out, const cli_render_opts *opts, const json_t *obj)
 {
 	struct cli_out o;
 
+	if (opts->jq) {
+		cli_render_stream *s = NULL;
+
+		if (cli_render_begin(&s, out, opts, NULL) < 0) {
+			if (s)
+				cli_render_abort(s);
+			return -1;
+		}
+		if (jq_out(s, obj) < 0)
+			s->o.err = 1;
+		return cli_render_abort(s);
+	}
 	cli_out_init(&o, out);
 	cli_out_dump(&o, obj, opts->format == CLI_FMT_NDJSON ? JSON_COMPACT : JSON_INDENT(2));
 	cli_out_add(&o, "\n", 1);

@@ -68,6 +68,9 @@ typedef struct cli_render_opts {
 	int height; /* terminal rows: a streamed table holds at most a screenful; 0 = no limit */
 	int no_headers;	     /* table, wide, csv, tsv: no title, header row or rule */
 	const char *sort_by; /* table, wide: the rows sorted by this field (a leading - reverses) */
+	/* --jq: the filter each record (json: the document, the records' array) goes through;
+	 * every result is a line of output (jq.h). NULL: none. */
+	struct cli_jq *jq;
 } cli_render_opts;
 
 /*

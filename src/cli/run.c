@@ -81,6 +81,9 @@ int cli_pick_format(const cli_globals *g, const cli_settings *s, cli_format *out
 				fmt_name, cli_format_names(", "));
 		return -1;
 	}
+	/* --jq writes jq's results: a document for json, one line per record otherwise. */
+	if (g->jq_prog && *out != CLI_FMT_JSON)
+		*out = CLI_FMT_NDJSON;
 	return 0;
 }
 
@@ -154,6 +157,7 @@ void cli_ctx_init(cli_ctx *ctx, const cli_globals *g, const cli_command *cmd, co
 	ctx->render.fields = fields;
 	ctx->render.no_headers = g->no_headers;
 	ctx->render.sort_by = g->sort_by;
+	ctx->render.jq = g->jq_prog;
 }
 
 /*

@@ -82,6 +82,18 @@ expect_eq "$(comp "pps --profile p")" "prod ps-lab" "complete --profile from the
 expect_eq "$(comp "pps --profile ")" "default prod ps-lab" "complete every profile"
 rm -f "$XDG_CONFIG_HOME/pps/config"
 
+# the man pages name the documents where the packages install them, never the tree's docs/
+for page in "$SRC/docs/pps.1" "$SRC/docs/pps-sim.1"; do
+	sed 's/\\-/-/g' "$page" | grep -Eq '(^|[^/A-Za-z0-9._-])docs/[A-Za-z0-9._-]+' &&
+		fail "$(basename "$page") names a file of the source tree's docs/" || ok
+	for doc in $(sed 's/\\-/-/g' "$page" | grep -o '/usr/share/doc/[a-z-]*/[A-Za-z0-9._-]*[A-Za-z0-9]' | sort -u); do
+		pkg=$(cut -d/ -f5 <<<"$doc")
+		grep -qx "docs/$(basename "$doc")" "$SRC/debian/$pkg.docs" && ok ||
+			fail "$(basename "$page") names $doc, which debian/$pkg.docs does not install"
+	done
+done
+grep -q 'apt purge pps-sim' "$SRC/debian/pps-sim.README.Debian" && ok || fail "README.Debian does not say apt purge"
+
 # no command: usage on stderr, exit 2; versions
 run "$PPS"
 expect_rc 2 "no command"
@@ -92,10 +104,12 @@ expect_out_has "pps "
 run "$PPS" completion zsh
 expect_rc 0 "completion zsh"
 expect_eq "$(sed -n 1p <<<"$OUT")" "#compdef pps" "zsh completion header"
-expect_out_has "autoload -U +X bashcompinit && bashcompinit"
-expect_out_has "complete -F _pps pps"
+expect_out_lacks "bashcompinit" "zsh completion is native, not bash's through bashcompinit"
+expect_out_has "compdef _pps pps"
+expect_eq "$OUT" "$(cat "$SRC/completion/_pps")" "completion/_pps is stale: run scripts/gen-docs"
 run "$PPS" completion fish
 expect_rc 0 "completion fish"
+expect_eq "$OUT" "$(cat "$SRC/completion/pps.fish")" "completion/pps.fish is stale: run scripts/gen-docs"
 expect_out_has "complete -c pps -n __fish_use_subcommand -a smart-search -d 'Trace messages after filtering (Smart Search)'"
 expect_out_has "complete -c pps -n '__fish_seen_subcommand_from smart-search' -a action=accept"
 expect_out_has "complete -c pps -l output -s o -r -x -a 'table wide markdown json ndjson csv tsv raw'"

@@ -90,13 +90,19 @@ static void test_args__value_may_hold_equals(void **state)
 
 static void test_args__unknown_name_lists_the_valid_ones(void **state)
 {
-	const char *argv[] = { "folder=HIPAA" };
+	const char *argv[] = { "bucket=HIPAA" };
+	const char *folder[] = { "folder=HIPAA" };
 	cli_args a;
 
 	(void)state;
 	assert_int_equal(parse(&a, "quarantine-message-delete", 1, argv), -1);
-	assert_non_null(strstr(err, "unknown argument 'folder'"));
+	assert_non_null(strstr(err, "unknown argument 'bucket'"));
 	assert_non_null(strstr(err, "folder_name, local_guid, deleted_folder"));
+	cli_args_release(&a);
+	/* A word that begins a name's parts is that name. */
+	assert_int_equal(parse(&a, "quarantine-message-delete", 1, folder), -1);
+	assert_string_equal(err, "unknown argument 'folder' for quarantine-message-delete: did "
+				 "you mean 'folder_name'?");
 	cli_args_release(&a);
 }
 
