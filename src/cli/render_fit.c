@@ -155,7 +155,7 @@ static size_t fill(size_t *w, const size_t *goal, const struct cli_table_col *co
 size_t cli_table_fit(size_t *w, const size_t *natural, struct cli_table_col *cols, size_t ncols,
 		     size_t width)
 {
-	size_t hidden = 0, need, *goal = malloc(ncols * sizeof(*goal));
+	size_t hidden = 0, need, *goal = calloc(ncols ? ncols : 1, sizeof(*goal));
 
 	set_bounds(cols, natural, ncols);
 	for (;;) {
