@@ -1,10 +1,18 @@
 /*
  * libjq's one door (scripts/check-layers): --jq compiled and run on jansson values, which cross
- * over as JSON text (jv_parse_sized), and jq's results written back as lines.
+ * over as JSON text (jv_parse_sized), and jq's results written back as lines. libjq.so.1 is
+ * loaded here when --jq is first used: a run without it does not pay for loading libjq and
+ * oniguruma (start-up time and memory, BENCHMARKS.md scenario 6).
  */
 #include "cli/jq.h"
 
+#include <dlfcn.h>
 #include <jansson.h>
+/*
+ * jv.h defines a static jv_is_valid() that calls jv_get_kind() directly; named so, that call
+ * reaches cli_jq_get_kind() below, which forwards to the loaded library.
+ */
+#define jv_get_kind cli_jq_get_kind
 #include <jq.h>
 #include <jv.h>
 #include <limits.h>
@@ -15,6 +23,85 @@
 #include "cli/sanitize.h"
 
 #include "util/banned.h"
+
+/* The libjq functions used here, reached through pointers filled by load_jq(). */
+#define JQ_FUNCS(X)               \
+	X(jq_init)                \
+	X(jq_set_error_cb)        \
+	X(jq_compile)             \
+	X(jq_start)               \
+	X(jq_next)                \
+	X(jq_teardown)            \
+	X(jv_free)                \
+	X(jv_copy)                \
+	X(jv_get_kind)            \
+	X(jv_string_value)        \
+	X(jv_string_length_bytes) \
+	X(jv_dump_string)         \
+	X(jv_parse_sized)         \
+	X(jv_invalid_has_msg)     \
+	X(jv_invalid_get_msg)
+
+#define JQ_FIELD(f) __typeof__(f) *p_##f;
+static struct {
+	JQ_FUNCS(JQ_FIELD)
+} api;
+#undef JQ_FIELD
+
+/* Loads libjq once; 0, or -1 with the reason in why. */
+static int load_jq(char *why, size_t whylen)
+{
+	static void *lib;
+	const char *err = NULL;
+
+	if (lib)
+		return 0;
+	lib = dlopen("libjq.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (!lib) {
+		err = dlerror();
+		goto fail;
+	}
+#define JQ_LOAD(f)                                      \
+	if (!(*(void **)&api.p_##f = dlsym(lib, #f))) { \
+		err = dlerror();                        \
+		goto unload;                            \
+	}
+	JQ_FUNCS(JQ_LOAD)
+#undef JQ_LOAD
+	return 0;
+unload:
+	snprintf(why, whylen, "cannot load libjq (%s): install the libjq1 package",
+		 err ? err : "libjq.so.1");
+	dlclose(lib);
+	lib = NULL;
+	return -1;
+fail:
+	snprintf(why, whylen, "cannot load libjq (%s): install the libjq1 package",
+		 err ? err : "libjq.so.1");
+	return -1;
+}
+
+/* From here on each libjq call goes through its pointer. */
+#define JQ_CALL(f)	       (*api.p_##f)
+#define jq_init		       JQ_CALL(jq_init)
+#define jq_set_error_cb	       JQ_CALL(jq_set_error_cb)
+#define jq_compile	       JQ_CALL(jq_compile)
+#define jq_start	       JQ_CALL(jq_start)
+#define jq_next		       JQ_CALL(jq_next)
+#define jq_teardown	       JQ_CALL(jq_teardown)
+#define jv_free		       JQ_CALL(jv_free)
+#define jv_copy		       JQ_CALL(jv_copy)
+#define jv_string_value	       JQ_CALL(jv_string_value)
+#define jv_string_length_bytes JQ_CALL(jv_string_length_bytes)
+#define jv_dump_string	       JQ_CALL(jv_dump_string)
+#define jv_parse_sized	       JQ_CALL(jv_parse_sized)
+#define jv_invalid_has_msg     JQ_CALL(jv_invalid_has_msg)
+#define jv_invalid_get_msg     JQ_CALL(jv_invalid_get_msg)
+
+jv_kind cli_jq_get_kind(jv v)
+{
+	return api.p_jv_get_kind(v);
+}
 
 struct cli_jq {
 	jq_state *state;
@@ -53,9 +140,12 @@ static void one_line(char *why, size_t whylen, const char *msg)
 
 int cli_jq_compile(cli_jq **out, const char *expr, int raw, char *why, size_t whylen)
 {
-	struct cli_jq *q = calloc(1, sizeof(*q));
+	struct cli_jq *q;
 
 	*out = NULL;
+	if (load_jq(why, whylen) < 0)
+		return -1;
+	q = calloc(1, sizeof(*q));
 	if (!q || !(q->state = jq_init())) {
 		free(q);
 		snprintf(why, whylen, "out of memory");
