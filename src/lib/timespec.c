@@ -233,16 +233,31 @@ static int is_local_date(const char *s)
 	return p > s && p - s <= 4 && (*p == '/' || *p == '.') && is_digit(p[1]);
 }
 
+/* Reads 1 to max digits at *p into *out; 0, or -1 when there is none. */
+static int small_number(const char **p, int max, unsigned *out)
+{
+	unsigned v = 0;
+	int n = 0;
+
+	while (n < max && is_digit((*p)[n]))
+		v = v * 10 + (unsigned)((*p)[n++] - '0');
+	*p += n;
+	*out = v;
+	return n ? 0 : -1;
+}
+
 /* Why 12/01/2026 is refused: both readings, and the form that has only one. */
 static int local_date(const char *s, char *why, size_t len)
 {
 	unsigned a = 0, b = 0, y = 0;
-	char sep = 0;
+	const char *p = s;
+	char sep;
 
 	if (!why || !len)
 		return -1;
-	if (sscanf(s, "%2u%c%2u%*[/.]%4u", &a, &sep, &b, &y) == 4 && y >= 1000 && a >= 1 &&
-	    b >= 1 && a <= 31 && b <= 31 && (a <= 12 || b <= 12)) {
+	if (!small_number(&p, 2, &a) && ((sep = *p) == '/' || sep == '.') && (++p, 1) &&
+	    !small_number(&p, 2, &b) && *p == sep && (++p, 1) && !small_number(&p, 4, &y) && !*p &&
+	    y >= 1000 && a >= 1 && b >= 1 && a <= 31 && b <= 31 && (a <= 12 || b <= 12)) {
 		if (a <= 12 && b <= 12 && a != b)
 			snprintf(why, len,
 				 "the day and month order is ambiguous: write %04u-%02u-%02u or "
@@ -308,7 +323,7 @@ int pps_time_parse_why(pps_instant *out, const char *text, int64_t now, char *wh
 	char s[TEXT_MAX + 1];
 	const char *b, *e;
 	size_t n;
-	int64_t epoch;
+	int64_t epoch = 0;
 	int offset = 0;
 
 	if (why && len)

@@ -20,9 +20,8 @@ typedef enum opt_kind {
 } opt_kind;
 
 typedef struct opt_spec {
-	const char *name;  /* "--listen"; NULL ends the table */
-	const char *alias; /* another spelling ("-v"), or NULL */
-	opt_kind kind;
+	const char *name;	    /* "--listen"; NULL ends the table */
+	const char *alias;	    /* another spelling ("-v"), or NULL */
 	size_t offset;		    /* the target: base + offset (opt_parse's base) */
 	long min, max;		    /* OPT_LONG */
 	const char *const *choices; /* OPT_CHOICE, NULL-terminated */
@@ -30,42 +29,46 @@ typedef struct opt_spec {
 	int (*call)(const char *value, void *target, char *err, size_t errlen);
 	const char *metavar; /* the value's name in the help ("ADDR:PORT") */
 	const char *help;    /* what it does; '\n' starts another line of help */
-	int hidden;	     /* parsed but left out of the synopsis */
 	const char *subject; /* what a refusal calls it ("invalid <subject> 'v'"); NULL: name */
 	const char *expect; /* OPT_LONG: the refusal's reason; NULL: "expected a number from ..." */
+	opt_kind kind;
+	int hidden; /* parsed but left out of the synopsis */
 } opt_spec;
 
 enum { OPT_STOP_HELP = 1, OPT_STOP_VERSION = 2 };
 
 /* Table entries, one per option: S the struct the offsets are into, F its member. */
-#define OPT_BOOL_AT(N, A, S, F, H)                                                             \
-	{                                                                                      \
-		(N), (A), OPT_BOOL, offsetof(S, F), 0, 0, NULL, NULL, NULL, (H), 0, NULL, NULL \
+#define OPT_BOOL_AT(N, A, S, F, H)                                                                 \
+	{                                                                                          \
+		.name = (N), .alias = (A), .kind = OPT_BOOL, .offset = offsetof(S, F), .help = (H) \
 	}
-#define OPT_STRING_AT(N, S, F, M, H)                                                             \
-	{                                                                                        \
-		(N), NULL, OPT_STRING, offsetof(S, F), 0, 0, NULL, NULL, (M), (H), 0, NULL, NULL \
+#define OPT_STRING_AT(N, S, F, M, H)                                                       \
+	{                                                                                  \
+		.name = (N), .kind = OPT_STRING, .offset = offsetof(S, F), .metavar = (M), \
+		.help = (H)                                                                \
 	}
-#define OPT_LONG_AT(N, S, F, LO, HI, M, H)                                                      \
-	{                                                                                       \
-		(N), NULL, OPT_LONG, offsetof(S, F), (LO), (HI), NULL, NULL, (M), (H), 0, NULL, \
-			NULL                                                                    \
+#define OPT_LONG_AT(N, S, F, LO, HI, M, H)                                                         \
+	{                                                                                          \
+		.name = (N), .kind = OPT_LONG, .offset = offsetof(S, F), .min = (LO), .max = (HI), \
+		.metavar = (M), .help = (H)                                                        \
 	}
-#define OPT_CHOICE_AT(N, S, F, C, M, H)                                                         \
-	{                                                                                       \
-		(N), NULL, OPT_CHOICE, offsetof(S, F), 0, 0, (C), NULL, (M), (H), 0, NULL, NULL \
+#define OPT_CHOICE_AT(N, S, F, C, M, H)                                                    \
+	{                                                                                  \
+		.name = (N), .kind = OPT_CHOICE, .offset = offsetof(S, F), .choices = (C), \
+		.metavar = (M), .help = (H)                                                \
 	}
-#define OPT_CALL_AT(N, OFF, FN, M, H)                                                 \
-	{                                                                             \
-		(N), NULL, OPT_CALL, (OFF), 0, 0, NULL, (FN), (M), (H), 0, NULL, NULL \
+#define OPT_CALL_AT(N, OFF, FN, M, H)                                                         \
+	{                                                                                     \
+		.name = (N), .kind = OPT_CALL, .offset = (OFF), .call = (FN), .metavar = (M), \
+		.help = (H)                                                                   \
 	}
-#define OPT_STOP(N, A, K, H)                                                 \
-	{                                                                    \
-		(N), (A), (K), 0, 0, 0, NULL, NULL, NULL, (H), 0, NULL, NULL \
+#define OPT_STOP(N, A, K, H)                                        \
+	{                                                           \
+		.name = (N), .alias = (A), .kind = (K), .help = (H) \
 	}
-#define OPT_TABLE_END                                                                \
-	{                                                                            \
-		NULL, NULL, OPT_BOOL, 0, 0, 0, NULL, NULL, NULL, NULL, 0, NULL, NULL \
+#define OPT_TABLE_END        \
+	{                    \
+		.name = NULL \
 	}
 
 /*
