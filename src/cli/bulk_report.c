@@ -155,13 +155,29 @@ static int pick_known(const struct run *r, size_t i)
 	return r->list.v[i].why || r->earlier[i];
 }
 
+/* Writes one journal line (a new reference, or NULL when out of memory) and syncs it. 0 or -1. */
+static int write_line(struct run *r, json_t *line)
+{
+	int rc;
+
+	if (!line) {
+		r->journal.write_errno = ENOMEM;
+		rc = -1;
+	} else {
+		rc = cli_journal_write(&r->journal, &line, 1, 1);
+	}
+	json_decref(line);
+	if (rc)
+		journal_failed(r);
+	return rc;
+}
+
 /* The intent (or split) line of span s, batch id. 0, or -1 when the journal failed. */
 int cli_bulk_journal_batch(struct run *r, const cli_span *s, long id, const char *event,
 			   long http_status, const char *message)
 {
 	const struct group *g = &r->groups[s->group];
 	json_t *guids = json_array(), *line;
-	int rc;
 
 	if (!r->have_journal) {
 		json_decref(guids);
@@ -181,22 +197,12 @@ int cli_bulk_journal_batch(struct run *r, const cli_span *s, long id, const char
 		json_decref(line);
 		line = NULL;
 	}
-	if (!line) {
-		r->journal.write_errno = ENOMEM;
-		rc = -1;
-	} else {
-		rc = cli_journal_write(&r->journal, &line, 1, 1);
-	}
-	json_decref(line);
-	if (rc)
-		journal_failed(r);
-	return rc;
+	return write_line(r, line);
 }
 
 int cli_bulk_journal_answer(struct run *r, long id, long http_status, const char *message)
 {
 	json_t *line;
-	int rc;
 
 	if (!r->have_journal)
 		return 0;
@@ -207,16 +213,7 @@ int cli_bulk_journal_answer(struct run *r, long id, long http_status, const char
 		json_decref(line);
 		line = NULL;
 	}
-	if (!line) {
-		r->journal.write_errno = ENOMEM;
-		rc = -1;
-	} else {
-		rc = cli_journal_write(&r->journal, &line, 1, 1);
-	}
-	json_decref(line);
-	if (rc)
-		journal_failed(r);
-	return rc;
+	return write_line(r, line);
 }
 
 char *cli_bulk_short_answer(const char *text, const char *joined, size_t n, long id)

@@ -6,6 +6,7 @@
 #ifndef PPS_CLI_CLI_H
 #define PPS_CLI_CLI_H
 
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "cli/args.h"
@@ -71,6 +72,8 @@ typedef struct cli_ctx {
 
 /* Prints "pps: <formatted>" and a newline on ctx->err. */
 void cli_errorf(cli_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same on err with a va_list: "pps: " and the text, controls shown, never obeyed. */
+void cli_verror(FILE *err, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /*
  * Reports the client's last error as one line on stderr ("pps: " + what + ": " + detail when

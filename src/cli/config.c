@@ -297,7 +297,7 @@ static int read_file(struct file_values *fv, const char *path, int missing_ok, c
 	return 0;
 }
 
-static char *default_config_path(cli_getenv_fn env)
+char *cli_config_default_path(cli_getenv_fn env)
 {
 	const char *xdg = env("XDG_CONFIG_HOME");
 	const char *home = env("HOME");
@@ -463,7 +463,7 @@ int cli_config_load(cli_settings *out, const cli_config_flags *flags, cli_getenv
 		if (set_str(&out->config_path, flags->config))
 			goto oom;
 	} else {
-		out->config_path = default_config_path(env);
+		out->config_path = cli_config_default_path(env);
 	}
 	/* The apply steps only fail silently on memory; they overwrite this otherwise. */
 	snprintf(err, errlen, "out of memory");

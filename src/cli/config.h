@@ -61,6 +61,10 @@ void cli_settings_wipe_password(cli_settings *s);
 /* Looks up an environment variable; getenv in production, a table in tests. */
 typedef const char *(*cli_getenv_fn)(const char *name);
 
+/* The config file's default path ($XDG_CONFIG_HOME/pps/config, else ~/.config/pps/config),
+ * malloc'd, or NULL when neither variable is set. */
+char *cli_config_default_path(cli_getenv_fn env);
+
 /*
  * Resolves the settings: flags > environment > config file profile > defaults. The config file
  * is flags->config, else $XDG_CONFIG_HOME/pps/config, else

@@ -149,21 +149,12 @@ static size_t line_of(const struct lines *l, const char *profile, const char *ke
 /* The config file path as config.c picks it, malloc'd, or NULL (no HOME either). */
 static char *config_path(const cli_globals *g, const char **source)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	ppsbuf b = PPSBUF_INIT;
-
 	if (g->cfg.config) {
 		*source = "flag --config";
 		return strdup(g->cfg.config);
 	}
 	*source = "default";
-	if (xdg && *xdg)
-		ppsbuf_addf(&b, "%s/pps/config", xdg);
-	else if (home && *home)
-		ppsbuf_addf(&b, "%s/.config/pps/config", home);
-	else
-		return NULL;
-	return ppsbuf_detach(&b, NULL);
+	return cli_config_default_path((cli_getenv_fn)getenv);
 }
 
 static const char *profile_of(const cli_globals *g, const char **source)

@@ -17,22 +17,28 @@
 
 #include "util/banned.h"
 
-void cli_errorf(cli_ctx *ctx, const char *fmt, ...)
+void cli_verror(FILE *err, const char *fmt, va_list ap)
 {
 	ppsbuf text = PPSBUF_INIT, safe = PPSBUF_INIT;
+
+	ppsbuf_vaddf(&text, fmt, ap);
+	/* A server's text or a user's word may hold ESC or U+202E: shown, never obeyed. */
+	if (cli_sanitize(&safe, text.buf, text.len, NULL, NULL) < 0)
+		fputs("pps: out of memory\n", err);
+	else
+		fprintf(err, "pps: %s\n", safe.buf);
+	fflush(err);
+	ppsbuf_release(&text);
+	ppsbuf_release(&safe);
+}
+
+void cli_errorf(cli_ctx *ctx, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	ppsbuf_vaddf(&text, fmt, ap);
+	cli_verror(ctx->err, fmt, ap);
 	va_end(ap);
-	/* A server's text or a user's word may hold ESC or U+202E: shown, never obeyed. */
-	if (cli_sanitize(&safe, text.buf, text.len, NULL, NULL) < 0)
-		fprintf(ctx->err, "pps: out of memory\n");
-	else
-		fprintf(ctx->err, "pps: %s\n", safe.buf);
-	fflush(ctx->err);
-	ppsbuf_release(&text);
-	ppsbuf_release(&safe);
 }
 
 /* The server's text on one line: line breaks become spaces, trailing space dropped. */

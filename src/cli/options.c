@@ -11,28 +11,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/render.h"
-#include "cli/sanitize.h"
 #include "cli/suggest.h"
 #include "cli/walk.h"
-#include "util/buf.h"
 
 #include "util/banned.h"
 
 void cli_usage_error(const char *fmt, ...)
 {
-	ppsbuf text = PPSBUF_INIT, safe = PPSBUF_INIT;
 	va_list ap;
 
 	va_start(ap, fmt);
-	ppsbuf_vaddf(&text, fmt, ap);
+	cli_verror(stderr, fmt, ap);
 	va_end(ap);
-	if (cli_sanitize(&safe, text.buf, text.len, NULL, NULL) < 0)
-		fputs("pps: out of memory\n", stderr);
-	else
-		fprintf(stderr, "pps: %s\n", safe.buf);
-	ppsbuf_release(&text);
-	ppsbuf_release(&safe);
 }
 
 static const char *const color_names[] = { "auto", "always", "never", NULL };

@@ -40,19 +40,6 @@
 /* File descriptors beside the connections: store, WAL, listening socket, log... */
 #define SPARE_FDS 64
 
-/* Prints one line "pps-sim: ..." on stderr. */
-static void complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void complain(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("pps-sim: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 /* The address to bind and the host part of the URL clients use. */
 struct listen_addr {
 	struct sockaddr_storage ss;
@@ -73,7 +60,7 @@ static int parse_listen(const char *s, struct listen_addr *out)
 		const char *close = strchr(s, ']');
 
 		if (!close || close[1] != ':') {
-			complain("invalid --listen '%s': expected ADDR:PORT or [IPv6]:PORT", s);
+			sim_complain("invalid --listen '%s': expected ADDR:PORT or [IPv6]:PORT", s);
 			return -1;
 		}
 		hoststart = s + 1;
@@ -83,14 +70,14 @@ static int parse_listen(const char *s, struct listen_addr *out)
 		const char *colon = strrchr(s, ':');
 
 		if (!colon || strchr(s, ':') != colon) {
-			complain("invalid --listen '%s': expected ADDR:PORT or [IPv6]:PORT", s);
+			sim_complain("invalid --listen '%s': expected ADDR:PORT or [IPv6]:PORT", s);
 			return -1;
 		}
 		hostlen = (size_t)(colon - s);
 		portstr = colon + 1;
 	}
 	if (!hostlen || hostlen >= sizeof(out->name)) {
-		complain("invalid --listen '%s': expected ADDR:PORT or [IPv6]:PORT", s);
+		sim_complain("invalid --listen '%s': expected ADDR:PORT or [IPv6]:PORT", s);
 		return -1;
 	}
 	{
@@ -99,8 +86,9 @@ static int parse_listen(const char *s, struct listen_addr *out)
 		errno = 0;
 		port = strtol(portstr, &end, 10);
 		if (!*portstr || *end || errno || port < 0 || port > 65535) {
-			complain("invalid --listen port '%s': expected a number from 0 to 65535",
-				 portstr);
+			sim_complain(
+				"invalid --listen port '%s': expected a number from 0 to 65535",
+				portstr);
 			return -1;
 		}
 	}
@@ -109,8 +97,8 @@ static int parse_listen(const char *s, struct listen_addr *out)
 	hints.ai_socktype = SOCK_STREAM;
 	grc = getaddrinfo(out->name, NULL, &hints, &res);
 	if (grc != 0 || !res) {
-		complain("invalid --listen '%s': cannot resolve '%s': %s", s, out->name,
-			 gai_strerror(grc));
+		sim_complain("invalid --listen '%s': cannot resolve '%s': %s", s, out->name,
+			     gai_strerror(grc));
 		if (res)
 			freeaddrinfo(res);
 		return -1;
@@ -153,7 +141,7 @@ static int listen_early(const struct listen_addr *la, const char *given)
 	int fd = socket(sa->sa_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1, err;
 
 	if (fd < 0) {
-		complain("cannot listen on %s: %s", given, strerror(errno));
+		sim_complain("cannot listen on %s: %s", given, strerror(errno));
 		return -1;
 	}
 	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -162,11 +150,12 @@ static int listen_early(const struct listen_addr *la, const char *given)
 	err = errno;
 	close(fd);
 	if (err == EADDRINUSE)
-		complain("cannot listen on %s: the port is in use (another pps-sim?); pick another "
-			 "port, or --listen %s:0 for a free one",
-			 given, la->host);
+		sim_complain(
+			"cannot listen on %s: the port is in use (another pps-sim?); pick another "
+			"port, or --listen %s:0 for a free one",
+			given, la->host);
 	else
-		complain("cannot listen on %s: %s", given, strerror(err));
+		sim_complain("cannot listen on %s: %s", given, strerror(err));
 	return -1;
 }
 
@@ -244,12 +233,12 @@ static int lock_state_dir(const char *dir)
 	int fd;
 
 	if (snprintf(path, sizeof(path), "%s/lock", dir) >= (int)sizeof(path)) {
-		complain("state directory path too long: '%s'", dir);
+		sim_complain("state directory path too long: '%s'", dir);
 		return -1;
 	}
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		complain("cannot open '%s': %s", path, strerror(errno));
+		sim_complain("cannot open '%s': %s", path, strerror(errno));
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -259,9 +248,9 @@ static int lock_state_dir(const char *dir)
 		pid[n > 0 ? n : 0] = '\0';
 		pid[strcspn(pid, "\n")] = '\0';
 		if (e != EWOULDBLOCK)
-			complain("cannot lock '%s': %s", path, strerror(e));
+			sim_complain("cannot lock '%s': %s", path, strerror(e));
 		else
-			complain(
+			sim_complain(
 				"the state directory '%s' is in use by another pps-sim%s%s%s: give "
 				"another --state-dir",
 				dir, pid[0] ? " (pid " : "", pid, pid[0] ? ")" : "");
@@ -270,7 +259,7 @@ static int lock_state_dir(const char *dir)
 	}
 	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
 	if (ftruncate(fd, 0) < 0 || write(fd, pid, (size_t)n) != n) {
-		complain("cannot write '%s': %s", path, strerror(errno));
+		sim_complain("cannot write '%s': %s", path, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -293,9 +282,10 @@ static long fit_fd_limit(long conns)
 		return conns;
 	if (rl.rlim_cur >= want)
 		return conns;
-	complain("only %llu file descriptors allowed: serving at most %llu connections",
-		 (unsigned long long)rl.rlim_cur,
-		 (unsigned long long)(rl.rlim_cur > 2 * SPARE_FDS ? rl.rlim_cur - SPARE_FDS : 16));
+	sim_complain("only %llu file descriptors allowed: serving at most %llu connections",
+		     (unsigned long long)rl.rlim_cur,
+		     (unsigned long long)(rl.rlim_cur > 2 * SPARE_FDS ? rl.rlim_cur - SPARE_FDS
+								      : 16));
 	return rl.rlim_cur > 2 * SPARE_FDS ? (long)(rl.rlim_cur - SPARE_FDS) : 16;
 }
 
@@ -307,13 +297,13 @@ static int add_accounts(sim_store *st, const sim_options *o)
 		int rc;
 
 		if (!pw) {
-			complain("out of memory");
+			sim_complain("out of memory");
 			return -1;
 		}
 		rc = sim_store_put_account(st, a->name, pw, a->modules);
 		free(pw);
 		if (rc < 0) {
-			complain("cannot store the account '%s'", a->name);
+			sim_complain("cannot store the account '%s'", a->name);
 			return -1;
 		}
 	}
@@ -351,13 +341,13 @@ static int read_settings(struct run *r, int argc, char **argv)
 		return SIM_EXIT_USAGE;
 	if (sim_fault_spec_parse(&r->faults, r->o.faults ? r->o.faults : "", err, sizeof(err)) <
 	    0) {
-		complain("%s", err);
+		sim_complain("%s", err);
 		return SIM_EXIT_USAGE;
 	}
 	if (r->o.state_dir ? absolute(r->o.state_dir, r->dir, sizeof(r->dir)) < 0
 			   : default_state_dir(path, sizeof(path)) < 0 ||
 				     absolute(path, r->dir, sizeof(r->dir)) < 0) {
-		complain("cannot name the state directory: give --state-dir DIR");
+		sim_complain("cannot name the state directory: give --state-dir DIR");
 		return SIM_EXIT_USAGE;
 	}
 	return 0;
@@ -369,34 +359,34 @@ static int open_state(struct run *r)
 	char err[1024] = "";
 
 	if (make_dirs(r->dir) < 0) {
-		complain("cannot create the state directory '%s': %s", r->dir, strerror(errno));
+		sim_complain("cannot create the state directory '%s': %s", r->dir, strerror(errno));
 		return 1;
 	}
 	r->lock_fd = lock_state_dir(r->dir);
 	if (r->lock_fd < 0)
 		return 1;
 	if (sim_store_open(&r->store, r->dir, err, sizeof(err)) < 0) {
-		complain("%s", err);
+		sim_complain("%s", err);
 		return 1;
 	}
 	if (add_accounts(r->store, &r->o) < 0)
 		return 1;
 	if (r->o.fixture && sim_fixture_load(r->store, r->o.fixture, err, sizeof(err)) < 0) {
-		complain("%s", err);
+		sim_complain("%s", err);
 		return SIM_EXIT_USAGE;
 	}
 	if (r->o.seed > 0 &&
 	    sim_seed(r->store, r->o.seed, (int64_t)time(NULL), err, sizeof(err)) < 0) {
-		complain("%s", err);
+		sim_complain("%s", err);
 		return 1;
 	}
 	r->names = malloc(NAMES_LEN);
 	if (!r->names || sim_store_account_names(r->store, r->names, NAMES_LEN) < 0) {
-		complain("cannot read the accounts from the store");
+		sim_complain("cannot read the accounts from the store");
 		return 1;
 	}
 	if (!r->names[0]) {
-		complain("no accounts: give --account NAME:PASSWORD");
+		sim_complain("no accounts: give --account NAME:PASSWORD");
 		return SIM_EXIT_USAGE;
 	}
 	return 0;
@@ -412,11 +402,11 @@ static int prepare_tls(struct run *r)
 	if (r->o.cert) {
 		if (absolute(r->o.cert, path, sizeof(path)) < 0 ||
 		    sim_tls_load(&r->tls, path, r->o.key, err, sizeof(err)) < 0) {
-			complain("%s", err[0] ? err : "certificate path too long");
+			sim_complain("%s", err[0] ? err : "certificate path too long");
 			return SIM_EXIT_USAGE;
 		}
 	} else if (sim_tls_prepare(&r->tls, r->dir, r->la.name, err, sizeof(err)) < 0) {
-		complain("%s", err);
+		sim_complain("%s", err);
 		return 1;
 	}
 	return 0;
@@ -432,7 +422,7 @@ static int start_serving(struct run *r)
 	r->ctx.max_count = r->o.max_count;
 	r->ctx.pod = r->o.pod;
 	if (r->o.request_log > 0 && !(r->ctx.reqlog = sim_reqlog_new((size_t)r->o.request_log))) {
-		complain("out of memory");
+		sim_complain("out of memory");
 		return 1;
 	}
 	cfg.addr = (struct sockaddr *)&r->la.ss;
@@ -451,14 +441,14 @@ static int start_serving(struct run *r)
 	cfg.faults = &r->faults;
 	cfg.ctx = &r->ctx;
 	if (sim_server_start(&r->srv, &cfg, err, sizeof(err)) < 0) {
-		complain("%s: %s", r->o.listen, err);
+		sim_complain("%s: %s", r->o.listen, err);
 		return 1;
 	}
 	if (r->o.flow > 0) {
 		sim_flow_config fc = { r->o.flow, r->o.late_percent, r->o.late_seconds };
 
 		if (sim_flow_start(&r->flow, r->store, &fc, err, sizeof(err)) < 0) {
-			complain("%s", err);
+			sim_complain("%s", err);
 			return 1;
 		}
 	}

@@ -32,9 +32,7 @@ void sim_options_init(sim_options *o)
 	o->head_deadline = 5;
 }
 
-/* Prints one line "pps-sim: ..." on stderr. */
-static void complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void complain(const char *fmt, ...)
+void sim_complain(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -246,17 +244,17 @@ int sim_options_parse(sim_options *o, int argc, char **argv)
 		return 1;
 	default:
 		if (!strncmp(err, "unknown option", 14))
-			complain("%s (see pps-sim --help)", err);
+			sim_complain("%s (see pps-sim --help)", err);
 		else
-			complain("%s", err);
+			sim_complain("%s", err);
 		return -1;
 	}
 	if (!o->cert != !o->key) {
-		complain("--cert and --key go together");
+		sim_complain("--cert and --key go together");
 		return -1;
 	}
 	if (o->cert && o->no_tls) {
-		complain("--cert and --key make no sense with --no-tls");
+		sim_complain("--cert and --key make no sense with --no-tls");
 		return -1;
 	}
 	return 0;

@@ -45,6 +45,9 @@ typedef struct sim_options {
 	size_t naccounts;
 } sim_options;
 
+/* Prints one line "pps-sim: ..." on stderr. */
+void sim_complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Sets every option to its default. */
 void sim_options_init(sim_options *o);
 
