@@ -270,6 +270,40 @@ static void table_rows(struct cli_out *o, const char *text, const struct cell *c
 }
 
 /*
+ * One pass over the header and the records: every cell's safe text is cached in text (one
+ * arena) with its display width, and each column's natural width noted. 0 or -1 (memory).
+ */
+static int measure(ppsbuf *text, ppsbuf *scratch, const json_t *records, size_t nrec,
+		   const char **cols, size_t ncols, struct cell *cells, size_t *natural)
+{
+	for (size_t c = 0; c < ncols; c++) {
+		struct cell *cell = &cells[c];
+
+		cell->off = text->len;
+		if (cli_add_display(text, cols[c], strlen(cols[c]), &cell->width) < 0)
+			return -1;
+		cell->len = text->len - cell->off;
+		natural[c] = cell->width;
+	}
+	for (size_t r = 0; r < nrec; r++) {
+		const json_t *rec = cli_records_at(records, r);
+
+		for (size_t c = 0; c < ncols; c++) {
+			struct cell *cell = &cells[(r + 1) * ncols + c];
+
+			cell->off = text->len;
+			if (add_table_cell(text, scratch, cli_field(rec, cols[c]), &cell->width) <
+			    0)
+				return -1;
+			cell->len = text->len - cell->off;
+			if (cell->width > natural[c])
+				natural[c] = cell->width;
+		}
+	}
+	return 0;
+}
+
+/*
  * Prints records as a table. With memo: a memo already set gives the columns and widths and
  * no title or header is printed (a later window of one table: text cut to the width, an
  * identifier widens its column); an unset memo takes over this window's layout.
@@ -308,30 +342,10 @@ int cli_table_render(struct cli_out *o, const cli_render_opts *opts, const cli_o
 	natural = calloc(ncols, sizeof(*natural));
 	if (!cells || !layout || !w || !natural || ppsbuf_grow(&text, nrec * ncols * 16) < 0)
 		goto done;
-	/* One pass: every cell's safe text is cached in one arena with its display width. */
-	for (size_t c = 0; c < ncols; c++) {
-		struct cell *cell = &cells[c];
-		cell->off = text.len;
-		if (cli_add_display(&text, cols[c], strlen(cols[c]), &cell->width) < 0)
-			goto done;
-		cell->len = text.len - cell->off;
-		natural[c] = cell->width;
-		if (!later)
-			cli_table_rule_of(spec, cols[c], &layout[c]);
-	}
-	for (size_t r = 0; r < nrec; r++) {
-		const json_t *rec = cli_records_at(records, r);
-		for (size_t c = 0; c < ncols; c++) {
-			struct cell *cell = &cells[(r + 1) * ncols + c];
-			cell->off = text.len;
-			if (add_table_cell(&text, &scratch, cli_field(rec, cols[c]), &cell->width) <
-			    0)
-				goto done;
-			cell->len = text.len - cell->off;
-			if (cell->width > natural[c])
-				natural[c] = cell->width;
-		}
-	}
+	if (measure(&text, &scratch, records, nrec, cols, ncols, cells, natural) < 0)
+		goto done;
+	for (size_t c = 0; !later && c < ncols; c++)
+		cli_table_rule_of(spec, cols[c], &layout[c]);
 	if (opts->width > 0 && !wide)
 		cli_table_short_dates(text.buf, cells, nrec, ncols, layout, natural, !later);
 	if (later) {
