@@ -337,8 +337,13 @@ int cli_table_render(struct cli_out *o, const cli_render_opts *opts, const cli_o
 	}
 	rows = nrec + 1;
 	cells = calloc(rows * ncols, sizeof(*cells));
-	layout = later ? memo->layout : calloc(ncols, sizeof(*layout));
-	w = later ? memo->w : calloc(ncols, sizeof(*w));
+	if (later) {
+		layout = memo->layout;
+		w = memo->w;
+	} else {
+		layout = calloc(ncols, sizeof(*layout));
+		w = calloc(ncols, sizeof(*w));
+	}
 	natural = calloc(ncols, sizeof(*natural));
 	if (!cells || !layout || !w || !natural || ppsbuf_grow(&text, nrec * ncols * 16) < 0)
 		goto done;
