@@ -178,6 +178,8 @@ static int read_position(cli_checkpoint *cp, const json_t *pos)
 		return -1;
 	cp->part = (size_t)part;
 	cp->printed = (unsigned long long)printed;
+	if (get_int(pos, "overfull", &cp->overfull))
+		cp->overfull = 0;
 	json_object_clear(cp->seen);
 	json_object_foreach(seen, key, v)
 	{
@@ -250,6 +252,11 @@ static json_t *document(const cli_checkpoint *cp, const char *path, const char *
 			(json_int_t)cp->to, "has_to", cp->has_to, "bound", (json_int_t)cp->bound,
 			"has_bound", cp->has_bound, "done", cp->done, "part", (json_int_t)cp->part,
 			"printed", (json_int_t)cp->printed, "seen", cp->seen);
+	if (pos && cp->overfull &&
+	    json_object_set_new(pos, "overfull", json_integer((json_int_t)cp->overfull))) {
+		json_decref(pos);
+		pos = NULL;
+	}
 	if (cp->cluster && read_root(path, &root, err, errlen) < 0) {
 		json_decref(pos);
 		return NULL;

@@ -27,6 +27,7 @@ typedef struct cli_checkpoint {
 	size_t part;		    /* --all: the folder being walked (quarantine) */
 	size_t parts;		    /* --all: how many folders the job walks */
 	unsigned long long printed; /* records printed so far, over every run */
+	int64_t overfull;	    /* --all: a second found crowded past the cap (0: none) */
 	/* The job, set by the caller before load and save. */
 	char digest[65];       /* of the command and its filters (cli_walk_digest) */
 	int64_t from, end;     /* --all: the window [from, end] (has_end 0: open); --follow: from

@@ -175,6 +175,7 @@ static int all_parts(cli_ctx *ctx, cli_search *s, const char *const *folders, si
 		}
 		snprintf(what, sizeof(what), "folder '%s'", s->quarantine ? folders[p] : "");
 		if (rc == PPS_EINCOMPLETE) {
+			at->overfull = res.overfull_at;
 			status = warn_incomplete(ctx, res.overfull_at,
 						 s->quarantine && nfolders > 1 ? what : NULL);
 		} else if (rc) {
@@ -262,6 +263,9 @@ int cli_all_run(cli_ctx *ctx, cli_search *s, const char *const *folders, size_t 
 		if (!ctx->quiet)
 			cli_errorf(ctx, "checkpoint '%s': the walk was complete; nothing left",
 				   ctx->jobs.checkpoint);
+		/* A crowded second found by an earlier run stays a gap: the job is still partial. */
+		if (at.overfull)
+			status = warn_incomplete(ctx, at.overfull, NULL);
 		goto done;
 	}
 	status = all_parts(ctx, s, folders, nfolders, &st, &failures);

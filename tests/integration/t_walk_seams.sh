@@ -114,6 +114,15 @@ pps_admin -o ndjson smart-search "$A" "$B" --all
 expect_rc 1 "an over-full oldest second"
 expect_err_has "the second 2025-01-01 00:00:00 UTC holds more records than the server returns" "is named"
 expect_eq "$(jq -r .GUID <<<"$OUT" | wc -l)" 20 "the 20 the server gives"
+# With a checkpoint the gap outlives the run: a rerun finds the walk finished, says the
+# second again and still exits 1, never 0.
+pps_admin -o ndjson smart-search "$A" "$B" --all --checkpoint "$T_DIR/crowd.ck"
+expect_rc 1 "an over-full oldest second, with a checkpoint"
+pps_admin -o ndjson smart-search "$A" "$B" --all --checkpoint "$T_DIR/crowd.ck"
+expect_rc 1 "the rerun of a walk that met a crowded second"
+expect_err_has "the walk was complete; nothing left" "the rerun finds it finished"
+expect_err_has "the second 2025-01-01 00:00:00 UTC holds more records than the server returns" "and names the second again"
+expect_out "" "and prints nothing again"
 sim_stop
 python3 "$GEN" "$T_DIR/crowd2.json" --start $((START + 10)) --messages 200 --crowded-second $START:50 --tag d --seed 34
 sim_start --fixture "$T_DIR/crowd2.json" --max-count 20
