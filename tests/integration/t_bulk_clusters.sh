@@ -102,8 +102,13 @@ cp "$WEST_CA" "$PUB/west.pem"
 } >"$PUB/config"
 chmod 600 "$PUB/config"
 if [ "$(id -u)" = 0 ] && chown 65534:65534 "$PUB/config" && command -v setpriv >/dev/null; then
+	# The checkout may sit in a folder only root can enter (mktemp -d): run a copy from $PUB.
+	UPPS=$PPS
+	if ! setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$PPS"; then
+		cp "$PPS" "$PUB/pps" && chmod 755 "$PUB/pps" && UPPS=$PUB/pps
+	fi
 	setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$PUB" XDG_CONFIG_HOME="$PUB" \
-		"$PPS" --config "$PUB/config" --profile west,slow -o ndjson smart-search \
+		"$UPPS" --config "$PUB/config" --profile west,slow -o ndjson smart-search \
 		>/dev/null 2>"$PUB/err" &
 	pid=$!
 	sleep 2
