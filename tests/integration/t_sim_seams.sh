@@ -66,14 +66,18 @@ for pre in prefixes:
         for m, body in [("GET", None), ("DELETE", None), ("POST", bodies[1]), ("PUT", bodies[1])] + \
                 [("POST", b) for b in bodies[2:]] if pre.startswith("/rest/v1/enduser/") else \
                 [("GET", None), ("POST", bodies[1])]:
-            try:
-                c.request(m, pre + p, body=body, headers=auth)
-                r = c.getresponse()
-                r.read()
-                status = r.status
-            except (OSError, http.client.HTTPException) as ex:
-                status = "error %s" % ex
-                c = http.client.HTTPSConnection(host, int(port), context=ctx, timeout=10)
+            # A kept-alive connection the server has closed (after an answer it gave before
+            # reading a body) fails the next request: that one is sent again on a new connection.
+            for attempt in (1, 2):
+                try:
+                    c.request(m, pre + p, body=body, headers=auth)
+                    r = c.getresponse()
+                    r.read()
+                    status = r.status
+                    break
+                except (OSError, http.client.HTTPException) as ex:
+                    status = "error %s" % ex
+                    c = http.client.HTTPSConnection(host, int(port), context=ctx, timeout=10)
             n += 1
             if not isinstance(status, int) or status >= 500:
                 bad.append("%s %s... -> %s" % (m, (pre + p)[:80], status))
