@@ -619,6 +619,111 @@ PPS_EXTERN int pps_smartsearch_follow(pps_client *client, const pps_smartsearch_
 PPS_EXTERN int pps_quarantine_follow(pps_client *client, const pps_quarantine_search_req *req,
 				     const pps_follow_options *opts);
 
+
+/* ---- End users' safe and block lists: read, merge, write, verify ---- */
+
+typedef enum pps_enduser_list {
+	PPS_LIST_SAFELIST = 1, /* the profile's "safelist" */
+	PPS_LIST_BLOCKLIST     /* the profile's "blocklist" */
+} pps_enduser_list;
+
+/*
+ * A change of one user's list that loses nothing another admin wrote meanwhile: GET the
+ * profile, merge (add the entries missing, remove those asked, keep every other entry in its
+ * order), PUT the list alone, GET again and check the list is exactly the one intended; when
+ * the user changed between the read and the write (lastmodified or the list differ from what
+ * the merge assumed), read, merge and write again, at most max_attempts times.
+ */
+#define PPS_LIST_CHANGE_VERSION 1
+typedef struct pps_list_change {
+	unsigned int version; /* PPS_LIST_CHANGE_VERSION */
+	const char *email;    /* the user: email, else uid */
+	const char *uid;
+	pps_enduser_list list;
+	const char *const *add; /* entries to add (compared case-insensitively), may be NULL */
+	size_t nadd;
+	const char *const *remove; /* entries to remove, may be NULL */
+	size_t nremove;
+	int dry_run;		  /* 1: read and merge only; nothing is written */
+	unsigned int max_attempts; /* 0: 5 */
+} pps_list_change;
+
+#define PPS_LIST_CHANGE_INIT PPS__VERSIONED(PPS_LIST_CHANGE_VERSION)
+PPS_EXTERN int pps_list_change_init(pps_list_change *change, unsigned int version);
+
+/* What a list change did; its arrays belong to it (pps_list_result_free). */
+typedef struct pps_list_result {
+	unsigned int version;
+	struct json_t *before; /* the list as first read (array of strings) */
+	struct json_t *after;  /* the list as written and verified (as intended when dry_run) */
+	struct json_t *added;	/* entries added (array of strings) */
+	struct json_t *removed; /* entries removed */
+	unsigned int attempts;	/* writes made (0 when nothing needed writing or dry_run) */
+	int changed;		/* 1: a PUT was sent and verified */
+} pps_list_result;
+
+/*
+ * Returns 0 (nothing to change is 0 with changed 0: only the GET was sent), PPS_EUSAGE for a
+ * bad change (an entry PPS would not take: an address, @domain or domain), PPS_EUNKNOWN when a
+ * PUT's answer was lost, the failure of a request, or PPS_ESERVER with the detail in the
+ * client when the list would not settle in max_attempts. *out is set on success and on a
+ * failure after the first read.
+ */
+PPS_EXTERN int pps_enduser_list_change(pps_list_result **out, pps_client *client,
+				       const pps_list_change *change);
+PPS_EXTERN void pps_list_result_free(pps_list_result *result);
+
+/* ---- Inspecting a message: MIME, headers, hops, authentication, links, attachments ---- */
+
+/*
+ * The inspection of one RFC 5322 message: a jansson object with the members headers,
+ * received, auth, body, urls, attachments and warnings, documented in docs/output.md
+ * ("Inspection"). Hostile input is the normal case: the limits below bound the work, each one
+ * reached is named in warnings, and a malformed message gives a result with warnings, never a
+ * failure. Failures are PPS_EUSAGE (bad options), PPS_ENOMEM and PPS_ECANCELED.
+ */
+#define PPS_INSPECT_OPTIONS_VERSION 1
+typedef struct pps_inspect_options {
+	unsigned int version;	  /* PPS_INSPECT_OPTIONS_VERSION */
+	unsigned int max_depth;	  /* MIME nesting (message/rfc822 included); 0: 64 */
+	unsigned int max_parts;	  /* parts over the whole message; 0: 10000 */
+	unsigned int max_headers; /* header fields per part; 0: 1000 */
+	size_t max_message;	  /* bytes of the message read, the rest cut; 0: 64 MiB */
+	size_t max_decoded;	  /* decoded bytes over all parts; 0: 256 MiB */
+	size_t body_excerpt;	  /* bytes of body text kept; 0: 4096 */
+	/*
+	 * Optional: each attachment's decoded bytes, in pieces as they are decoded; then once more
+	 * with data NULL, len 0 and meta its finished member of "attachments" (hashes included).
+	 * index counts the attachments from 0. Nonzero stops the inspection (PPS_ECANCELED).
+	 */
+	int (*attachment)(void *ctx, size_t index, const void *data, size_t len,
+			  const struct json_t *meta);
+	void *ctx;
+} pps_inspect_options;
+
+#define PPS_INSPECT_OPTIONS_INIT PPS__VERSIONED(PPS_INSPECT_OPTIONS_VERSION)
+PPS_EXTERN int pps_inspect_options_init(pps_inspect_options *opts, unsigned int version);
+
+/* A message inspected as it arrives: feed its bytes, then finish. opts NULL: the defaults. */
+typedef struct pps_inspector pps_inspector;
+PPS_EXTERN int pps_inspector_new(pps_inspector **out, const pps_inspect_options *opts);
+PPS_EXTERN int pps_inspector_feed(pps_inspector *inspector, const void *data, size_t len);
+/* The result (owned by the caller: json_decref). The inspector is spent afterwards. */
+PPS_EXTERN int pps_inspector_finish(struct json_t **out, pps_inspector *inspector);
+PPS_EXTERN void pps_inspector_free(pps_inspector *inspector);
+
+/* One message in memory. */
+PPS_EXTERN int pps_inspect_buffer(struct json_t **out, const void *data, size_t len,
+				  const pps_inspect_options *opts);
+/* GET /quarantine?guid=G streamed into an inspector (nothing written to disk). */
+PPS_EXTERN int pps_quarantine_inspect(struct json_t **out, pps_client *client, const char *guid,
+				      const pps_inspect_options *opts);
+/*
+ * A Proofpoint URL Defense link (v1 and v2 urldefense.proofpoint.com, v3 urldefense.com) as
+ * the URL it wraps, in *out (malloc'd); 1 when url was such a link, 0 (and *out NULL) when not.
+ */
+PPS_EXTERN int pps_urldefense_decode(char **out, const char *url);
+
 #ifdef __cplusplus
 }
 #endif
