@@ -619,7 +619,6 @@ PPS_EXTERN int pps_smartsearch_follow(pps_client *client, const pps_smartsearch_
 PPS_EXTERN int pps_quarantine_follow(pps_client *client, const pps_quarantine_search_req *req,
 				     const pps_follow_options *opts);
 
-
 /* ---- End users' safe and block lists: read, merge, write, verify ---- */
 
 typedef enum pps_enduser_list {
@@ -644,7 +643,7 @@ typedef struct pps_list_change {
 	size_t nadd;
 	const char *const *remove; /* entries to remove, may be NULL */
 	size_t nremove;
-	int dry_run;		  /* 1: read and merge only; nothing is written */
+	int dry_run;		   /* 1: read and merge only; nothing is written */
 	unsigned int max_attempts; /* 0: 5 */
 } pps_list_change;
 
@@ -654,8 +653,8 @@ PPS_EXTERN int pps_list_change_init(pps_list_change *change, unsigned int versio
 /* What a list change did; its arrays belong to it (pps_list_result_free). */
 typedef struct pps_list_result {
 	unsigned int version;
-	struct json_t *before; /* the list as first read (array of strings) */
-	struct json_t *after;  /* the list as written and verified (as intended when dry_run) */
+	struct json_t *before;	/* the list as first read (array of strings) */
+	struct json_t *after;	/* the list as written and verified (as intended when dry_run) */
 	struct json_t *added;	/* entries added (array of strings) */
 	struct json_t *removed; /* entries removed */
 	unsigned int attempts;	/* writes made (0 when nothing needed writing or dry_run) */

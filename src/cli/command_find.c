@@ -23,13 +23,40 @@ static int name_eq(const char *a, const char *b)
 	return *a == *b;
 }
 
+/* The tables, in the order help lists them; each ends with an entry whose name is NULL. */
+static const cli_command *const command_tables[] = {
+	cli_commands,
+	NULL,
+};
+
+const cli_command *cli_command_first(void)
+{
+	return command_tables[0]->name ? command_tables[0] : NULL;
+}
+
+const cli_command *cli_command_next(const cli_command *c)
+{
+	if (c[1].name)
+		return c + 1;
+	/* c is the last of its table: the next table's first. */
+	for (size_t t = 0; command_tables[t]; t++) {
+		const cli_command *end = command_tables[t];
+
+		while (end->name)
+			end++;
+		if (end == c + 1)
+			return command_tables[t + 1];
+	}
+	return NULL;
+}
+
 const cli_command *cli_command_find(const char *name)
 {
 	const size_t plen = strlen(CLI_REFERENCE_PREFIX);
 
 	if (name[0] == '!')
 		name++;
-	for (const cli_command *c = cli_commands; c->name; c++) {
+	for (const cli_command *c = cli_command_first(); c; c = cli_command_next(c)) {
 		if (strcmp(name, c->name) == 0 || (c->alias && strcmp(name, c->alias) == 0))
 			return c;
 		if (c->reference && strncmp(name, CLI_REFERENCE_PREFIX, plen) == 0 &&
@@ -64,7 +91,7 @@ const char *cli_command_suggest(const char *name)
 		name++;
 	if (strncmp(name, CLI_REFERENCE_PREFIX, plen) == 0)
 		name += plen;
-	for (const cli_command *c = cli_commands; c->name; c++) {
+	for (const cli_command *c = cli_command_first(); c; c = cli_command_next(c)) {
 		cli_suggest_consider(&s, name, c->name);
 		cli_suggest_consider(&s, name, c->alias);
 	}

@@ -78,6 +78,14 @@ typedef struct cli_command {
 extern const cli_command cli_commands[];
 
 /*
+ * Every command of pps, in order: the reference's table (cli_commands) first, then the tables
+ * of the commands pps adds, one per topic (registered in command_find.c). Iterate with
+ * for (c = cli_command_first(); c; c = cli_command_next(c)).
+ */
+const cli_command *cli_command_first(void);
+const cli_command *cli_command_next(const cli_command *c);
+
+/*
  * Finds a command by its short or reference name; a leading '!' (a line pasted from the XSOAR
  * war room) is ignored. Returns NULL when there is none.
  */

@@ -77,7 +77,7 @@ static void all_opts(FILE *out, int with_values_only)
 
 static void command_names(FILE *out)
 {
-	for (const cli_command *c = cli_commands; c->name; c++)
+	for (const cli_command *c = cli_command_first(); c; c = cli_command_next(c))
 		fprintf(out, "%s ", c->name);
 }
 
@@ -99,7 +99,7 @@ static void bash_file_args(FILE *out)
 {
 	char buf[96];
 
-	for (const cli_command *c = cli_commands; c->name; c++) {
+	for (const cli_command *c = cli_command_first(); c; c = cli_command_next(c)) {
 		for (const cli_arg_spec *s = c->args; s->name; s++) {
 			const char *pre = arg_file_prefix(s, buf, sizeof(buf));
 
@@ -156,7 +156,7 @@ void cli_gen_bash(FILE *out)
 	      "\t\tcase $cur in\n",
 	      out);
 	/* Values of arguments with predefined choices. */
-	for (const cli_command *c = cli_commands; c->name; c++) {
+	for (const cli_command *c = cli_command_first(); c; c = cli_command_next(c)) {
 		for (const cli_arg_spec *s = c->args; s->name; s++) {
 			if (!s->choices)
 				continue;
@@ -167,7 +167,7 @@ void cli_gen_bash(FILE *out)
 		}
 	}
 	fputs("\t\tesac\n\t\tif [ -z \"$cands\" ]; then\n\t\t\tcase $cmd in\n", out);
-	for (const cli_command *c = cli_commands; c->name; c++) {
+	for (const cli_command *c = cli_command_first(); c; c = cli_command_next(c)) {
 		fprintf(out, "\t\t\t%s) cands=\"", c->name);
 		bash_words(out, c);
 		fputs("\" ;;\n", out);
@@ -232,7 +232,7 @@ void cli_gen_zsh(FILE *out)
 	fputs("\n\t\treturn\n\tfi\n\tif [[ -z $cmd ]]; then\n\t\tcompadd -- ", out);
 	command_names(out);
 	fputs(BUILTIN_WORDS "\n\t\treturn\n\tfi\n\tcase $cmd:$cur in\n", out);
-	for (const cli_command *c = cli_commands; c->name; c++) {
+	for (const cli_command *c = cli_command_first(); c; c = cli_command_next(c)) {
 		for (const cli_arg_spec *s = c->args; s->name; s++) {
 			const char *pre = arg_file_prefix(s, buf, sizeof(buf));
 
@@ -249,7 +249,7 @@ void cli_gen_zsh(FILE *out)
 		}
 	}
 	fputs("\tesac\n\tcase $cmd in\n", out);
-	for (const cli_command *c = cli_commands; c->name; c++) {
+	for (const cli_command *c = cli_command_first(); c; c = cli_command_next(c)) {
 		if (!c->args[0].name)
 			continue;
 		fprintf(out, "\t%s) compadd -S '' -- ", c->name);
@@ -308,7 +308,7 @@ void cli_gen_fish(FILE *out)
 		fish_quoted(out, o->help);
 		fputc('\n', out);
 	}
-	for (const cli_command *c = cli_commands; c->name; c++) {
+	for (const cli_command *c = cli_command_first(); c; c = cli_command_next(c)) {
 		fprintf(out, "complete -c pps -n __fish_use_subcommand -a %s -d ", c->name);
 		fish_quoted(out, c->summary);
 		fputc('\n', out);

@@ -129,7 +129,7 @@ void cli_help_main(FILE *out)
 	fputs("usage: pps [OPTIONS] COMMAND [name=value ...]\n\n"
 	      "A client for the Proofpoint Protection Server REST API.\n\nCommands:\n",
 	      out);
-	for (const cli_command *c = cli_commands; c->name; c++) {
+	for (const cli_command *c = cli_command_first(); c; c = cli_command_next(c)) {
 		fprintf(out, "  %-30s %s\n", c->name, c->summary);
 		args_line(out, c);
 	}
@@ -427,7 +427,7 @@ void cli_gen_man(FILE *out)
 	      out);
 	man_options(out);
 	fputs(".SH COMMANDS\n", out);
-	for (const cli_command *c = cli_commands; c->name; c++)
+	for (const cli_command *c = cli_command_first(); c; c = cli_command_next(c))
 		man_command(out, c);
 	for (const cli_builtin *b = cli_builtins; b->name; b++) {
 		fputs(".SS ", out);
@@ -474,7 +474,7 @@ void cli_gen_markdown(FILE *out)
 		ppsbuf_release(&b);
 		ppsbuf_release(&h);
 	}
-	for (const cli_command *c = cli_commands; c->name; c++) {
+	for (const cli_command *c = cli_command_first(); c; c = cli_command_next(c)) {
 		fprintf(out, "\n### %s\n\n", c->name);
 		md(out, c->description);
 		{

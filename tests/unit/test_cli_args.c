@@ -52,7 +52,7 @@ static void test_args__table_has_the_fourteen_commands(void **state)
 	size_t n = 0;
 
 	(void)state;
-	for (const cli_command *c = cli_commands; c->name; c++) {
+	for (const cli_command *c = cli_command_first(); c; c = cli_command_next(c)) {
 		n++;
 		assert_non_null(c->run);
 		assert_non_null(c->summary);
@@ -466,7 +466,7 @@ static void test_args__dedup_keeps_first_of_many(void **state)
 static void test_args__every_argument_is_bound(void **state)
 {
 	(void)state;
-	for (const cli_command *c = cli_commands; c->name; c++) {
+	for (const cli_command *c = cli_command_first(); c; c = cli_command_next(c)) {
 		for (const cli_arg_spec *a = c->args; a->name; a++) {
 			size_t want = a->kind == CLI_ARG_TIME	? sizeof(pps_instant)
 				      : a->kind == CLI_ARG_BOOL ? sizeof(pps_flag)
