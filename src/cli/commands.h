@@ -76,6 +76,8 @@ typedef struct cli_command {
 
 /* The table, terminated by an entry with name NULL. */
 extern const cli_command cli_commands[];
+/* The tables of the commands pps adds, one per topic: stats (commands_stats.c). */
+extern const cli_command cli_commands_stats[];
 
 /*
  * Every command of pps, in order: the reference's table (cli_commands) first, then the tables
