@@ -246,13 +246,15 @@ int cli_jobs_check(const cli_ctx *ctx, const cli_args *a, int interval_given, in
 			 "stats counts a window once: --follow, --checkpoint and --output-file do "
 			 "not apply");
 	else if (stats && fmt == CLI_FMT_RAW)
-		snprintf(err, errlen, "stats prints a chart (-o table), json, ndjson or csv: not "
-				      "-o raw");
+		snprintf(err, errlen,
+			 "stats prints a chart (-o table), json, ndjson or csv: not "
+			 "-o raw");
 	else if (stats)
 		return 0;
 	else if (!search)
-		snprintf(err, errlen, "%s works with smart-search%s quarantine-messages-list%s only",
-			 flag, j->all ? "," : " and", j->all ? " and stats" : "");
+		snprintf(err, errlen,
+			 "%s works with smart-search%s quarantine-messages-list%s only", flag,
+			 j->all ? "," : " and", j->all ? " and stats" : "");
 	else if (j->all && j->follow)
 		snprintf(err, errlen,
 			 "--all and --follow do not go together: --follow prints the window from "

@@ -211,7 +211,8 @@ static int bump_rcpts(cli_stats *s, const json_t *r)
 			const json_t *e = json_array_get(r, i);
 
 			if (json_is_string(e))
-				rc = bump_rcpt(s, seen, json_string_value(e), json_string_length(e));
+				rc = bump_rcpt(s, seen, json_string_value(e),
+					       json_string_length(e));
 		}
 	} else {
 		const char *v = json_string_value(r), *end = v + json_string_length(r);
@@ -281,7 +282,8 @@ static int make_top(cli_stats *s, cli_stats_list l)
 	for (it = json_object_iter(s->maps[l]); it; it = json_object_iter_next(s->maps[l], it)) {
 		t->items[i].value = json_object_iter_key(it);
 		t->items[i].len = json_object_iter_key_len(it);
-		t->items[i].count = (unsigned long long)json_integer_value(json_object_iter_value(it));
+		t->items[i].count =
+			(unsigned long long)json_integer_value(json_object_iter_value(it));
 		i++;
 	}
 	qsort(t->items, n, sizeof(*t->items), entry_cmp);

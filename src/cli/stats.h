@@ -49,12 +49,12 @@ typedef struct cli_stats_top {
 } cli_stats_top;
 
 typedef struct cli_stats {
-	int quarantine;	     /* 0: Smart Search records, 1: quarantine records */
-	int64_t start, end;  /* the window; end excluded for Smart Search, included for quarantine */
-	cli_stats_by by;     /* HOUR or DAY (auto resolved) */
-	int64_t step;	     /* 3600 or 86400 */
-	int64_t first;	     /* the start of the first bucket */
-	size_t nbuckets;     /* buckets[i] counts [first + i*step, first + (i+1)*step) */
+	int quarantine;	    /* 0: Smart Search records, 1: quarantine records */
+	int64_t start, end; /* the window; end excluded for Smart Search, included for quarantine */
+	cli_stats_by by;    /* HOUR or DAY (auto resolved) */
+	int64_t step;	    /* 3600 or 86400 */
+	int64_t first;	    /* the start of the first bucket */
+	size_t nbuckets;    /* buckets[i] counts [first + i*step, first + (i+1)*step) */
 	unsigned long long *buckets;
 	unsigned long long total;   /* records added */
 	unsigned long long outside; /* of them, dated outside the buckets or not at all */

@@ -18,13 +18,13 @@
 
 /* The most records one answer holds, asked when limit= is not given. */
 #define ONE_ANSWER_SMARTSEARCH 10000
-#define ONE_ANSWER_QUARANTINE 1000
+#define ONE_ANSWER_QUARANTINE  1000
 
 /* Counting state shared by the record callbacks. */
 struct counting {
 	cli_stats *s;
-	size_t n;      /* records of the current request or walk */
-	json_t *last;  /* the last record of a single request, for the cap probe */
+	size_t n;     /* records of the current request or walk */
+	json_t *last; /* the last record of a single request, for the cap probe */
 	int nomem;
 };
 
@@ -122,7 +122,9 @@ static int check_args(cli_ctx *ctx, const cli_args *a, int quarantine)
 
 	if (f == CLI_FMT_RAW || f == CLI_FMT_TSV || f == CLI_FMT_MARKDOWN) {
 		cli_errorf(ctx, "stats prints a chart (-o table), json, ndjson or csv: not -o %s",
-			   f == CLI_FMT_RAW ? "raw" : f == CLI_FMT_TSV ? "tsv" : "markdown");
+			   f == CLI_FMT_RAW   ? "raw"
+			   : f == CLI_FMT_TSV ? "tsv"
+					      : "markdown");
 		return 1;
 	}
 	if (ctx->render.fields) {
@@ -149,8 +151,8 @@ static int check_args(cli_ctx *ctx, const cli_args *a, int quarantine)
 }
 
 /* Counts every folder (or the trace) into c. Returns the exit status; *overfull as above. */
-static int count_all(cli_ctx *ctx, cli_stats_req *r,
-		     const cli_strlist *folders, struct counting *c, int64_t *overfull)
+static int count_all(cli_ctx *ctx, cli_stats_req *r, const cli_strlist *folders, struct counting *c,
+		     int64_t *overfull)
 {
 	int quarantine = folders->n > 0, status = CLI_EXIT_OK;
 	long limit = ctx->jobs.limit_given ? r->ss.count : 0;
@@ -227,16 +229,18 @@ int cmd_stats(cli_ctx *ctx, const cli_args *a)
 			   r.top > 0 ? (size_t)r.top : CLI_STATS_TOP_DEFAULT);
 	if (rc == -2) {
 		if (end <= start)
-			cli_errorf(ctx, "invalid window '%s' to '%s': end_time is not after start_time",
+			cli_errorf(ctx,
+				   "invalid window '%s' to '%s': end_time is not after start_time",
 				   cli_args_get(a, "start_time"),
 				   r.ss.end.set && cli_args_get(a, "end_time")
 					   ? cli_args_get(a, "end_time")
 					   : "now");
 		else
-			cli_errorf(ctx,
-				   "invalid by=hour over this window: more than %d bars; use by=day "
-				   "or a shorter window",
-				   CLI_STATS_MAX_BUCKETS);
+			cli_errorf(
+				ctx,
+				"invalid by=hour over this window: more than %d bars; use by=day "
+				"or a shorter window",
+				CLI_STATS_MAX_BUCKETS);
 		return CLI_EXIT_USAGE;
 	}
 	if (rc) {

@@ -68,9 +68,9 @@ static json_t *stats_json(const cli_stats *s)
 
 	iso(s->start, a, sizeof(a));
 	iso(s->end, b, sizeof(b));
-	o = json_pack("{s{ssssss} sI sI s[] s{}}", "window", "start", a, "end", b, "by",
-		      by_name(s), "total", (json_int_t)s->total, "outside", (json_int_t)s->outside,
-		      "buckets", "top");
+	o = json_pack("{s{ssssss} sI sI s[] s{}}", "window", "start", a, "end", b, "by", by_name(s),
+		      "total", (json_int_t)s->total, "outside", (json_int_t)s->outside, "buckets",
+		      "top");
 	if (!o)
 		return NULL;
 	buckets = json_object_get(o, "buckets");
@@ -178,8 +178,8 @@ static int print_csv(cli_ctx *ctx, const cli_stats *s)
 		goto done;
 	if (ppsbuf_adds(&line, "total,,") || csv_end(&line, ctx, s->total, s->total))
 		goto done;
-	if (s->outside && (ppsbuf_adds(&line, "outside,,") ||
-			   csv_end(&line, ctx, s->outside, s->total)))
+	if (s->outside &&
+	    (ppsbuf_adds(&line, "outside,,") || csv_end(&line, ctx, s->outside, s->total)))
 		goto done;
 	for (size_t i = 0; i < s->nbuckets; i++) {
 		iso(s->first + (int64_t)i * s->step, when, sizeof(when));

@@ -14,7 +14,7 @@
 #include "util/banned.h"
 
 /* U+258F LEFT ONE EIGHTH BLOCK .. U+2589 LEFT SEVEN EIGHTHS BLOCK, then U+2588 FULL BLOCK. */
-static const char *const eighths[8] = { "", "\u258f", "\u258e", "\u258d",
+static const char *const eighths[8] = { "",	  "\u258f", "\u258e", "\u258d",
 					"\u258c", "\u258b", "\u258a", "\u2589" };
 #define FULL_BLOCK "\u2588"
 
@@ -155,8 +155,8 @@ static void chart(struct out *o, const cli_stats *s, ppsbuf *b, size_t layout)
 
 		label_of(s, s->first + (int64_t)i * s->step, label, sizeof(label));
 		ppsbuf_addf(b, "%s %*llu", label, (int)cw, s->buckets[i]);
-		if (s->buckets[i] &&
-		    (ppsbuf_addch(b, ' ') || cli_stats_bar(b, s->buckets[i], max, bar, o->unicode) < 0))
+		if (s->buckets[i] && (ppsbuf_addch(b, ' ') ||
+				      cli_stats_bar(b, s->buckets[i], max, bar, o->unicode) < 0))
 			o->nomem = 1;
 		emit(o, b);
 	}

@@ -175,8 +175,8 @@ static int all_parts(cli_ctx *ctx, cli_search *s, const char *const *folders, si
 		snprintf(what, sizeof(what), "folder '%s'", s->quarantine ? folders[p] : "");
 		if (rc == PPS_EINCOMPLETE) {
 			at->overfull = res.overfull_at;
-			status = cli_walk_warn_incomplete(ctx, res.overfull_at,
-						 s->quarantine && nfolders > 1 ? what : NULL);
+			status = cli_walk_warn_incomplete(
+				ctx, res.overfull_at, s->quarantine && nfolders > 1 ? what : NULL);
 		} else if (rc) {
 			(*failures)++;
 			status = cli_report(ctx, rc, s->quarantine && nfolders > 1 ? what : NULL);

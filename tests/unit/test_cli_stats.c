@@ -53,8 +53,8 @@ static void test_stats__window_limits(void **state)
 	assert_int_equal(s->nbuckets, 25);
 	cli_stats_free(s);
 	/* A window starting inside a day: the first bucket starts at its midnight. */
-	assert_int_equal(cli_stats_new(&s, 0, T2025 + 5000, T2025 + 5 * 86400, CLI_STATS_BY_AUTO, 3),
-			 0);
+	assert_int_equal(
+		cli_stats_new(&s, 0, T2025 + 5000, T2025 + 5 * 86400, CLI_STATS_BY_AUTO, 3), 0);
 	assert_int_equal(s->by, CLI_STATS_BY_DAY);
 	assert_int_equal(s->first, T2025);
 	assert_int_equal(s->nbuckets, 5);
@@ -133,8 +133,8 @@ static void test_stats__cut_with_an_ellipsis(void **state)
 	cut("\u65e5\u672c\u8a9e", 6, 1, "\u65e5\u672c\u8a9e");
 }
 
-static json_t *record(const char *date, const char *sender, const char *rcpts,
-		      const char *subject, const char *action)
+static json_t *record(const char *date, const char *sender, const char *rcpts, const char *subject,
+		      const char *action)
 {
 	return json_pack("{ssssssssss}", "Date", date, "Sender", sender, "Recipients", rcpts,
 			 "Subject", subject, "Final_Action", action);
@@ -207,12 +207,13 @@ static void test_stats__lines_fit_the_width(void **state)
 	(void)state;
 	assert_int_equal(cli_stats_new(&s, 0, T2025, T2025 + 3 * 3600, CLI_STATS_BY_HOUR, 3), 0);
 	for (int i = 0; i < 8; i++)
-		add(s, record(i < 6 ? "2025-01-01 00:10:00 [UTC+0000]"
-				    : "2025-01-01 02:10:00 [UTC+0000]",
-			      "x@y.test", "r@t",
-			      "\x1b]0;title\x07 a subject far longer than any terminal is wide, and "
-			      "then some more words to pass eighty columns",
-			      "accept"));
+		add(s,
+		    record(i < 6 ? "2025-01-01 00:10:00 [UTC+0000]"
+				 : "2025-01-01 02:10:00 [UTC+0000]",
+			   "x@y.test", "r@t",
+			   "\x1b]0;title\x07 a subject far longer than any terminal is wide, and "
+			   "then some more words to pass eighty columns",
+			   "accept"));
 	assert_int_equal(cli_stats_finish(s), 0);
 	cli_stats_lines(s, 60, 1, keep_line, &l);
 	for (size_t i = 0; i < l.n; i++) {
