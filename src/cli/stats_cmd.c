@@ -5,6 +5,7 @@
 #include "cli/stats_cmd.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "cli/exit.h"
 #include "cli/walk.h"
+#include "util/timeutil.h"
 
 #include "util/banned.h"
 
@@ -25,6 +27,7 @@ struct counting {
 	cli_stats *s;
 	size_t n;     /* records of the current request or walk */
 	json_t *last; /* the last record of a single request, for the cap probe */
+	FILE *err;    /* where progress goes (a terminal), or NULL */
 	int nomem;
 };
 
@@ -52,6 +55,20 @@ static int count_walked(void *arg, json_t *rec, int64_t t)
 		c->nomem = 1;
 		return -1;
 	}
+	return 0;
+}
+
+/* After each page of a walk on a terminal: how far it got, on one stderr line. */
+static int progress(void *arg, const char *position, const pps_walk_result *sofar)
+{
+	struct counting *c = arg;
+	char when[32] = "-";
+
+	(void)position;
+	if (sofar->records)
+		tu_format_utc(sofar->reached, when, sizeof(when));
+	fprintf(c->err, "\r\033[K%llu records counted, reached %s UTC", c->s->total, when);
+	fflush(c->err);
 	return 0;
 }
 
@@ -91,8 +108,13 @@ static int count_search(cli_ctx *ctx, cli_search *s, struct counting *c, long ca
 		o.limit = cap;
 		o.record = count_walked;
 		o.ctx = c;
+		o.page_done = c->err ? progress : NULL;
 		rc = s->quarantine ? pps_quarantine_walk(ctx->client, &s->qs, &o, &res)
 				   : pps_smartsearch_walk(ctx->client, &s->ss, &o, &res);
+		if (c->err) {
+			fputs("\r\033[K", c->err);
+			fflush(c->err);
+		}
 		if (rc == PPS_EINCOMPLETE)
 			*overfull = res.overfull_at;
 	} else {
@@ -248,6 +270,7 @@ int cmd_stats(cli_ctx *ctx, const cli_args *a)
 		return CLI_EXIT_FAILURE;
 	}
 	c.s = s;
+	c.err = ctx->err_tty && !ctx->quiet && !ctx->dry_run ? ctx->err : NULL;
 	status = count_all(ctx, &r, folders, &c, &overfull);
 	if (status > 0)
 		goto done;

@@ -86,13 +86,13 @@ expect_eq "$(grep '^senders,' <<<"$OUT" | head -1 | cut -d, -f2-3)" \
 	"$(jq -r '.top.senders[0] | "\(.value),\(.count)"' "$T_DIR/stats.json")" "the top sender"
 
 # The chart on an 80-column terminal: no line wider, bars proportional to the counts.
-tty_run() { # tty_run COLS ENV...: pps stats --all by=hour in a terminal of COLS columns
+tty_run() { # tty_run COLS ENV...: pps stats --all by=hour on a terminal of COLS columns (stdout)
 	local cols=$1
 	shift
 	cat >"$T_DIR/tty.sh" <<EOF
 stty cols $cols rows 24
 exec env PPS_URL=$SIM_URL PPS_USERNAME=admin PPS_PASSWORD=admin-pass PPS_CACERT=$SIM_CACERT $* \
-	$PPS stats --all "$A" "$B" by=hour
+	$PPS stats --all "$A" "$B" by=hour 2>$T_DIR/tty.err
 EOF
 	script -qec "bash $T_DIR/tty.sh" /dev/null 2>&1 </dev/null | tr -d '\r'
 }
