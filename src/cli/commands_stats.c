@@ -70,8 +70,8 @@ static const cli_arg_spec stats_args[] = {
 	{ .name = "limit",
 	  CLI_FIELD(cli_stats_req, ss.count),
 	  .kind = CLI_ARG_INT,
-	  .help = "The most records counted (default: one answer's most, 10000, quarantine 1000 "
-		  "per folder; with --all no limit)." },
+	  .help = "The most records counted, over every folder (default: one answer's most, "
+		  "10000, quarantine 1000 per folder; with --all no limit)." },
 	{ .name = "ascii",
 	  CLI_FIELD(cli_stats_req, ascii),
 	  .choices = bool_choices,

@@ -184,10 +184,14 @@ static int count_all(cli_ctx *ctx, cli_stats_req *r, const cli_strlist *folders,
 		cli_search s;
 		int rc;
 		char what[300];
+		/* limit= is a total over every folder. */
+		long left = limit ? limit - (long)c->s->total : 0;
 
+		if (limit && left <= 0)
+			break;
 		cli_search_init(&s, quarantine);
 		s.ss = r->ss;
-		s.ss.count = limit ? limit : ONE_ANSWER_SMARTSEARCH;
+		s.ss.count = left ? left : ONE_ANSWER_SMARTSEARCH;
 		if (quarantine) {
 			s.qs.sender = r->ss.env_from;
 			s.qs.recipient = r->ss.env_rcpt;
@@ -195,9 +199,9 @@ static int count_all(cli_ctx *ctx, cli_stats_req *r, const cli_strlist *folders,
 			s.qs.start = r->ss.start;
 			s.qs.end = r->ss.end;
 			s.qs.folder = folders->items[p];
-			s.qs.limit = limit ? limit : ONE_ANSWER_QUARANTINE;
+			s.qs.limit = left ? left : ONE_ANSWER_QUARANTINE;
 		}
-		rc = count_search(ctx, &s, c, limit, overfull);
+		rc = count_search(ctx, &s, c, left, overfull);
 		snprintf(what, sizeof(what), "folder '%s'", quarantine ? folders->items[p] : "");
 		if (rc == PPS_ENOMEM) {
 			cli_errorf(ctx, "out of memory");
