@@ -189,6 +189,7 @@ bad "folder_name without sender, recipient or subject" folder_name=Phish
 bad "-o tsv" -o tsv
 bad "--follow" --follow
 bad "--checkpoint" --all --checkpoint "$T_DIR/ck"
+bad "several clusters" --profile east,west
 pps_admin stats by=week
 expect_err "pps: invalid by 'week': expected one of hour, day" "the choices are named"
 sim_stop
