@@ -258,15 +258,15 @@ int cmd_stats(cli_ctx *ctx, const cli_args *a)
 			cli_errorf(ctx,
 				   "invalid window '%s' to '%s': end_time is not after start_time",
 				   cli_args_get(a, "start_time"),
-				   r.ss.end.set && cli_args_get(a, "end_time")
-					   ? cli_args_get(a, "end_time")
-					   : "now");
+				   cli_args_get(a, "end_time") ? cli_args_get(a, "end_time")
+							       : "now");
 		else
-			cli_errorf(
-				ctx,
-				"invalid by=hour over this window: more than %d bars; use by=day "
-				"or a shorter window",
-				CLI_STATS_MAX_BUCKETS);
+			cli_errorf(ctx,
+				   "invalid window for by=%s: more than %d bars; use %sa shorter "
+				   "window",
+				   cli_stats_step(by, start, end) == 3600 ? "hour" : "day",
+				   CLI_STATS_MAX_BUCKETS,
+				   cli_stats_step(by, start, end) == 3600 ? "by=day or " : "");
 		return CLI_EXIT_USAGE;
 	}
 	if (rc) {
