@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "cli/audit.h"
 #include "cli/exit.h"
 #include "cli/pager.h"
 #include "cli/walk.h"
@@ -231,6 +232,11 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 		goto done;
 	}
 	ctx.client = client;
+	if (cli_audit_setup(&ctx, &s, err, sizeof(err))) {
+		cli_usage_error("%s", err);
+		status = CLI_EXIT_FAILURE;
+		goto done;
+	}
 	if (wants_pager(g, &ctx) && cli_pager_start(getenv("PAGER")) == 0) {
 		/* One table into the pager, fitted to the terminal's width, not a screenful. */
 		ctx.render.height = 0;
@@ -240,6 +246,7 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 	if (paged)
 		cli_pager_finish();
 done:
+	cli_audit_finish(&ctx);
 	pps_client_free(client);
 	if (global)
 		pps_global_cleanup();
