@@ -26,8 +26,11 @@
 
 #include <stddef.h>
 
+#include "pps/pps.h"
+
 struct cli_ctx;
 struct cli_settings;
+struct cli_args;
 
 /* What one change request names; NULL (or a count of 0) for what it does not name. */
 typedef struct cli_audit_req {
@@ -101,6 +104,19 @@ int cli_audit_outcome_rc(struct cli_ctx *ctx, const cli_audit_id *id, int rc, lo
 
 /* The outcome name of a libpps result code (as cli_audit_outcome_rc maps it). */
 const char *cli_audit_outcome_of(int rc);
+
+/* pps audit: the filters of the listing (bound by the command table, commands_audit.c). */
+typedef struct cli_audit_query {
+	pps_instant since;
+	pps_instant until;
+	const char *operation;
+	const char *target; /* a localguid, a GUID, an address, a domain or a list entry */
+	const char *outcome;
+	const char *file; /* another audit file than the profile's */
+} cli_audit_query;
+
+/* pps audit: lists the audit file, intent and outcome joined by id. Returns the exit status. */
+int cmd_audit(struct cli_ctx *ctx, const struct cli_args *args);
 
 /* The default audit file ($XDG_STATE_HOME/pps/audit.ndjson, else ~/.local/state/pps/...),
  * malloc'd, or NULL when neither variable is set (or memory). */

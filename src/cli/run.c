@@ -180,6 +180,7 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 	cli_ctx ctx;
 	char err[1024];
 	int status, global = 0, have_settings = 0, paged = 0;
+	int local = cmd->ops[0] == PPS_OP_NONE;
 
 	memset(&s, 0, sizeof(s));
 	cli_ctx_init(&ctx, g, cmd, args, fields);
@@ -187,9 +188,17 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* Printing requests needs no password; --curl needs the URL it is to run against. */
 	if (cli_config_load(&s, &g->cfg, (cli_getenv_fn)getenv, stdin, err, sizeof(err)) ||
-	    (have_settings = 1, !ctx.dry_run && cli_settings_check(&s, err, sizeof(err)))) {
+	    (have_settings = 1,
+	     !ctx.dry_run && !local && cli_settings_check(&s, err, sizeof(err)))) {
 		cli_usage_error("%s", err);
 		status = CLI_EXIT_USAGE;
+		goto done;
+	}
+	if (local) {
+		/* A command that reads local files only: no server, no credentials. */
+		ctx.audit_setting = s.audit;
+		status = cli_pick_format(g, &s, &ctx.render.format) ? CLI_EXIT_USAGE
+								     : cmd->run(&ctx, args);
 		goto done;
 	}
 	if (g->curl && (!s.url || !*s.url)) {

@@ -58,7 +58,7 @@ static void test_args__table_has_the_fourteen_commands(void **state)
 		assert_non_null(c->summary);
 		assert_true(cli_command_nargs(c) <= CLI_MAX_ARGS);
 	}
-	assert_int_equal(n, 14);
+	assert_int_equal(n, 15);
 }
 
 static void test_args__three_spellings(void **state)
