@@ -109,8 +109,8 @@ int cli_audit_setup(cli_ctx *ctx, const cli_settings *s, char *err, size_t errle
 	bad |= s->url && !a->server;
 	a->account = dup_or_null(s->username, &bad);
 	a->syslog = s->audit_syslog;
-	a->syslog_socket = dup_or_null(s->audit_syslog_socket ? s->audit_syslog_socket : "/dev/log",
-				       &bad);
+	a->syslog_socket =
+		dup_or_null(s->audit_syslog_socket ? s->audit_syslog_socket : "/dev/log", &bad);
 	a->pending = json_object();
 	os_user(a->user, sizeof(a->user));
 	if (bad || !a->pending || (s->audit && *s->audit && !a->path)) {
@@ -166,16 +166,18 @@ int cli_audit_open(cli_ctx *ctx)
 	if (a->failed)
 		return cannot_write(ctx, NULL, a->failed);
 	if (!a->path) {
-		cli_errorf(ctx, "no audit file: neither XDG_STATE_HOME nor HOME is set; give --audit "
-				"FILE (or --audit off); nothing was sent");
+		cli_errorf(ctx,
+			   "no audit file: neither XDG_STATE_HOME nor HOME is set; give --audit "
+			   "FILE (or --audit off); nothing was sent");
 		a->failed = EINVAL;
 		return -1;
 	}
 	if (fs_make_parents(a->path, 0700, folder, sizeof(folder))) {
 		int e = errno;
 
-		cli_errorf(ctx, "cannot create the folder '%s' of the audit file '%s': %s; nothing "
-				"was sent",
+		cli_errorf(ctx,
+			   "cannot create the folder '%s' of the audit file '%s': %s; nothing "
+			   "was sent",
 			   folder, a->path, strerror(e));
 		a->failed = e;
 		return -1;
@@ -190,8 +192,9 @@ int cli_audit_open(cli_ctx *ctx)
 		close(a->fd);
 		a->fd = -1;
 		a->failed = EINVAL;
-		cli_errorf(ctx, "cannot write the audit file '%s': not a regular file; nothing was "
-				"sent",
+		cli_errorf(ctx,
+			   "cannot write the audit file '%s': not a regular file; nothing was "
+			   "sent",
 			   a->path);
 		return -1;
 	}
@@ -261,8 +264,7 @@ static json_t *names_of(const cli_audit_req *req)
 	if (!o || set_str(o, "operation", req->operation) || set_str(o, "folder", req->folder) ||
 	    set_str(o, "target_folder", req->target_folder) || set_str(o, "to", req->to) ||
 	    set_list(o, "localguids", req->localguids, req->nlocalguids) ||
-	    set_list(o, "guids", req->guids, req->nguids) ||
-	    set_str(o, "enduser", req->enduser) ||
+	    set_list(o, "guids", req->guids, req->nguids) || set_str(o, "enduser", req->enduser) ||
 	    set_list(o, "entries", req->entries, req->nentries)) {
 		json_decref(o);
 		return NULL;
@@ -271,8 +273,7 @@ static json_t *names_of(const cli_audit_req *req)
 }
 
 /* A line: time, event, id, who, then names (copied in). NULL on memory. */
-static json_t *line_of(const struct cli_audit *a, const char *event, const char *id,
-		       json_t *names)
+static json_t *line_of(const struct cli_audit *a, const char *event, const char *id, json_t *names)
 {
 	char now[32];
 	json_t *o = json_object();
@@ -376,8 +377,8 @@ int cli_audit_intent(cli_ctx *ctx, const cli_audit_req *req, cli_audit_id *id)
 	return 0;
 }
 
-int cli_audit_outcome(cli_ctx *ctx, const cli_audit_id *id, const char *outcome,
-		      long http_status, const char *message)
+int cli_audit_outcome(cli_ctx *ctx, const cli_audit_id *id, const char *outcome, long http_status,
+		      const char *message)
 {
 	struct cli_audit *a = ctx->audit;
 	json_t *names, *line;
@@ -387,10 +388,10 @@ int cli_audit_outcome(cli_ctx *ctx, const cli_audit_id *id, const char *outcome,
 		return 0;
 	names = json_object_get(a->pending, id->s);
 	line = line_of(a, "outcome", id->s, names);
-	if (line && (set_str(line, "outcome", outcome) ||
-		     (http_status && json_object_set_new(line, "http_status",
-							 json_integer(http_status))) ||
-		     set_str(line, "message", message))) {
+	if (line &&
+	    (set_str(line, "outcome", outcome) ||
+	     (http_status && json_object_set_new(line, "http_status", json_integer(http_status))) ||
+	     set_str(line, "message", message))) {
 		json_decref(line);
 		line = NULL;
 	}

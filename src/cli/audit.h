@@ -40,15 +40,15 @@ typedef struct cli_audit_req {
 	size_t nlocalguids;
 	const char *const *guids; /* message GUIDs (not localguids), if any */
 	size_t nguids;
-	const char *enduser; /* the end user (email or uid) */
+	const char *enduser;	    /* the end user (email or uid) */
 	const char *const *entries; /* list entries (safe and block lists) */
 	size_t nentries;
 	const char *target_folder; /* move: the folder messages go to; delete: deletedfolder */
 	const char *to;		   /* forward: the recipients */
 } cli_audit_req;
 
-#define CLI_AUDIT_REQ_INIT          \
-	{                           \
+#define CLI_AUDIT_REQ_INIT        \
+	{                         \
 		.operation = NULL \
 	}
 
@@ -58,9 +58,9 @@ typedef struct cli_audit_id {
 } cli_audit_id;
 
 /* The outcomes an outcome line carries. */
-#define CLI_AUDIT_DONE "done"
-#define CLI_AUDIT_REFUSED "refused"
-#define CLI_AUDIT_UNKNOWN "unknown"
+#define CLI_AUDIT_DONE	   "done"
+#define CLI_AUDIT_REFUSED  "refused"
+#define CLI_AUDIT_UNKNOWN  "unknown"
 #define CLI_AUDIT_NOT_SENT "not_sent"
 
 /*

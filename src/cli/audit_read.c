@@ -21,10 +21,11 @@
 #define NAMED_BAD_LINES 5
 
 /* The fields an intent line brings into its record, in the record's order. */
-static const char *const intent_keys[] = { "time",	    "operation", "folder",  "target_folder",
-					   "localguids",    "guids",	 "enduser", "entries",
-					   "to",	    "user",	 "profile", "cluster",
-					   "server",	    "account",	 "pps_version", NULL };
+static const char *const intent_keys[] = {
+	"time",	       "operation", "folder", "target_folder", "localguids", "guids",  "enduser",
+	"entries",     "to",	    "user",   "profile",       "cluster",    "server", "account",
+	"pps_version", NULL
+};
 
 static const char *str_of(const json_t *obj, const char *key)
 {
@@ -122,10 +123,11 @@ static int add_line(struct reader *rd, const char *text, size_t len, size_t line
 	if (!json_is_object(line) || !event || !id ||
 	    (strcmp(event, "intent") != 0 && strcmp(event, "outcome") != 0)) {
 		if (++rd->bad <= NAMED_BAD_LINES)
-			cli_errorf(rd->ctx,
-				   "warning: the audit file '%s' line %zu is no audit line (damaged "
-				   "or cut short): skipped",
-				   rd->path, lineno);
+			cli_errorf(
+				rd->ctx,
+				"warning: the audit file '%s' line %zu is no audit line (damaged "
+				"or cut short): skipped",
+				rd->path, lineno);
 		json_decref(line);
 		return 0;
 	}
@@ -170,8 +172,9 @@ static int read_file(struct reader *rd, FILE *f)
 	}
 	free(line);
 	if (rd->bad > NAMED_BAD_LINES)
-		cli_errorf(rd->ctx, "warning: the audit file '%s' holds %zu lines that are no audit "
-				    "lines: skipped",
+		cli_errorf(rd->ctx,
+			   "warning: the audit file '%s' holds %zu lines that are no audit "
+			   "lines: skipped",
 			   rd->path, rd->bad);
 	return status;
 }
@@ -224,11 +227,11 @@ static int wanted(const json_t *rec, const cli_audit_query *q)
 	const char *t = str_of(rec, "time");
 	pps_instant when;
 
-	if (q->operation && (!str_of(rec, "operation") || strcmp(str_of(rec, "operation"),
-								 q->operation) != 0))
+	if (q->operation &&
+	    (!str_of(rec, "operation") || strcmp(str_of(rec, "operation"), q->operation) != 0))
 		return 0;
-	if (q->outcome && (!str_of(rec, "outcome") || strcmp(str_of(rec, "outcome"),
-							     q->outcome) != 0))
+	if (q->outcome &&
+	    (!str_of(rec, "outcome") || strcmp(str_of(rec, "outcome"), q->outcome) != 0))
 		return 0;
 	if (q->target && !names_target(rec, q->target))
 		return 0;
@@ -291,7 +294,8 @@ int cmd_audit(cli_ctx *ctx, const cli_args *args)
 	cli_args_bind(args, &q);
 	path = file_of(ctx, &q);
 	if (!path) {
-		cli_errorf(ctx, "no audit file: neither XDG_STATE_HOME nor HOME is set; give file=");
+		cli_errorf(ctx,
+			   "no audit file: neither XDG_STATE_HOME nor HOME is set; give file=");
 		return CLI_EXIT_USAGE;
 	}
 	memset(&rd, 0, sizeof(rd));

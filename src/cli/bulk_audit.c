@@ -41,7 +41,8 @@ int cli_bulk_audit_intent(struct run *r, const cli_span *s, cli_audit_id *id)
 	rc = cli_audit_intent(r->ctx, &a, id);
 	free(guids);
 	if (rc) {
-		size_t m = cli_bulk_keep_message(r, "not sent: the audit file could not be written");
+		size_t m =
+			cli_bulk_keep_message(r, "not sent: the audit file could not be written");
 
 		cli_bulk_set_span(r, s, OUT_NOT_SENT, m, CLI_EXIT_FAILURE);
 		return -1;

@@ -16,9 +16,9 @@ static const char *const audit_columns[] = { "time", "operation", "targets", "ou
 					     "user", "cluster",	  NULL };
 
 static const cli_column_rule audit_rules[] = {
-	{ "time", CLI_COL_FIXED, 0 },	 { "operation", CLI_COL_FIXED, 0 },
-	{ "targets", CLI_COL_TEXT, 3 },	 { "outcome", CLI_COL_FIXED, 0 },
-	{ "user", CLI_COL_FIXED, 1 },	 { "cluster", CLI_COL_FIXED, 2 },
+	{ "time", CLI_COL_FIXED, 0 },	{ "operation", CLI_COL_FIXED, 0 },
+	{ "targets", CLI_COL_TEXT, 3 }, { "outcome", CLI_COL_FIXED, 0 },
+	{ "user", CLI_COL_FIXED, 1 },	{ "cluster", CLI_COL_FIXED, 2 },
 	{ NULL, CLI_COL_TEXT, 0 },
 };
 
@@ -59,7 +59,8 @@ const cli_command cli_commands_audit[] = {
 			"Lists the audit file, where pps records every request that changes "
 			"something (the quarantine actions, the user and list changes) with an "
 			"intent line before it is sent and an outcome line after it: one row per "
-			"request, oldest first, with the outcome done, refused, unknown (no outcome "
+			"request, oldest first, with the outcome done, refused, unknown (no "
+			"outcome "
 			"line: the answer was lost or pps was killed) or not_sent. Reads the local "
 			"file only: no server, no credentials. A damaged line is skipped with a "
 			"warning.",

@@ -342,8 +342,7 @@ static int apply_file(cli_settings *s, struct file_values *fv, char *err, size_t
 		return -1;
 	if ((v = fv->keys[key_index("audit")]) && set_str(&s->audit, v))
 		return -1;
-	if ((v = fv->keys[key_index("audit_syslog_socket")]) &&
-	    set_str(&s->audit_syslog_socket, v))
+	if ((v = fv->keys[key_index("audit_syslog_socket")]) && set_str(&s->audit_syslog_socket, v))
 		return -1;
 	if ((v = fv->keys[key_index("audit_syslog")]) && parse_flag(v, &s->audit_syslog)) {
 		snprintf(err, errlen,

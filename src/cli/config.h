@@ -50,10 +50,10 @@ typedef struct cli_settings {
 	char *config_path; /* the config file read, or NULL */
 	int insecure;
 	int no_proxy;
-	long timeout;	 /* seconds, default 60 */
-	int retries;	 /* default 3 */
-	long server_cap; /* the server's Smart Search count cap, 0 when unknown */
-	char *audit;	 /* the audit file, "off", or NULL (the default file, audit.h) */
+	long timeout;		   /* seconds, default 60 */
+	int retries;		   /* default 3 */
+	long server_cap;	   /* the server's Smart Search count cap, 0 when unknown */
+	char *audit;		   /* the audit file, "off", or NULL (the default file, audit.h) */
 	int audit_syslog;	   /* audit_syslog = on */
 	char *audit_syslog_socket; /* the syslog socket, NULL: /dev/log */
 } cli_settings;

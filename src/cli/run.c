@@ -198,7 +198,7 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 		/* A command that reads local files only: no server, no credentials. */
 		ctx.audit_setting = s.audit;
 		status = cli_pick_format(g, &s, &ctx.render.format) ? CLI_EXIT_USAGE
-								     : cmd->run(&ctx, args);
+								    : cmd->run(&ctx, args);
 		goto done;
 	}
 	if (g->curl && (!s.url || !*s.url)) {

@@ -477,7 +477,11 @@ static void test_args__every_argument_is_bound(void **state)
 				fail_msg("%s %s: bound %d, member of %zu bytes, want %zu", c->name,
 					 a->name, a->bound, a->field_size, want);
 		}
-		assert_int_not_equal(c->ops[0], PPS_OP_NONE);
+		/* A command without an operation sends nothing: it reads local files (audit). */
+		if (c->ops[0] == PPS_OP_NONE) {
+			assert_string_equal(c->name, "audit");
+			continue;
+		}
 		assert_non_null(pps_operation_info(c->ops[0]));
 	}
 }
