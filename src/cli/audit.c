@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -324,6 +325,9 @@ static int put_line(cli_ctx *ctx, const json_t *line)
 		errno = ENOMEM;
 		goto done;
 	}
+	/* Locked, so that cutting off a torn line never cuts another run's line. */
+	while (flock(a->fd, LOCK_EX) < 0 && errno == EINTR)
+		;
 	at = lseek(a->fd, 0, SEEK_END);
 	if (write_all(a->fd, b.buf, b.len) || fsync(a->fd)) {
 		int e = errno;
@@ -331,9 +335,11 @@ static int put_line(cli_ctx *ctx, const json_t *line)
 		if (at >= 0 && ftruncate(a->fd, at)) {
 			/* The torn line stays; readers skip it with a warning. */
 		}
+		(void)flock(a->fd, LOCK_UN);
 		errno = e;
 		goto done;
 	}
+	(void)flock(a->fd, LOCK_UN);
 	rc = 0;
 	if (a->syslog)
 		cli_audit_syslog(ctx, s);
