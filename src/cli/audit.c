@@ -377,9 +377,8 @@ int cli_audit_intent(cli_ctx *ctx, const cli_audit_req *req, cli_audit_id *id)
 		id->s[0] = '\0';
 		return cannot_write(ctx, NULL, e);
 	}
-	if (json_object_set_new(a->pending, id->s, names)) {
-		/* The outcome line then names the id and the outcome alone. */
-	}
+	/* Out of memory here, the outcome line names the id and the outcome alone. */
+	(void)json_object_set_new(a->pending, id->s, names);
 	return 0;
 }
 
