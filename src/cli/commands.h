@@ -76,8 +76,10 @@ typedef struct cli_command {
 
 /* The table, terminated by an entry with name NULL. */
 extern const cli_command cli_commands[];
-/* The tables of the commands pps adds, one per topic: stats (commands_stats.c). */
+/* The tables of the commands pps adds, one per topic: stats (commands_stats.c); the commands
+ * that read what pps recorded locally (commands_audit.c). */
 extern const cli_command cli_commands_stats[];
+extern const cli_command cli_commands_audit[];
 
 /*
  * Every command of pps, in order: the reference's table (cli_commands) first, then the tables

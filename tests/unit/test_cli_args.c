@@ -58,7 +58,7 @@ static void test_args__table_has_the_fourteen_commands(void **state)
 		assert_non_null(c->summary);
 		assert_true(cli_command_nargs(c) <= CLI_MAX_ARGS);
 	}
-	assert_int_equal(n, 15);
+	assert_int_equal(n, 16);
 }
 
 static void test_args__three_spellings(void **state)
@@ -477,7 +477,11 @@ static void test_args__every_argument_is_bound(void **state)
 				fail_msg("%s %s: bound %d, member of %zu bytes, want %zu", c->name,
 					 a->name, a->bound, a->field_size, want);
 		}
-		assert_int_not_equal(c->ops[0], PPS_OP_NONE);
+		/* A command without an operation sends nothing: it reads local files (audit). */
+		if (c->ops[0] == PPS_OP_NONE) {
+			assert_string_equal(c->name, "audit");
+			continue;
+		}
 		assert_non_null(pps_operation_info(c->ops[0]));
 	}
 }
