@@ -107,6 +107,10 @@ static void args_line(FILE *out, const cli_command *c)
 {
 	size_t col = 0;
 
+	if (c->operands) {
+		fprintf(out, "      %s", c->operands);
+		col = 6 + strlen(c->operands);
+	}
 	for (const cli_arg_spec *s = c->args; s->name; s++) {
 		size_t w = strlen(s->name) + (s->required ? 0 : 2);
 
@@ -153,7 +157,8 @@ void cli_help_main(FILE *out)
 
 void cli_help_command(FILE *out, const cli_command *c)
 {
-	fprintf(out, "usage: pps [OPTIONS] %s [name=value ...]\n", c->name);
+	fprintf(out, "usage: pps [OPTIONS] %s [name=value ...]%s%s\n", c->name,
+		c->operands ? " " : "", c->operands ? c->operands : "");
 	if (c->reference)
 		fprintf(out, "       pps [OPTIONS] %s%s [name=value ...]\n", CLI_REFERENCE_PREFIX,
 			c->name);
