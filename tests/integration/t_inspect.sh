@@ -2,6 +2,7 @@
 # terminal with nothing wider, escaped and defanged; -o json members, -o markdown, --iocs,
 # --extract (hashes equal sha256sum, 0600, never overwriting), bad files among good ones, and a
 # quarantined message inspected from a real pps-sim.
+# ctest: slow
 . "$(dirname "$0")/lib.sh"
 
 INS="$FIXTURES/inspect-cli"
@@ -201,6 +202,23 @@ pps_admin quarantine-message-inspect guid=$G --iocs
 expect_rc 0 "--iocs of a quarantined message"
 expect_eq "$(jq -r '.source' <<<"$OUT" | sort -u)" "$G" "--iocs source of a quarantined message"
 cd - >/dev/null
+sim_stop
+
+# ---- README's walk-through ("Inspecting a message before acting"), as written, on the demo
+sim_start --seed 5000 --account demo:demo-password || exit 1
+mkdir -p "$T_DIR/walk"
+(
+	cd "$T_DIR/walk" || exit 9
+	export PATH="$(dirname "$PPS"):$PATH" PPS_URL="$SIM_URL" PPS_CACERT="$SIM_CACERT" PPS_USERNAME=demo PPS_PASSWORD=demo-password
+	sed -n '/^## Inspecting a message before acting/,/^## /p' "$PPS_SOURCE_DIR/README.md" |
+		sed -n '/^```sh$/,/^```$/p' | grep -v '^```' >walk.sh
+	bash -e walk.sh >walk.out 2>walk.err
+) && ok || fail "the README walk-through: $(cat "$T_DIR/walk/walk.err")"
+G=$(ls "$T_DIR/walk" | sed -n 's/^ticket-\(.*\)\.md$/\1/p')
+[ -n "$G" ] && grep -q '^## Attachments' "$T_DIR/walk/ticket-$G.md" && ok || fail "the walk-through's ticket"
+[ -s "$T_DIR/walk/iocs-$G.ndjson" ] && ok || fail "the walk-through's indicators"
+grep -q '^== Headers ==' "$T_DIR/walk/walk.out" && ok || fail "the walk-through's inspection"
+grep -q 'deleted message' "$T_DIR/walk/walk.out" && ok || fail "the walk-through's delete"
 sim_stop
 
 done_testing
