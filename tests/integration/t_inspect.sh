@@ -189,6 +189,7 @@ if strace -qq -o /dev/null true 2>/dev/null; then
 	[ -n "$tmp" ] && ok || fail "the attachment never reached its temporary file"
 	child=$(ps -o pid= --ppid "$SP" | tr -d ' ' | head -n1)
 	[ -n "$child" ] && kill -9 "$child"
+	kill -9 "$SP" 2>/dev/null # strace would sit out the injected delay
 	wait "$SP" 2>/dev/null
 	expect_eq "$(find "$K" -type f ! -name '.pps-extract-*' | wc -l)" 0 "a file under a name after kill -9"
 else
