@@ -322,7 +322,7 @@ static void walk_children(pps__insp *st, GMimeMultipart *mp, const char *path, u
 	else if (n == 0)
 		pps__insp_warn(st, "malformed_mime", "part %s is a multipart without parts",
 			       *path ? path : "0");
-	for (i = 0; i < n && !st->canceled && st->parts < st->o.max_parts; i++) {
+	for (i = 0; i < n && !st->canceled && !st->parts_warned; i++) {
 		char child[PATH_MAX_];
 
 		if (*path)
