@@ -13,9 +13,12 @@
 #include "util/banned.h"
 
 #define POOL_MAX 8
+/* Types remembered per handle by content hash: the same attachment recurs across a campaign. */
+#define CACHE_MAX 4096
 
 struct pps__filetype {
-	magic_t magic; /* NULL when libmagic could not load its database */
+	magic_t magic;	   /* NULL when libmagic could not load its database */
+	GHashTable *cache; /* sha256 hex -> type (both g_free'd) */
 };
 
 static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -33,6 +36,7 @@ struct pps__filetype *pps__filetype_new(void)
 	if (ft)
 		return ft;
 	ft = g_new0(struct pps__filetype, 1);
+	ft->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	ft->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ELF |
 			       MAGIC_ERROR);
 	if (ft->magic && magic_load(ft->magic, NULL) != 0) {
@@ -55,6 +59,7 @@ void pps__filetype_free(struct pps__filetype *ft)
 	if (ft) {
 		if (ft->magic)
 			magic_close(ft->magic);
+		g_hash_table_destroy(ft->cache);
 		g_free(ft);
 	}
 }
@@ -91,20 +96,36 @@ static const char *ooxml_macro(const void *head, size_t hl, const void *tail, si
 	return NULL;
 }
 
-char *pps__filetype_detect(struct pps__filetype *ft, const void *head, size_t head_len,
-			   const void *tail, size_t tail_len)
+static const char *detect(struct pps__filetype *ft, const void *head, size_t head_len,
+			  const void *tail, size_t tail_len)
 {
-	const char *t;
+	const char *t = magic_buffer(ft->magic, head, head_len);
 	const char *macro;
+
+	if (t && (!strcmp(t, "application/zip") || strstr(t, "openxmlformats")) &&
+	    (macro = ooxml_macro(head, head_len, tail, tail_len)))
+		return macro;
+	return t;
+}
+
+char *pps__filetype_detect(struct pps__filetype *ft, const char *sha256, const void *head,
+			   size_t head_len, const void *tail, size_t tail_len)
+{
+	const char *t, *known;
 
 	if (!ft || !ft->magic || !head_len)
 		return NULL;
-	t = magic_buffer(ft->magic, head, head_len);
+	known = sha256 ? g_hash_table_lookup(ft->cache, sha256) : NULL;
+	if (known)
+		return g_strdup(known);
+	t = detect(ft, head, head_len, tail, tail_len);
 	if (!t)
 		return NULL;
-	if ((!strcmp(t, "application/zip") || strstr(t, "openxmlformats")) &&
-	    (macro = ooxml_macro(head, head_len, tail, tail_len)))
-		return g_strdup(macro);
+	if (sha256) {
+		if (g_hash_table_size(ft->cache) >= CACHE_MAX)
+			g_hash_table_remove_all(ft->cache);
+		g_hash_table_insert(ft->cache, g_strdup(sha256), g_strdup(t));
+	}
 	return g_strdup(t);
 }
 

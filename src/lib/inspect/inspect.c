@@ -179,17 +179,62 @@ static void state_release(pps__insp *st)
 	g_free(st->html_text);
 }
 
+/*
+ * How much of the message GMime may read. GMime builds every part and every header field it
+ * meets before the walk can count them, so the bounds are applied before: a linear scan of the
+ * lines cuts the message at the header field past max_headers in one header block (the
+ * message's or a part's: the lines after a line starting with "--" up to an empty line), or at
+ * the line starting with "--" past twice max_parts (a part needs its delimiter line, and a
+ * closing one at most as many). The cut is named in a warning.
+ */
+static size_t bound(pps__insp *st, const guint8 *d, size_t len)
+{
+	size_t pos = 0, fields = 0, dashes = 0, max_dashes = 2 * (size_t)st->o.max_parts + 64;
+	int in_headers = 1;
+
+	while (pos < len) {
+		const guint8 *nl = memchr(d + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - d) + 1 : len, n = end - pos;
+
+		if (n >= 2 && d[pos] == '-' && d[pos + 1] == '-') {
+			if (++dashes > max_dashes) {
+				pps__insp_warn(st, "part_limit",
+					       "more than %u parts: the message was read up to "
+					       "byte %zu",
+					       st->o.max_parts, pos);
+				return pos;
+			}
+			in_headers = 1;
+			fields = 0;
+		} else if (in_headers) {
+			if (n == 1 || (n == 2 && d[pos] == '\r'))
+				in_headers = 0;
+			else if (d[pos] != ' ' && d[pos] != '\t' && ++fields > st->o.max_headers) {
+				pps__insp_warn(st, "header_limit",
+					       "more than %u header fields in one block: the "
+					       "message was read up to byte %zu",
+					       st->o.max_headers, pos);
+				return pos;
+			}
+		}
+		pos = end;
+	}
+	return len;
+}
+
 /* Parses the bytes of data (borrowed) and builds the sections into result. */
 static void sections(pps__insp *st, GByteArray *data, json_t *result)
 {
 	GMimeParserOptions *po = g_mime_parser_options_new();
-	GMimeStream *stream = g_mime_stream_mem_new_with_byte_array(data);
+	GMimeStream *mem = g_mime_stream_mem_new_with_byte_array(data), *stream;
+	size_t cut = bound(st, data->data, data->len);
 	GMimeParser *parser;
 	GMimeMessage *msg;
 	GMimeHeaderList *hl;
 
 	/* The array stays the caller's: the stream only reads it. */
-	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(stream), FALSE);
+	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+	stream = cut < data->len ? g_mime_stream_substream(mem, 0, (gint64)cut) : g_object_ref(mem);
 	g_mime_parser_options_set_warning_callback(po, parser_warning, st);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
@@ -218,6 +263,7 @@ static void sections(pps__insp *st, GByteArray *data, json_t *result)
 	g_object_unref(msg);
 done:
 	g_object_unref(stream);
+	g_object_unref(mem);
 	g_mime_parser_options_free(po);
 }
 

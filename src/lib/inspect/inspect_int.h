@@ -49,7 +49,6 @@ typedef struct pps__insp {
 	size_t index;	/* next attachment index */
 	int depth_warned, parts_warned, decoded_warned;
 	int canceled; /* the attachment callback asked to stop */
-	int nomem;
 	struct pps__filetype *ft; /* borrowed from the inspector */
 	GMimeObject *text_part;	  /* the chosen text/plain body, borrowed */
 	GMimeObject *html_part;	  /* the chosen text/html part, borrowed */
@@ -107,10 +106,11 @@ struct pps__filetype *pps__filetype_new(void);
 void pps__filetype_free(struct pps__filetype *ft);
 /*
  * The MIME type of a content from its first and last bytes (the tail shows a zip's central
- * directory: an OOXML file with macros); g_free'd, or NULL.
+ * directory: an OOXML file with macros); g_free'd, or NULL. sha256 (the whole content's, or
+ * NULL when it is not known) names a content whose type the handle may remember.
  */
-char *pps__filetype_detect(struct pps__filetype *ft, const void *head, size_t head_len,
-			   const void *tail, size_t tail_len);
+char *pps__filetype_detect(struct pps__filetype *ft, const char *sha256, const void *head,
+			   size_t head_len, const void *tail, size_t tail_len);
 /* Adds the flags of one attachment to flags (a JSON array of strings). */
 void pps__filetype_flags(json_t *flags, const char *filename, const char *declared,
 			 const char *detected, const void *head, size_t head_len);

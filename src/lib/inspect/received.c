@@ -145,6 +145,24 @@ static void hop_parse(struct hop *h, const char *v)
 	}
 }
 
+/* White space (folding included) as single spaces, the ends trimmed, in place. */
+static void squeeze(char *s)
+{
+	char *r, *w = s;
+
+	for (r = s; *r; r++) {
+		if (g_ascii_isspace(*r)) {
+			if (w > s && w[-1] != ' ')
+				*w++ = ' ';
+		} else {
+			*w++ = *r;
+		}
+	}
+	while (w > s && w[-1] == ' ')
+		w--;
+	*w = '\0';
+}
+
 static void hop_release(struct hop *h)
 {
 	g_free(h->from);
@@ -205,8 +223,7 @@ json_t *pps__insp_received(pps__insp *st, GMimeHeaderList *hl)
 		raw = g_mime_header_get_raw_value(hd);
 		flat = pps__insp_utf8_dup(raw ? raw : "", raw ? strlen(raw) : 0,
 					  PPS__INSP_VALUE_MAX);
-		g_strdelimit(flat, "\r\n\t", ' ');
-		g_strstrip(flat);
+		squeeze(flat);
 		hop_parse(&h[n], flat);
 		o = json_object();
 		pps__insp_set(o, "from", pps__insp_str(h[n].from));

@@ -230,7 +230,15 @@ void pps__insp_urls_header(pps__insp *st, GMimeHeaderList *hl)
 
 			if (!end)
 				break;
-			pps__insp_url_add(st, v, (size_t)(end - v), where, NULL);
+			/* A folded field may break a long URL over lines: its white space goes. */
+			char *u = g_strndup(v, (size_t)(end - v)), *r, *w;
+
+			for (r = w = u; *r; r++)
+				if (!g_ascii_isspace(*r))
+					*w++ = *r;
+			*w = '\0';
+			pps__insp_url_add(st, u, strlen(u), where, NULL);
+			g_free(u);
 			v = end + 1;
 		}
 	}

@@ -259,7 +259,8 @@ static void attachment(pps__insp *st, GMimeObject *obj, const char *path, int ne
 	att_read(st, a, content, path);
 	if (content)
 		g_object_unref(content);
-	detected = pps__filetype_detect(st->ft, a->head, a->head_len, a->tail, a->tail_len);
+	detected = pps__filetype_detect(st->ft, a->cut ? NULL : g_checksum_get_string(a->sha256),
+					a->head, a->head_len, a->tail, a->tail_len);
 	json_object_set_new(m, "index", json_integer((json_int_t)st->index));
 	json_object_set_new(m, "path", json_string(path));
 	pps__insp_set(m, "filename", pps__insp_str(clean));
@@ -322,7 +323,7 @@ static void walk_children(pps__insp *st, GMimeMultipart *mp, const char *path, u
 	else if (n == 0)
 		pps__insp_warn(st, "malformed_mime", "part %s is a multipart without parts",
 			       *path ? path : "0");
-	for (i = 0; i < n && !st->canceled && st->parts < st->o.max_parts; i++) {
+	for (i = 0; i < n && !st->canceled && !st->parts_warned; i++) {
 		char child[PATH_MAX_];
 
 		if (*path)
