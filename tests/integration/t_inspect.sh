@@ -212,6 +212,13 @@ expect_rc 1 "bad files among good"
 expect_eq "$(wc -l <<<"$OUT")" 2 "the good files inspected"
 expect_err "pps: cannot read '$T_DIR/missing.eml': No such file or directory
 pps: cannot inspect '$T_DIR/dir': Is a directory"
+# a hostile file name: shown escaped on the screen and in the error line
+cp "$INS/plain.eml" "$T_DIR/"$'esc\x1b[31m.eml'
+run "$PPS" inspect "$T_DIR/"$'esc\x1b[31m.eml' "$T_DIR/"$'gone\x1b]0;t\a.eml'
+expect_rc 1 "hostile file names"
+expect_out_has 'esc\x1b[31m.eml'
+expect_err "pps: cannot read '$T_DIR/gone\x1b]0;t\x07.eml': No such file or directory"
+expect_eq "$(printf '%s%s' "$OUT" "$ERR" | grep -c $'\x1b')" 0 "escape bytes from a file name"
 run "$PPS" -o csv inspect "$PHISH"
 expect_rc 2 "-o csv"
 expect_err "pps: -o csv is not an output of inspect: use table, wide, markdown, json or ndjson"
