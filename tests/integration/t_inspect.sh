@@ -246,6 +246,12 @@ expect_out_has "== Headers =="
 expect_out_has "== Warnings ("
 w=$(widest "$T_DIR/tty")
 [ "$w" -le 80 ] && ok || fail "a line of $w columns on an 80-column terminal (quarantine)"
+pps_admin --max-download 100 -o json quarantine-message-inspect guid=$G
+expect_rc 0 "a message over --max-download"
+jq -e '[.warnings[].code] | index("size_limit") != null' <<<"$OUT" >/dev/null && ok || fail "--max-download names the cut"
+pps_admin --dry-run quarantine-message-inspect guid=$G
+expect_rc 0 "--dry-run"
+expect_out "GET $SIM_URL/rest/v1/quarantine?guid=$G"
 pps_admin quarantine-message-inspect guid=nope-not-there
 expect_rc 4 "an unknown GUID"
 expect_err "pps: message 'nope-not-there' not found"
