@@ -119,6 +119,8 @@ expect_out_has "## Attachments"
 expect_out_has "| 1 | invoice.pdf.exe | application/pdf |"
 expect_out_has 'numbers\|q2.txt'
 expect_out_has 'hxxps://login\[.\]evil\[.\]example/verify'
+expect_out_has '    Please settle the attached invoice today: hxxps://login[.]evil[.]example/start'
+expect_out_lacks '\x0d'
 expect_out_lacks "https://"
 expect_eq "$(grep -c $'\x1b' <<<"$OUT")" 0 "escape bytes in markdown"
 
