@@ -28,6 +28,7 @@ static const cli_command *const command_tables[] = {
 	cli_commands,
 	cli_commands_stats,
 	cli_commands_audit,
+	cli_commands_inspect,
 	NULL,
 };
 

@@ -65,6 +65,7 @@ const cli_command cli_commands_audit[] = {
 			"file only: no server, no credentials. A damaged line is skipped with a "
 			"warning.",
 		.args = audit_args,
+		.local = 1,
 		.ops = { PPS_OP_NONE },
 		.example = "pps audit target=4:2:6",
 		.run = cmd_audit,
