@@ -346,7 +346,7 @@ void sim_faults_arm(sim_faults *f, const char *user)
 	pthread_mutex_unlock(&f->lock);
 }
 
-unsigned long sim_faults_take(sim_faults *f, const char *user)
+unsigned long sim_faults_take(sim_faults *f, const char *user, int fire)
 {
 	unsigned long n = 0;
 
@@ -355,7 +355,7 @@ unsigned long sim_faults_take(sim_faults *f, const char *user)
 		if (f->armed[i] && strcmp(f->armed[i], user) == 0) {
 			free(f->armed[i]);
 			f->armed[i] = NULL;
-			n = ++f->interleaves;
+			n = fire ? ++f->interleaves : 0;
 			break;
 		}
 	}

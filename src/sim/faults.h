@@ -24,8 +24,8 @@ typedef struct sim_fault_spec {
 	double ctype_share;    /* ctype=share: the right body as text/html */
 	long authfail_after;   /* authfail_after=N: requests after the N-th answer 401; -1 off */
 	/*
-	 * interleave=share: a GET of /enduser/X that draws it lets another admin, who read X at
-	 * the same moment, write X's lists right after the next PUT of X: the lists that PUT
+	 * interleave=share: after a GET of /enduser/X, the next PUT of X that draws it has another
+	 * admin, who read X at the same moment, write X's lists right after it: the lists that PUT
 	 * carried become the ones it replaced plus other-admin-N@example.net.
 	 */
 	double interleave_share;
@@ -56,7 +56,7 @@ typedef struct sim_fault_draw {
 	enum sim_fault_before before;
 	enum sim_fault_after after;
 	unsigned long request; /* 1 for the first faulted request */
-	int interleave;	       /* a GET of an end user arms the interleave fault */
+	int interleave;	       /* a PUT of an end user read before meets another admin's write */
 } sim_fault_draw;
 
 /* The spec plus the PRNG and the request counter, shared by the server threads. */
@@ -93,12 +93,13 @@ void sim_faults_release(sim_faults *f);
  */
 void sim_faults_draw(sim_faults *f, sim_fault_draw *out);
 
-/* Arms the interleave fault for the user id (after a GET that drew it). Thread-safe. */
+/* Arms the interleave fault for the user id (after a GET of it). Thread-safe. */
 void sim_faults_arm(sim_faults *f, const char *user);
 /*
- * For a PUT of user: 0 when it is not armed, else disarms it and returns N (1, 2, ...) of the
- * other admin's entry other-admin-N@example.net. Thread-safe.
+ * For a PUT of user: disarms it and, when it was armed and fire (the PUT's draw) is set,
+ * returns N (1, 2, ...) of the other admin's entry other-admin-N@example.net; else 0.
+ * Thread-safe.
  */
-unsigned long sim_faults_take(sim_faults *f, const char *user);
+unsigned long sim_faults_take(sim_faults *f, const char *user, int fire);
 
 #endif

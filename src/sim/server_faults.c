@@ -177,8 +177,8 @@ void sim_srv_fault_interleave(sim_server *srv, const sim_fault_draw *draw, const
 	if (srv->faults.spec.interleave_share <= 0 || !tail || !*tail ||
 	    !starts_with(url, ENDUSER_PREFIX))
 		return;
-	if (strcmp(method, "GET") == 0 && draw->interleave)
+	if (strcmp(method, "GET") == 0)
 		sim_faults_arm(&srv->faults, tail);
 	else if (strcmp(method, "PUT") == 0)
-		st->other_admin = sim_faults_take(&srv->faults, tail);
+		st->other_admin = sim_faults_take(&srv->faults, tail, draw->interleave);
 }

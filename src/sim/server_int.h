@@ -156,8 +156,8 @@ int sim_srv_fault_before(sim_server *srv, sim_fault_draw *draw, sim_response *re
 			 struct extra_header *hdr);
 /* Logs and sends the handler's answer changed as an after-handler fault says. */
 /*
- * The interleave fault: a GET of an end user that drew it arms the user; the next PUT of that
- * user takes it (st->other_admin).
+ * The interleave fault: a GET of an end user arms the user; the next PUT of that user takes
+ * it, and when that PUT drew the fault another admin writes after it (st->other_admin).
  */
 void sim_srv_fault_interleave(sim_server *srv, const sim_fault_draw *draw, const char *method,
 			      const char *url, const char *tail, struct req_state *st);

@@ -248,13 +248,16 @@ static void test_sim_faults__interleave_arms_and_takes(void **state)
 	sim_faults_draw(&f, &d);
 	assert_true(d.interleave);
 	assert_int_equal(d.before, SIM_FAULT_PASS);
-	assert_int_equal(sim_faults_take(&f, "a@example.com"), 0); /* not armed */
+	assert_int_equal(sim_faults_take(&f, "a@example.com", 1), 0); /* not armed */
 	sim_faults_arm(&f, "a@example.com");
 	sim_faults_arm(&f, "a@example.com"); /* once */
 	sim_faults_arm(&f, "b@example.com");
-	assert_int_equal(sim_faults_take(&f, "a@example.com"), 1);
-	assert_int_equal(sim_faults_take(&f, "a@example.com"), 0); /* taken */
-	assert_int_equal(sim_faults_take(&f, "b@example.com"), 2);
+	sim_faults_arm(&f, "e@example.com");
+	assert_int_equal(sim_faults_take(&f, "a@example.com", 1), 1);
+	assert_int_equal(sim_faults_take(&f, "a@example.com", 1), 0); /* taken */
+	assert_int_equal(sim_faults_take(&f, "e@example.com", 0), 0); /* not drawn: disarmed */
+	assert_int_equal(sim_faults_take(&f, "e@example.com", 1), 0);
+	assert_int_equal(sim_faults_take(&f, "b@example.com", 1), 2);
 	for (int i = 0; i < 200; i++)
 		sim_faults_arm(&f, i % 2 ? "c@example.com" : "d@example.com");
 	sim_faults_release(&f);
