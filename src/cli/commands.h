@@ -70,12 +70,16 @@ typedef struct cli_command {
 	pps_qaction action; /* the quarantine action of an action command */
 	int reference;	    /* 1: also known as proofpoint-pps-<name> */
 	cli_output_spec out;
+	/* 1: --dry-run still reads (GET) to show what would change; only writes are left out. */
+	int dry_run_reads;
 } cli_command;
 
 /* A global option of pps (before the command). */
 
 /* The table, terminated by an entry with name NULL. */
 extern const cli_command cli_commands[];
+/* The end users' safe and block list commands (commands_lists.c). */
+extern const cli_command cli_commands_lists[];
 
 /*
  * Every command of pps, in order: the reference's table (cli_commands) first, then the tables

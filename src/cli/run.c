@@ -178,15 +178,17 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 	pps_client *client = NULL;
 	cli_ctx ctx;
 	char err[1024];
-	int status, global = 0, have_settings = 0, paged = 0;
+	int status, global = 0, have_settings = 0, paged = 0, printing;
 
 	memset(&s, 0, sizeof(s));
 	cli_ctx_init(&ctx, g, cmd, args, fields);
+	/* A client that only prints: --curl, or --dry-run unless the command reads to show it. */
+	printing = g->curl || (ctx.dry_run && !cmd->dry_run_reads);
 	/* From here the process holds a password: no core dump, no ptrace by peers. */
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* Printing requests needs no password; --curl needs the URL it is to run against. */
 	if (cli_config_load(&s, &g->cfg, (cli_getenv_fn)getenv, stdin, err, sizeof(err)) ||
-	    (have_settings = 1, !ctx.dry_run && cli_settings_check(&s, err, sizeof(err)))) {
+	    (have_settings = 1, !printing && cli_settings_check(&s, err, sizeof(err)))) {
 		cli_usage_error("%s", err);
 		status = CLI_EXIT_USAGE;
 		goto done;
@@ -209,7 +211,7 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 	}
 	if (!ctx.jobs.server_cap)
 		ctx.jobs.server_cap = s.server_cap;
-	if (!ctx.dry_run) {
+	if (!printing) {
 		if (s.insecure)
 			fputs("pps: warning: certificate verification is off (--insecure)\n",
 			      stderr);
@@ -225,12 +227,13 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 	}
 	global = 1;
 	ctx.timeout_ms = s.timeout * 1000;
-	if (cli_open_client(g, &s, ctx.dry_run, &client, err, sizeof(err))) {
+	if (cli_open_client(g, &s, printing, &client, err, sizeof(err))) {
 		cli_usage_error("%s", err);
 		status = CLI_EXIT_USAGE;
 		goto done;
 	}
 	ctx.client = client;
+	ctx.client_prints = printing;
 	if (wants_pager(g, &ctx) && cli_pager_start(getenv("PAGER")) == 0) {
 		/* One table into the pager, fitted to the terminal's width, not a screenful. */
 		ctx.render.height = 0;
