@@ -647,7 +647,8 @@ typedef struct pps_list_change {
 	size_t nadd;
 	const char *const *remove; /* entries to remove, may be NULL */
 	size_t nremove;
-	int dry_run;		   /* 1: read and merge only; nothing is written */
+	/* 1: read and merge only; nothing is written (so too with a client's dry_run). */
+	int dry_run;
 	unsigned int max_attempts; /* 0: 5 */
 	long settle_ms; /* the wait before the second verifying read; 0: 200 ms; -1: no such read */
 	/*

@@ -31,6 +31,8 @@ struct lrun {
 	int journal_failed;
 	const cli_ulist_user *user; /* the user being changed */
 	long batch;		    /* the user's journal id, 0 before its intent */
+	long put_status;	    /* the HTTP status of the user's last PUT, 0 when none */
+	int put_code;		    /* the pps_code of the user's last PUT */
 	json_t *results;	    /* -o json: every user's result */
 };
 
@@ -101,10 +103,11 @@ static int before_put(void *p, const json_t *list, unsigned int attempt)
 /* The PUT of attempt was answered (code 0) or failed (PPS_EUNKNOWN: its answer was lost). */
 static void after_put(void *p, int code, long http_status, unsigned int attempt)
 {
-	(void)p;
-	(void)code;
-	(void)http_status;
+	struct lrun *r = p;
+
 	(void)attempt;
+	r->put_code = code;
+	r->put_status = http_status;
 }
 
 /* The outcome word of a user's change. */
@@ -132,6 +135,8 @@ static void journal_outcome(struct lrun *r, int rc, const pps_list_result *res)
 			 "attempts", (json_int_t)(res ? res->attempts : 0));
 	if (line && r->batch > 0)
 		json_object_set_new(line, "batch", json_integer(r->batch));
+	if (line && r->put_status)
+		json_object_set_new(line, "status", json_integer(r->put_status));
 	if (line && rc != PPS_OK)
 		json_object_set_new(
 			line, "error",
@@ -253,6 +258,8 @@ static int change_user(struct lrun *r, const cli_ulist_user *u)
 
 	r->user = u;
 	r->batch = 0;
+	r->put_status = 0;
+	r->put_code = 0;
 	ch.email = u->email;
 	ch.uid = u->uid;
 	ch.list = r->list;
@@ -269,8 +276,14 @@ static int change_user(struct lrun *r, const cli_ulist_user *u)
 	ch.ctx = r;
 	rc = pps_enduser_list_change(&res, r->ctx->client, &ch);
 	journal_outcome(r, rc, res);
-	if (rc == PPS_OK) {
-		status = r->ctx->client_prints ? CLI_EXIT_OK : report_change(r, res);
+	if (rc == PPS_OK && r->ctx->client_prints) {
+		fprintf(r->ctx->err,
+			"pps: the %s to write depends on the one read: no PUT shown; "
+			"--dry-run reads it and shows the difference\n",
+			r->list_name);
+		status = CLI_EXIT_OK;
+	} else if (rc == PPS_OK) {
+		status = report_change(r, res);
 	} else if (rc == PPS_ECANCELED && (r->journal_failed || cli_stop_signal())) {
 		status = r->journal_failed ? CLI_EXIT_FAILURE : CLI_EXIT_INTERRUPTED;
 	} else {

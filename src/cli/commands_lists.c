@@ -39,7 +39,7 @@ static const cli_arg_spec list_args[] = {
 static const char *const email_or_uid[] = { "email", "uid", NULL };
 
 #define CHANGE_DESCRIPTION(list, verb)                                                         \
-	verb " entries of the user's " list " without losing any other: reads the profile, "   \
+	verb " the user's " list " without losing any other: reads the profile, "              \
 	     "merges, writes the " list " alone, reads it back and starts over (at most 5 "    \
 	     "writes) when another admin changed it meanwhile. Nothing is sent when there is " \
 	     "nothing to change; --dry-run reads and prints the difference (+ added, - "       \
@@ -69,22 +69,22 @@ static const char *const email_or_uid[] = { "email", "uid", NULL };
 
 const cli_command cli_commands_lists[] = {
 	CHANGE_COMMAND("user-safelist-add", "Add entries to an end user's safelist",
-		       CHANGE_DESCRIPTION("safelist", "Adds"),
+		       CHANGE_DESCRIPTION("safelist", "Adds entries to"),
 		       "pps user-safelist-add email=jane.doe@example.com entry=partner.example",
 		       cmd_user_safelist_add),
 	CHANGE_COMMAND("user-safelist-remove", "Remove entries from an end user's safelist",
-		       CHANGE_DESCRIPTION("safelist", "Removes"),
+		       CHANGE_DESCRIPTION("safelist", "Removes entries from"),
 		       "pps user-safelist-remove email=jane.doe@example.com entry=partner.example",
 		       cmd_user_safelist_remove),
 	LIST_COMMAND("user-safelist-list", "List an end user's safelist", "safelist",
 		     "Proofpoint.User.Safelist",
 		     "pps user-safelist-list email=jane.doe@example.com", cmd_user_safelist_list),
 	CHANGE_COMMAND("user-blocklist-add", "Add entries to an end user's blocklist",
-		       CHANGE_DESCRIPTION("blocklist", "Adds"),
+		       CHANGE_DESCRIPTION("blocklist", "Adds entries to"),
 		       "pps user-blocklist-add email=jane.doe@example.com entry=@spam.example",
 		       cmd_user_blocklist_add),
 	CHANGE_COMMAND("user-blocklist-remove", "Remove entries from an end user's blocklist",
-		       CHANGE_DESCRIPTION("blocklist", "Removes"),
+		       CHANGE_DESCRIPTION("blocklist", "Removes entries from"),
 		       "pps user-blocklist-remove email=jane.doe@example.com entry=bulkmail.test",
 		       cmd_user_blocklist_remove),
 	LIST_COMMAND("user-blocklist-list", "List an end user's blocklist", "blocklist",

@@ -229,9 +229,13 @@ static int change_loop(pps_client *c, const pps_list_change *ch, const char *fie
 			ret = pps__error_set(c, PPS_ENOMEM, 0, "out of memory");
 			break;
 		}
-		if (pps__list_equal(want, cur) || ch->dry_run) {
+		/*
+		 * A client that only shows requests read nothing: a write of the list merged onto
+		 * nothing would be the blind write this function exists to avoid, so none is shown.
+		 */
+		if (pps__list_equal(want, cur) || ch->dry_run || c->dry_run) {
 			/* Nothing (more) to write: the list already shows the change. */
-			res->changed = res->attempts > 0 && !ch->dry_run;
+			res->changed = res->attempts > 0;
 			res->after = json_incref(want);
 			ret = PPS_OK;
 			break;
@@ -248,11 +252,6 @@ static int change_loop(pps_client *c, const pps_list_change *ch, const char *fie
 		ret = write_once(c, ch, field, want, ++res->attempts);
 		if (ret < 0 && ret != PPS_EUNKNOWN)
 			break;
-		if (c->dry_run) {
-			/* The write was only shown (--curl): there is nothing to verify. */
-			res->after = json_incref(want);
-			break;
-		}
 		if (ret == PPS_EUNKNOWN) {
 			char msg[PPS__MSG_MAX];
 
