@@ -39,15 +39,28 @@ pps_admin modify-user email=audit.user@example.com fields='{"firstname":"Audited
 expect_rc 0 "modify-user"
 pps_admin delete-user email=audit.user@example.com
 expect_rc 0 "delete-user"
+pps_admin user-blocklist-add email=jane.doe@example.com entry=spam.test,bad@evil.test
+expect_rc 0 "user-blocklist-add"
+pps_admin user-blocklist-remove email=jane.doe@example.com entry=spam.test
+expect_rc 0 "user-blocklist-remove"
+pps_admin user-blocklist-add email=jane.doe@example.com entry=bad@evil.test
+expect_rc 0 "user-blocklist-add of an entry already there"
 
 expect_eq "$(stat -c %a "$AUD")" 600 "the audit file's mode"
 expect_eq "$(stat -c %a "$(dirname "$AUD")")" 700 "the audit folder's mode"
-for op in release resubmit forward move delete create-user modify-user delete-user; do
+for op in release resubmit forward move delete create-user modify-user delete-user \
+	user-blocklist-remove; do
 	id=$(jq -r --arg op "$op" 'select(.event == "intent" and .operation == $op) | .id' "$AUD")
 	expect_eq "$(wc -w <<<"$id")" 1 "$op: one intent"
 	out=$(jq -r --arg id "$id" 'select(.event == "outcome" and .id == $id) | .outcome' "$AUD")
 	expect_eq "$out" done "$op: its outcome joined by id"
 done
+# The list change: one PUT, so one intent naming the user and the entries; the entry that was
+# there already sent nothing and left nothing.
+expect_eq "$(jq -c 'select(.operation == "user-blocklist-add") | [.event, .enduser, .entries, .outcome]' "$AUD")" \
+	'["intent","jane.doe@example.com",["spam.test","bad@evil.test"],null]
+["outcome","jane.doe@example.com",["spam.test","bad@evil.test"],"done"]' \
+	"a list change: intent and outcome with the user and its entries; nothing for a no-op"
 expect_eq "$(jq -r 'select(.operation == "forward" and .event == "intent") | .to' "$AUD")" \
 	analyst@example.com "forward names its recipient"
 expect_eq "$(jq -r 'select(.operation == "move" and .event == "intent") | .target_folder' "$AUD")" \
@@ -177,6 +190,11 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=16k,mode=700 tmpfs "$MNT" 2>/dev
 	pps_admin --audit "$MNT/audit.ndjson" create-user email=full@example.com
 	expect_rc 1 "create-user on a full disk: exit 1"
 	expect_eq "$(posts)" 0 "no POST"
+	pps_admin --audit "$MNT/audit.ndjson" user-blocklist-add email=jane.doe@example.com entry=full.test
+	expect_rc 1 "a list change on a full disk: exit 1"
+	curl_sim /rest/v1/sim/requests
+	expect_eq "$(jq '[.records[] | select(.method == "PUT")] | length' <<<"$OUT")" 0 \
+		"a list change on a full disk: no PUT reached the server"
 
 	# The outcome cannot be written after the request went out: 8, said so. The file is
 	# padded so that the intent ends exactly at a page's end and the disk is full: the outcome
