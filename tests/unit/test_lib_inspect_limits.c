@@ -281,6 +281,12 @@ static void test_inspect_limits__each_option_named(void **state)
 	assert_non_null(warning(r, "header_limit"));
 	json_decref(r);
 
+	/* Many blocks under the bound each, over it together. */
+	o.max_headers = 1;
+	r = inspect_timed(&b, &o, "header fields in all");
+	assert_non_null(warning(r, "header_limit"));
+	json_decref(r);
+
 	pps_inspect_options_init(&o, PPS_INSPECT_OPTIONS_VERSION);
 	o.body_excerpt = 100;
 	r = inspect_timed(&b, &o, "excerpt");
