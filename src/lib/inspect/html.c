@@ -264,8 +264,7 @@ char *pps__insp_html(pps__insp *st, const char *html, size_t len)
 		size_t cut = html_bound(html, len, MIN(left, GUMBO_TAGS), &why, &tags);
 
 		st->html_tags += tags;
-
-		if (cut < len && !strcmp(why, "depth"))
+		if (cut < len && why && !strcmp(why, "depth"))
 			pps__insp_warn(st, "depth_limit",
 				       "HTML nested more than %d deep: read up to byte %zu",
 				       GUMBO_DEPTH, cut);
