@@ -25,6 +25,8 @@ typedef struct sim_options {
 	const char *faults;
 	const char *cert;
 	const char *key;
+	const char *corpus_dir; /* --write-corpus */
+	long corpus_count;
 	long seed;
 	long max_count;
 	long threads;
