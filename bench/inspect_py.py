@@ -24,6 +24,7 @@ import io
 import json
 import re
 import sys
+import unicodedata
 import zipfile
 from urllib.parse import unquote, urlsplit
 
@@ -53,6 +54,8 @@ V1 = re.compile(r"u=(?P<url>.+?)&k=")
 
 MACRO_EXT = {"docm", "dotm", "xlsm", "xltm", "xlam", "pptm", "potm", "ppam", "ppsm", "sldm",
              "doc", "xls", "ppt"}
+TEXTUAL = {"application/javascript", "application/json", "application/xml",
+           "application/x-sh"}
 EXEC_EXT = {"exe", "scr", "com", "bat", "cmd", "js", "jse", "vbs", "vbe", "wsf", "hta", "msi",
             "ps1", "jar", "lnk", "dll", "cpl"}
 
@@ -127,18 +130,11 @@ class LinkParser(html.parser.HTMLParser):
             self._anchor[1].append(data)
 
 
-def header_value(msg, name):
-    raw = msg.get_all(name)
-    if not raw:
+def header_value(msg, name, raws):
+    value = msg.get(name)
+    if value is None:
         return None
-    value = raw[0]
-    out = {"value": str(value), "raw": value.as_raw if hasattr(value, "as_raw") else str(value)}
-    # The raw text as sent: the policy keeps the folded source.
-    for k, v in msg.raw_items():
-        if k.lower() == name.lower():
-            out["raw"] = v if isinstance(v, str) else str(v)
-            break
-    return out
+    return {"value": str(value), "raw": raws.get(name.lower(), str(value))}
 
 
 def addresses_of(value):
@@ -152,7 +148,6 @@ def addresses_of(value):
 
 def scripts_of(text):
     """The scripts of the letters of text (a rough Unicode name prefix)."""
-    import unicodedata
     found = set()
     for ch in text:
         if ch.isalpha():
@@ -164,10 +159,12 @@ def scripts_of(text):
 
 
 def headers(msg):
-    out, flags = {}, []
+    out, flags, raws = {}, [], {}
+    for k, v in msg.raw_items():  # the policy keeps each field's text as sent
+        raws.setdefault(k.lower(), v if isinstance(v, str) else str(v))
     for key, name in HEADER_NAMES.items():
         try:
-            h = header_value(msg, name)
+            h = header_value(msg, name, raws)
         except (ValueError, IndexError, AttributeError):
             h = None
         if h and key in ADDRESS_FIELDS:
@@ -309,8 +306,9 @@ def sniff(data):
     return "text/plain"
 
 
-def attachment(part, index, path):
-    data = part.get_payload(decode=True) or b""
+def attachment(part, index, path, data=None):
+    if data is None:
+        data = part.get_payload(decode=True) or b""
     name = part.get_filename()
     if name:
         name = re.sub(r"[\x00-\x1f\x7f/\\]", "_", name)[:255]
@@ -322,10 +320,14 @@ def attachment(part, index, path):
         flags.append("double_extension")
     if exts and exts[-1] in MACRO_EXT or b"vbaProject.bin" in data[:65536]:
         flags.append("macro_capable")
+    if part.get_content_type() == "message/rfc822":
+        detected = "message/rfc822"
+        flags.append("nested_message")
     if detected in ("application/x-dosexec",) or (exts and exts[-1] in EXEC_EXT):
         flags.append("executable")
     if declared != detected and declared != "application/octet-stream" and not (
-            declared.startswith("text/") and detected.startswith("text/")) and not (
+            (declared.startswith("text/") or declared in TEXTUAL) and
+            detected.startswith("text/")) and not (
             detected == "application/zip" and "officedocument" in declared) and not (
             "macroenabled" in declared and "officedocument" in detected):
         flags.append("type_mismatch")
@@ -336,36 +338,44 @@ def attachment(part, index, path):
             "disposition": part.get_content_disposition(), "flags": flags}
 
 
-def walk(part, path, state):
+def walk(part, path, state, nested=False):
     """Through the MIME tree: the first text and HTML bodies, the rest as attachments."""
     ctype = part.get_content_type()
+    if ctype == "message/rfc822":
+        # The attached message itself, then what it holds.
+        for sub in part.iter_parts():
+            state["attachments"].append(attachment(part, len(state["attachments"]), path,
+                                                   sub.as_bytes()))
+            walk(sub, path, state, True)
+        return
     if part.is_multipart():
         for i, sub in enumerate(part.iter_parts(), 1):
-            walk(sub, f"{path}.{i}" if path else str(i), state)
-        return
-    if ctype == "message/rfc822":
-        for sub in part.iter_parts():
-            state["attachments"].append(dict(attachment(part, len(state["attachments"]), path),
-                                             flags=["nested_message"], size=len(bytes(sub))))
-            walk(sub, path + ".1", state)
+            walk(sub, f"{path}.{i}" if path else str(i), state, nested)
         return
     disp = part.get_content_disposition()
-    if ctype in ("text/plain", "text/html") and disp != "attachment" and \
-            ctype not in state["bodies"]:
+    if ctype in ("text/plain", "text/html") and disp != "attachment":
         try:
-            state["bodies"][ctype] = part.get_content()
+            text = part.get_content()
         except (LookupError, ValueError):
-            state["bodies"][ctype] = part.get_payload(decode=True).decode("utf-8", "replace")
+            text = part.get_payload(decode=True).decode("utf-8", "replace")
             state["warnings"].append({"code": "bad_charset", "message": path})
-        return
-    state["attachments"].append(attachment(part, len(state["attachments"]), path or "1"))
+        # The first of each is the body; the links of every one count; the text of an attached
+        # message is one of its leaves as well.
+        state["texts"].append((ctype, text))
+        if not nested and ctype not in state["bodies"]:
+            state["bodies"][ctype] = text
+            return
+    a = attachment(part, len(state["attachments"]), path or "1")
+    if nested:
+        a["flags"].append("nested_message")
+    state["attachments"].append(a)
 
 
-def urls(msg, bodies):
+def urls(msg, texts):
     seen, order = {}, []
 
     def add(url, where, anchor=None):
-        url = url.strip().rstrip(".,;)")
+        url = url.strip().rstrip(".,;:)")
         if not re.match(r"(?i)(https?|ftp)://", url):
             return
         wrapped = urldefense(url)
@@ -391,17 +401,19 @@ def urls(msg, bodies):
                 if "anchor_host_mismatch" not in u["flags"]:
                     u["flags"].append("anchor_host_mismatch")
 
-    text = bodies.get("text/plain") or ""
-    for m in URL_RE.finditer(text):
-        add(m.group(0), "text")
     page_text = None
-    if "text/html" in bodies:
+    for ctype, text in texts:
+        if ctype == "text/plain":
+            for m in URL_RE.finditer(text):
+                add(m.group(0), "text")
+            continue
         p = LinkParser()
-        p.feed(bodies["text/html"])
+        p.feed(text)
         p.close()
         for url, where, anchor in p.links:
             add(url, where, anchor)
-        page_text = "".join(p.text)
+        if page_text is None:
+            page_text = "".join(p.text)
     lu = msg.get("List-Unsubscribe")
     if lu:
         for m in re.finditer(r"<([^>]+)>", str(lu)):
@@ -413,9 +425,9 @@ def inspect(path):
     with open(path, "rb") as f:
         raw = f.read()
     msg = email.message_from_bytes(raw, policy=POLICY)
-    state = {"bodies": {}, "attachments": [], "warnings": []}
+    state = {"bodies": {}, "texts": [], "attachments": [], "warnings": []}
     walk(msg, "", state)
-    found, page_text = urls(msg, state["bodies"])
+    found, page_text = urls(msg, state["texts"])
     if "text/plain" in state["bodies"]:
         btype, text = "text/plain", state["bodies"]["text/plain"]
     elif page_text is not None:
