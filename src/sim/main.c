@@ -474,8 +474,11 @@ static int write_corpus(const sim_options *o)
 {
 	char err[1024] = "";
 
-	if (sim_seed_corpus(o->corpus_dir, o->seed > 0 ? o->seed : 1, o->corpus_count,
-			    sim_clock_now(), err, sizeof(err)) < 0) {
+	/* Dated up to today's midnight (UTC): the same seed writes the same bytes all day. */
+	int64_t day = sim_clock_now() / 86400 * 86400;
+
+	if (sim_seed_corpus(o->corpus_dir, o->seed > 0 ? o->seed : 1, o->corpus_count, day, err,
+			    sizeof(err)) < 0) {
 		sim_complain("%s", err);
 		return 1;
 	}
