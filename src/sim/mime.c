@@ -155,7 +155,8 @@ static void authentication(GMimeObject *o, rng *r, const struct sim_mail *m)
 	int bad = m->k == K_PHISH || m->k == K_VIRUS || (m->k == K_SPAM && below(r, 3) == 0);
 	const char *spf = bad ? (below(r, 2) ? "fail" : "softfail") : "pass";
 	const char *dkim = bad ? (below(r, 2) ? "fail" : "none") : "pass";
-	const char *dmarc = bad && strcmp(spf, "pass") && strcmp(dkim, "pass") ? "fail" : "pass";
+	const char *dmarc = bad && strcmp(spf, "pass") != 0 && strcmp(dkim, "pass") != 0 ? "fail"
+											 : "pass";
 	GString *res = g_string_new(NULL);
 	char *v, sel[12];
 
@@ -169,14 +170,15 @@ static void authentication(GMimeObject *o, rng *r, const struct sim_mail *m)
 	if (m->k == K_SPAM && below(r, 2) == 0)
 		dkim_signature(o, r, m, "esp-mailer.example.net", "k1", res, "pass");
 	g_string_append_printf(res, " dmarc=%s (p=%s dis=%s) header.from=%s", dmarc,
-			       bad ? "reject" : "none", strcmp(dmarc, "fail") ? "none" : "reject",
-			       dom);
+			       bad ? "reject" : "none",
+			       strcmp(dmarc, "fail") != 0 ? "none" : "reject", dom);
 	g_mime_object_prepend_header(o, "Authentication-Results", res->str, NULL);
 	g_string_free(res, TRUE);
 	v = g_strdup_printf("%s (mx1." INTERNAL ": domain of %s designates %s as %s sender) "
 			    "client-ip=%s; envelope-from=%s;",
 			    spf, m->from, m->ip,
-			    strcmp(spf, "pass") ? "not a permitted" : "permitted", m->ip, m->from);
+			    strcmp(spf, "pass") != 0 ? "not a permitted" : "permitted", m->ip,
+			    m->from);
 	g_mime_object_prepend_header(o, "Received-SPF", v, NULL);
 	g_free(v);
 }

@@ -182,12 +182,13 @@ static GByteArray *pdf(const char *title)
 static GByteArray *exe(void)
 {
 	static const char stub[] = "This program cannot be run in DOS mode.\r\r\n$";
+	static const guint8 pe[4] = { 'P', 'E', 0, 0 };
 	guint8 b[512] = { 'M', 'Z', 0x90 };
 	GByteArray *out = g_byte_array_sized_new(sizeof(b));
 
 	b[0x3C] = 0x80;
 	memcpy(b + 0x4E, stub, sizeof(stub) - 1);
-	memcpy(b + 0x80, "PE\0\0", 4);
+	memcpy(b + 0x80, pe, sizeof(pe));
 	b[0x84] = 0x4C; /* i386 */
 	b[0x85] = 0x01;
 	b[0x86] = 1;	/* sections */
