@@ -1,7 +1,7 @@
 # ctest: slow
 # pps-sim's quarantined messages are real mail: downloaded with pps quarantine-message-download,
 # each parses (Python's email package) as multipart text and HTML agreeing with its record (From,
-# Subject, Date, size), with 3 to 5 Received hops and Authentication-Results; across the seed the
+# To, Subject, Date, size), with 3 to 5 Received hops and Authentication-Results; across the seed the
 # attachments are what their names say (PDF, zip, OOXML with a VBA project, PE under an .exe or a
 # PDF's name, an attached message/rfc822), and URL Defense v2/v3 links decode to plain URLs. The
 # corpus writer gives the same bytes for the same seed.
@@ -52,6 +52,9 @@ for r in records:
         bad.append(f"{g}: {len(raw)} bytes, the record says {r['size']}")
     if m["From"].addresses[0].addr_spec != r["from"]:
         bad.append(f"{g}: From {m['From']} is not {r['from']}")
+    to = [a.addr_spec for a in m["To"].addresses]
+    if to != r["rcpts"]:
+        bad.append(f"{g}: To {to} is not {r['rcpts']}")
     if str(m["Subject"]) != r["subject"]:
         bad.append(f"{g}: Subject {m['Subject']!r} is not {r['subject']!r}")
     when = email.utils.parsedate_to_datetime(str(m["Date"])).strftime("%Y-%m-%d %H:%M:%S")
