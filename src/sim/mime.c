@@ -238,8 +238,15 @@ static GMimeMultipart *multipart(rng *r, const char *subtype)
 static GMimeObject *text_part(const char *subtype, const char *s)
 {
 	GMimeTextPart *t = g_mime_text_part_new_with_subtype(subtype);
+	GMimeStream *st = g_mime_stream_mem_new_with_buffer(s, strlen(s));
+	GMimeDataWrapper *w =
+		g_mime_data_wrapper_new_with_stream(st, GMIME_CONTENT_ENCODING_DEFAULT);
 
-	g_mime_text_part_set_text(t, s);
+	/* The text is UTF-8 as written here: said, not scanned for. */
+	g_mime_part_set_content(GMIME_PART(t), w);
+	g_object_unref(w);
+	g_object_unref(st);
+	g_mime_text_part_set_charset(t, "utf-8");
 	g_mime_part_set_content_encoding(GMIME_PART(t), GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
 	return GMIME_OBJECT(t);
 }
