@@ -477,7 +477,8 @@ static int write_corpus(const sim_options *o)
 	/* Dated up to today's midnight (UTC): the same seed writes the same bytes all day. */
 	int64_t day = sim_clock_now() / 86400 * 86400;
 
-	if (sim_seed_corpus(o->corpus_dir, o->seed > 0 ? o->seed : 1, o->corpus_count, day, err,
+	if (sim_seed_corpus(o->corpus_dir, o->seed > 0 ? o->seed : 1,
+			    o->corpus_count ? o->corpus_count : SIM_CORPUS_COUNT, day, err,
 			    sizeof(err)) < 0) {
 		sim_complain("%s", err);
 		return 1;

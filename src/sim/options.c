@@ -30,7 +30,6 @@ void sim_options_init(sim_options *o)
 	o->per_address = 128;
 	o->accept_rate = 200;
 	o->head_deadline = 5;
-	o->corpus_count = 10000;
 }
 
 void sim_complain(const char *fmt, ...)
@@ -257,6 +256,10 @@ int sim_options_parse(sim_options *o, int argc, char **argv)
 	}
 	if (!o->cert != !o->key) {
 		sim_complain("--cert and --key go together");
+		return -1;
+	}
+	if (o->corpus_count && !o->corpus_dir) {
+		sim_complain("--corpus-count goes with --write-corpus");
 		return -1;
 	}
 	if (o->cert && o->no_tls) {

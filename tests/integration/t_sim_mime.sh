@@ -123,6 +123,9 @@ done
 run diff -r "$T_DIR/c1" "$T_DIR/c2"
 expect_rc 0 "the same seed writes the same corpus"
 expect_eq "$(ls "$T_DIR/c1" | wc -l)" 40 "40 files"
+run "$PPS_SIM" --corpus-count 5
+expect_rc 2 "--corpus-count alone"
+expect_err "pps-sim: --corpus-count goes with --write-corpus"
 run "$PPS_SIM" --write-corpus /dev/null/x --corpus-count 1
 expect_rc 1 "an unwritable corpus folder"
 expect_err "pps-sim: cannot create '/dev/null/x': Not a directory"
