@@ -21,6 +21,8 @@ import tempfile
 import time
 from urllib.parse import quote
 
+import inspect_bench
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 USER, PASSWORD = "bench", "bench-password"
 
@@ -242,6 +244,8 @@ def main():
         "qseed": 30_000 if q else 200_000,
         "startup_runs": 50 if q else 300,
     }
+    # Scenario 8 needs `pps inspect`: said now, not after the other scenarios ran.
+    inspect_bench.preflight(pps, dict(os.environ), die)
     work = tempfile.mkdtemp(prefix="pps-bench.")
     env = dict(os.environ, COLUMNS="200")
     for k in ("PPS_URL", "PPS_USERNAME", "PPS_PASSWORD", "PPS_CACERT", "PPS_PROFILE",
@@ -610,6 +614,14 @@ def main():
             "",
             f"Both print the same {n:,} records; --all / one request = **{s7a['median'] / s7o['median']:.2f}×** the time.",
         ]))
+
+        # 8. Message inspection: pps inspect against the standard library on one corpus.
+        title, body, t8 = inspect_bench.scenario({
+            "pps": pps, "sim_bin": sim_bin, "root": ROOT, "work": work, "quick": q, "env": env,
+            "note": note, "die": die, "run_once": run_once, "stats": stats, "ms": ms,
+            "mib": mib})
+        report.append((title, body))
+        targets += t8
     finally:
         for s in sims:
             try:

@@ -469,6 +469,23 @@ static void run_release(struct run *r)
 	free(r->names);
 }
 
+/* --write-corpus: the files, then exit (0, or 1 after a one-line complaint). */
+static int write_corpus(const sim_options *o)
+{
+	char err[1024] = "";
+
+	/* Dated up to today's midnight (UTC): the same seed writes the same bytes all day. */
+	int64_t day = sim_clock_now() / 86400 * 86400;
+
+	if (sim_seed_corpus(o->corpus_dir, o->seed > 0 ? o->seed : 1,
+			    o->corpus_count ? o->corpus_count : SIM_CORPUS_COUNT, day, err,
+			    sizeof(err)) < 0) {
+		sim_complain("%s", err);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct run r = { .lock_fd = -1, .listen_fd = -1 };
@@ -478,6 +495,8 @@ int main(int argc, char **argv)
 	ret = read_settings(&r, argc, argv);
 	if (ret != 0)
 		return ret < 0 ? 0 : ret;
+	if (r.o.corpus_dir)
+		return write_corpus(&r.o);
 	/* Every thread started from here on (store, server) inherits this mask. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);

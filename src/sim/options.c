@@ -219,6 +219,11 @@ static const opt_spec sim_opts[] = {
 		    "limit)"),
 	OPT_LONG_AT("--header-deadline", OPTS, head_deadline, 1, 3600L, "SECS",
 		    "a request's head must arrive within (default 5)"),
+	OPT_CALL_AT("--write-corpus", offsetof(OPTS, corpus_dir), nonempty_opt, "DIR",
+		    "write the messages of --seed N (default 1) as .eml files into\nDIR and exit "
+		    "(serves nothing)"),
+	OPT_LONG_AT("--corpus-count", OPTS, corpus_count, 1, 10000000L, "N",
+		    "how many messages --write-corpus writes (default 10000)"),
 	OPT_BOOL_AT("--verbose", "-v", OPTS, verbose, "log one line per request on stderr"),
 	OPT_STOP("--help", "-h", OPT_HELP, "this help"),
 	OPT_STOP("--version", NULL, OPT_VERSION, "the version"),
@@ -252,6 +257,10 @@ int sim_options_parse(sim_options *o, int argc, char **argv)
 	}
 	if (!o->cert != !o->key) {
 		sim_complain("--cert and --key go together");
+		return -1;
+	}
+	if (o->corpus_count && !o->corpus_dir) {
+		sim_complain("--corpus-count goes with --write-corpus");
 		return -1;
 	}
 	if (o->cert && o->no_tls) {

@@ -10,6 +10,7 @@
 #define SIM_EXIT_USAGE	 2
 #define SIM_MAX_ACCOUNTS 64
 #define SIM_DEFAULT_PORT "10000"
+#define SIM_CORPUS_COUNT 10000
 
 struct sim_account_arg {
 	char name[128];
@@ -25,6 +26,8 @@ typedef struct sim_options {
 	const char *faults;
 	const char *cert;
 	const char *key;
+	const char *corpus_dir; /* --write-corpus */
+	long corpus_count;	/* 0: SIM_CORPUS_COUNT */
 	long seed;
 	long max_count;
 	long threads;

@@ -16,6 +16,13 @@
 int sim_seed(sim_store *st, long n, int64_t now, char *err, size_t errlen);
 
 /*
+ * Writes count messages of the seed seed (dates spread over the 7 days before now), every one
+ * as the quarantine's raw text would be, to DIR/000000.eml and on (DIR made when missing).
+ * Returns 0, or -1 with a one-line reason in err.
+ */
+int sim_seed_corpus(const char *dir, long seed, long count, int64_t now, char *err, size_t errlen);
+
+/*
  * A live mail flow (--flow): messages with the seed's distributions dated as the caller says.
  * Not thread-safe; one per thread.
  */

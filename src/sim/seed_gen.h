@@ -88,6 +88,9 @@ void sim_seeder_free(struct seeder *sd);
  * and numbered i among all live messages ever made. 0 or -1.
  */
 int sim_seeder_add(struct seeder *sd, long i, int demo, int64_t at);
+/* The raw text of message i as the seed draws it (whatever its folder) into out, and nothing
+ * to the store: what --write-corpus writes. 0 or -1. */
+int sim_seeder_mail(struct seeder *sd, long i, ppsbuf *out);
 
 /*
  * seed_text.c: the identifiers of a message, led by its time as PPS's are: a GUID and FID of 32
@@ -95,9 +98,6 @@ int sim_seeder_add(struct seeder *sd, long i, int demo, int64_t at);
  */
 void sim_seed_ids(rng *r, int64_t epoch, long seq, char guid[33], char fid[33], char qid[16],
 		  char sid[12]);
-/* The raw RFC 5322 text of a quarantined message of kind k into b (reset first). 0 or -1. */
-int sim_seed_raw(ppsbuf *b, enum kind k, int64_t epoch, const char *from, const char *rcpts,
-		 const char *subject, const char *mid, const char *ip, const char *attach);
 
 /* seed_people.c: the address pools of senders and internal users, from the word lists. */
 void sim_seeder_pools(struct seeder *sd);

@@ -3,6 +3,7 @@
  * into the reused record and hands it to the pipeline or the store. No SQL here.
  */
 #include "sim/seed_gen.h"
+#include "sim/mime.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -318,6 +319,9 @@ static void pick_attach(rng *r, struct draft *d)
 
 	if (k == K_VIRUS || (k == K_PHISH && below(r, 3) == 0))
 		snprintf(d->attach, sizeof(d->attach), "%s", PICK(r, w->bad_attachments));
+	else if (k == K_SPAM && below(r, 3) == 0)
+		snprintf(d->attach, sizeof(d->attach), "%s",
+			 below(r, 3) == 0 ? "message.eml" : PICK(r, w->attachments));
 	else if (k == K_DLP)
 		snprintf(d->attach, sizeof(d->attach), "%s",
 			 d->folder == F_PCI ? "cards.csv" : "records.xlsx");
@@ -399,6 +403,27 @@ static void set_delivery(struct seeder *sd, const struct draft *d)
 	set(sd, SIM_F_MESSAGE_ID, angled);
 }
 
+/* The raw text of the message d into out. 0 or -1. */
+static int build_raw(struct seeder *sd, const struct draft *d, ppsbuf *out)
+{
+	const struct sim_mail mail = { .k = d->k,
+				       .outbound = d->outbound,
+				       .epoch = d->epoch,
+				       .from = d->sender,
+				       .rcpts = d->rcpts,
+				       .subject = d->subject,
+				       .mid = d->mid,
+				       .qid = d->qid,
+				       .ip = d->ip,
+				       .host = d->host,
+				       .attach = d->attach };
+	/* The message's text draws from a PRNG of its own, seeded by one draw of the seed's, so
+	 * that what it chooses leaves the records' stream as it is. */
+	rng mr = { rng_next(&sd->r) };
+
+	return sim_mime_build(out, &mr, &mail);
+}
+
 /* The quarantined copy: its raw text (whose length is the message's size, into size) and its
  * row, to the batch or the store. 0 or -1. */
 static int add_quarantined(struct seeder *sd, const struct draft *d, char *size, size_t len)
@@ -407,8 +432,7 @@ static int add_quarantined(struct seeder *sd, const struct draft *d, char *size,
 	char hostip[112], score[8], localguid[48], *status;
 	int rc;
 
-	if (sim_seed_raw(&sd->raw, d->k, d->epoch, d->sender, d->rcpts, d->subject, d->mid, d->ip,
-			 d->attach))
+	if (build_raw(sd, d, &sd->raw))
 		return -1;
 	snprintf(size, len, "%zu", sd->raw.len);
 	/* Live messages number their dbase_id apart from the seeded ones. */
@@ -449,20 +473,35 @@ static void pick_size(rng *r, char *size, size_t len)
 	snprintf(size, len, "%" PRIu32, n);
 }
 
-int sim_seeder_add(struct seeder *sd, long i, int demo, int64_t at)
+/* What message i is: kind, folder, date, people, subject, origin and attachments. */
+static void draw(struct seeder *sd, struct draft *d, int64_t at)
 {
 	rng *r = &sd->r;
+
+	d->k = d->demo ? K_SPAM : pick_kind(r);
+	d->folder = d->demo ? F_QUARANTINE : pick_folder(r, d->k);
+	d->rule = rule_of(d->k, d->folder);
+	d->epoch = pick_epoch(sd, d, at);
+	pick_people(sd, d);
+	expand(sd, subject_template(r, d->k), d->sender, d->subject, sizeof(d->subject));
+	pick_origin(sd, d);
+	pick_attach(r, d);
+}
+
+int sim_seeder_mail(struct seeder *sd, long i, ppsbuf *out)
+{
+	struct draft d = { .i = i };
+
+	draw(sd, &d, 0);
+	return build_raw(sd, &d, out);
+}
+
+int sim_seeder_add(struct seeder *sd, long i, int demo, int64_t at)
+{
 	struct draft d = { .i = i, .demo = demo };
 	char size[32];
 
-	d.k = demo ? K_SPAM : pick_kind(r);
-	d.folder = demo ? F_QUARANTINE : pick_folder(r, d.k);
-	d.rule = rule_of(d.k, d.folder);
-	d.epoch = pick_epoch(sd, &d, at);
-	pick_people(sd, &d);
-	expand(sd, subject_template(r, d.k), d.sender, d.subject, sizeof(d.subject));
-	pick_origin(sd, &d);
-	pick_attach(r, &d);
+	draw(sd, &d, at);
 	if (set_identity(sd, &d))
 		return -1;
 	set_delivery(sd, &d);
@@ -470,7 +509,7 @@ int sim_seeder_add(struct seeder *sd, long i, int demo, int64_t at)
 		if (add_quarantined(sd, &d, size, sizeof(size)))
 			return -1;
 	} else {
-		pick_size(r, size, sizeof(size));
+		pick_size(&sd->r, size, sizeof(size));
 	}
 	set(sd, SIM_F_MESSAGE_SIZE, size);
 	return sd->batch ? sim_seed_batch_record(sd->batch, sd->rec, d.epoch)

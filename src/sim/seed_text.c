@@ -1,6 +1,6 @@
 /*
- * The text of a seeded message: identifiers shaped like PPS's and led by its time, and the
- * RFC 5322 body of a quarantined one. Draws only from the PRNG it is given; no store here.
+ * The identifiers of a seeded message, shaped like PPS's and led by its time (its raw text is
+ * mime.c's). Draws only from the PRNG it is given; no store here.
  */
 #include "sim/seed_gen.h"
 
@@ -61,68 +61,4 @@ void sim_seed_ids(rng *r, int64_t epoch, long seq, char guid[33], char fid[33], 
 	for (size_t i = 6; i < 10; i++)
 		sid[i] = lowalnum[below(r, 36)];
 	sid[10] = '\0';
-}
-
-/* "Tue, 19 May 2020 14:20:00 +0000" */
-static void rfc5322_date(int64_t epoch, char *out, size_t len)
-{
-	int64_t y, d = epoch / 86400;
-	int mon, day, h, mi, s;
-
-	tu_civil(epoch, &y, &mon, &day, &h, &mi, &s);
-	snprintf(out, len, "%s, %02d %s %04" PRId64 " %02d:%02d:%02d +0000",
-		 sim_seed_words.days.w[((d % 7) + 11) % 7], day, sim_seed_words.months.w[mon - 1],
-		 y, h, mi, s);
-}
-
-static const char *body_text(enum kind k)
-{
-	switch (k) {
-	case K_PHISH:
-		return "Dear customer,\r\n\r\nWe noticed unusual activity on your account. To "
-		       "avoid "
-		       "suspension, confirm your\r\nidentity within 24 hours:\r\n\r\n"
-		       "  http://account-verify.invalid/login\r\n\r\nThe Security Team\r\n";
-	case K_VIRUS:
-		return "Please find the document attached.\r\n\r\nRegards\r\n";
-	case K_DLP:
-		return "As requested, the records for review:\r\n\r\n"
-		       "Name: Sample Person, DOB 1970-01-01, MRN 00451234\r\n"
-		       "Card: 4111 1111 1111 1111, exp 12/29\r\n"
-		       "SSN: 078-05-1120\r\n";
-	default:
-		return "Hello,\r\n\r\nAct now: this exclusive offer expires tonight. Low rates, "
-		       "fast "
-		       "approval,\r\nno paperwork. Reply to claim your funds.\r\n\r\n"
-		       "To unsubscribe, reply with REMOVE.\r\n";
-	}
-}
-
-/* CRLF line ends. */
-int sim_seed_raw(ppsbuf *b, enum kind k, int64_t epoch, const char *from, const char *rcpts,
-		 const char *subject, const char *mid, const char *ip, const char *attach)
-{
-	char date[48];
-	int err;
-
-	rfc5322_date(epoch, date, sizeof(date));
-	ppsbuf_reset(b);
-	err = ppsbuf_addf(b,
-			  "Return-Path: <%s>\r\nReceived: from mail.%s (mail.%s [%s])\r\n\tby "
-			  "mx1." INTERNAL " with ESMTPS; %s\r\nMessage-ID: <%s>\r\nDate: %s\r\n"
-			  "From: %s\r\nTo: %s\r\nSubject: %s\r\nMIME-Version: 1.0\r\n",
-			  from, domain_of(from), domain_of(from), ip, date, mid, date, from, rcpts,
-			  subject);
-	if (err)
-		return -1;
-	if (!*attach)
-		return ppsbuf_addf(b, "Content-Type: text/plain; charset=us-ascii\r\n\r\n%s",
-				   body_text(k));
-	return ppsbuf_addf(b,
-			   "Content-Type: multipart/mixed; boundary=\"=_b1\"\r\n\r\n--=_b1\r\n"
-			   "Content-Type: text/plain; charset=us-ascii\r\n\r\n%s\r\n--=_b1\r\n"
-			   "Content-Type: application/octet-stream; name=\"%.*s\"\r\n"
-			   "Content-Transfer-Encoding: base64\r\n\r\n"
-			   "U2FtcGxlIGF0dGFjaG1lbnQgb2YgcHBzLXNpbQo=\r\n--=_b1--\r\n",
-			   body_text(k), (int)strcspn(attach, ","), attach);
 }

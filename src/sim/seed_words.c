@@ -98,8 +98,9 @@ static const char *const dlp_subjects[] = {
 static const char *const attachments[] = { "invoice.pdf",   "report.xlsx", "photo.jpg",
 					   "document.docx", "slides.pptx", "statement.pdf",
 					   "scan001.pdf",   "notes.txt" };
-static const char *const bad_attachments[] = { "invoice.zip",  "document.docm", "payment.js",
-					       "scan.pdf.exe", "order.xlsm",	"macro.docm" };
+static const char *const bad_attachments[] = { "invoice.zip",	"document.docm",   "payment.js",
+					       "scan.pdf.exe",	"order.xlsm",	   "macro.docm",
+					       "statement.pdf", "invoice.pdf.exe", "message.eml" };
 static const char *const viruses[] = { "Eicar-Test-Signature",	  "W32/Mydoom.A@mm",
 				       "Trojan.Emotet-9785706-0", "JS/Nemucod.gen",
 				       "W97M/Downloader.BX",	  "Win.Trojan.Agent-1388596" };

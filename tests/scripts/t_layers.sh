@@ -73,6 +73,18 @@ echo '#include <microhttpd.h>' >>"$tmp/tree/src/sim/server.h"
 check 1 "libmicrohttpd in the server's public header"
 
 fresh
+echo '#include <archive.h>' >>"$tmp/tree/src/sim/seed_message.c"
+check 1 "libarchive outside the generated mail's files"
+
+fresh
+echo '#include "sim/mime_int.h"' >>"$tmp/tree/src/sim/seed_message.c"
+check 1 "the generated mail's private header outside its files"
+
+fresh
+echo '#include <gmime/gmime.h>' >>"$tmp/tree/src/sim/seed_corpus.c"
+check 1 "GMime in the emulator outside src/sim/mime*.c"
+
+fresh
 echo '#include "sim/server_int.h"' >>"$tmp/tree/src/sim/main.c"
 check 1 "the server's private header outside the server"
 
