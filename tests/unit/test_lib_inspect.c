@@ -389,6 +389,30 @@ static void test_inspect__options_and_empty(void **state)
 	json_decref(r);
 }
 
+/* A URL seen plain first, then wrapped by URL Defense: one entry that keeps the wrapped form. */
+static void test_inspect__plain_then_rewritten_keeps_the_rewrite(void **state)
+{
+	static const char msg[] =
+		"From: a@example.com\r\nTo: b@example.com\r\nSubject: s\r\n"
+		"Content-Type: text/plain\r\n\r\n"
+		"See http://example.com/a and then "
+		"https://urldefense.proofpoint.com/v2/url?u=http-3A__example.com_a&d=D&c=C&r=R&m=M&s=S&e= "
+		"again.\r\n";
+	json_t *r = NULL, *urls, *e;
+
+	(void)state;
+	assert_int_equal(pps_inspect_buffer(&r, msg, sizeof(msg) - 1, NULL), PPS_OK);
+	urls = json_object_get(r, "urls");
+	assert_int_equal(json_array_size(urls), 1);
+	e = json_array_get(urls, 0);
+	assert_string_equal(json_string_value(json_object_get(e, "url")), "http://example.com/a");
+	assert_non_null(json_string_value(json_object_get(e, "rewritten_from")));
+	assert_non_null(strstr(json_string_value(json_object_get(e, "rewritten_from")),
+			       "urldefense.proofpoint.com/v2/url"));
+	assert_true(ti_has(json_object_get(e, "flags"), "urldefense"));
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -404,6 +428,7 @@ int main(void)
 		cmocka_unit_test(test_inspect__filenames_decoded_and_sanitised),
 		cmocka_unit_test(test_inspect__streamed_equals_buffer_and_callback),
 		cmocka_unit_test(test_inspect__options_and_empty),
+		cmocka_unit_test(test_inspect__plain_then_rewritten_keeps_the_rewrite),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -158,6 +158,11 @@ void pps__insp_url_add(pps__insp *st, const char *url, size_t len, const char *w
 		json_array_append_new(st->urls, e);
 		g_hash_table_insert(st->url_index, g_strdup(key), e);
 	}
+	/* The URL seen plain first and then wrapped by URL Defense: the wrapped form is kept too. */
+	if (dec && json_is_null(json_object_get(e, "rewritten_from"))) {
+		json_object_set_new(e, "rewritten_from", json_string(u));
+		flag_once(json_object_get(e, "flags"), "urldefense");
+	}
 	found_in_add(e, where);
 	if (anchor && json_is_null(json_object_get(e, "anchor_text"))) {
 		char *ah = anchor_host(anchor);
