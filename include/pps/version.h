@@ -2,6 +2,6 @@
 #ifndef PPS_VERSION_H
 #define PPS_VERSION_H
 
-#define PPS_VERSION "2.0.0"
+#define PPS_VERSION "2.1.0"
 
 #endif
