@@ -76,6 +76,8 @@ typedef struct cli_command {
 
 /* The table, terminated by an entry with name NULL. */
 extern const cli_command cli_commands[];
+/* The commands of the terminal view: pps triage (commands_triage.c). */
+extern const cli_command cli_commands_triage[];
 
 /*
  * Every command of pps, in order: the reference's table (cli_commands) first, then the tables

@@ -1,0 +1,86 @@
+/*
+ * The text screens of pps triage: the preview of a message (its record, member by member) and
+ * the help screen (from the key table). Every line is escaped here (sanitize.h).
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/sanitize.h"
+#include "cli/tui/triage.h"
+#include "cli/tui/tui.h"
+#include "util/buf.h"
+
+#include "util/banned.h"
+
+void tui_preview_close(tui *t)
+{
+	for (size_t i = 0; i < t->nlines; i++)
+		free(t->lines[i]);
+	free(t->lines);
+	t->lines = NULL;
+	t->nlines = 0;
+	t->scroll = 0;
+	t->screen = TUI_INDEX;
+}
+
+/* Adds "label value" as one line, escaped (a line break in value shown as \x0a). 0 or -1. */
+static int add_line(tui *t, const char *label, const char *value)
+{
+	ppsbuf b = PPSBUF_INIT;
+	char **v = realloc(t->lines, (t->nlines + 1) * sizeof(*v));
+
+	if (!v)
+		return -1;
+	t->lines = v;
+	if (cli_sanitize(&b, label, strlen(label), NULL, NULL) ||
+	    cli_sanitize(&b, value, strlen(value), NULL, NULL)) {
+		ppsbuf_release(&b);
+		return -1;
+	}
+	t->lines[t->nlines++] = ppsbuf_detach(&b, NULL);
+	return 0;
+}
+
+int tui_preview_open(tui *t, const tui_row *row)
+{
+	json_t *rec = json_loads(row->json, 0, NULL);
+	const char *key;
+	json_t *v;
+	int rc = 0;
+
+	tui_preview_close(t);
+	t->screen = TUI_PREVIEW;
+	rc |= add_line(t, "localguid: ", row->localguid);
+	rc |= add_line(t, "guid:      ", row->guid);
+	rc |= add_line(t, "", "");
+	json_object_foreach(rec, key, v)
+	{
+		char label[80];
+		char *text = json_is_string(v) ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+
+		snprintf(label, sizeof(label), "%-10s ", key);
+		rc |= add_line(t, label, text ? text : json_is_string(v) ? json_string_value(v) : "");
+		free(text);
+	}
+	json_decref(rec);
+	tui_trace(t, "preview %s", row->localguid);
+	return rc ? -1 : 0;
+}
+
+int tui_help_open(tui *t)
+{
+	int rc = 0;
+
+	t->screen = TUI_HELP;
+	rc |= add_line(t, "pps triage: keys", "");
+	rc |= add_line(t, "", "");
+	for (unsigned int i = 0; tui_key_name(i); i++) {
+		char label[40];
+
+		snprintf(label, sizeof(label), "  %-14s ", tui_key_name(i));
+		rc |= add_line(t, label, tui_key_help(i));
+	}
+	return rc ? -1 : 0;
+}

@@ -1,0 +1,79 @@
+/*
+ * The state of the terminal view shared by the files of src/cli/tui/ (triage.c the loop and the
+ * terminal, screen.c painting, keys.c the key table, actions.c the actions). Not for others.
+ */
+#ifndef PPS_CLI_TUI_TUI_H
+#define PPS_CLI_TUI_TUI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "cli/tui/index.h"
+
+/* What a message's last action came to, shown in the index. */
+enum tui_outcome { TUI_NONE, TUI_DONE, TUI_REFUSED, TUI_UNKNOWN, TUI_INVALID, TUI_NOT_SENT };
+
+/* A message named by the view's marks and outcomes: a few, never the folder. */
+typedef struct tui_tag {
+	char *folder;
+	char *localguid;
+	char *guid;
+	char *sender;
+	char *recipient;
+	int marked;
+	enum tui_outcome outcome;
+} tui_tag;
+
+enum tui_screen { TUI_INDEX, TUI_PREVIEW, TUI_HELP, TUI_STATS };
+
+typedef struct tui {
+	cli_ctx *ctx;
+	tui_index ix;
+	size_t cursor; /* the row under the cursor */
+	size_t top;    /* the first row shown */
+	int rows, cols;
+	enum tui_screen screen;
+	size_t scroll;	 /* the first line shown of a preview or help screen */
+	char **lines;	 /* the lines of the preview, escaped */
+	size_t nlines;
+	tui_tag *tags;
+	size_t ntags, tags_alloc;
+	int on_marked; /* ; or T was pressed: the next action takes the marked messages */
+	int color;
+	int quit;
+	char message[400]; /* the bottom line: the last action's result or an error */
+	FILE *trace;	   /* PPS_TRIAGE_TRACE */
+	double t0;
+} tui;
+
+/* keys.c: runs the key's handler; 0 when the key is none of the table's. */
+int tui_key_run(tui *t, int key);
+
+/* screen.c */
+/* Starts the colours when t->color (NO_COLOR unset, a terminal that has them). */
+void tui_colors(tui *t);
+void tui_paint(tui *t);
+/* Asks on the bottom line; the answer (escaped echo) in buf. 1 answered, 0 cancelled (Esc). */
+int tui_prompt(tui *t, const char *question, char *buf, size_t len);
+/* Asks yes or no on the bottom line: 1 only for y. */
+int tui_confirm(tui *t, const char *question);
+void tui_set_message(tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The tag of a message, made when make (NULL: none, or memory). */
+tui_tag *tui_tag_find(tui *t, const char *folder, const char *localguid, int make);
+/* The number of marked messages. */
+size_t tui_marked(const tui *t);
+/* Milliseconds since the view started (the trace's clock). */
+double tui_now_ms(const tui *t);
+void tui_trace(tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* preview.c: the preview lines of row (t->lines). 0 or -1. */
+int tui_preview_open(tui *t, const tui_row *row);
+void tui_preview_close(tui *t);
+/* The help screen's lines from the key table. */
+int tui_help_open(tui *t);
+
+/* actions.c: the action of key on the message under the cursor or the marked ones. */
+int tui_act(tui *t, int key);
+
+#endif
