@@ -49,12 +49,16 @@ const cli_command cli_commands_triage[] = {
 		.summary = "Review a quarantine in a full-screen terminal view",
 		.description =
 			"Opens a full-screen view of the quarantine: an index of messages (date, "
-			"folder, from, subject, score, size) in the server's order, streamed page by "
+			"folder, from, subject, score, size) in the server's order, streamed page "
+			"by "
 			"page as it is read, so that a large folder opens at once; a preview of a "
 			"message (Enter); marks, and the actions of the command line (release, "
-			"delete, move, forward, resubmit, download) on the message under the cursor "
-			"or the marked ones, each confirmed and run through the bulk runner with its "
-			"journal under $XDG_STATE_HOME/pps/triage/. The keys are listed in KEYS. Needs "
+			"delete, move, forward, resubmit, download) on the message under the "
+			"cursor "
+			"or the marked ones, each confirmed and run through the bulk runner with "
+			"its "
+			"journal under $XDG_STATE_HOME/pps/triage/. The keys are listed in KEYS. "
+			"Needs "
 			"a terminal: with TERM=dumb or no terminal on standard input and output it "
 			"exits 2.",
 		.args = triage_args,

@@ -90,8 +90,9 @@ static int journal_path(char *path, size_t len, const char *action)
 
 static enum tui_outcome outcome_of(const char *s)
 {
-	static const char *const names[] = { "", "done", "refused", "unknown", "invalid",
-					     "not_sent" };
+	static const char *const names[] = {
+		"", "done", "refused", "unknown", "invalid", "not_sent"
+	};
 
 	for (size_t i = 1; s && i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(s, names[i]))
@@ -167,7 +168,8 @@ static void run_bulk(tui *t, const cli_command *cmd, const target *v, size_t n, 
 	char said[200];
 
 	if (journal_path(path, sizeof(path), pps_qaction_name(cmd->action))) {
-		tui_set_message(t, "cannot make the journal's folder under $XDG_STATE_HOME/pps/triage");
+		tui_set_message(
+			t, "cannot make the journal's folder under $XDG_STATE_HOME/pps/triage");
 		free(entries);
 		return;
 	}
@@ -204,7 +206,8 @@ static void run_bulk(tui *t, const cli_command *cmd, const target *v, size_t n, 
 	tui_set_message(t, "%s %zu: %zu done, %zu refused, %zu unknown, %zu not sent%s%s",
 			pps_qaction_name(cmd->action), n, count[TUI_DONE], count[TUI_REFUSED],
 			count[TUI_UNKNOWN], count[TUI_NOT_SENT] + count[TUI_INVALID],
-			said[0] ? " - " : "", said[0] ? said + (strncmp(said, "pps: ", 5) ? 0 : 5) : "");
+			said[0] ? " - " : "",
+			said[0] ? said + (strncmp(said, "pps: ", 5) ? 0 : 5) : "");
 	tui_trace(t, "action-done status=%d done=%zu unknown=%zu", status, count[TUI_DONE],
 		  count[TUI_UNKNOWN]);
 done:
@@ -257,7 +260,8 @@ static void download(tui *t, const target *v, size_t n, const char *path)
 		if (rc || s.failed) {
 			cli_download_abort(s.d);
 			tui_set_message(t, "download '%s': %s", v[i].guid,
-					s.failed ? s.err : pps_client_last_error(t->ctx->client)->message);
+					s.failed ? s.err
+						 : pps_client_last_error(t->ctx->client)->message);
 			return;
 		}
 		if (cli_download_commit(s.d, final, sizeof(final), s.err, sizeof(s.err))) {
@@ -280,8 +284,9 @@ static int ask_extra(tui *t, int key, size_t n, char *arg, size_t len, char *val
 	arg[0] = '\0';
 	if (key == 'D') {
 		snprintf(value, vlen, "%s", n > 1 ? "." : "");
-		return tui_prompt(t, n > 1 ? "download to folder: " : "download to (empty: ./<guid>.eml): ",
-				  value, vlen);
+		return tui_prompt(
+			t, n > 1 ? "download to folder: " : "download to (empty: ./<guid>.eml): ",
+			value, vlen);
 	}
 	if (!q)
 		return 1;
@@ -313,7 +318,9 @@ int tui_act(tui *t, int key)
 		goto done;
 	snprintf(question, sizeof(question), "%s %zu message%s%s%s?",
 		 key == 'D' ? "download" : pps_qaction_name(cmd->action), n, n == 1 ? "" : "s",
-		 key == 'm' ? " to " : key == 'f' ? " to " : "",
+		 key == 'm'   ? " to "
+		 : key == 'f' ? " to "
+			      : "",
 		 key == 'm' || key == 'f' ? value : "");
 	if (!tui_confirm(t, question)) {
 		tui_set_message(t, "nothing done");

@@ -30,31 +30,31 @@ typedef struct tui_row {
 } tui_row;
 
 typedef struct tui_page {
-	size_t folder;	/* index into the folders */
-	char *pos;	/* where the walk that read it starts; NULL: the folder's newest end */
-	size_t first;	/* the index of its first row */
-	size_t n;	/* its rows (after the filter) */
-	tui_row *rows;	/* NULL when not cached */
+	size_t folder; /* index into the folders */
+	char *pos;     /* where the walk that read it starts; NULL: the folder's newest end */
+	size_t first;  /* the index of its first row */
+	size_t n;      /* its rows (after the filter) */
+	tui_row *rows; /* NULL when not cached */
 	unsigned long used;
 } tui_page;
 
 typedef struct tui_index {
-	pps_client *client;			/* borrowed */
-	pps_quarantine_search_req req;		/* the filters; folder set per walk */
-	const char *const *folders;		/* borrowed */
+	pps_client *client;	       /* borrowed */
+	pps_quarantine_search_req req; /* the filters; folder set per walk */
+	const char *const *folders;    /* borrowed */
 	size_t nfolders;
-	char *filter;				/* the text filter (/), or NULL */
+	char *filter; /* the text filter (/), or NULL */
 	tui_page *pages;
 	size_t npages, alloc;
-	size_t front_folder;			/* where the next unread page starts */
+	size_t front_folder; /* where the next unread page starts */
 	char *front_pos;
-	int ended;				/* every folder was read to its end */
-	size_t count;				/* rows known so far */
+	int ended;    /* every folder was read to its end */
+	size_t count; /* rows known so far */
 	unsigned long clock;
 	long page_size;
-	int failed;				/* the last read failed: errmsg says why */
+	int failed; /* the last read failed: errmsg says why */
 	char errmsg[300];
-	size_t requests;			/* walks made (pages read, counting re-reads) */
+	size_t requests; /* walks made (pages read, counting re-reads) */
 } tui_index;
 
 /* Sets up an empty index over folders with the filters of req (copied by value). */
@@ -63,7 +63,8 @@ void tui_index_init(tui_index *ix, pps_client *client, const pps_quarantine_sear
 void tui_index_release(tui_index *ix);
 /* Drops every page and starts again from the first folder's newest end with a new text filter. */
 int tui_index_restart(tui_index *ix, const char *filter);
-/* Reads the next page at the front. 1: a page was read (maybe with no row), 0: the end, -1: failed. */
+/* Reads the next page at the front. 1: a page was read (maybe with no row), 0: the end, -1: failed.
+ */
 int tui_index_more(tui_index *ix);
 /*
  * Row i (0-based), reading pages as needed: up to the front when i is beyond what is known, or

@@ -12,7 +12,7 @@
 
 #include "util/banned.h"
 
-#define CTRL(c) ((c) & 0x1f)
+#define CTRL(c) ((c)&0x1f)
 
 typedef int (*key_fn)(tui *t, int key);
 
@@ -217,10 +217,7 @@ static int key_redraw(tui *t, int key)
 static const tui_key keys[] = {
 	{ { 'j', KEY_DOWN }, "j, Down", "next message (in a preview: next line)", key_down },
 	{ { 'k', KEY_UP }, "k, Up", "previous message (in a preview: previous line)", key_up },
-	{ { KEY_NPAGE, CTRL('f') },
-	  "PgDn, Ctrl-F",
-	  "one screen down",
-	  key_page_down },
+	{ { KEY_NPAGE, CTRL('f') }, "PgDn, Ctrl-F", "one screen down", key_page_down },
 	{ { KEY_PPAGE, CTRL('b') }, "PgUp, Ctrl-B", "one screen up", key_page_up },
 	{ { 'g', KEY_HOME }, "g, Home", "first message", key_first },
 	{ { 'G', KEY_END }, "G, End", "last message read so far (the walk goes on)", key_last },

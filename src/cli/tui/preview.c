@@ -58,10 +58,14 @@ int tui_preview_open(tui *t, const tui_row *row)
 	json_object_foreach(rec, key, v)
 	{
 		char label[80];
-		char *text = json_is_string(v) ? NULL : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		char *text = json_is_string(v) ? NULL
+					       : json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 
 		snprintf(label, sizeof(label), "%-10s ", key);
-		rc |= add_line(t, label, text ? text : json_is_string(v) ? json_string_value(v) : "");
+		rc |= add_line(t, label,
+			       text		   ? text
+			       : json_is_string(v) ? json_string_value(v)
+						   : "");
 		free(text);
 	}
 	json_decref(rec);

@@ -56,21 +56,21 @@ static void widths(int cols, int w[TUI_NCELLS], int *outcome)
 	w[TUI_SIZE] = 5;
 	*outcome = 7;
 	/* mark, then a space before each column */
-	flex = cols - 1 - (w[TUI_DATE] + w[TUI_FOLDER] + w[TUI_SCORE] + w[TUI_SIZE] + *outcome) -
-	       7;
+	flex = cols - 1 - (w[TUI_DATE] + w[TUI_FOLDER] + w[TUI_SCORE] + w[TUI_SIZE] + *outcome) - 7;
 	if (flex < 10)
 		flex = 10;
 	w[TUI_FROM] = flex * 2 / 5;
 	w[TUI_SUBJECT] = flex - w[TUI_FROM];
 }
 
-static const char *const outcome_word[] = { "",	 "done",	"refused", "unknown",
-					    "invalid", "not sent" };
+static const char *const outcome_word[] = {
+	"", "done", "refused", "unknown", "invalid", "not sent"
+};
 
 static void paint_row(tui *t, int y, const tui_row *r, int selected)
 {
-	static const int order[TUI_NCELLS] = { TUI_DATE, TUI_FOLDER, TUI_FROM,
-					       TUI_SUBJECT, TUI_SCORE, TUI_SIZE };
+	static const int order[TUI_NCELLS] = { TUI_DATE,    TUI_FOLDER, TUI_FROM,
+					       TUI_SUBJECT, TUI_SCORE,	TUI_SIZE };
 	const tui_tag *g = tui_tag_find(t, r->folder, r->localguid, 0);
 	int w[TUI_NCELLS], wo;
 

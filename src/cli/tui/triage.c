@@ -146,7 +146,8 @@ int cmd_triage(cli_ctx *ctx, const cli_args *args)
 		return CLI_EXIT_USAGE;
 	}
 	if (ctx->dry_run) {
-		cli_errorf(ctx, "triage sends requests as keys ask: --dry-run and --curl do not apply");
+		cli_errorf(ctx,
+			   "triage sends requests as keys ask: --dry-run and --curl do not apply");
 		return CLI_EXIT_USAGE;
 	}
 	memset(&t, 0, sizeof(t));

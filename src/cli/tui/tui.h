@@ -34,8 +34,8 @@ typedef struct tui {
 	size_t top;    /* the first row shown */
 	int rows, cols;
 	enum tui_screen screen;
-	size_t scroll;	 /* the first line shown of a preview or help screen */
-	char **lines;	 /* the lines of the preview, escaped */
+	size_t scroll; /* the first line shown of a preview or help screen */
+	char **lines;  /* the lines of the preview, escaped */
 	size_t nlines;
 	tui_tag *tags;
 	size_t ntags, tags_alloc;

@@ -1,0 +1,213 @@
+# pps triage driven as a person would, in tmux at 80x24 and 120x40 against pps-sim: open two
+# folders, filter, preview, mark three, release them (each exactly once in the emulator's request
+# log and outbox), quit with the terminal restored; a lost answer during a release shows
+# unknown and nothing is sent twice; SIGTERM restores the terminal; TERM=dumb and no terminal
+# are refused with exit 2; no painted line is wider than the pane.
+# ctest: slow
+. "$(dirname "$0")/lib.sh"
+
+command -v tmux >/dev/null || { echo "# tmux is not installed: skipped"; exit 77; }
+SOCK="pps-triage-$$"
+tm() { tmux -L "$SOCK" "$@"; }
+trap 'stop_views; rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"; t_cleanup' EXIT
+export XDG_STATE_HOME="$T_DIR/xdg-state"
+
+# fixture FILE: 60 messages in Quarantine and 20 in Phish, of the last hours; message 3's
+# subject holds an escape sequence that must never reach the terminal.
+python3 - "$T_DIR/f.json" <<'PY'
+import datetime, json, sys
+now = datetime.datetime.now(datetime.timezone.utc)
+q = []
+for i in range(1, 81):
+    q.append({"guid": "Qg%030d" % i, "localguid": "6:6:%d" % (1000 + i),
+              "folder": "Quarantine" if i <= 60 else "Phish",
+              "from": "bad%d@phish.example" % i, "rcpts": ["user%d@corp.test" % (i % 4)],
+              "subject": "Reset \x1b[2J%d" % i if i == 3 else "Invoice %d overdue" % i,
+              "spamscore": 90 + i % 10,
+              "date": (now - datetime.timedelta(seconds=30 + 40 * i)).strftime("%Y-%m-%d %H:%M:%S")})
+json.dump({"accounts": [{"username": "admin", "password": "admin-pass"}],
+           "folders": [{"name": "Quarantine", "type": "spam"}, {"name": "Phish", "type": "spam"}],
+           "quarantine": q}, open(sys.argv[1], "w"))
+PY
+
+# start_view W H URL ARGS...: pps triage in a new tmux session of W x H; the pane stays after
+# pps exits, and $T_DIR/view.* hold stty -g before and after, the exit status and the trace.
+start_view() {
+	local w=$1 h=$2 url=$3
+	shift 3
+	local args
+	args=$(printf ' %q' "$@")
+	rm -f "$T_DIR"/view.*
+	cat >"$T_DIR/view.sh" <<EOF
+#!/bin/bash
+stty -g >"$T_DIR/view.before"
+env PPS_URL='$url' PPS_USERNAME=admin PPS_PASSWORD=admin-pass PPS_CACERT='${SIM_CACERT:-}' \
+	PPS_TRIAGE_TRACE="$T_DIR/view.trace" "$PPS" ${PPS_FLAGS:-} triage $args 2>"$T_DIR/view.err"
+echo \$? >"$T_DIR/view.rc"
+stty -g >"$T_DIR/view.after"
+exec sleep 600
+EOF
+	chmod +x "$T_DIR/view.sh"
+	stop_views
+	tm new-session -d -s v -x "$w" -y "$h" "$T_DIR/view.sh"
+}
+# stop_views: the tmux server gone (kill-server returns before it is).
+stop_views() {
+	local i
+	tm kill-server 2>/dev/null
+	for i in $(seq 1 100); do
+		tm has-session 2>/dev/null || return 0
+		sleep 0.05
+	done
+}
+screen() { tm capture-pane -p -t v; }
+keys() { tm send-keys -t v "$@"; }
+# wait_for TEXT [SECONDS]: until the pane shows TEXT.
+wait_for() {
+	local i
+	for i in $(seq 1 $((${2:-5} * 20))); do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+wait_rc() {
+	local i
+	for i in $(seq 1 200); do
+		[ -s "$T_DIR/view.rc" ] && [ -s "$T_DIR/view.after" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+# fits W H: every line of the pane within W columns, the status line on the row above the last.
+fits() {
+	local w=$1 h=$2 widest
+	widest=$(screen | wc -L)
+	[ "$widest" -le "$w" ] && ok || fail "a line of $widest columns in a pane of $w"
+	[ "$(screen | sed -n "$((h - 1))p" | grep -c 'cluster:')" = 1 ] && ok ||
+		fail "the status line is on row $((h - 1)) of $h"
+}
+released() { # released GUID: how many times the outbox holds it
+	curl -sS --cacert "$SIM_CACERT" -u admin:admin-pass "$SIM_URL/rest/v1/sim/outbox" |
+		jq --arg g "$1" '[.records[] | select(.localguid == $g)] | length'
+}
+posted() { # posted GUID: the release requests the emulator got for GUID
+	curl -sS --cacert "$SIM_CACERT" -u admin:admin-pass "$SIM_URL/rest/v1/sim/requests?limit=100000" |
+		jq --arg g "$1" '[.records[] | select(.method == "POST" and ((.body // "") | tostring | contains($g)))] | length'
+}
+
+# --- The whole review at 80x24 and at 120x40. ---
+flow() {
+	local w=$1 h=$2 g
+	sim_start --fixture "$T_DIR/f.json"
+	start_view "$w" "$h" "$SIM_URL" folder_name=Quarantine,Phish start_time="1 day"
+	wait_for "Invoice 1 overdue" && ok || fail "${w}x$h: the first screen shows the newest message"
+	wait_for "/80 " && ok || fail "${w}x$h: the status line counts both folders (80)"
+	fits "$w" "$h"
+	screen | grep -q $'\x1b' && fail "${w}x$h: an escape reached the pane" || ok
+	screen | grep -qF 'Reset \x1b[2J3' && ok || fail "${w}x$h: the escape is shown escaped"
+	# Filter: messages 21..29 and 2, 20 match "Invoice 2".
+	keys /
+	wait_for "filter (empty: none):" && ok || fail "${w}x$h: / asks the filter"
+	keys "Invoice 2" Enter
+	wait_for "filter: Invoice 2" && ok || fail "${w}x$h: the filter is in the status line"
+	wait_for "/11 " && ok || fail "${w}x$h: 11 messages match"
+	screen | grep -q "Invoice 3" && fail "${w}x$h: the filter hides the others" || ok
+	# Preview the first: its GUID and localguid.
+	keys Enter
+	wait_for "guid:      Qg000000000000000000000000000002" && ok || fail "${w}x$h: Enter previews"
+	screen | grep -qF "localguid: 6:6:1002" && ok || fail "${w}x$h: the preview names the localguid"
+	keys q
+	wait_for "date" && ok || fail "${w}x$h: q leaves the preview"
+	# Help from the key table.
+	keys '?'
+	wait_for "pps triage: keys" && ok || fail "${w}x$h: ? shows the help"
+	screen | grep -qF "release (asks to confirm)" && ok || fail "${w}x$h: the help lists r"
+	keys q
+	# Mark three and release them.
+	keys t t t
+	wait_for "marked: 3" && ok || fail "${w}x$h: three marked"
+	keys T r
+	wait_for "release 3 messages? (y/N)" && ok || fail "${w}x$h: the confirmation names count and action"
+	keys y
+	wait_for "release 3: 3 done" && ok || fail "${w}x$h: the outcome is said"
+	[ "$(screen | grep -c ' done *$')" = 3 ] && ok || fail "${w}x$h: three rows say done"
+	for g in 6:6:1002 6:6:1020 6:6:1021; do
+		expect_eq "$(released "$g")" 1 "${w}x$h: $g released exactly once (outbox)"
+		expect_eq "$(posted "$g")" 1 "${w}x$h: $g in exactly one POST (request log)"
+	done
+	expect_eq "$(released 6:6:1022)" 0 "${w}x$h: the unmarked one is not released"
+	ls "$XDG_STATE_HOME"/pps/triage/*-release.ndjson >/dev/null 2>&1 && ok ||
+		fail "${w}x$h: the journal is under the state dir"
+	fits "$w" "$h"
+	keys q
+	wait_rc && ok || fail "${w}x$h: q quits"
+	expect_eq "$(cat "$T_DIR/view.rc")" 0 "${w}x$h: exit 0"
+	expect_eq "$(cat "$T_DIR/view.after")" "$(cat "$T_DIR/view.before")" "${w}x$h: stty restored"
+	expect_eq "$(tm display -p -t v '#{alternate_on}')" 0 "${w}x$h: the alternate screen is left"
+	sim_stop
+}
+flow 80 24
+flow 120 40
+
+# --- Resize: 80x24 to 120x40 and back, the view follows. ---
+sim_start --fixture "$T_DIR/f.json"
+start_view 80 24 "$SIM_URL" folder_name=Quarantine
+wait_for "Invoice 1 overdue" || fail "resize: first screen"
+tm resize-window -t v -x 120 -y 40
+sleep 0.5
+fits 120 40
+tm resize-window -t v -x 80 -y 24
+sleep 0.5
+fits 80 24
+# SIGTERM: the terminal restored, exit 130.
+kill -TERM "$(sed -n 's/.* pid=\([0-9]*\).*/\1/p' "$T_DIR/view.trace" | head -1)"
+wait_rc && ok || fail "SIGTERM ends the view"
+expect_eq "$(cat "$T_DIR/view.rc")" 130 "SIGTERM: exit 130"
+expect_eq "$(cat "$T_DIR/view.after")" "$(cat "$T_DIR/view.before")" "SIGTERM: stty restored"
+expect_eq "$(tm display -p -t v '#{alternate_on}')" 0 "SIGTERM: the alternate screen is left"
+# Ctrl-C: the same.
+start_view 80 24 "$SIM_URL" folder_name=Quarantine
+wait_for "Invoice 1 overdue" || fail "ctrl-c: first screen"
+keys C-c
+wait_rc && ok || fail "Ctrl-C ends the view"
+expect_eq "$(cat "$T_DIR/view.rc")" 130 "Ctrl-C: exit 130"
+expect_eq "$(cat "$T_DIR/view.after")" "$(cat "$T_DIR/view.before")" "Ctrl-C: stty restored"
+sim_stop
+
+# --- The answer to the release lost: unknown, sent once, never again. ---
+sim_start --fixture "$T_DIR/f.json" --no-tls
+python3 "$PPS_SOURCE_DIR/tests/integration/helpers/drop_proxy.py" --upstream "${SIM_URL#http://}" \
+	--drop-post 1 >"$T_DIR/proxy.out" 2>"$T_DIR/proxy.err" &
+SIM_PIDS+=("$!")
+for _ in $(seq 1 100); do
+	PROXY_PORT=$(sed -n 's/^port //p' "$T_DIR/proxy.out")
+	[ -n "$PROXY_PORT" ] && break
+	sleep 0.05
+done
+SIM_CACERT=
+start_view 80 24 "http://127.0.0.1:$PROXY_PORT" folder_name=Quarantine
+wait_for "Invoice 1 overdue" || fail "lost: first screen"
+keys t t t T r
+wait_for "release 3 messages? (y/N)" || fail "lost: confirmation"
+keys y
+wait_for "release 3: 0 done, 0 refused, 3 unknown" 20 && ok || fail "lost: the three are unknown"
+[ "$(screen | grep -c ' unknown *$')" = 3 ] && ok || fail "lost: three rows say unknown"
+# Asked again: the journal of that run is another file, but the emulator counts what it got.
+keys q
+wait_rc || fail "lost: q quits"
+expect_eq "$(cat "$T_DIR/view.after")" "$(cat "$T_DIR/view.before")" "lost: stty restored"
+outbox=$(curl -sS -u admin:admin-pass "$SIM_URL/rest/v1/sim/outbox" |
+	jq -r '[.records[].localguid] | "\(length) \(unique | length)"')
+expect_eq "$outbox" "3 3" "lost: each of the three carried out exactly once"
+sim_stop
+
+# --- No terminal to draw on: one line, exit 2. ---
+export PPS_URL=https://127.0.0.1:9 PPS_USERNAME=admin PPS_PASSWORD=admin-pass
+run env TERM=dumb script -qec "$PPS triage" /dev/null
+expect_eq "$RC" 2 "TERM=dumb: exit 2"
+expect_out_has "pps: triage needs a terminal: TERM=dumb cannot draw a full-screen view" "TERM=dumb: said"
+run "$PPS" triage </dev/null
+expect_rc 2 "no terminal: exit 2"
+expect_err "pps: triage needs a terminal: standard input and output must be a terminal" "no terminal: said"
+done_testing
