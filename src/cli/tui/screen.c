@@ -51,7 +51,7 @@ static void widths(int cols, int w[TUI_NCELLS], int *outcome)
 	int flex;
 
 	w[TUI_DATE] = 11;
-	w[TUI_FOLDER] = cols >= 100 ? 12 : 9;
+	w[TUI_FOLDER] = cols >= 100 ? 12 : 10;
 	w[TUI_SCORE] = 3;
 	w[TUI_SIZE] = 5;
 	*outcome = 7;
