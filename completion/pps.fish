@@ -137,8 +137,17 @@ complete -c pps -n '__fish_seen_subcommand_from triage' -a subject= -d 'Subject 
 complete -c pps -n '__fish_seen_subcommand_from triage' -a start_time= -d 'Time from when the view begins: <number> <unit> [ago], now, today, yesterday or ISO-8601.'
 complete -c pps -n '__fish_seen_subcommand_from triage' -a end_time= -d 'Time when the view ends: <number> <unit> [ago], now, today, yesterday or ISO-8601.'
 complete -c pps -n '__fish_seen_subcommand_from triage' -a folder_name= -d 'Quarantine folder; several as a comma list or a JSON array, shown one after the other in the order given.'
+complete -c pps -n __fish_use_subcommand -a inspect -d 'Inspect saved messages (.eml) without opening them'
+complete -c pps -n '__fish_seen_subcommand_from inspect' -a iocs=true
+complete -c pps -n '__fish_seen_subcommand_from inspect' -a iocs=false
+complete -c pps -n '__fish_seen_subcommand_from inspect' -a extract= -d 'Write the attachments into this folder (made with mode 0700 when missing): their sanitised names, else attachment-N.bin, mode 0600, never overwriting (a name taken gets " (2)"), each complete or not at all.'
+complete -c pps -n __fish_use_subcommand -a quarantine-message-inspect -d 'Inspect a quarantined message without downloading it to a file'
+complete -c pps -n '__fish_seen_subcommand_from quarantine-message-inspect' -a guid= -d 'Global unique ID of the message (e.g., g4fsnj_sTLMk9hECaJwmmxwP6lQkr5k7).'
+complete -c pps -n '__fish_seen_subcommand_from quarantine-message-inspect' -a iocs=true
+complete -c pps -n '__fish_seen_subcommand_from quarantine-message-inspect' -a iocs=false
+complete -c pps -n '__fish_seen_subcommand_from quarantine-message-inspect' -a extract= -d 'Write the attachments into this folder (made with mode 0700 when missing): their sanitised names, else attachment-N.bin, mode 0600, never overwriting (a name taken gets " (2)"), each complete or not at all.'
 complete -c pps -n __fish_use_subcommand -a 'help version completion config'
-complete -c pps -n '__fish_seen_subcommand_from help' -a 'smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health triage help version completion config'
+complete -c pps -n '__fish_seen_subcommand_from help' -a 'smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health triage inspect quarantine-message-inspect help version completion config'
 complete -c pps -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'
 complete -c pps -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from show profiles set' -a 'show profiles set'
 complete -c pps -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from set; and test (count (commandline -opc)) -le 3' -a 'url username password_file cacert insecure proxy timeout retries output server_cap '

@@ -35,6 +35,7 @@ void cli_args_release(cli_args *a)
 	for (int i = 0; i < CLI_MAX_ARGS; i++)
 		cli_strlist_release(&a->list[i]);
 	cli_strlist_release(&a->dups);
+	free((void *)a->operands);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -132,8 +133,9 @@ int cli_args_words(const cli_command *cmd, int argc, const char *const *argv, in
 	char name[64];
 	int i, b;
 
-	if (w[0] != '-')
-		return 1; /* name=value (or a word that is not one, which parsing reports) */
+	if (w[0] != '-' || (cmd->operands && !w[1]))
+		return 1; /* name=value (or a word that is not one, which parsing reports), an
+			     operand */
 	if (w[1] != '-' || !w[2])
 		return 0; /* -o, -v, -: not an argument of the command */
 	eq = strchr(w + 2, '=');
@@ -150,6 +152,35 @@ int cli_args_words(const cli_command *cmd, int argc, const char *const *argv, in
 	return k + 1 < argc ? 2 : 1;
 }
 
+/*
+ * A word of a command that takes operands is one unless it is "--name..." or "name=value" with
+ * a name of the command ("-" is standard input; a file named like an option is ./-x).
+ */
+static int is_operand(const cli_command *cmd, const char *w)
+{
+	const char *eq = strchr(w, '=');
+	char name[64];
+
+	if (!cmd->operands || (w[0] == '-' && w[1]))
+		return 0;
+	if (!eq || eq == w || word_name(name, sizeof(name), w, (size_t)(eq - w)) < 0)
+		return 1;
+	return cli_command_arg_index(cmd, name) < 0;
+}
+
+static int add_operand(cli_args *out, const char *w, int argc, char *err, size_t errlen)
+{
+	if (!out->operands) {
+		out->operands = calloc((size_t)argc, sizeof(*out->operands));
+		if (!out->operands) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	out->operands[out->noperands++] = w;
+	return 0;
+}
+
 /* Collects the words into value[]: each argument is the words cli_args_words says it is. */
 static int collect(cli_args *out, int argc, const char *const *argv, char *err, size_t errlen)
 {
@@ -161,6 +192,12 @@ static int collect(cli_args *out, int argc, const char *const *argv, char *err, 
 		const char *eq;
 		int i;
 
+		if (is_operand(out->cmd, w)) {
+			if (add_operand(out, w, argc, err, errlen))
+				return -1;
+			k++;
+			continue;
+		}
 		if (n == 0 && w[1] == '-' && w[2]) {
 			eq = strchr(w + 2, '=');
 			if (word_name(name, sizeof(name), w + 2,
@@ -326,6 +363,11 @@ int cli_args_parse(cli_args *out, const cli_command *cmd, int argc, const char *
 	out->cmd = cmd;
 	if (collect(out, argc, argv, err, errlen))
 		goto fail;
+	if (cmd->operands && !out->noperands) {
+		snprintf(err, errlen, "%s needs %s: the files to read, - for standard input",
+			 cmd->name, cmd->operands);
+		goto fail;
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (!out->value[i] && cmd->args[i].required) {
 			snprintf(err, errlen, "missing required argument '%s' for %s",

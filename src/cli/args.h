@@ -26,6 +26,9 @@ typedef struct cli_args {
 	cli_strlist list[CLI_MAX_ARGS]; /* CLI_ARG_GUIDLIST and CLI_ARG_LIST */
 	cli_strlist dups;		/* CLI_ARG_LIST items named more than once, once each */
 	int from_file;			/* 1: a list was read from a file or stdin */
+	/* The command's operands (cli_command.operands) in order, borrowed from argv; malloc'd. */
+	const char **operands;
+	size_t noperands;
 } cli_args;
 
 /*

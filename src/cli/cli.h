@@ -32,6 +32,13 @@ typedef struct cli_download_req {
 	pps_flag force;
 } cli_download_req;
 
+/* inspect and quarantine-message-inspect: pps's own arguments. */
+typedef struct cli_inspect_req {
+	const char *guid;    /* quarantine-message-inspect */
+	pps_flag iocs;	     /* --iocs: indicators as NDJSON instead of the inspection */
+	const char *extract; /* --extract DIR: the attachments written there */
+} cli_inspect_req;
+
 typedef struct cli_ctx {
 	const cli_command *cmd;
 	pps_client *client; /* with --dry-run or --curl, one that prints and sends nothing */
@@ -126,5 +133,7 @@ int cmd_modify_user(cli_ctx *ctx, const cli_args *args);
 int cmd_delete_user(cli_ctx *ctx, const cli_args *args);
 int cmd_test(cli_ctx *ctx, const cli_args *args);
 int cmd_health(cli_ctx *ctx, const cli_args *args);
+int cmd_inspect(cli_ctx *ctx, const cli_args *args);
+int cmd_quarantine_inspect(cli_ctx *ctx, const cli_args *args);
 
 #endif

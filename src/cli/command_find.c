@@ -27,6 +27,7 @@ static int name_eq(const char *a, const char *b)
 static const cli_command *const command_tables[] = {
 	cli_commands,
 	cli_commands_triage,
+	cli_commands_inspect,
 	NULL,
 };
 

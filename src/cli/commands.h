@@ -69,6 +69,10 @@ typedef struct cli_command {
 	cli_handler run;
 	pps_qaction action; /* the quarantine action of an action command */
 	int reference;	    /* 1: also known as proofpoint-pps-<name> */
+	/* The words that are no name=value (files: "FILE... | -"), as usage shows them; NULL: none.
+	 */
+	const char *operands;
+	int local; /* 1: reads local input only: no server settings, no client */
 	cli_output_spec out;
 } cli_command;
 
@@ -78,6 +82,8 @@ typedef struct cli_command {
 extern const cli_command cli_commands[];
 /* The commands of the terminal view: pps triage (commands_triage.c). */
 extern const cli_command cli_commands_triage[];
+/* Inspecting a message: inspect, quarantine-message-inspect (commands_inspect.c). */
+extern const cli_command cli_commands_inspect[];
 
 /*
  * Every command of pps, in order: the reference's table (cli_commands) first, then the tables

@@ -108,6 +108,10 @@ static void args_line(FILE *out, const cli_command *c)
 {
 	size_t col = 0;
 
+	if (c->operands) {
+		fprintf(out, "      %s", c->operands);
+		col = 6 + strlen(c->operands);
+	}
 	for (const cli_arg_spec *s = c->args; s->name; s++) {
 		size_t w = strlen(s->name) + (s->required ? 0 : 2);
 
@@ -154,7 +158,8 @@ void cli_help_main(FILE *out)
 
 void cli_help_command(FILE *out, const cli_command *c)
 {
-	fprintf(out, "usage: pps [OPTIONS] %s [name=value ...]\n", c->name);
+	fprintf(out, "usage: pps [OPTIONS] %s [name=value ...]%s%s\n", c->name,
+		c->operands ? " " : "", c->operands ? c->operands : "");
 	if (c->reference)
 		fprintf(out, "       pps [OPTIONS] %s%s [name=value ...]\n", CLI_REFERENCE_PREFIX,
 			c->name);
@@ -170,7 +175,9 @@ void cli_help_command(FILE *out, const cli_command *c)
 	}
 	if (c->one_of_msg)
 		fprintf(out, "\n%s\n", c->one_of_msg);
-	{
+	if (c->local) {
+		fputs("\nRequest: none (reads local input only).\n", out);
+	} else {
 		ppsbuf reqs = PPSBUF_INIT, mods = PPSBUF_INIT;
 		size_t n = request_lines(c, "", &reqs, &mods);
 
@@ -346,12 +353,23 @@ static void man_command(FILE *out, const cli_command *c)
 		roff(out, c->name);
 		fputs(".\n", out);
 	}
+	if (c->operands) {
+		fputs("Usage: pps ", out);
+		roff(out, c->name);
+		fputs(" [name=value ...] ", out);
+		roff(out, c->operands);
+		fputs(".\n", out);
+	}
 	n = request_lines(c, "", &reqs, &mods);
-	fputs("Request: ", out);
-	roff(out, reqs.buf);
-	fprintf(out, " (managed module%s ", n > 1 ? "s" : "");
-	roff(out, mods.buf);
-	fputs(").\n", out);
+	if (c->local) {
+		fputs("Request: none (reads local input only).\n", out);
+	} else {
+		fputs("Request: ", out);
+		roff(out, reqs.buf);
+		fprintf(out, " (managed module%s ", n > 1 ? "s" : "");
+		roff(out, mods.buf);
+		fputs(").\n", out);
+	}
 	ppsbuf_release(&reqs);
 	ppsbuf_release(&mods);
 	for (const cli_arg_spec *s = c->args; s->name; s++) {
@@ -462,6 +480,7 @@ void cli_gen_man(FILE *out)
 	}
 	man_jobs(out);
 	man_keys(out);
+	cli_gen_man_inspect(out);
 	man_environment(out);
 	fputs(".SH SEE ALSO\n\\fBpps\\-sim\\fR(1), \\fBlibpps\\fR(3)\n", out);
 }
@@ -504,8 +523,14 @@ void cli_gen_markdown(FILE *out)
 			ppsbuf reqs = PPSBUF_INIT, mods = PPSBUF_INIT;
 			size_t n = request_lines(c, "`", &reqs, &mods);
 
-			fprintf(out, "\n\n%s, managed module%s %s", reqs.buf, n > 1 ? "s" : "",
-				mods.buf);
+			if (c->operands)
+				fprintf(out, "\n\nUsage: `pps %s [name=value ...] %s`.", c->name,
+					c->operands);
+			if (c->local)
+				fputs("\n\nNo request: reads local input only", out);
+			else
+				fprintf(out, "\n\n%s, managed module%s %s", reqs.buf,
+					n > 1 ? "s" : "", mods.buf);
 			ppsbuf_release(&reqs);
 			ppsbuf_release(&mods);
 		}

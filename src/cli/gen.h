@@ -31,6 +31,8 @@ int cli_help_builtin(FILE *out, const char *word);
 void cli_help_command(FILE *out, const cli_command *cmd);
 /* pps help --man: the roff source of pps(1) (docs/pps.1). */
 void cli_gen_man(FILE *out);
+/* The man page's section on inspecting a message before acting (gen_inspect.c). */
+void cli_gen_man_inspect(FILE *out);
 /* pps help --markdown: the README's command reference (between its markers). */
 void cli_gen_markdown(FILE *out);
 /* pps completion bash: the bash completion script (completion/pps.bash). */

@@ -216,7 +216,7 @@ static int run(cli_globals *g, const cli_command *cmd, const cli_args *args)
 	}
 	if (!g->cfg.profile && env_profile && strchr(env_profile, ','))
 		g->cfg.profile = env_profile;
-	if (g->cfg.profile && strchr(g->cfg.profile, ',') && !g->dry_run && !g->curl)
+	if (g->cfg.profile && strchr(g->cfg.profile, ',') && !g->dry_run && !g->curl && !cmd->local)
 		status = cli_run_clusters(g, cmd, args, (const char *const *)fields);
 	else
 		status = cli_run_command(g, cmd, args, (const char *const *)fields);

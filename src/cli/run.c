@@ -186,7 +186,8 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* Printing requests needs no password; --curl needs the URL it is to run against. */
 	if (cli_config_load(&s, &g->cfg, (cli_getenv_fn)getenv, stdin, err, sizeof(err)) ||
-	    (have_settings = 1, !ctx.dry_run && cli_settings_check(&s, err, sizeof(err)))) {
+	    (have_settings = 1,
+	     !ctx.dry_run && !cmd->local && cli_settings_check(&s, err, sizeof(err)))) {
 		cli_usage_error("%s", err);
 		status = CLI_EXIT_USAGE;
 		goto done;
@@ -209,7 +210,7 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 	}
 	if (!ctx.jobs.server_cap)
 		ctx.jobs.server_cap = s.server_cap;
-	if (!ctx.dry_run) {
+	if (!ctx.dry_run && !cmd->local) {
 		if (s.insecure)
 			fputs("pps: warning: certificate verification is off (--insecure)\n",
 			      stderr);
@@ -225,7 +226,7 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 	}
 	global = 1;
 	ctx.timeout_ms = s.timeout * 1000;
-	if (cli_open_client(g, &s, ctx.dry_run, &client, err, sizeof(err))) {
+	if (!cmd->local && cli_open_client(g, &s, ctx.dry_run, &client, err, sizeof(err))) {
 		cli_usage_error("%s", err);
 		status = CLI_EXIT_USAGE;
 		goto done;

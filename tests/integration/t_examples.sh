@@ -29,6 +29,21 @@ run env PPS_PASSWORD=wrong "$EX/bulk_release" HIPAA <<<'4:2:6'
 expect_rc 1 "bulk_release with a wrong password"
 expect_err_has "bulk_release: auth"
 
+# inspect: a quarantined message streamed into the inspection, and the same message saved.
+G=lR_SjEF1Llfn9gML8YZzpVPUukjXQcPO
+run "$EX/inspect" guid=$G
+expect_rc 0 "inspect guid="
+expect_eq "$(jq -r .source.guid <<<"$OUT")" "$G" "inspect: the guid in source"
+curl -sS --cacert "$SIM_CACERT" -u admin:admin-pass -o "$T_DIR/q.eml" "$SIM_URL/rest/v1/quarantine?guid=$G"
+run "$EX/inspect" "$T_DIR/q.eml"
+expect_rc 0 "inspect a file"
+expect_eq "$(jq -c 'del(.source.guid)' <<<"$("$EX/inspect" guid=$G)")" "$(jq -c . <<<"$OUT")" \
+	"inspect: the download and the file give one result"
+expect_eq "$(jq -r '.headers | type' <<<"$OUT")" "object" "inspect: headers"
+run "$EX/inspect" guid=NoSuchGuid
+expect_rc 1 "inspect an unknown guid"
+expect_err_has "inspect: 'NoSuchGuid': not found"
+
 # Built as a user builds them: an installed libpps and pkg-config alone.
 PREFIX="$T_DIR/prefix"
 run cmake --install "$PPS_BUILD_DIR" --prefix "$PREFIX"

@@ -88,5 +88,25 @@ fresh
 echo '#include "lib/records_int.h"' >>"$tmp/tree/src/lib/search.c"
 check 1 "the records parser's private header outside it"
 
+fresh
+echo '#include <gmime/gmime.h>' >>"$tmp/tree/src/lib/search.c"
+check 1 "GMime outside the inspection's folder"
+
+fresh
+echo '#include <glib.h>' >>"$tmp/tree/src/cli/main.c"
+check 1 "GLib in the command line"
+
+fresh
+echo '#include <gumbo.h>' >>"$tmp/tree/src/lib/inspect/walk.c"
+check 1 "gumbo outside html.c"
+
+fresh
+echo '#include <magic.h>' >>"$tmp/tree/src/lib/inspect/html.c"
+check 1 "libmagic outside filetype.c"
+
+fresh
+echo '#include <magic.h>' >>"$tmp/tree/src/sim/main.c"
+check 1 "libmagic in the emulator"
+
 echo "t_layers: $((checks - fails)) passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -47,7 +47,7 @@ static void test_args__finds_short_reference_and_bang_names(void **state)
 	assert_non_null(cli_command_find("test"));
 }
 
-static void test_args__table_has_the_fifteen_commands(void **state)
+static void test_args__table_has_the_seventeen_commands(void **state)
 {
 	size_t n = 0;
 
@@ -58,7 +58,37 @@ static void test_args__table_has_the_fifteen_commands(void **state)
 		assert_non_null(c->summary);
 		assert_true(cli_command_nargs(c) <= CLI_MAX_ARGS);
 	}
-	assert_int_equal(n, 15);
+	assert_int_equal(n, 17);
+}
+
+/* inspect's operands: files and - in order; name=value only for its own names. */
+static void test_args__operands_of_inspect(void **state)
+{
+	const char *words[] = { "a.eml", "-", "--iocs", "b=c.eml", "--extract", "out", "./-x" };
+	const char *none[] = { "--iocs" };
+	const char *opt[] = { "a.eml", "-z" };
+	cli_args a;
+
+	(void)state;
+	assert_int_equal(parse(&a, "inspect", 7, words), 0);
+	assert_int_equal(a.noperands, 4);
+	assert_string_equal(a.operands[0], "a.eml");
+	assert_string_equal(a.operands[1], "-");
+	assert_string_equal(a.operands[2], "b=c.eml");
+	assert_string_equal(a.operands[3], "./-x");
+	assert_string_equal(cli_args_get(&a, "extract"), "out");
+	assert_true(a.boolean[cli_args_index(&a, "iocs")]);
+	cli_args_release(&a);
+	assert_int_equal(parse(&a, "inspect", 1, none), -1);
+	assert_string_equal(err,
+			    "inspect needs FILE... | -: the files to read, - for standard input");
+	cli_args_release(&a);
+	assert_int_equal(parse(&a, "inspect", 2, opt), -1);
+	cli_args_release(&a);
+	/* A command without operands still refuses a bare word. */
+	assert_int_equal(parse(&a, "quarantine-message-inspect", 1, opt), -1);
+	assert_non_null(strstr(err, "expected name=value"));
+	cli_args_release(&a);
 }
 
 static void test_args__three_spellings(void **state)
@@ -477,6 +507,9 @@ static void test_args__every_argument_is_bound(void **state)
 				fail_msg("%s %s: bound %d, member of %zu bytes, want %zu", c->name,
 					 a->name, a->bound, a->field_size, want);
 		}
+		/* A command on local input (inspect) makes no request. */
+		if (c->local)
+			continue;
 		assert_int_not_equal(c->ops[0], PPS_OP_NONE);
 		assert_non_null(pps_operation_info(c->ops[0]));
 	}
@@ -503,7 +536,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_args__finds_short_reference_and_bang_names),
-		cmocka_unit_test(test_args__table_has_the_fifteen_commands),
+		cmocka_unit_test(test_args__table_has_the_seventeen_commands),
+		cmocka_unit_test(test_args__operands_of_inspect),
 		cmocka_unit_test(test_args__three_spellings),
 		cmocka_unit_test(test_args__value_may_hold_equals),
 		cmocka_unit_test(test_args__unknown_name_lists_the_valid_ones),

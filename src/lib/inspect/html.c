@@ -1,0 +1,202 @@
+/*
+ * HTML through gumbo (an HTML5 parser; the only file that includes it): the text an HTML body
+ * shows, for the excerpt, and its links (a/area/link href with the anchor text, src, form
+ * action). The tree is walked without recursion, so deep nesting costs no stack.
+ */
+#include <string.h>
+
+#include <gumbo.h>
+
+#include "lib/inspect/inspect_int.h"
+
+#include "util/banned.h"
+
+/* The most anchor text kept per link; elements deeper than this are not walked. */
+#define ANCHOR_MAX 1024
+#define DEPTH_MAX  2048
+
+struct frame {
+	GumboNode *node;
+	unsigned int next; /* the next child to visit */
+	int anchor;	   /* this element opened an anchor */
+};
+
+struct walk {
+	pps__insp *st;
+	GString *text;
+	GString *anchor; /* the text of the open <a>, or NULL */
+	const char *href;
+	int depth_warned;
+};
+
+static int is_block(GumboTag t)
+{
+	switch (t) {
+	case GUMBO_TAG_P:
+	case GUMBO_TAG_DIV:
+	case GUMBO_TAG_BR:
+	case GUMBO_TAG_LI:
+	case GUMBO_TAG_TR:
+	case GUMBO_TAG_TABLE:
+	case GUMBO_TAG_H1:
+	case GUMBO_TAG_H2:
+	case GUMBO_TAG_H3:
+	case GUMBO_TAG_H4:
+	case GUMBO_TAG_H5:
+	case GUMBO_TAG_H6:
+	case GUMBO_TAG_BLOCKQUOTE:
+	case GUMBO_TAG_PRE:
+	case GUMBO_TAG_HR:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int is_hidden(GumboTag t)
+{
+	return t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || t == GUMBO_TAG_HEAD ||
+	       t == GUMBO_TAG_TEMPLATE || t == GUMBO_TAG_NOSCRIPT;
+}
+
+/* Appends text with its white space folded to single spaces, up to max bytes in all. */
+static void append_folded(GString *out, const char *text, size_t max)
+{
+	const char *p;
+
+	for (p = text; *p && out->len < max; p++) {
+		if (g_ascii_isspace(*p)) {
+			if (out->len && out->str[out->len - 1] != ' ' &&
+			    out->str[out->len - 1] != '\n')
+				g_string_append_c(out, ' ');
+		} else {
+			g_string_append_c(out, *p);
+		}
+	}
+}
+
+static void newline(GString *out)
+{
+	while (out->len && out->str[out->len - 1] == ' ')
+		g_string_truncate(out, out->len - 1);
+	if (out->len && out->str[out->len - 1] != '\n' && out->len < PPS__INSP_TEXT_MAX)
+		g_string_append_c(out, '\n');
+}
+
+static void attr_url(struct walk *w, GumboElement *el, const char *name, const char *where)
+{
+	GumboAttribute *a = gumbo_get_attribute(&el->attributes, name);
+
+	if (a && a->value)
+		pps__insp_url_add(w->st, a->value, strlen(a->value), where, NULL);
+}
+
+/* An element entered: its links; 1 when it opens an anchor. */
+static int element_enter(struct walk *w, GumboElement *el)
+{
+	GumboAttribute *href;
+
+	if (is_block(el->tag))
+		newline(w->text);
+	attr_url(w, el, "src", "html:src");
+	if (el->tag == GUMBO_TAG_FORM)
+		attr_url(w, el, "action", "html:form");
+	if (el->tag != GUMBO_TAG_A && el->tag != GUMBO_TAG_AREA && el->tag != GUMBO_TAG_LINK)
+		return 0;
+	href = gumbo_get_attribute(&el->attributes, "href");
+	if (!href || !href->value)
+		return 0;
+	if (el->tag != GUMBO_TAG_A || w->anchor) {
+		pps__insp_url_add(w->st, href->value, strlen(href->value), "html:href", NULL);
+		return 0;
+	}
+	w->anchor = g_string_new(NULL);
+	w->href = href->value;
+	return 1;
+}
+
+static void anchor_close(struct walk *w)
+{
+	pps__insp_url_add(w->st, w->href, strlen(w->href), "html:href", w->anchor->str);
+	g_string_free(w->anchor, TRUE);
+	w->anchor = NULL;
+	w->href = NULL;
+}
+
+static void walk_tree(struct walk *w, GumboNode *root)
+{
+	GArray *stack = g_array_new(FALSE, FALSE, sizeof(struct frame));
+	struct frame top = { root, 0, 0 };
+
+	g_array_append_val(stack, top);
+	while (stack->len) {
+		struct frame *f = &g_array_index(stack, struct frame, stack->len - 1);
+		GumboNode *n = f->node;
+
+		if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_CDATA ||
+		    n->type == GUMBO_NODE_WHITESPACE) {
+			append_folded(w->text, n->v.text.text, PPS__INSP_TEXT_MAX);
+			if (w->anchor)
+				append_folded(w->anchor, n->v.text.text, ANCHOR_MAX);
+			g_array_set_size(stack, stack->len - 1);
+			continue;
+		}
+		if ((n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_TEMPLATE &&
+		     n->type != GUMBO_NODE_DOCUMENT) ||
+		    f->next >= (n->type == GUMBO_NODE_DOCUMENT ? n->v.document.children.length
+							       : n->v.element.children.length)) {
+			if (f->anchor)
+				anchor_close(w);
+			if (n->type == GUMBO_NODE_ELEMENT && is_block(n->v.element.tag))
+				newline(w->text);
+			g_array_set_size(stack, stack->len - 1);
+			continue;
+		}
+		{
+			GumboVector *kids = n->type == GUMBO_NODE_DOCUMENT ? &n->v.document.children
+									   : &n->v.element.children;
+			struct frame child = { kids->data[f->next++], 0, 0 };
+
+			if (stack->len >= DEPTH_MAX) {
+				if (!w->depth_warned++)
+					pps__insp_warn(w->st, "depth_limit",
+						       "HTML elements nested more than %d deep "
+						       "were skipped",
+						       DEPTH_MAX);
+				continue;
+			}
+			if (child.node->type == GUMBO_NODE_ELEMENT) {
+				GumboElement *el = &child.node->v.element;
+
+				child.anchor = element_enter(w, el);
+				if (is_hidden(el->tag))
+					child.next = el->children.length;
+			}
+			g_array_append_val(stack, child);
+		}
+	}
+	g_array_free(stack, TRUE);
+	if (w->anchor)
+		anchor_close(w);
+}
+
+char *pps__insp_html(pps__insp *st, const char *html, size_t len)
+{
+	GumboOptions opts = kGumboDefaultOptions;
+	GumboOutput *out;
+	struct walk w = { st, NULL, NULL, NULL, 0 };
+
+	opts.max_errors = 0;
+	out = gumbo_parse_with_options(&opts, html, len);
+	if (!out)
+		return NULL;
+	w.text = g_string_new(NULL);
+	walk_tree(&w, out->document);
+	gumbo_destroy_output(&opts, out);
+	{
+		char *text = pps__insp_utf8_dup(w.text->str, w.text->len, PPS__INSP_TEXT_MAX);
+
+		g_string_free(w.text, TRUE);
+		return g_strstrip(text);
+	}
+}
