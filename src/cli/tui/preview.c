@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/render_inspect.h"
 #include "cli/sanitize.h"
 #include "cli/tui/triage.h"
 #include "cli/tui/tui.h"
@@ -43,6 +44,35 @@ static int add_line(tui *t, const char *label, const char *value)
 	return 0;
 }
 
+/* A line of the inspection's view: escaped by cli_inspect_lines already (idempotent again). */
+static void inspection_line(void *ctx, const char *text, int attr)
+{
+	tui *t = ctx;
+
+	(void)attr;
+	if (add_line(t, "", text))
+		t->nomem = 1;
+}
+
+/* The inspection of the message (pps_quarantine_inspect), or the line saying why none. */
+static int add_inspection(tui *t, const tui_row *row)
+{
+	json_t *insp = NULL;
+	int rc = pps_quarantine_inspect(&insp, t->ctx->client, row->guid, NULL);
+
+	if (rc) {
+		char why[400];
+
+		snprintf(why, sizeof(why), "no inspection: %s",
+			 pps_client_last_error(t->ctx->client)->message);
+		return add_line(t, why, "");
+	}
+	t->nomem = 0;
+	rc = cli_inspect_lines(insp, t->cols, inspection_line, t);
+	json_decref(insp);
+	return rc || t->nomem ? -1 : 0;
+}
+
 int tui_preview_open(tui *t, const tui_row *row)
 {
 	json_t *rec = json_loads(row->json, 0, NULL);
@@ -55,6 +85,9 @@ int tui_preview_open(tui *t, const tui_row *row)
 	rc |= add_line(t, "localguid: ", row->localguid);
 	rc |= add_line(t, "guid:      ", row->guid);
 	rc |= add_line(t, "", "");
+	rc |= add_inspection(t, row);
+	rc |= add_line(t, "", "");
+	rc |= add_line(t, "Record", "");
 	json_object_foreach(rec, key, v)
 	{
 		char label[80];

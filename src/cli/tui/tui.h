@@ -42,6 +42,7 @@ typedef struct tui {
 	int on_marked; /* ; or T was pressed: the next action takes the marked messages */
 	int color;
 	int quit;
+	int nomem; /* a callback ran out of memory */
 	char message[400]; /* the bottom line: the last action's result or an error */
 	FILE *trace;	   /* PPS_TRIAGE_TRACE */
 	double t0;
