@@ -21,7 +21,7 @@ _pps() {
 		if [ -n "$skip" ]; then return; fi
 		case $cur in
 		-*) cands=" --output -o --fields --jq --raw-output -r --color --no-headers --sort-by --no-pager --csv-crlf --csv-raw --url --username --password-file --password-stdin --cacert --insecure --proxy --no-proxy --timeout --retries --max-download --profile --config --batch --report --retry-unknown --fail-empty --isolate --confirm-over --yes --all --follow --checkpoint --interval --overlap --output-file --server-cap --dry-run --curl --verbose -v --quiet -q --version --help -h" ;;
-		*) [ -z "$cmd" ] && cands="smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health triage inspect quarantine-message-inspect help version completion config" ;;
+		*) [ -z "$cmd" ] && cands="smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health triage inspect quarantine-message-inspect stats help version completion config" ;;
 		esac ;;
 	esac
 	if [ -z "$cands" ] && [ "$pre" = - ] && [ -n "$cmd" ]; then
@@ -44,6 +44,9 @@ _pps() {
 		force=*) [ "$cmd" = quarantine-message-download ] && cands="force=true force=false" ;;
 		iocs=*) [ "$cmd" = inspect ] && cands="iocs=true iocs=false" ;;
 		iocs=*) [ "$cmd" = quarantine-message-inspect ] && cands="iocs=true iocs=false" ;;
+		action=*) [ "$cmd" = stats ] && cands="action=accept action=continue action=discard action=redirect action=reject action=retry" ;;
+		by=*) [ "$cmd" = stats ] && cands="by=hour by=day" ;;
+		ascii=*) [ "$cmd" = stats ] && cands="ascii=true ascii=false" ;;
 		esac
 		if [ -z "$cands" ]; then
 			case $cmd in
@@ -64,7 +67,8 @@ _pps() {
 			triage) cands="sender= recipient= subject= start_time= end_time= folder_name=" ;;
 			inspect) cands="iocs= extract=" ;;
 			quarantine-message-inspect) cands="guid= iocs= extract=" ;;
-			help) cands="smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health triage inspect quarantine-message-inspect help version completion config" ;;
+			stats) cands="start_time= end_time= folder_name= sender= recipient= subject= action= virus= attachment= host= by= top= limit= ascii=" ;;
+			help) cands="smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health triage inspect quarantine-message-inspect stats help version completion config" ;;
 			completion) cands="bash zsh fish" ;;
 			config) case ${#pos[@]}:${pos[0]:-} in
 				0:) cands="show profiles set" ;;

@@ -30,7 +30,7 @@ complete -c pps -l fail-empty -d 'Exit 1 when the local_guid input of an action 
 complete -c pps -l isolate -d 'Split a refused release, resubmit or forward batch to find the GUIDs the server refuses (move and delete always do).'
 complete -c pps -l confirm-over -r -d 'On a terminal, ask before a delete, release or forward of more than N messages (default 100).'
 complete -c pps -l yes -d 'Do not ask for confirmation; also act on several clusters (--profile a,b).'
-complete -c pps -l all -d 'smart-search, quarantine-messages-list: fetch the whole start_time..end_time window past the server\'s cap, page by page; limit= becomes a total cap.'
+complete -c pps -l all -d 'smart-search, quarantine-messages-list, stats: fetch (or count) the whole start_time..end_time window past the server\'s cap, page by page; limit= becomes a total cap.'
 complete -c pps -l follow -d 'smart-search, quarantine-messages-list: print what matches from start_time (default now), then every new record once, oldest first, until SIGINT or SIGTERM (exit 0; 1 when a second held more records than the server returns in one answer). Polls on the server\'s clock (its Date header), each poll reading the last --overlap seconds again and skipping the GUIDs it printed; a failing server is retried with a growing pause.'
 complete -c pps -l checkpoint -r -F -d 'With --all or --follow: save how far the job got in FILE (atomically, after the records it covers are flushed) and continue from it when FILE exists. After a kill -9 a record may come out twice on stdout and the last line may be torn (deduplicate by GUID); with --output-file FILE neither. A checkpoint of other filters or another window is refused (exit 2); one that cannot be written stops the job before its first request.'
 complete -c pps -l interval -r -d 'With --follow: seconds between polls (default 30).'
@@ -146,8 +146,30 @@ complete -c pps -n '__fish_seen_subcommand_from quarantine-message-inspect' -a g
 complete -c pps -n '__fish_seen_subcommand_from quarantine-message-inspect' -a iocs=true
 complete -c pps -n '__fish_seen_subcommand_from quarantine-message-inspect' -a iocs=false
 complete -c pps -n '__fish_seen_subcommand_from quarantine-message-inspect' -a extract= -d 'Write the attachments into this folder (made with mode 0700 when missing): their sanitised names, else attachment-N.bin, mode 0600, never overwriting (a name taken gets " (2)"), each complete or not at all.'
+complete -c pps -n __fish_use_subcommand -a stats -d 'Count where the mail goes: per hour or day, top senders and more'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a start_time= -d 'Start of the window: <number> <unit> [ago] (12 hours, 7 days), now, today or yesterday (midnight UTC), or ISO-8601 (without a zone, UTC).'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a end_time= -d 'End of the window (default: now); the same forms as start_time.'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a folder_name= -d 'Counts the quarantine instead of the Smart Search trace: these folders, as a comma list or a JSON array (a folder named twice is counted once); then one of sender, recipient, subject is required and the trace\'s other filters do not apply.'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a sender= -d 'Envelope sender, matched as smart-search (a.b*, *@c.d) or, with folder_name, as quarantine-messages-list (foo*, *foo, bar.com).'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a recipient= -d 'Envelope recipient; matched as sender.'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a subject= -d 'The subject, matched as smart-search or, with folder_name, as quarantine-messages-list.'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a action=accept
+complete -c pps -n '__fish_seen_subcommand_from stats' -a action=continue
+complete -c pps -n '__fish_seen_subcommand_from stats' -a action=discard
+complete -c pps -n '__fish_seen_subcommand_from stats' -a action=redirect
+complete -c pps -n '__fish_seen_subcommand_from stats' -a action=reject
+complete -c pps -n '__fish_seen_subcommand_from stats' -a action=retry
+complete -c pps -n '__fish_seen_subcommand_from stats' -a virus= -d 'Smart Search: comma-separated list of detected virus names.'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a attachment= -d 'Smart Search: comma-separated list of attachment names.'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a host= -d 'Smart Search: the host or IP address of the sender.'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a by=hour
+complete -c pps -n '__fish_seen_subcommand_from stats' -a by=day
+complete -c pps -n '__fish_seen_subcommand_from stats' -a top= -d 'The length of each top list.'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a limit= -d 'The most records counted, over every folder (default: one answer\'s most, 10000, quarantine 1000 per folder; with --all no limit).'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a ascii=true
+complete -c pps -n '__fish_seen_subcommand_from stats' -a ascii=false
 complete -c pps -n __fish_use_subcommand -a 'help version completion config'
-complete -c pps -n '__fish_seen_subcommand_from help' -a 'smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health triage inspect quarantine-message-inspect help version completion config'
+complete -c pps -n '__fish_seen_subcommand_from help' -a 'smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health triage inspect quarantine-message-inspect stats help version completion config'
 complete -c pps -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'
 complete -c pps -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from show profiles set' -a 'show profiles set'
 complete -c pps -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from set; and test (count (commandline -opc)) -le 3' -a 'url username password_file cacert insecure proxy timeout retries output server_cap '

@@ -306,6 +306,10 @@ static int check_cluster_run(const cli_globals *g, const cli_command *cmd, size_
 				"--password-*, --cacert");
 		return CLI_EXIT_USAGE;
 	}
+	if (!strcmp(cmd->name, "stats")) {
+		cli_usage_error("%s", "stats counts one cluster: run one pps per profile");
+		return CLI_EXIT_USAGE;
+	}
 	if (g->jobs.follow) {
 		cli_usage_error("%s", "--follow follows one cluster: run one pps per profile");
 		return CLI_EXIT_USAGE;

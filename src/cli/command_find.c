@@ -28,6 +28,7 @@ static const cli_command *const command_tables[] = {
 	cli_commands,
 	cli_commands_triage,
 	cli_commands_inspect,
+	cli_commands_stats,
 	NULL,
 };
 

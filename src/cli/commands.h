@@ -84,6 +84,8 @@ extern const cli_command cli_commands[];
 extern const cli_command cli_commands_triage[];
 /* Inspecting a message: inspect, quarantine-message-inspect (commands_inspect.c). */
 extern const cli_command cli_commands_inspect[];
+/* The tables of the commands pps adds, one per topic: stats (commands_stats.c). */
+extern const cli_command cli_commands_stats[];
 
 /*
  * Every command of pps, in order: the reference's table (cli_commands) first, then the tables

@@ -108,6 +108,15 @@ void cli_search_probe(cli_ctx *ctx, const cli_search *s, long asked, const json_
 		probe_more(ctx, s, asked, got, oldest, folder);
 }
 
+void cli_search_probe_last(cli_ctx *ctx, const cli_search *s, long asked, size_t got,
+			   const json_t *last, const char *folder)
+{
+	int64_t oldest;
+
+	if (got && last && !pps_record_time(&oldest, CLI_SEARCH_OP(s->quarantine), last))
+		probe_more(ctx, s, asked, got, oldest, folder);
+}
+
 /*
  * One streamed request: the visitor cli_print_stream gives is tapped to count the records and
  * keep the last one (as a value or as its text), for the probe afterwards.
@@ -214,6 +223,7 @@ int cli_jobs_check(const cli_ctx *ctx, const cli_args *a, int interval_given, in
 	const char *flag = j->all ? "--all" : "--follow";
 	int search = !strcmp(ctx->cmd->name, "smart-search") ||
 		     !strcmp(ctx->cmd->name, "quarantine-messages-list");
+	int stats = !strcmp(ctx->cmd->name, "stats");
 	int end = cli_command_arg_index(ctx->cmd, "end_time");
 	int guid = cli_command_arg_index(ctx->cmd, "guid");
 	cli_format fmt = ctx->render.format;
@@ -231,9 +241,20 @@ int cli_jobs_check(const cli_ctx *ctx, const cli_args *a, int interval_given, in
 			return 0;
 		return -1;
 	}
-	if (!search)
+	if (stats && (j->follow || j->checkpoint || j->output))
 		snprintf(err, errlen,
-			 "%s works with smart-search and quarantine-messages-list only", flag);
+			 "stats counts a window once: --follow, --checkpoint and --output-file do "
+			 "not apply");
+	else if (stats && fmt == CLI_FMT_RAW)
+		snprintf(err, errlen,
+			 "stats prints a chart (-o table), json, ndjson or csv: not "
+			 "-o raw");
+	else if (stats)
+		return 0;
+	else if (!search)
+		snprintf(err, errlen,
+			 "%s works with smart-search%s quarantine-messages-list%s only", flag,
+			 j->all ? "," : " and", j->all ? " and stats" : "");
 	else if (j->all && j->follow)
 		snprintf(err, errlen,
 			 "--all and --follow do not go together: --follow prints the window from "

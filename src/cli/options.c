@@ -219,8 +219,9 @@ const opt_spec cli_global_opts[] = {
 	FLAG("--yes", NULL, yes,
 	     "Do not ask for confirmation; also act on several clusters (--profile a,b)."),
 	FLAG("--all", NULL, jobs.all,
-	     "smart-search, quarantine-messages-list: fetch the whole start_time..end_time window "
-	     "past the server's cap, page by page; limit= becomes a total cap."),
+	     "smart-search, quarantine-messages-list, stats: fetch (or count) the whole "
+	     "start_time..end_time window past the server's cap, page by page; limit= becomes a "
+	     "total cap."),
 	FLAG("--follow", NULL, jobs.follow,
 	     "smart-search, quarantine-messages-list: print what matches from start_time (default "
 	     "now), then every new record once, oldest first, until SIGINT or SIGTERM (exit 0; 1 "

@@ -58,6 +58,19 @@ void cli_search_init(cli_search *s, int quarantine);
 void cli_search_probe(struct cli_ctx *ctx, const cli_search *s, long asked,
 		      const struct json_t *records, const char *folder);
 
+/*
+ * The same probe after an answer of got records to a request for asked whose last (oldest)
+ * record is last (borrowed), for a caller that did not keep the records.
+ */
+void cli_search_probe_last(struct cli_ctx *ctx, const cli_search *s, long asked, size_t got,
+			   const struct json_t *last, const char *folder);
+
+/*
+ * Says that the second at second held more records than one answer returns, so that a walk
+ * may have missed some (what: "folder 'X'" or NULL). Returns CLI_EXIT_FAILURE (1).
+ */
+int cli_walk_warn_incomplete(struct cli_ctx *ctx, int64_t second, const char *what);
+
 /* Whether a time argument counts back from now to the second ("now", "10 minutes ago"). */
 int cli_time_from_now(const char *text);
 

@@ -17,8 +17,7 @@
 
 #include "util/banned.h"
 
-/* Prints the warning of a second that held more records than one answer returns; 1. */
-static int warn_incomplete(cli_ctx *ctx, int64_t second, const char *what)
+int cli_walk_warn_incomplete(cli_ctx *ctx, int64_t second, const char *what)
 {
 	char when[32];
 
@@ -176,8 +175,8 @@ static int all_parts(cli_ctx *ctx, cli_search *s, const char *const *folders, si
 		snprintf(what, sizeof(what), "folder '%s'", s->quarantine ? folders[p] : "");
 		if (rc == PPS_EINCOMPLETE) {
 			at->overfull = res.overfull_at;
-			status = warn_incomplete(ctx, res.overfull_at,
-						 s->quarantine && nfolders > 1 ? what : NULL);
+			status = cli_walk_warn_incomplete(
+				ctx, res.overfull_at, s->quarantine && nfolders > 1 ? what : NULL);
 		} else if (rc) {
 			(*failures)++;
 			status = cli_report(ctx, rc, s->quarantine && nfolders > 1 ? what : NULL);
@@ -265,7 +264,7 @@ int cli_all_run(cli_ctx *ctx, cli_search *s, const char *const *folders, size_t 
 				   ctx->jobs.checkpoint);
 		/* A crowded second found by an earlier run stays a gap: the job is still partial. */
 		if (at.overfull)
-			status = warn_incomplete(ctx, at.overfull, NULL);
+			status = cli_walk_warn_incomplete(ctx, at.overfull, NULL);
 		goto done;
 	}
 	status = all_parts(ctx, s, folders, nfolders, &st, &failures);

@@ -120,7 +120,7 @@ pps_admin smart-search --all --follow
 expect_rc 2 "--all with --follow"
 pps_admin get-user email=a@b.test --all
 expect_rc 2 "--all on a command that is not a search"
-expect_err "pps: --all works with smart-search and quarantine-messages-list only"
+expect_err "pps: --all works with smart-search, quarantine-messages-list and stats only"
 pps_admin smart-search --checkpoint "$T_DIR/x.ck"
 expect_rc 2 "--checkpoint alone"
 expect_err "pps: --checkpoint needs --all or --follow"
