@@ -161,6 +161,7 @@ struct reading {
 	size_t n, alloc;
 	char *next; /* the position after the page, or NULL */
 	int paged;  /* page_done came: the page is whole */
+	int front;  /* reading at the front: records are new to the view */
 	int nomem;
 };
 
@@ -178,6 +179,8 @@ static int on_record(void *ctx, json_t *rec, int64_t t)
 		row_release(&r);
 		return 0;
 	}
+	if (rd->front && rd->ix->counted)
+		rd->ix->counted(rd->ix->counted_ctx, rec);
 	if (rd->n == rd->alloc) {
 		size_t a = rd->alloc ? rd->alloc * 2 : 64;
 		tui_row *v = realloc(rd->rows, a * sizeof(*v));
@@ -218,7 +221,8 @@ static void say_failure(tui_index *ix, int rc, size_t folder)
  * Reads one page of folder from pos into rd. 1: a page, 0: the folder has no more, -1: failed
  * (said in ix->errmsg).
  */
-static int read_page(tui_index *ix, size_t folder, const char *pos, struct reading *rd)
+static int read_page(tui_index *ix, size_t folder, const char *pos, struct reading *rd,
+		     int front)
 {
 	pps_walk_options o;
 	pps_quarantine_search_req req = ix->req;
@@ -226,6 +230,7 @@ static int read_page(tui_index *ix, size_t folder, const char *pos, struct readi
 
 	memset(rd, 0, sizeof(*rd));
 	rd->ix = ix;
+	rd->front = front;
 	pps_walk_options_init(&o, PPS_WALK_OPTIONS_VERSION);
 	o.page = ix->page_size;
 	o.record = on_record;
@@ -352,7 +357,7 @@ int tui_index_more(tui_index *ix)
 	int rc;
 
 	while (!ix->ended) {
-		rc = read_page(ix, ix->front_folder, ix->front_pos, &rd);
+		rc = read_page(ix, ix->front_folder, ix->front_pos, &rd, 1);
 		if (rc < 0)
 			return -1;
 		if (rc == 0) {
@@ -393,7 +398,7 @@ int tui_index_more(tui_index *ix)
 static int reread(tui_index *ix, tui_page *p)
 {
 	struct reading rd;
-	int rc = read_page(ix, p->folder, p->pos, &rd);
+	int rc = read_page(ix, p->folder, p->pos, &rd, 0);
 
 	if (rc < 0)
 		return -1;

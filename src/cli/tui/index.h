@@ -11,6 +11,8 @@
 
 #include "pps/pps.h"
 
+struct json_t;
+
 /* The index's columns, in the order shown. */
 enum tui_cell { TUI_DATE, TUI_FOLDER, TUI_FROM, TUI_SUBJECT, TUI_SCORE, TUI_SIZE, TUI_NCELLS };
 
@@ -55,6 +57,9 @@ typedef struct tui_index {
 	int failed; /* the last read failed: errmsg says why */
 	char errmsg[300];
 	size_t requests; /* walks made (pages read, counting re-reads) */
+	/* Optional: each record shown, once, as the front reads it (not on a re-read). */
+	void (*counted)(void *ctx, const struct json_t *record);
+	void *counted_ctx;
 } tui_index;
 
 /* Sets up an empty index over folders with the filters of req (copied by value). */

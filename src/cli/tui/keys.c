@@ -111,7 +111,7 @@ static int key_filter(tui *t, int key)
 		return 0;
 	if (!tui_prompt(t, "filter (empty: none): ", text, sizeof(text)))
 		return 0;
-	if (tui_index_restart(&t->ix, text))
+	if (tui_index_restart(&t->ix, text) || tui_stats_restart(t))
 		tui_set_message(t, "out of memory");
 	t->cursor = t->top = 0;
 	return 0;
@@ -185,6 +185,19 @@ static int key_help(tui *t, int key)
 	return 0;
 }
 
+static int key_stats(tui *t, int key)
+{
+	int was = t->screen == TUI_STATS;
+
+	(void)key;
+	tui_preview_close(t);
+	if (!was && tui_stats_open(t)) {
+		tui_preview_close(t);
+		tui_set_message(t, "out of memory");
+	}
+	return 0;
+}
+
 static int key_back(tui *t, int key)
 {
 	(void)key;
@@ -237,6 +250,7 @@ static const tui_key keys[] = {
 	  "download the raw message to a file (asks the path; never overwrites)",
 	  key_action },
 	{ { '\n', KEY_ENTER, '\r' }, "Enter", "preview the message; again: back", key_preview },
+	{ { '\t' }, "Tab", "statistics of the messages read so far; again: back", key_stats },
 	{ { '?' }, "?", "this help; again: back", key_help },
 	{ { 27 }, "Esc", "back to the index; cancels ; and a question", key_back },
 	{ { CTRL('l') }, "Ctrl-L", "redraw the screen", key_redraw },

@@ -44,6 +44,14 @@ static int add_line(tui *t, const char *label, const char *value)
 	return 0;
 }
 
+void tui_add_line(void *ctx, const char *text)
+{
+	tui *t = ctx;
+
+	if (add_line(t, "", text))
+		t->nomem = 1;
+}
+
 /* A line of the inspection's view: escaped by cli_inspect_lines already (idempotent again). */
 static void inspection_line(void *ctx, const char *text, int attr)
 {

@@ -73,6 +73,7 @@ static void release(tui *t)
 		free(t->tags[i].recipient);
 	}
 	free(t->tags);
+	tui_stats_free(t);
 	if (t->trace)
 		fclose(t->trace);
 }
@@ -163,6 +164,12 @@ int cmd_triage(cli_ctx *ctx, const cli_args *args)
 		req.subject = "*";
 	folders = cli_args_list(args, CLI_ARG_LIST, &field);
 	tui_index_init(&t.ix, ctx->client, &req, (const char *const *)folders->items, folders->n);
+	if (tui_stats_start(&t, req.start.epoch,
+			    req.end.set ? req.end.epoch : (int64_t)time(NULL))) {
+		cli_errorf(ctx, "triage: the window from start_time to end_time has too many hours");
+		release(&t);
+		return CLI_EXIT_USAGE;
+	}
 	setlocale(LC_CTYPE, "");
 	scr = newterm(NULL, stdout, stdin);
 	if (!scr) {

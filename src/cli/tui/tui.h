@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "cli/stats.h"
 #include "cli/tui/index.h"
 
 /* What a message's last action came to, shown in the index. */
@@ -43,6 +44,8 @@ typedef struct tui {
 	int color;
 	int quit;
 	int nomem; /* a callback ran out of memory */
+	cli_stats *stats; /* the counts of what the view read (Tab) */
+	int64_t stats_start, stats_end;
 	char message[400]; /* the bottom line: the last action's result or an error */
 	FILE *trace;	   /* PPS_TRIAGE_TRACE */
 	double t0;
@@ -71,8 +74,16 @@ void tui_trace(tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 /* preview.c: the preview lines of row (t->lines). 0 or -1. */
 int tui_preview_open(tui *t, const tui_row *row);
 void tui_preview_close(tui *t);
+/* Adds a line of text already escaped (sets nomem on failure). */
+void tui_add_line(void *t, const char *text);
 /* The help screen's lines from the key table. */
 int tui_help_open(tui *t);
+
+/* stats_screen.c: counting what the view reads; the Tab screen. 0 or -1. */
+int tui_stats_start(tui *t, int64_t start, int64_t end);
+int tui_stats_restart(tui *t);
+int tui_stats_open(tui *t);
+void tui_stats_free(tui *t);
 
 /* actions.c: the action of key on the message under the cursor or the marked ones. */
 int tui_act(tui *t, int key);
