@@ -4,7 +4,7 @@ _pps() {
 	local -a ws pos=()
 	cur=${line##*[[:space:]]}
 	read -ra ws <<<"${line%"$cur"}"
-	local withval=" --output -o --fields --jq --color --sort-by --url --username --password-file --cacert --proxy --timeout --retries --max-download --profile --config --batch --report --confirm-over --checkpoint --interval --overlap --output-file --server-cap "
+	local withval=" --output -o --fields --jq --color --sort-by --url --username --password-file --cacert --proxy --timeout --retries --max-download --profile --config --batch --report --audit --confirm-over --checkpoint --interval --overlap --output-file --server-cap "
 	for w in "${ws[@]:1}"; do
 		if [ -n "$skip" ]; then skip=; continue; fi
 		case " $withval " in *" $w "*) skip=1; continue ;; esac
@@ -14,14 +14,14 @@ _pps() {
 	[ ${#ws[@]} -gt 1 ] && prev=${ws[${#ws[@]}-1]}
 	case $prev in
 	-o|--output) cands="table wide markdown json ndjson csv tsv raw" ;;
-	--password-file|--cacert|--config|--report|--checkpoint|--output-file) pre= ;;
+	--password-file|--cacert|--config|--report|--audit|--checkpoint|--output-file) pre= ;;
 	--profile) cands=$(sed -n 's/^[[:space:]]*\[\([^]]*\)\].*/\1/p' "${XDG_CONFIG_HOME:-$HOME/.config}/pps/config" 2>/dev/null) ;;
 	--color) cands="auto always never" ;;
 	*)
 		if [ -n "$skip" ]; then return; fi
 		case $cur in
-		-*) cands=" --output -o --fields --jq --raw-output -r --color --no-headers --sort-by --no-pager --csv-crlf --csv-raw --url --username --password-file --password-stdin --cacert --insecure --proxy --no-proxy --timeout --retries --max-download --profile --config --batch --report --retry-unknown --fail-empty --isolate --confirm-over --yes --all --follow --checkpoint --interval --overlap --output-file --server-cap --dry-run --curl --verbose -v --quiet -q --version --help -h" ;;
-		*) [ -z "$cmd" ] && cands="smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health triage inspect quarantine-message-inspect stats help version completion config" ;;
+		-*) cands=" --output -o --fields --jq --raw-output -r --color --no-headers --sort-by --no-pager --csv-crlf --csv-raw --url --username --password-file --password-stdin --cacert --insecure --proxy --no-proxy --timeout --retries --max-download --profile --config --batch --report --audit --retry-unknown --fail-empty --isolate --confirm-over --yes --all --follow --checkpoint --interval --overlap --output-file --server-cap --dry-run --curl --verbose -v --quiet -q --version --help -h" ;;
+		*) [ -z "$cmd" ] && cands="smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health triage inspect quarantine-message-inspect stats audit help version completion config" ;;
 		esac ;;
 	esac
 	if [ -z "$cands" ] && [ "$pre" = - ] && [ -n "$cmd" ]; then
@@ -47,6 +47,7 @@ _pps() {
 		action=*) [ "$cmd" = stats ] && cands="action=accept action=continue action=discard action=redirect action=reject action=retry" ;;
 		by=*) [ "$cmd" = stats ] && cands="by=hour by=day" ;;
 		ascii=*) [ "$cmd" = stats ] && cands="ascii=true ascii=false" ;;
+		outcome=*) [ "$cmd" = audit ] && cands="outcome=done outcome=refused outcome=unknown outcome=not_sent" ;;
 		esac
 		if [ -z "$cands" ]; then
 			case $cmd in
@@ -68,11 +69,12 @@ _pps() {
 			inspect) cands="iocs= extract=" ;;
 			quarantine-message-inspect) cands="guid= iocs= extract=" ;;
 			stats) cands="start_time= end_time= folder_name= sender= recipient= subject= action= virus= attachment= host= by= top= limit= ascii=" ;;
-			help) cands="smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health triage inspect quarantine-message-inspect stats help version completion config" ;;
+			audit) cands="since= until= operation= target= outcome= file=" ;;
+			help) cands="smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health triage inspect quarantine-message-inspect stats audit help version completion config" ;;
 			completion) cands="bash zsh fish" ;;
 			config) case ${#pos[@]}:${pos[0]:-} in
 				0:) cands="show profiles set" ;;
-				1:set) cands="url username password_file cacert insecure proxy timeout retries output server_cap " ;;
+				1:set) cands="url username password_file cacert insecure proxy timeout retries output server_cap audit audit_syslog audit_syslog_socket " ;;
 				esac ;;
 			esac
 		fi

@@ -25,6 +25,7 @@ complete -c pps -l profile -r -x -a '(sed -n "s/^[[:space:]]*\[\([^]]*\)\].*/\1/
 complete -c pps -l config -r -F -d 'Config file (default $XDG_CONFIG_HOME/pps/config).'
 complete -c pps -l batch -r -d 'GUIDs per quarantine action request (default 100).'
 complete -c pps -l report -r -F -d 'The run\'s journal: before each batch its GUIDs (intent), after it one line per local_guid entry with its outcome (done, invalid, refused, unknown, not_sent), synced. Running the same command with the same FILE resumes: nothing done or unknown is sent again. Never overwritten; a symlink is refused. The lines are valid local_guid input.'
+complete -c pps -l audit -r -F -d 'The audit file of this run\'s changes (profile key audit; default $XDG_STATE_HOME/pps/audit.ndjson, else ~/.local/state/pps/audit.ndjson), or off: an intent line, synced, before each request that changes something, an outcome line after it. A file that cannot be written stops the action before it is sent. pps audit lists it.'
 complete -c pps -l retry-unknown -d 'Send again the messages whose outcome an earlier run (the --report journal or the report given as local_guid) left unknown, once checked.'
 complete -c pps -l fail-empty -d 'Exit 1 when the local_guid input of an action (local_guid=- or @FILE) holds no entries, e.g. a search that matched nothing piped into a delete (default: one line on stderr and exit 0).'
 complete -c pps -l isolate -d 'Split a refused release, resubmit or forward batch to find the GUIDs the server refuses (move and delete always do).'
@@ -168,8 +169,18 @@ complete -c pps -n '__fish_seen_subcommand_from stats' -a top= -d 'The length of
 complete -c pps -n '__fish_seen_subcommand_from stats' -a limit= -d 'The most records counted, over every folder (default: one answer\'s most, 10000, quarantine 1000 per folder; with --all no limit).'
 complete -c pps -n '__fish_seen_subcommand_from stats' -a ascii=true
 complete -c pps -n '__fish_seen_subcommand_from stats' -a ascii=false
+complete -c pps -n __fish_use_subcommand -a audit -d 'List the changes pps made: who did what, when, where, and the outcome'
+complete -c pps -n '__fish_seen_subcommand_from audit' -a since= -d 'Only the requests from this time: <number> <unit> [ago], now, today, yesterday or ISO-8601.'
+complete -c pps -n '__fish_seen_subcommand_from audit' -a until= -d 'Only the requests up to this time (same forms as since).'
+complete -c pps -n '__fish_seen_subcommand_from audit' -a operation= -d 'Only this operation: release, resubmit, forward, move, delete, create-user, modify-user, delete-user, or a list change.'
+complete -c pps -n '__fish_seen_subcommand_from audit' -a target= -d 'Only the requests naming this localguid, GUID, end user, list entry or forward recipient (addresses in any case): who did what to it.'
+complete -c pps -n '__fish_seen_subcommand_from audit' -a outcome=done
+complete -c pps -n '__fish_seen_subcommand_from audit' -a outcome=refused
+complete -c pps -n '__fish_seen_subcommand_from audit' -a outcome=unknown
+complete -c pps -n '__fish_seen_subcommand_from audit' -a outcome=not_sent
+complete -c pps -n '__fish_seen_subcommand_from audit' -a file= -d 'The audit file to read (default: the profile\'s audit, else $XDG_STATE_HOME/pps/audit.ndjson).'
 complete -c pps -n __fish_use_subcommand -a 'help version completion config'
-complete -c pps -n '__fish_seen_subcommand_from help' -a 'smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health triage inspect quarantine-message-inspect stats help version completion config'
+complete -c pps -n '__fish_seen_subcommand_from help' -a 'smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health triage inspect quarantine-message-inspect stats audit help version completion config'
 complete -c pps -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'
 complete -c pps -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from show profiles set' -a 'show profiles set'
-complete -c pps -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from set; and test (count (commandline -opc)) -le 3' -a 'url username password_file cacert insecure proxy timeout retries output server_cap '
+complete -c pps -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from set; and test (count (commandline -opc)) -le 3' -a 'url username password_file cacert insecure proxy timeout retries output server_cap audit audit_syslog audit_syslog_socket '

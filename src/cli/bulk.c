@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/audit.h"
 #include "cli/bulk_run.h"
 #include "cli/exit.h"
 #include "util/buf.h"
@@ -59,6 +60,7 @@ static void run_release(struct run *r)
 	free(r->groups);
 	json_decref(r->batches);
 	cli_jstates_release(&r->given);
+	free(r->last_message);
 }
 
 /* --dry-run: prints each planned batch; sends nothing. */
@@ -120,6 +122,9 @@ static int prepare(struct run *r, cli_batcher *b)
 		cli_errorf(r->ctx, "out of memory");
 		status = CLI_EXIT_FAILURE;
 	}
+	/* An audit file that cannot be opened stops the run before anything is sent. */
+	if (!status && !r->ctx->dry_run && cli_audit_open(r->ctx))
+		status = CLI_EXIT_FAILURE;
 	if (!status)
 		status = cli_bulk_open_journal(r);
 	if (!status && cli_bulk_build_groups(r)) {
@@ -233,6 +238,9 @@ static int finish(struct run *r, enum step step, int status)
 	cli_bulk_journal_end(r, status, count);
 	if (r->journal.write_errno && status == CLI_EXIT_OK)
 		status = CLI_EXIT_FAILURE;
+	/* An outcome the audit file could not take reads there as unknown: so does the status. */
+	if (r->audit_lost && status != CLI_EXIT_INTERRUPTED)
+		status = CLI_EXIT_UNKNOWN;
 	return status;
 }
 

@@ -68,6 +68,10 @@ struct run {
 	size_t earlier_done;	/* messages done by an earlier run */
 	size_t earlier_unknown; /* messages unknown since an earlier run, not sent again */
 	size_t retried;		/* unknown messages sent again (--retry-unknown) */
+	/* The audit trail (audit.h): the last request's answer, and an outcome not recorded. */
+	long last_http;
+	char *last_message;
+	int audit_lost;
 };
 
 enum step { STEP_NEXT, STEP_STOP_AUTH, STEP_STOP_NET, STEP_FATAL };
@@ -87,6 +91,16 @@ char *cli_bulk_span_join(const struct run *r, const cli_span *s);
  * request leaves, and after the answer the entries' outcomes (or a split: refused whole, its
  * halves queued). A journal that cannot be written stops the run (STEP_FATAL).
  */
+/*
+ * bulk_audit.c: span s's intent in the audit file, before it is sent: -1 when it cannot be
+ * written (said on stderr; the span is then not_sent and the run stops). Then its outcome,
+ * after the answer (r->split: refused whole): -1 when it cannot be written (said;
+ * r->audit_lost is set and the run exits 8).
+ */
+struct cli_audit_id;
+int cli_bulk_audit_intent(struct run *r, const cli_span *s, struct cli_audit_id *id);
+int cli_bulk_audit_outcome(struct run *r, const cli_span *s, const struct cli_audit_id *id);
+
 enum step cli_bulk_send_span(struct run *r, cli_batcher *b, pps_quarantine_action_req *req,
 			     const cli_span *s, int *net_fails);
 

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/audit.h"
 #include "cli/bulk_run.h"
 #include "cli/exit.h"
 #include "util/buf.h"
@@ -163,6 +164,9 @@ static void note_request(struct run *r, const cli_span *s, enum outcome o, long 
 	json_t *guids, *obj;
 
 	r->requests++;
+	r->last_http = status;
+	free(r->last_message);
+	r->last_message = message ? strdup(message) : NULL;
 	if (o != OUT_DONE)
 		r->failed_requests++;
 	if (!r->batches)
@@ -409,15 +413,28 @@ enum step cli_bulk_send_span(struct run *r, cli_batcher *b, pps_quarantine_actio
 			     const cli_span *s, int *net_fails)
 {
 	const struct group *g = &r->groups[s->group];
-	long id = r->next_batch++;
+	long id;
 	enum step step;
+	cli_audit_id aid;
 
-	if (cli_bulk_journal_batch(r, s, id, "intent", 0, NULL))
+	/* The audit file first: a span it cannot record is not sent, and not journaled as sent. */
+	if (cli_bulk_audit_intent(r, s, &aid))
 		return STEP_FATAL;
+	id = r->next_batch++;
+	r->last_http = 0;
+	free(r->last_message);
+	r->last_message = NULL;
+	if (cli_bulk_journal_batch(r, s, id, "intent", 0, NULL)) {
+		cli_audit_outcome(r->ctx, &aid, CLI_AUDIT_NOT_SENT, 0,
+				  "the --report journal could not be written");
+		return STEP_FATAL;
+	}
 	for (size_t k = s->first; k < s->first + s->count; k++)
 		r->batch_id[g->idx[k]] = id;
 	r->split = 0;
 	step = run_span(r, b, req, s, net_fails);
+	if (cli_bulk_audit_outcome(r, s, &aid) && step == STEP_NEXT)
+		step = STEP_FATAL;
 	if (r->split) {
 		const pps_error *e = pps_client_last_error(r->ctx->client);
 

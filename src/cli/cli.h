@@ -75,6 +75,9 @@ typedef struct cli_ctx {
 	/* Several clusters (--profile a,b): records are appended here, tagged, not printed. */
 	struct json_t *collect;
 	const char *cluster; /* the profile name tagged on collected records */
+	/* The audit trail of the changes this run makes (audit.h); NULL: none recorded. */
+	struct cli_audit *audit;
+	const char *audit_setting; /* the profile's audit (a file, off) or NULL: pps audit reads */
 } cli_ctx;
 
 /* Prints "pps: <formatted>" and a newline on ctx->err. */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cli/audit.h"
 #include "cli/exit.h"
 #include "cli/journal.h"
 #include "cli/run.h"
@@ -76,7 +77,8 @@ static void *cluster_main(void *arg)
 	flags.profile = c->profile;
 	if (cli_config_load(&s, &flags, cluster_getenv, NULL, err, sizeof(err)) ||
 	    cli_settings_check(&s, err, sizeof(err)) ||
-	    cli_open_client(c->g, &s, 0, &client, err, sizeof(err))) {
+	    cli_open_client(c->g, &s, 0, &client, err, sizeof(err)) ||
+	    cli_audit_setup(&ctx, &s, err, sizeof(err))) {
 		fprintf(errf, "pps: %s\n", err);
 		c->status = CLI_EXIT_USAGE;
 		goto done;
@@ -87,6 +89,7 @@ static void *cluster_main(void *arg)
 	ctx.client = client;
 	c->status = c->cmd->run(&ctx, c->args);
 done:
+	cli_audit_finish(&ctx);
 	pps_client_free(client);
 	cli_settings_release(&s);
 	fclose(errf);

@@ -29,6 +29,7 @@ static const cli_command *const command_tables[] = {
 	cli_commands_triage,
 	cli_commands_inspect,
 	cli_commands_stats,
+	cli_commands_audit,
 	NULL,
 };
 

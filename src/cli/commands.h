@@ -86,6 +86,8 @@ extern const cli_command cli_commands_triage[];
 extern const cli_command cli_commands_inspect[];
 /* The tables of the commands pps adds, one per topic: stats (commands_stats.c). */
 extern const cli_command cli_commands_stats[];
+/* The commands that read what pps recorded locally (commands_audit.c). */
+extern const cli_command cli_commands_audit[];
 
 /*
  * Every command of pps, in order: the reference's table (cli_commands) first, then the tables

@@ -58,6 +58,8 @@ void cli_settings_release(cli_settings *s)
 	free(s->output);
 	free(s->profile);
 	free(s->config_path);
+	free(s->audit);
+	free(s->audit_syslog_socket);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -204,6 +206,11 @@ const cli_config_key cli_config_keys[] = {
 	{ "retries", NULL, "retries of a GET" },
 	{ "output", NULL, "the output format" },
 	{ "server_cap", NULL, "the server's Smart Search count cap, when known (--server-cap)" },
+	{ "audit", NULL,
+	  "the audit file of the changes pps makes (default "
+	  "$XDG_STATE_HOME/pps/audit.ndjson), or off" },
+	{ "audit_syslog", NULL, "on: also send the audit lines to the local syslog (RFC 5424)" },
+	{ "audit_syslog_socket", NULL, "the syslog socket of audit_syslog (default /dev/log)" },
 	{ "profile", "PPS_PROFILE", "the profile (section) to read; not a key of the file" },
 	{ NULL, NULL, NULL },
 };
@@ -333,6 +340,16 @@ static int apply_file(cli_settings *s, struct file_values *fv, char *err, size_t
 		return -1;
 	if ((v = fv->keys[key_index("output")]) && set_str(&s->output, v))
 		return -1;
+	if ((v = fv->keys[key_index("audit")]) && set_str(&s->audit, v))
+		return -1;
+	if ((v = fv->keys[key_index("audit_syslog_socket")]) && set_str(&s->audit_syslog_socket, v))
+		return -1;
+	if ((v = fv->keys[key_index("audit_syslog")]) && parse_flag(v, &s->audit_syslog)) {
+		snprintf(err, errlen,
+			 "config file '%s': invalid audit_syslog '%s': expected on or off",
+			 s->config_path, v);
+		return -1;
+	}
 	if ((v = fv->keys[key_index("insecure")]) && parse_flag(v, &s->insecure)) {
 		snprintf(err, errlen,
 			 "config file '%s': invalid insecure '%s': expected true or false",
@@ -408,6 +425,8 @@ static int apply_flags(cli_settings *s, const cli_config_flags *f, FILE *in, cha
 	if (f->proxy && set_str(&s->proxy, f->proxy))
 		return -1;
 	if (f->output && set_str(&s->output, f->output))
+		return -1;
+	if (f->audit && set_str(&s->audit, f->audit))
 		return -1;
 	if (f->insecure >= 0)
 		s->insecure = f->insecure;

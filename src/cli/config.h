@@ -22,6 +22,7 @@ typedef struct cli_config_flags {
 	const char *output;
 	const char *profile;
 	const char *config; /* config file path */
+	const char *audit;  /* --audit FILE or off */
 } cli_config_flags;
 
 void cli_config_flags_init(cli_config_flags *f);
@@ -34,7 +35,7 @@ typedef struct cli_config_key {
 } cli_config_key;
 
 /* The one table of settings (loading, pps(1)), ended by a NULL key. */
-#define CLI_CONFIG_KEYS 12
+#define CLI_CONFIG_KEYS 15
 extern const cli_config_key cli_config_keys[CLI_CONFIG_KEYS + 1];
 
 /* The resolved settings; all strings owned, freed by cli_settings_release(). */
@@ -49,9 +50,12 @@ typedef struct cli_settings {
 	char *config_path; /* the config file read, or NULL */
 	int insecure;
 	int no_proxy;
-	long timeout;	 /* seconds, default 60 */
-	int retries;	 /* default 3 */
-	long server_cap; /* the server's Smart Search count cap, 0 when unknown */
+	long timeout;		   /* seconds, default 60 */
+	int retries;		   /* default 3 */
+	long server_cap;	   /* the server's Smart Search count cap, 0 when unknown */
+	char *audit;		   /* the audit file, "off", or NULL (the default file, audit.h) */
+	int audit_syslog;	   /* audit_syslog = on */
+	char *audit_syslog_socket; /* the syslog socket, NULL: /dev/log */
 } cli_settings;
 
 void cli_settings_release(cli_settings *s);

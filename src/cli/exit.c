@@ -22,7 +22,8 @@ const cli_exit_info cli_exit_table[] = {
 	  "bad response (records printed before the fault stay printed)",
 	  { PPS_EPROTO } },
 	{ CLI_EXIT_UNKNOWN,
-	  "an action's outcome is unknown (its answer was lost)",
+	  "an action's outcome is unknown (its answer was lost, or the audit file could not take "
+	  "its outcome)",
 	  { PPS_EUNKNOWN } },
 	{ CLI_EXIT_INTERRUPTED,
 	  "a bulk action interrupted between batches, or an --all walk before its end",

@@ -203,6 +203,12 @@ const opt_spec cli_global_opts[] = {
 	     "synced. Running the same command with the same FILE resumes: nothing done or "
 	     "unknown is sent again. Never overwritten; a symlink is refused. The lines are "
 	     "valid local_guid input."),
+	TEXT("--audit", cfg.audit, "FILE",
+	     "The audit file of this run's changes (profile key audit; default "
+	     "$XDG_STATE_HOME/pps/audit.ndjson, else ~/.local/state/pps/audit.ndjson), or off: "
+	     "an intent line, synced, before each request that changes something, an outcome "
+	     "line after it. A file that cannot be written stops the action before it is sent. "
+	     "pps audit lists it."),
 	FLAG("--retry-unknown", NULL, retry_unknown,
 	     "Send again the messages whose outcome an earlier run (the --report journal or the "
 	     "report given as local_guid) left unknown, once checked."),

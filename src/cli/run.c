@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "cli/audit.h"
 #include "cli/exit.h"
 #include "cli/pager.h"
 #include "cli/walk.h"
@@ -179,6 +180,7 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 	cli_ctx ctx;
 	char err[1024];
 	int status, global = 0, have_settings = 0, paged = 0;
+	int local = cmd->ops[0] == PPS_OP_NONE;
 
 	memset(&s, 0, sizeof(s));
 	cli_ctx_init(&ctx, g, cmd, args, fields);
@@ -187,9 +189,16 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 	/* Printing requests needs no password; --curl needs the URL it is to run against. */
 	if (cli_config_load(&s, &g->cfg, (cli_getenv_fn)getenv, stdin, err, sizeof(err)) ||
 	    (have_settings = 1,
-	     !ctx.dry_run && !cmd->local && cli_settings_check(&s, err, sizeof(err)))) {
+	     !ctx.dry_run && !cmd->local && !local && cli_settings_check(&s, err, sizeof(err)))) {
 		cli_usage_error("%s", err);
 		status = CLI_EXIT_USAGE;
+		goto done;
+	}
+	if (local) {
+		/* A command that reads local files only: no server, no credentials. */
+		ctx.audit_setting = s.audit;
+		status = cli_pick_format(g, &s, &ctx.render.format) ? CLI_EXIT_USAGE
+								    : cmd->run(&ctx, args);
 		goto done;
 	}
 	if (g->curl && (!s.url || !*s.url)) {
@@ -232,6 +241,11 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 		goto done;
 	}
 	ctx.client = client;
+	if (cli_audit_setup(&ctx, &s, err, sizeof(err))) {
+		cli_usage_error("%s", err);
+		status = CLI_EXIT_FAILURE;
+		goto done;
+	}
 	if (wants_pager(g, &ctx) && cli_pager_start(getenv("PAGER")) == 0) {
 		/* One table into the pager, fitted to the terminal's width, not a screenful. */
 		ctx.render.height = 0;
@@ -241,6 +255,7 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 	if (paged)
 		cli_pager_finish();
 done:
+	cli_audit_finish(&ctx);
 	pps_client_free(client);
 	if (global)
 		pps_global_cleanup();
