@@ -137,6 +137,8 @@ flow() {
 		expect_eq "$(posted "$g")" 1 "${w}x$h: $g in exactly one POST (request log)"
 	done
 	expect_eq "$(released 6:6:1022)" 0 "${w}x$h: the unmarked one is not released"
+	expect_eq "$("$PPS" -o ndjson audit target=6:6:1020 | jq -r '.operation + " " + .outcome' | tail -1)" \
+		"release done" "${w}x$h: the release is in the audit trail, intent and outcome"
 	ls "$XDG_STATE_HOME"/pps/triage/*-release.ndjson >/dev/null 2>&1 && ok ||
 		fail "${w}x$h: the journal is under the state dir"
 	fits "$w" "$h"
@@ -200,6 +202,8 @@ expect_eq "$(cat "$T_DIR/view.after")" "$(cat "$T_DIR/view.before")" "lost: stty
 outbox=$(curl -sS -u admin:admin-pass "$SIM_URL/rest/v1/sim/outbox" |
 	jq -r '[.records[].localguid] | "\(length) \(unique | length)"')
 expect_eq "$outbox" "3 3" "lost: each of the three carried out exactly once"
+expect_eq "$("$PPS" -o ndjson audit target=6:6:1003 | jq -r '.outcome' | tail -1)" unknown \
+	"lost: the audit trail says unknown"
 sim_stop
 
 # --- No terminal to draw on: one line, exit 2. ---
