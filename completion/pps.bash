@@ -21,7 +21,7 @@ _pps() {
 		if [ -n "$skip" ]; then return; fi
 		case $cur in
 		-*) cands=" --output -o --fields --jq --raw-output -r --color --no-headers --sort-by --no-pager --csv-crlf --csv-raw --url --username --password-file --password-stdin --cacert --insecure --proxy --no-proxy --timeout --retries --max-download --profile --config --batch --report --audit --retry-unknown --fail-empty --isolate --confirm-over --yes --all --follow --checkpoint --interval --overlap --output-file --server-cap --dry-run --curl --verbose -v --quiet -q --version --help -h" ;;
-		*) [ -z "$cmd" ] && cands="smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health triage inspect quarantine-message-inspect stats audit help version completion config" ;;
+		*) [ -z "$cmd" ] && cands="smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health triage inspect quarantine-message-inspect stats audit user-safelist-add user-safelist-remove user-safelist-list user-blocklist-add user-blocklist-remove user-blocklist-list help version completion config" ;;
 		esac ;;
 	esac
 	if [ -z "$cands" ] && [ "$pre" = - ] && [ -n "$cmd" ]; then
@@ -70,7 +70,13 @@ _pps() {
 			quarantine-message-inspect) cands="guid= iocs= extract=" ;;
 			stats) cands="start_time= end_time= folder_name= sender= recipient= subject= action= virus= attachment= host= by= top= limit= ascii=" ;;
 			audit) cands="since= until= operation= target= outcome= file=" ;;
-			help) cands="smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health triage inspect quarantine-message-inspect stats audit help version completion config" ;;
+			user-safelist-add) cands="email= uid= entry=" ;;
+			user-safelist-remove) cands="email= uid= entry=" ;;
+			user-safelist-list) cands="email= uid=" ;;
+			user-blocklist-add) cands="email= uid= entry=" ;;
+			user-blocklist-remove) cands="email= uid= entry=" ;;
+			user-blocklist-list) cands="email= uid=" ;;
+			help) cands="smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health triage inspect quarantine-message-inspect stats audit user-safelist-add user-safelist-remove user-safelist-list user-blocklist-add user-blocklist-remove user-blocklist-list help version completion config" ;;
 			completion) cands="bash zsh fish" ;;
 			config) case ${#pos[@]}:${pos[0]:-} in
 				0:) cands="show profiles set" ;;

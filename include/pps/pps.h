@@ -629,9 +629,13 @@ typedef enum pps_enduser_list {
 /*
  * A change of one user's list that loses nothing another admin wrote meanwhile: GET the
  * profile, merge (add the entries missing, remove those asked, keep every other entry in its
- * order), PUT the list alone, GET again and check the list is exactly the one intended; when
- * the user changed between the read and the write (lastmodified or the list differ from what
- * the merge assumed), read, merge and write again, at most max_attempts times.
+ * order), PUT the list alone, GET again and check that the entries added are there and those
+ * removed are gone; then, settle_ms later, GET once more, since another writer that read
+ * before our PUT may land after it. When the user changed under us (an entry of ours missing
+ * or back), read, merge and write again after a short randomized pause, at most max_attempts
+ * writes. The PUT has no condition on the wire (PPS offers none) and lastmodified counts only
+ * seconds, so it is the lists that are compared. Entries are an address (user@example.com),
+ * @domain or a domain (example.com), ASCII (an internationalized domain in its xn-- form).
  */
 #define PPS_LIST_CHANGE_VERSION 1
 typedef struct pps_list_change {
@@ -643,8 +647,18 @@ typedef struct pps_list_change {
 	size_t nadd;
 	const char *const *remove; /* entries to remove, may be NULL */
 	size_t nremove;
-	int dry_run;		   /* 1: read and merge only; nothing is written */
+	/* 1: read and merge only; nothing is written (so too with a client's dry_run). */
+	int dry_run;
 	unsigned int max_attempts; /* 0: 5 */
+	long settle_ms; /* the wait before the second verifying read; 0: 200 ms; -1: no such read */
+	/*
+	 * Optional: called just before each PUT with the list about to be written (lent); nonzero
+	 * stops the change before that PUT leaves (PPS_ECANCELED). Then after_write once the PUT is
+	 * answered or failed: code 0, or the pps_code of the PUT (PPS_EUNKNOWN: the answer lost).
+	 */
+	int (*before_write)(void *ctx, const struct json_t *list, unsigned int attempt);
+	void (*after_write)(void *ctx, int code, long http_status, unsigned int attempt);
+	void *ctx;
 } pps_list_change;
 
 #define PPS_LIST_CHANGE_INIT PPS__VERSIONED(PPS_LIST_CHANGE_VERSION)
@@ -654,23 +668,31 @@ PPS_EXTERN int pps_list_change_init(pps_list_change *change, unsigned int versio
 typedef struct pps_list_result {
 	unsigned int version;
 	struct json_t *before;	/* the list as first read (array of strings) */
-	struct json_t *after;	/* the list as written and verified (as intended when dry_run) */
-	struct json_t *added;	/* entries added (array of strings) */
-	struct json_t *removed; /* entries removed */
+	struct json_t *after;	/* the list as last read after the write (as intended: dry_run) */
+	struct json_t *added;	/* the entries asked to be added that were missing (strings) */
+	struct json_t *removed; /* the entries asked to be removed that were there */
+	struct json_t *present; /* the entries asked to be added that were there already */
+	struct json_t *absent;	/* the entries asked to be removed that were not there */
 	unsigned int attempts;	/* writes made (0 when nothing needed writing or dry_run) */
-	int changed;		/* 1: a PUT was sent and verified */
+	int changed;		/* 1: a PUT was answered and the change verified */
 } pps_list_result;
 
 /*
  * Returns 0 (nothing to change is 0 with changed 0: only the GET was sent), PPS_EUSAGE for a
- * bad change (an entry PPS would not take: an address, @domain or domain), PPS_EUNKNOWN when a
- * PUT's answer was lost, the failure of a request, or PPS_ESERVER with the detail in the
- * client when the list would not settle in max_attempts. *out is set on success and on a
- * failure after the first read.
+ * bad change (an entry PPS would not take), PPS_EUNKNOWN when a PUT's answer was lost and a
+ * read after it does not show the change, PPS_ECANCELED when before_write said so, the
+ * failure of a request, or PPS_ESERVER with the detail in the client when the list would not
+ * settle in max_attempts. *out is set on success and on a failure after the first read.
  */
 PPS_EXTERN int pps_enduser_list_change(pps_list_result **out, pps_client *client,
 				       const pps_list_change *change);
 PPS_EXTERN void pps_list_result_free(pps_list_result *result);
+
+/*
+ * Checks one entry as PPS takes it in a safe or block list: an address, @domain or domain.
+ * 0, or PPS_EUSAGE with the reason (one line, no subject) in why (len bytes; may be NULL).
+ */
+PPS_EXTERN int pps_list_entry_check(const char *entry, char *why, size_t len);
 
 /* ---- Inspecting a message: MIME, headers, hops, authentication, links, attachments ---- */
 

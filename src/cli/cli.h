@@ -38,6 +38,12 @@ typedef struct cli_inspect_req {
 	pps_flag iocs;	     /* --iocs: indicators as NDJSON instead of the inspection */
 	const char *extract; /* --extract DIR: the attachments written there */
 } cli_inspect_req;
+/* The safe and block list commands: the user, and entry= as given (a comma list or -). */
+typedef struct cli_ulist_req {
+	const char *email;
+	const char *uid;
+	const char *entry;
+} cli_ulist_req;
 
 typedef struct cli_ctx {
 	const cli_command *cmd;
@@ -47,6 +53,8 @@ typedef struct cli_ctx {
 	FILE *err;
 	FILE *in;
 	int dry_run; /* --dry-run or --curl: requests are printed, none is sent */
+	/* The client only prints requests (--curl; --dry-run unless the command reads). */
+	int client_prints;
 	int quiet;
 	int verbose;
 	int err_tty;	    /* stderr is a terminal: progress lines allowed */
@@ -138,5 +146,11 @@ int cmd_test(cli_ctx *ctx, const cli_args *args);
 int cmd_health(cli_ctx *ctx, const cli_args *args);
 int cmd_inspect(cli_ctx *ctx, const cli_args *args);
 int cmd_quarantine_inspect(cli_ctx *ctx, const cli_args *args);
+int cmd_user_safelist_add(cli_ctx *ctx, const cli_args *args);
+int cmd_user_safelist_remove(cli_ctx *ctx, const cli_args *args);
+int cmd_user_safelist_list(cli_ctx *ctx, const cli_args *args);
+int cmd_user_blocklist_add(cli_ctx *ctx, const cli_args *args);
+int cmd_user_blocklist_remove(cli_ctx *ctx, const cli_args *args);
+int cmd_user_blocklist_list(cli_ctx *ctx, const cli_args *args);
 
 #endif

@@ -30,6 +30,7 @@ static const cli_command *const command_tables[] = {
 	cli_commands_inspect,
 	cli_commands_stats,
 	cli_commands_audit,
+	cli_commands_lists,
 	NULL,
 };
 

@@ -74,6 +74,8 @@ typedef struct cli_command {
 	const char *operands;
 	int local; /* 1: reads local input only: no server settings, no client */
 	cli_output_spec out;
+	/* 1: --dry-run still reads (GET) to show what would change; only writes are left out. */
+	int dry_run_reads;
 } cli_command;
 
 /* A global option of pps (before the command). */
@@ -88,6 +90,8 @@ extern const cli_command cli_commands_inspect[];
 extern const cli_command cli_commands_stats[];
 /* The commands that read what pps recorded locally (commands_audit.c). */
 extern const cli_command cli_commands_audit[];
+/* The end users' safe and block list commands (commands_lists.c). */
+extern const cli_command cli_commands_lists[];
 
 /*
  * Every command of pps, in order: the reference's table (cli_commands) first, then the tables

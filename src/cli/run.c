@@ -179,17 +179,19 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 	pps_client *client = NULL;
 	cli_ctx ctx;
 	char err[1024];
-	int status, global = 0, have_settings = 0, paged = 0;
+	int status, global = 0, have_settings = 0, paged = 0, printing;
 	int local = cmd->ops[0] == PPS_OP_NONE;
 
 	memset(&s, 0, sizeof(s));
 	cli_ctx_init(&ctx, g, cmd, args, fields);
+	/* A client that only prints: --curl, or --dry-run unless the command reads to show it. */
+	printing = g->curl || (ctx.dry_run && !cmd->dry_run_reads);
 	/* From here the process holds a password: no core dump, no ptrace by peers. */
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* Printing requests needs no password; --curl needs the URL it is to run against. */
 	if (cli_config_load(&s, &g->cfg, (cli_getenv_fn)getenv, stdin, err, sizeof(err)) ||
-	    (have_settings = 1,
-	     !ctx.dry_run && !cmd->local && !local && cli_settings_check(&s, err, sizeof(err)))) {
+	    (have_settings = 1, !printing && !cmd->local && !local &&
+				    cli_settings_check(&s, err, sizeof(err)))) {
 		cli_usage_error("%s", err);
 		status = CLI_EXIT_USAGE;
 		goto done;
@@ -219,7 +221,7 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 	}
 	if (!ctx.jobs.server_cap)
 		ctx.jobs.server_cap = s.server_cap;
-	if (!ctx.dry_run && !cmd->local) {
+	if (!printing && !cmd->local) {
 		if (s.insecure)
 			fputs("pps: warning: certificate verification is off (--insecure)\n",
 			      stderr);
@@ -235,12 +237,13 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 	}
 	global = 1;
 	ctx.timeout_ms = s.timeout * 1000;
-	if (!cmd->local && cli_open_client(g, &s, ctx.dry_run, &client, err, sizeof(err))) {
+	if (!cmd->local && cli_open_client(g, &s, printing, &client, err, sizeof(err))) {
 		cli_usage_error("%s", err);
 		status = CLI_EXIT_USAGE;
 		goto done;
 	}
 	ctx.client = client;
+	ctx.client_prints = printing;
 	if (cli_audit_setup(&ctx, &s, err, sizeof(err))) {
 		cli_usage_error("%s", err);
 		status = CLI_EXIT_FAILURE;

@@ -63,3 +63,8 @@ int pps__version_check(pps_client *c, const char *type, unsigned int version, un
 			      "program was built against a newer libpps",
 			      type, version, current);
 }
+
+int pps_list_change_init(pps_list_change *change, unsigned int version)
+{
+	return init(change, sizeof(*change), version, PPS_LIST_CHANGE_VERSION);
+}

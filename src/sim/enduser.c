@@ -312,6 +312,42 @@ done:
 	json_decref(body);
 }
 
+/*
+ * The interleave fault: another admin read the user as it was before this PUT (before) and now
+ * writes the lists this PUT carried: those as they were, plus its entry other-admin-N. Its own
+ * transaction, after the PUT's; a failure leaves the PUT's write as it is.
+ */
+static void other_admin_writes(sim_store *st, const char *who, const json_t *before,
+			       const json_t *body, unsigned long n)
+{
+	static const char *const lists[] = { "safelist", "blocklist" };
+	json_t *profile = NULL;
+	char entry[64], now[32];
+	int bad = 0;
+
+	snprintf(entry, sizeof(entry), "other-admin-%lu@example.net", n);
+	if (now_text(now, sizeof(now)) < 0 || sim_store_begin(st) < 0)
+		return;
+	if (sim_user_get(st, who, &profile) != 1) {
+		sim_store_rollback(st);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]) && !bad; i++) {
+		const json_t *was = json_object_get(before, lists[i]);
+		json_t *list;
+
+		if (!json_object_get(body, lists[i]))
+			continue;
+		list = was ? list_value(was) : json_array();
+		bad = !list || json_array_append_new(list, json_string(entry)) < 0 ||
+		      json_object_set_new(profile, lists[i], list) < 0;
+	}
+	if (bad || json_object_set_new(profile, "lastmodified", json_string(now)) < 0 ||
+	    sim_user_add(st, profile) < 0 || sim_store_commit(st) < 0)
+		sim_store_rollback(st);
+	json_decref(profile);
+}
+
 void route_enduser_put(const sim_request *req, sim_response *resp)
 {
 	static const char *const allowed[] = { "firstname", "lastname",	  "suborg",	 "type",
@@ -319,7 +355,7 @@ void route_enduser_put(const sim_request *req, sim_response *resp)
 					       "blocklist", "attributes", NULL };
 	sim_store *st = req->ctx->store;
 	const char *who = tail_of(req), *bad;
-	json_t *body = NULL, *profile = NULL;
+	json_t *body = NULL, *profile = NULL, *before = NULL;
 	char now[32];
 	int rc;
 
@@ -343,6 +379,11 @@ void route_enduser_put(const sim_request *req, sim_response *resp)
 			sim_respond_error(resp, 500, "the store failed to answer");
 		goto done;
 	}
+	if (req->other_admin && !(before = json_deep_copy(profile))) {
+		sim_store_rollback(st);
+		sim_respond_error(resp, 500, "out of memory");
+		goto done;
+	}
 	bad = apply_fields(profile, body, allowed);
 	if (bad) {
 		sim_store_rollback(st);
@@ -356,7 +397,10 @@ void route_enduser_put(const sim_request *req, sim_response *resp)
 		goto done;
 	}
 	sim_respond_json(resp, 200, json_incref(profile));
+	if (before)
+		other_admin_writes(st, who, before, body, req->other_admin);
 done:
+	json_decref(before);
 	json_decref(profile);
 	json_decref(body);
 }

@@ -108,14 +108,22 @@ enum {
 	F_HTML,
 	F_CTYPE,
 	F_AUTHFAIL,
+	F_INTERLEAVE,
 	F_SEED,
 	F_COUNT
 };
 
 static const char *const names[F_COUNT] = {
-	[F_LATENCY] = "latency", [F_ERROR] = "error",	    [F_THROTTLE] = "throttle",
-	[F_RESET] = "reset",	 [F_TRUNCATE] = "truncate", [F_GARBAGE] = "garbage",
-	[F_HTML] = "html",	 [F_CTYPE] = "ctype",	    [F_AUTHFAIL] = "authfail_after",
+	[F_LATENCY] = "latency",
+	[F_ERROR] = "error",
+	[F_THROTTLE] = "throttle",
+	[F_RESET] = "reset",
+	[F_TRUNCATE] = "truncate",
+	[F_GARBAGE] = "garbage",
+	[F_HTML] = "html",
+	[F_CTYPE] = "ctype",
+	[F_AUTHFAIL] = "authfail_after",
+	[F_INTERLEAVE] = "interleave",
 	[F_SEED] = "seed",
 };
 
@@ -136,7 +144,7 @@ static int parse_item(sim_fault_spec *out, char *item, const char *orig, unsigne
 	if (which < 0)
 		return bad(err, errlen, orig,
 			   "unknown fault (latency, error, throttle, reset, truncate, garbage, "
-			   "html, ctype, authfail_after, seed)");
+			   "html, ctype, authfail_after, interleave, seed)");
 	if (*seen & (1u << which))
 		return bad(err, errlen, orig, "given twice");
 	*seen |= 1u << which;
@@ -189,7 +197,8 @@ static int parse_item(sim_fault_spec *out, char *item, const char *orig, unsigne
 				: which == F_TRUNCATE ? &out->truncate_share
 				: which == F_GARBAGE  ? &out->garbage_share
 				: which == F_HTML     ? &out->html_share
-						      : &out->ctype_share;
+				: which == F_CTYPE    ? &out->ctype_share
+						      : &out->interleave_share;
 
 		if (parse_share(value, share) < 0)
 			return bad(err, errlen, orig, "the share must be a number from 0 to 1");
@@ -239,7 +248,7 @@ int sim_fault_spec_active(const sim_fault_spec *s)
 	return (s->latency_ms > 0 && s->latency_share > 0) || s->error_share > 0 ||
 	       s->throttle_share > 0 || s->reset_share > 0 || s->truncate_share > 0 ||
 	       s->garbage_share > 0 || s->html_share > 0 || s->ctype_share > 0 ||
-	       s->authfail_after >= 0;
+	       s->authfail_after >= 0 || s->interleave_share > 0;
 }
 
 int sim_faults_init(sim_faults *f, const sim_fault_spec *spec)
@@ -247,11 +256,16 @@ int sim_faults_init(sim_faults *f, const sim_fault_spec *spec)
 	f->spec = *spec;
 	f->state = spec->seed;
 	f->requests = 0;
+	memset(f->armed, 0, sizeof(f->armed));
+	f->next_armed = 0;
+	f->interleaves = 0;
 	return pthread_mutex_init(&f->lock, NULL) == 0 ? 0 : -1;
 }
 
 void sim_faults_release(sim_faults *f)
 {
+	for (size_t i = 0; i < sizeof(f->armed) / sizeof(f->armed[0]); i++)
+		free(f->armed[i]);
 	pthread_mutex_destroy(&f->lock);
 }
 
@@ -274,13 +288,16 @@ static double next_unit(uint64_t *state)
 void sim_faults_draw(sim_faults *f, sim_fault_draw *out)
 {
 	const sim_fault_spec *s = &f->spec;
-	double u[8];
+	double u[9];
+	/* The ninth draw only with interleave, so that the other faults' seeds draw as before. */
+	size_t n = s->interleave_share > 0 ? 9 : 8;
 
 	pthread_mutex_lock(&f->lock);
 	out->request = ++f->requests;
-	for (size_t i = 0; i < sizeof(u) / sizeof(u[0]); i++)
+	for (size_t i = 0; i < n; i++)
 		u[i] = next_unit(&f->state);
 	pthread_mutex_unlock(&f->lock);
+	out->interleave = n == 9 && u[8] < s->interleave_share;
 
 	out->latency_ms = s->latency_ms > 0 && u[0] < s->latency_share ? s->latency_ms : 0;
 	if (s->authfail_after >= 0 && out->request > (unsigned long)s->authfail_after)
@@ -304,4 +321,44 @@ void sim_faults_draw(sim_faults *f, sim_fault_draw *out)
 		out->after = SIM_FAULT_CTYPE;
 	else
 		out->after = SIM_FAULT_KEEP;
+}
+
+void sim_faults_arm(sim_faults *f, const char *user)
+{
+	const size_t n = sizeof(f->armed) / sizeof(f->armed[0]);
+	char *copy = strdup(user);
+
+	if (!copy)
+		return;
+	pthread_mutex_lock(&f->lock);
+	for (size_t i = 0; i < n; i++) {
+		if (f->armed[i] && strcmp(f->armed[i], user) == 0) {
+			free(copy);
+			copy = NULL;
+			break;
+		}
+	}
+	if (copy) {
+		free(f->armed[f->next_armed]);
+		f->armed[f->next_armed] = copy;
+		f->next_armed = (f->next_armed + 1) % n;
+	}
+	pthread_mutex_unlock(&f->lock);
+}
+
+unsigned long sim_faults_take(sim_faults *f, const char *user, int fire)
+{
+	unsigned long n = 0;
+
+	pthread_mutex_lock(&f->lock);
+	for (size_t i = 0; i < sizeof(f->armed) / sizeof(f->armed[0]); i++) {
+		if (f->armed[i] && strcmp(f->armed[i], user) == 0) {
+			free(f->armed[i]);
+			f->armed[i] = NULL;
+			n = fire ? ++f->interleaves : 0;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&f->lock);
+	return n;
 }

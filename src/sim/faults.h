@@ -23,7 +23,13 @@ typedef struct sim_fault_spec {
 	double html_share;     /* html=share: 502 with an HTML page */
 	double ctype_share;    /* ctype=share: the right body as text/html */
 	long authfail_after;   /* authfail_after=N: requests after the N-th answer 401; -1 off */
-	uint64_t seed;	       /* seed=N, default 1 */
+	/*
+	 * interleave=share: after a GET of /enduser/X, the next PUT of X that draws it has another
+	 * admin, who read X at the same moment, write X's lists right after it: the lists that PUT
+	 * carried become the ones it replaced plus other-admin-N@example.net.
+	 */
+	double interleave_share;
+	uint64_t seed; /* seed=N, default 1 */
 } sim_fault_spec;
 
 /* What happens to one request before its handler runs. */
@@ -50,6 +56,7 @@ typedef struct sim_fault_draw {
 	enum sim_fault_before before;
 	enum sim_fault_after after;
 	unsigned long request; /* 1 for the first faulted request */
+	int interleave;	       /* a PUT of an end user read before meets another admin's write */
 } sim_fault_draw;
 
 /* The spec plus the PRNG and the request counter, shared by the server threads. */
@@ -58,6 +65,10 @@ typedef struct sim_faults {
 	pthread_mutex_t lock;
 	uint64_t state;
 	unsigned long requests;
+	/* The users a GET armed for the interleave fault (their ids as requested), a ring. */
+	char *armed[64];
+	size_t next_armed;
+	unsigned long interleaves; /* N of the last other-admin-N written */
 } sim_faults;
 
 /* A spec that injects nothing (seed 1, authfail_after -1). */
@@ -81,5 +92,14 @@ void sim_faults_release(sim_faults *f);
  * whatever their outcome, so one client's run is repeatable for a given seed. Thread-safe.
  */
 void sim_faults_draw(sim_faults *f, sim_fault_draw *out);
+
+/* Arms the interleave fault for the user id (after a GET of it). Thread-safe. */
+void sim_faults_arm(sim_faults *f, const char *user);
+/*
+ * For a PUT of user: disarms it and, when it was armed and fire (the PUT's draw) is set,
+ * returns N (1, 2, ...) of the other admin's entry other-admin-N@example.net; else 0.
+ * Thread-safe.
+ */
+unsigned long sim_faults_take(sim_faults *f, const char *user, int fire);
 
 #endif

@@ -188,7 +188,8 @@ static const opt_spec sim_opts[] = {
 		      "serve this certificate (with --key) instead of the generated one"),
 	OPT_STRING_AT("--key", OPTS, key, "FILE", "the private key of --cert"),
 	OPT_STRING_AT("--faults", OPTS, faults, "SPEC",
-		      "inject faults, e.g. latency=300ms,error=0.2:503,seed=7"),
+		      "inject faults, e.g. latency=300ms,error=0.2:503,seed=7 or interleave=0.3 "
+		      "(another admin's write between a client's read and write of a user)"),
 	OPT_LONG_AT("--threads", OPTS, threads, 1, 64, "N", "server threads (default 2)"),
 	OPT_CHOICE_AT("--flavor", OPTS, pod, flavors, "onprem|pod",
 		      "on-premise (default) or Proofpoint on Demand record shapes"),

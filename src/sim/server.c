@@ -101,6 +101,8 @@ static enum MHD_Result answer(struct MHD_Connection *conn, sim_server *srv, cons
 	rt = sim_srv_route(method, url, &acct, &tail, &resp, &hdr);
 	if (!rt)
 		goto send;
+	if (faulted)
+		sim_srv_fault_interleave(srv, &draw, method, url, tail, st);
 	sim_srv_run_handler(conn, srv, rt, method, url, tail, st, &acct, &resp);
 	if (faulted && draw.after != SIM_FAULT_KEEP)
 		return sim_srv_send_faulted(conn, srv, st, method, &resp, draw.after);

@@ -1,6 +1,7 @@
 /*
  * pps-sim's server: the injected faults applied (what faults.c draws): latency, errors and
- * throttling before the handler, a cut, a truncated, garbled or HTML answer after it.
+ * throttling before the handler, a cut, a truncated, garbled or HTML answer after it; another
+ * admin's write of an end user's lists interleaved with a client's.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -168,4 +169,16 @@ enum MHD_Result sim_srv_send_faulted(struct MHD_Connection *conn, sim_server *sr
 	sim_srv_log_line(srv, st, method, status, " (fault)");
 	sim_srv_log_request(srv, st, method, status);
 	return send_faulted(conn, resp, after);
+}
+
+void sim_srv_fault_interleave(sim_server *srv, const sim_fault_draw *draw, const char *method,
+			      const char *url, const char *tail, struct req_state *st)
+{
+	if (srv->faults.spec.interleave_share <= 0 || !tail || !*tail ||
+	    !starts_with(url, ENDUSER_PREFIX))
+		return;
+	if (strcmp(method, "GET") == 0)
+		sim_faults_arm(&srv->faults, tail);
+	else if (strcmp(method, "PUT") == 0)
+		st->other_admin = sim_faults_take(&srv->faults, tail, draw->interleave);
 }

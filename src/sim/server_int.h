@@ -20,13 +20,14 @@
 #include "sim/sim.h"
 #include "util/buf.h"
 
-#define REALM_HEADER "Basic realm=\"PPS REST API\""
-#define CT_JSON	     "application/json"
-#define CT_HTML	     "text/html; charset=utf-8"
-#define API_PREFIX   "/rest/v1/"
-#define SIM_PREFIX   "/rest/v1/sim/"
-#define AUTH_PREFIX  "/rest/"
-#define REQLOG_PATH  "/rest/v1/sim/requests"
+#define REALM_HEADER   "Basic realm=\"PPS REST API\""
+#define CT_JSON	       "application/json"
+#define CT_HTML	       "text/html; charset=utf-8"
+#define API_PREFIX     "/rest/v1/"
+#define SIM_PREFIX     "/rest/v1/sim/"
+#define AUTH_PREFIX    "/rest/"
+#define REQLOG_PATH    "/rest/v1/sim/requests"
+#define ENDUSER_PREFIX "/rest/v1/enduser/"
 
 /* What a client may send: longer or more is a 4xx naming what was too much. */
 #define MAX_TARGET  8192	/* the request target (path and query), raw */
@@ -100,6 +101,7 @@ struct req_state {
 	int pending_set;
 	struct extra_header pending_hdr;
 	struct timespec start;
+	unsigned long other_admin; /* the interleave fault's N for this PUT, or 0 */
 };
 
 static inline int starts_with(const char *s, const char *prefix)
@@ -153,6 +155,12 @@ void *sim_srv_watch(void *arg);
 int sim_srv_fault_before(sim_server *srv, sim_fault_draw *draw, sim_response *resp,
 			 struct extra_header *hdr);
 /* Logs and sends the handler's answer changed as an after-handler fault says. */
+/*
+ * The interleave fault: a GET of an end user arms the user; the next PUT of that user takes
+ * it, and when that PUT drew the fault another admin writes after it (st->other_admin).
+ */
+void sim_srv_fault_interleave(sim_server *srv, const sim_fault_draw *draw, const char *method,
+			      const char *url, const char *tail, struct req_state *st);
 enum MHD_Result sim_srv_send_faulted(struct MHD_Connection *conn, sim_server *srv,
 				     struct req_state *st, const char *method, sim_response *resp,
 				     enum sim_fault_after after);

@@ -211,6 +211,7 @@ void sim_srv_run_handler(struct MHD_Connection *conn, sim_server *srv, const str
 	req.body_len = st ? st->body.len : 0;
 	req.account = acct;
 	req.ctx = srv->ctx;
+	req.other_admin = st ? st->other_admin : 0;
 	rt->fn(&req, resp);
 	if (resp->status == 0)
 		sim_respond_error(resp, 500, "the handler of %s %s gave no answer", method, url);

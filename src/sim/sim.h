@@ -38,6 +38,12 @@ typedef struct sim_request {
 	size_t body_len;
 	const sim_account *account;
 	sim_ctx *ctx;
+	/*
+	 * The interleave fault (PUT /enduser only): N > 0 has another admin, who read the user
+	 * before this PUT, write its lists right after it: as they were plus
+	 * other-admin-N@example.net.
+	 */
+	unsigned long other_admin;
 } sim_request;
 
 /* What a handler answers; server.c sends and frees it. */

@@ -231,6 +231,44 @@ static void test_sim_faults__shares_are_roughly_honoured(void **state)
 	assert_in_range(throttles, 3200, 3800);
 }
 
+static void test_sim_faults__interleave_arms_and_takes(void **state)
+{
+	sim_fault_spec spec;
+	sim_faults f;
+	sim_fault_draw d;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(sim_fault_spec_parse(&spec, "interleave=1", err, sizeof(err)), 0);
+	assert_true(spec.interleave_share == 1.0);
+	assert_true(sim_fault_spec_active(&spec));
+	assert_int_equal(sim_fault_spec_parse(&spec, "interleave=2", err, sizeof(err)), -1);
+	assert_int_equal(sim_fault_spec_parse(&spec, "interleave=1", err, sizeof(err)), 0);
+	assert_int_equal(sim_faults_init(&f, &spec), 0);
+	sim_faults_draw(&f, &d);
+	assert_true(d.interleave);
+	assert_int_equal(d.before, SIM_FAULT_PASS);
+	assert_int_equal(sim_faults_take(&f, "a@example.com", 1), 0); /* not armed */
+	sim_faults_arm(&f, "a@example.com");
+	sim_faults_arm(&f, "a@example.com"); /* once */
+	sim_faults_arm(&f, "b@example.com");
+	sim_faults_arm(&f, "e@example.com");
+	assert_int_equal(sim_faults_take(&f, "a@example.com", 1), 1);
+	assert_int_equal(sim_faults_take(&f, "a@example.com", 1), 0); /* taken */
+	assert_int_equal(sim_faults_take(&f, "e@example.com", 0), 0); /* not drawn: disarmed */
+	assert_int_equal(sim_faults_take(&f, "e@example.com", 1), 0);
+	assert_int_equal(sim_faults_take(&f, "b@example.com", 1), 2);
+	for (int i = 0; i < 200; i++)
+		sim_faults_arm(&f, i % 2 ? "c@example.com" : "d@example.com");
+	sim_faults_release(&f);
+	/* Without interleave, a seed draws the other faults as it always did. */
+	assert_int_equal(sim_fault_spec_parse(&spec, "error=0.5", err, sizeof(err)), 0);
+	assert_int_equal(sim_faults_init(&f, &spec), 0);
+	sim_faults_draw(&f, &d);
+	assert_false(d.interleave);
+	sim_faults_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_sim_faults__shares_of_one_and_zero),
 		cmocka_unit_test(test_sim_faults__authfail_after_counts_requests),
 		cmocka_unit_test(test_sim_faults__shares_are_roughly_honoured),
+		cmocka_unit_test(test_sim_faults__interleave_arms_and_takes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
