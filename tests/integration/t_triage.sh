@@ -27,7 +27,9 @@ for i in range(1, 81):
               "date": (now - datetime.timedelta(seconds=30 + 40 * i)).strftime("%Y-%m-%d %H:%M:%S")})
 json.dump({"accounts": [{"username": "admin", "password": "admin-pass"}],
            "folders": [{"name": "Quarantine", "type": "spam"}, {"name": "Phish", "type": "spam"}],
-           "quarantine": q}, open(sys.argv[1], "w"))
+           "quarantine": q,
+           "users": [{"email": "user%d@corp.test" % u, "uid": "user%d" % u} for u in range(4)]},
+          open(sys.argv[1], "w"))
 PY
 
 # start_view W H URL ARGS...: pps triage in a new tmux session of W x H; the pane stays after
@@ -152,7 +154,7 @@ flow() {
 flow 80 24
 flow 120 40
 
-# --- Resize: 80x24 to 120x40 and back, the view follows. ---
+# --- Resize: 80x24 to 120x40 and back, the view follows; b; SIGTERM and Ctrl-C. ---
 sim_start --fixture "$T_DIR/f.json"
 start_view 80 24 "$SIM_URL" folder_name=Quarantine
 wait_for "Invoice 1 overdue" || fail "resize: first screen"
@@ -162,6 +164,17 @@ fits 120 40
 tm resize-window -t v -x 80 -y 24
 sleep 0.5
 fits 80 24
+# b: the senders of the two newest into their recipients' blocklists, confirmed, journaled.
+keys t t T b
+wait_for "add the senders of 2 messages to the blocklist of 2 users? (y/N)" && ok ||
+	fail "b: the confirmation names the messages, the list and the users"
+keys y
+wait_for "blocklist: 2 of 2 users done" && ok || fail "b: both users done"
+pps_admin -o json user-blocklist-list email=user1@corp.test
+expect_eq "$(jq -r '[.Proofpoint.User.Blocklist[].entry] | join(",")' <<<"$OUT")" \
+	"bad1@phish.example" "b: user1's blocklist holds the sender"
+ls "$XDG_STATE_HOME"/pps/triage/*-blocklist.ndjson >/dev/null 2>&1 && ok ||
+	fail "b: the journal is under the state dir"
 # SIGTERM: the terminal restored, exit 130.
 kill -TERM "$(sed -n 's/.* pid=\([0-9]*\).*/\1/p' "$T_DIR/view.trace" | head -1)"
 wait_rc && ok || fail "SIGTERM ends the view"

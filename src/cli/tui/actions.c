@@ -5,6 +5,7 @@
  * read back into the index. Download saves atomically (download.h).
  */
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,28 +22,25 @@
 #include "util/banned.h"
 
 /* The messages an action takes: the marked ones (after ; or T), else the one under the cursor. */
-typedef struct target {
-	const char *folder, *localguid, *guid;
-} target;
-
-static size_t targets(tui *t, target **out)
+size_t tui_targets(tui *t, tui_target **out)
 {
 	size_t n = 0;
-	target *v;
+	tui_target *v;
 
 	*out = NULL;
 	if (t->on_marked) {
 		v = calloc(t->ntags ? t->ntags : 1, sizeof(*v));
 		for (size_t i = 0; v && i < t->ntags; i++)
 			if (t->tags[i].marked)
-				v[n++] = (target){ t->tags[i].folder, t->tags[i].localguid,
-						   t->tags[i].guid };
+				v[n++] = (tui_target){ t->tags[i].folder, t->tags[i].localguid,
+						       t->tags[i].guid, t->tags[i].sender,
+						       t->tags[i].recipient };
 	} else {
 		const tui_row *r = tui_index_row(&t->ix, t->cursor);
 
 		v = r ? calloc(1, sizeof(*v)) : NULL;
 		if (v)
-			v[n++] = (target){ r->folder, r->localguid, r->guid };
+			v[n++] = (tui_target){ r->folder, r->localguid, r->guid, r->sender, r->recipient };
 	}
 	*out = v;
 	return n;
@@ -67,7 +65,7 @@ static const char *command_of(int key)
 }
 
 /* The journal's path: $XDG_STATE_HOME/pps/triage/<time>-<pid>-<n>-<action>.ndjson. 0 or -1. */
-static int journal_path(char *path, size_t len, const char *action)
+int tui_journal_path(char *path, size_t len, const char *action)
 {
 	static unsigned int seq;
 	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
@@ -88,7 +86,7 @@ static int journal_path(char *path, size_t len, const char *action)
 	return fs_make_parents(path, 0700, failed, sizeof(failed));
 }
 
-static enum tui_outcome outcome_of(const char *s)
+enum tui_outcome tui_outcome_of(const char *s)
 {
 	static const char *const names[] = {
 		"", "done", "refused", "unknown", "invalid", "not_sent"
@@ -111,7 +109,7 @@ static void read_outcomes(tui *t, const char *text, size_t count[6])
 		const char *g = json_string_value(json_object_get(o, "localguid"));
 		const char *f = json_string_value(json_object_get(o, "folder"));
 		tui_tag *tag = g && f ? tui_tag_find(t, f, g, 1) : NULL;
-		enum tui_outcome oc = outcome_of(json_string_value(json_object_get(o, "outcome")));
+		enum tui_outcome oc = tui_outcome_of(json_string_value(json_object_get(o, "outcome")));
 
 		if (tag && oc) {
 			tag->outcome = oc;
@@ -125,7 +123,7 @@ static void read_outcomes(tui *t, const char *text, size_t count[6])
 }
 
 /* The entries for local_guid=-: one JSON record per message, naming its folder. */
-static char *entries_text(const target *v, size_t n)
+static char *entries_text(const tui_target *v, size_t n)
 {
 	json_t *o;
 	char *line, *all = NULL;
@@ -146,42 +144,23 @@ static char *entries_text(const target *v, size_t n)
 	return all;
 }
 
-/* The first line of text, for the bottom line. */
-static void first_line(char *dst, size_t len, const char *text)
-{
-	size_t n = text ? strcspn(text, "\n") : 0;
 
-	snprintf(dst, len, "%.*s", (int)n, text ? text : "");
-}
-
-/* Runs the bulk runner for cmd over v[0..n) with the extra argument (or NULL). */
-static void run_bulk(tui *t, const cli_command *cmd, const target *v, size_t n, const char *extra)
+int tui_run_captured(tui *t, const cli_command *cmd, int argc, const char *const *argv,
+		     const char *entries, const char *report, char **outs, char **errs)
 {
-	char path[4096], err[300], *entries = entries_text(v, n);
-	char *outs = NULL, *errs = NULL;
-	size_t outlen = 0, errlen = 0, count[6] = { 0 };
-	const char *argv[2] = { "local_guid=-", extra };
-	FILE *in = NULL, *out = NULL, *errf = NULL;
+	size_t outlen = 0, errlen = 0;
+	FILE *in = fmemopen((void *)(uintptr_t)entries, strlen(entries), "r");
+	FILE *out = open_memstream(outs, &outlen), *errf = open_memstream(errs, &errlen);
+	char err[300];
 	cli_args a;
 	cli_ctx c = *t->ctx;
 	int status = CLI_EXIT_FAILURE;
-	char said[200];
 
-	if (journal_path(path, sizeof(path), pps_qaction_name(cmd->action))) {
-		tui_set_message(
-			t, "cannot make the journal's folder under $XDG_STATE_HOME/pps/triage");
-		free(entries);
-		return;
-	}
-	in = entries ? fmemopen(entries, strlen(entries), "r") : NULL;
-	out = open_memstream(&outs, &outlen);
-	errf = open_memstream(&errs, &errlen);
 	if (!in || !out || !errf) {
 		tui_set_message(t, "out of memory");
 		goto done;
 	}
-	if (cli_args_parse(&a, cmd, extra ? 2 : 1, argv, (int64_t)time(NULL), in, err,
-			   sizeof(err))) {
+	if (cli_args_parse(&a, cmd, argc, argv, (int64_t)time(NULL), in, err, sizeof(err))) {
 		cli_args_release(&a);
 		tui_set_message(t, "%s", err);
 		goto done;
@@ -191,25 +170,14 @@ static void run_bulk(tui *t, const cli_command *cmd, const target *v, size_t n, 
 	c.out = out;
 	c.err = errf;
 	c.render.format = CLI_FMT_NDJSON;
-	c.report = path;
+	c.report = report;
 	c.yes = 1;
 	c.quiet = 1;
 	c.err_tty = 0;
 	c.err_color = 0;
-	tui_trace(t, "action %s %zu", pps_qaction_name(cmd->action), n);
-	status = cli_bulk_action(&c, &a);
+	tui_trace(t, "action %s", cmd->name);
+	status = cmd->run(&c, &a);
 	cli_args_release(&a);
-	fflush(out);
-	fflush(errf);
-	read_outcomes(t, outs, count);
-	first_line(said, sizeof(said), errs);
-	tui_set_message(t, "%s %zu: %zu done, %zu refused, %zu unknown, %zu not sent%s%s",
-			pps_qaction_name(cmd->action), n, count[TUI_DONE], count[TUI_REFUSED],
-			count[TUI_UNKNOWN], count[TUI_NOT_SENT] + count[TUI_INVALID],
-			said[0] ? " - " : "",
-			said[0] ? said + (strncmp(said, "pps: ", 5) ? 0 : 5) : "");
-	tui_trace(t, "action-done status=%d done=%zu unknown=%zu", status, count[TUI_DONE],
-		  count[TUI_UNKNOWN]);
 done:
 	if (in)
 		fclose(in);
@@ -217,6 +185,44 @@ done:
 		fclose(out);
 	if (errf)
 		fclose(errf);
+	return status;
+}
+
+void tui_first_line(char *dst, size_t len, const char *text)
+{
+	size_t n = text ? strcspn(text, "\n") : 0;
+
+	if (text && !strncmp(text, "pps: ", 5) && n >= 5) {
+		text += 5;
+		n -= 5;
+	}
+	snprintf(dst, len, "%.*s", (int)n, text ? text : "");
+}
+
+/* Runs the bulk runner for cmd over v[0..n) with the extra argument (or NULL). */
+static void run_bulk(tui *t, const cli_command *cmd, const tui_target *v, size_t n, const char *extra)
+{
+	char path[4096], said[200], *entries = entries_text(v, n);
+	char *outs = NULL, *errs = NULL;
+	const char *argv[2] = { "local_guid=-", extra };
+	size_t count[6] = { 0 };
+	int status;
+
+	if (!entries || tui_journal_path(path, sizeof(path), pps_qaction_name(cmd->action))) {
+		tui_set_message(t, entries ? "cannot make the journal's folder under the state dir"
+					   : "out of memory");
+		free(entries);
+		return;
+	}
+	status = tui_run_captured(t, cmd, extra ? 2 : 1, argv, entries, path, &outs, &errs);
+	read_outcomes(t, outs, count);
+	tui_first_line(said, sizeof(said), errs);
+	tui_set_message(t, "%s %zu: %zu done, %zu refused, %zu unknown, %zu not sent%s%s",
+			pps_qaction_name(cmd->action), n, count[TUI_DONE], count[TUI_REFUSED],
+			count[TUI_UNKNOWN], count[TUI_NOT_SENT] + count[TUI_INVALID],
+			said[0] ? " - " : "", said);
+	tui_trace(t, "action-done status=%d done=%zu unknown=%zu", status, count[TUI_DONE],
+		  count[TUI_UNKNOWN]);
 	free(outs);
 	free(errs);
 	free(entries);
@@ -240,7 +246,7 @@ static int save_body(void *ctx, const char *data, size_t len)
 }
 
 /* D: each message saved to path (a folder takes <guid>.eml); atomic, never overwriting. */
-static void download(tui *t, const target *v, size_t n, const char *path)
+static void download(tui *t, const tui_target *v, size_t n, const char *path)
 {
 	size_t saved = 0;
 
@@ -302,12 +308,14 @@ int tui_act(tui *t, int key)
 	const char *name = command_of(key);
 	const cli_command *cmd = name ? cli_command_find(name) : NULL;
 	char arg[600], value[500], question[700];
-	target *v;
+	tui_target *v;
 	size_t n;
 
+	if (key == 'b' || key == 's')
+		return tui_list_change(t, key);
 	if (!cmd && key != 'D')
 		return 0;
-	n = targets(t, &v);
+	n = tui_targets(t, &v);
 	t->on_marked = 0;
 	if (!n) {
 		tui_set_message(t, v ? "no message to act on" : "out of memory");

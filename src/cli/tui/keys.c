@@ -147,7 +147,7 @@ static int key_on_marked(tui *t, int key)
 		return 0;
 	}
 	t->on_marked = 1;
-	tui_set_message(t, "action on the %zu marked messages: r d m f R D (Esc: none)",
+	tui_set_message(t, "action on the %zu marked messages: r d m f R b s D (Esc: none)",
 			tui_marked(t));
 	return 0;
 }
@@ -245,6 +245,14 @@ static const tui_key keys[] = {
 	{ { 'm' }, "m", "move to a folder (asks which, then to confirm)", key_action },
 	{ { 'f' }, "f", "forward to an address (asks which, then to confirm)", key_action },
 	{ { 'R' }, "R", "resubmit to the filtering modules (asks to confirm)", key_action },
+	{ { 'b' },
+	  "b",
+	  "add the sender to the recipient's blocklist (asks to confirm)",
+	  key_action },
+	{ { 's' },
+	  "s",
+	  "add the sender to the recipient's safelist (asks to confirm)",
+	  key_action },
 	{ { 'D' },
 	  "D",
 	  "download the raw message to a file (asks the path; never overwrites)",

@@ -88,4 +88,27 @@ void tui_stats_free(tui *t);
 /* actions.c: the action of key on the message under the cursor or the marked ones. */
 int tui_act(tui *t, int key);
 
+/* The messages an action takes (borrowed): the marked ones after ; or T, else the cursor's. */
+typedef struct tui_target {
+	const char *folder, *localguid, *guid, *sender, *recipient;
+} tui_target;
+/* The targets into *out (malloc'd, free()); their number (0: none, or *out NULL: memory). */
+size_t tui_targets(tui *t, tui_target **out);
+/* A new journal's path under $XDG_STATE_HOME/pps/triage/ (its folders made). 0 or -1. */
+int tui_journal_path(char *path, size_t len, const char *action);
+/*
+ * Runs cmd's handler as the command line would, with argv as its arguments and entries as its
+ * standard input, its output (-o ndjson) and messages captured in *outs and *errs (malloc'd,
+ * free()), report as --report and no question asked (the view asked). Returns its exit status.
+ */
+int tui_run_captured(tui *t, const cli_command *cmd, int argc, const char *const *argv,
+		     const char *entries, const char *report, char **outs, char **errs);
+/* The outcome of its name in a journal or report line ("done", "not_sent"), or TUI_NONE. */
+enum tui_outcome tui_outcome_of(const char *s);
+/* The first line of text without "pps: ", for the bottom line. */
+void tui_first_line(char *dst, size_t len, const char *text);
+
+/* lists_action.c: b and s, the senders into their recipients' block or safe lists. */
+int tui_list_change(tui *t, int key);
+
 #endif
