@@ -216,8 +216,8 @@ static int run(cli_globals *g, const cli_command *cmd, const cli_args *args)
 	}
 	if (!g->cfg.profile && env_profile && strchr(env_profile, ','))
 		g->cfg.profile = env_profile;
-	if (g->cfg.profile && strchr(g->cfg.profile, ',') && !g->dry_run && !g->curl && !cmd->local &&
-	    cmd->ops[0] != PPS_OP_NONE)
+	if (g->cfg.profile && strchr(g->cfg.profile, ',') && !g->dry_run && !g->curl &&
+	    !cmd->local && cmd->ops[0] != PPS_OP_NONE)
 		status = cli_run_clusters(g, cmd, args, (const char *const *)fields);
 	else
 		status = cli_run_command(g, cmd, args, (const char *const *)fields);

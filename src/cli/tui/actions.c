@@ -40,7 +40,8 @@ size_t tui_targets(tui *t, tui_target **out)
 
 		v = r ? calloc(1, sizeof(*v)) : NULL;
 		if (v)
-			v[n++] = (tui_target){ r->folder, r->localguid, r->guid, r->sender, r->recipient };
+			v[n++] = (tui_target){ r->folder, r->localguid, r->guid, r->sender,
+					       r->recipient };
 	}
 	*out = v;
 	return n;
@@ -109,7 +110,8 @@ static void read_outcomes(tui *t, const char *text, size_t count[6])
 		const char *g = json_string_value(json_object_get(o, "localguid"));
 		const char *f = json_string_value(json_object_get(o, "folder"));
 		tui_tag *tag = g && f ? tui_tag_find(t, f, g, 1) : NULL;
-		enum tui_outcome oc = tui_outcome_of(json_string_value(json_object_get(o, "outcome")));
+		enum tui_outcome oc =
+			tui_outcome_of(json_string_value(json_object_get(o, "outcome")));
 
 		if (tag && oc) {
 			tag->outcome = oc;
@@ -143,7 +145,6 @@ static char *entries_text(const tui_target *v, size_t n)
 	fclose(f);
 	return all;
 }
-
 
 int tui_run_captured(tui *t, const cli_command *cmd, int argc, const char *const *argv,
 		     const char *entries, const char *report, char **outs, char **errs)
@@ -200,7 +201,8 @@ void tui_first_line(char *dst, size_t len, const char *text)
 }
 
 /* Runs the bulk runner for cmd over v[0..n) with the extra argument (or NULL). */
-static void run_bulk(tui *t, const cli_command *cmd, const tui_target *v, size_t n, const char *extra)
+static void run_bulk(tui *t, const cli_command *cmd, const tui_target *v, size_t n,
+		     const char *extra)
 {
 	char path[4096], said[200], *entries = entries_text(v, n);
 	char *outs = NULL, *errs = NULL;

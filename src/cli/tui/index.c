@@ -221,8 +221,7 @@ static void say_failure(tui_index *ix, int rc, size_t folder)
  * Reads one page of folder from pos into rd. 1: a page, 0: the folder has no more, -1: failed
  * (said in ix->errmsg).
  */
-static int read_page(tui_index *ix, size_t folder, const char *pos, struct reading *rd,
-		     int front)
+static int read_page(tui_index *ix, size_t folder, const char *pos, struct reading *rd, int front)
 {
 	pps_walk_options o;
 	pps_quarantine_search_req req = ix->req;

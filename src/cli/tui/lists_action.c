@@ -65,9 +65,10 @@ static void read_journal(tui *t, const char *path, const tui_target *v, size_t n
 				oc = TUI_REFUSED;
 			*done += oc == TUI_DONE;
 			for (size_t i = 0; i < n; i++) {
-				tui_tag *g = strcmp(v[i].recipient, user)
-						     ? NULL
-						     : tui_tag_find(t, v[i].folder, v[i].localguid, 1);
+				tui_tag *g =
+					strcmp(v[i].recipient, user)
+						? NULL
+						: tui_tag_find(t, v[i].folder, v[i].localguid, 1);
 
 				if (g)
 					g->outcome = oc;
@@ -93,7 +94,9 @@ int tui_list_change(tui *t, int key)
 	n = tui_targets(t, &v);
 	t->on_marked = 0;
 	if (!n || !cmd) {
-		tui_set_message(t, !cmd ? "this pps has no list commands" : v ? "no message" : "out of memory");
+		tui_set_message(t, !cmd ? "this pps has no list commands"
+				   : v	? "no message"
+					: "out of memory");
 		goto out;
 	}
 	entries = entries_of(v, n, &users);
@@ -101,8 +104,9 @@ int tui_list_change(tui *t, int key)
 		tui_set_message(t, entries ? "no sender and recipient to act on" : "out of memory");
 		goto out;
 	}
-	snprintf(question, sizeof(question), "add the sender%s of %zu message%s to the %s of %zu user%s?",
-		 n == 1 ? "" : "s", n, n == 1 ? "" : "s", list, users, users == 1 ? "" : "s");
+	snprintf(question, sizeof(question),
+		 "add the sender%s of %zu message%s to the %s of %zu user%s?", n == 1 ? "" : "s", n,
+		 n == 1 ? "" : "s", list, users, users == 1 ? "" : "s");
 	if (!tui_confirm(t, question)) {
 		tui_set_message(t, "nothing done");
 		goto out;

@@ -166,7 +166,8 @@ int cmd_triage(cli_ctx *ctx, const cli_args *args)
 	tui_index_init(&t.ix, ctx->client, &req, (const char *const *)folders->items, folders->n);
 	if (tui_stats_start(&t, req.start.epoch,
 			    req.end.set ? req.end.epoch : (int64_t)time(NULL))) {
-		cli_errorf(ctx, "triage: the window from start_time to end_time has too many hours");
+		cli_errorf(ctx,
+			   "triage: the window from start_time to end_time has too many hours");
 		release(&t);
 		return CLI_EXIT_USAGE;
 	}

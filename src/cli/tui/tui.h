@@ -43,7 +43,7 @@ typedef struct tui {
 	int on_marked; /* ; or T was pressed: the next action takes the marked messages */
 	int color;
 	int quit;
-	int nomem; /* a callback ran out of memory */
+	int nomem;	  /* a callback ran out of memory */
 	cli_stats *stats; /* the counts of what the view read (Tab) */
 	int64_t stats_start, stats_end;
 	char message[400]; /* the bottom line: the last action's result or an error */
