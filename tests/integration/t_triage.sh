@@ -43,7 +43,7 @@ start_view() {
 	cat >"$T_DIR/view.sh" <<EOF
 #!/bin/bash
 stty -g >"$T_DIR/view.before"
-env PPS_URL='$url' PPS_USERNAME=admin PPS_PASSWORD=admin-pass PPS_CACERT='${SIM_CACERT:-}' \
+env ${VIEW_ENV:-} PPS_URL='$url' PPS_USERNAME=admin PPS_PASSWORD=admin-pass PPS_CACERT='${SIM_CACERT:-}' \
 	PPS_TRIAGE_TRACE="$T_DIR/view.trace" "$PPS" ${PPS_FLAGS:-} triage $args 2>"$T_DIR/view.err"
 echo \$? >"$T_DIR/view.rc"
 stty -g >"$T_DIR/view.after"
@@ -181,9 +181,20 @@ wait_rc && ok || fail "SIGTERM ends the view"
 expect_eq "$(cat "$T_DIR/view.rc")" 130 "SIGTERM: exit 130"
 expect_eq "$(cat "$T_DIR/view.after")" "$(cat "$T_DIR/view.before")" "SIGTERM: stty restored"
 expect_eq "$(tm display -p -t v '#{alternate_on}')" 0 "SIGTERM: the alternate screen is left"
-# Ctrl-C: the same.
+# Colour marks a message; NO_COLOR turns it off (tmux capture-pane -e shows the attributes).
 start_view 80 24 "$SIM_URL" folder_name=Quarantine
+wait_for "Invoice 1 overdue" || fail "colour: first screen"
+keys t
+wait_for "marked: 1" || fail "colour: marked"
+tm capture-pane -e -p -t v | grep -q $'\e\[[0-9;]*3[0-7]m' && ok || fail "colour: the mark is coloured"
+keys q
+wait_rc || fail "colour: q quits"
+# Ctrl-C: the same, here with NO_COLOR.
+VIEW_ENV=NO_COLOR=1 start_view 80 24 "$SIM_URL" folder_name=Quarantine
 wait_for "Invoice 1 overdue" || fail "ctrl-c: first screen"
+keys t
+wait_for "marked: 1" || fail "NO_COLOR: marked"
+tm capture-pane -e -p -t v | grep -q $'\e\[[0-9;]*3[0-7]m' && fail "NO_COLOR: a colour was drawn" || ok
 keys C-c
 wait_rc && ok || fail "Ctrl-C ends the view"
 expect_eq "$(cat "$T_DIR/view.rc")" 130 "Ctrl-C: exit 130"
