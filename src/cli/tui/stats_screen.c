@@ -2,7 +2,9 @@
  * The statistics screen of pps triage (Tab): the picture of pps stats (stats_view.h) over the
  * messages the view has read so far, counted as the walk's front reads them.
  */
+#include <jansson.h>
 #include <langinfo.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,18 +14,48 @@
 
 #include "util/banned.h"
 
+/*
+ * The most distinct values a top list of the view holds: past it, that list's field is no more
+ * counted, so that memory stays bounded by the view, not by the folder (pps stats counts all).
+ */
+#define DISTINCT_CAP 2000
+
+/* The record fields each list counts (senders and their domains from one). */
+static const struct {
+	cli_stats_list list;
+	const char *field;
+} fields[] = {
+	{ CLI_STATS_SENDERS, "from" },	   { CLI_STATS_DOMAINS, "from" },
+	{ CLI_STATS_RECIPIENTS, "rcpts" }, { CLI_STATS_SUBJECTS, "subject" },
+	{ CLI_STATS_FOLDERS, "folder" },
+};
+
 static void count(void *ctx, const struct json_t *record)
 {
 	tui *t = ctx;
+	json_t *rec = NULL;
 
-	if (t->stats && cli_stats_add(t->stats, record))
+	if (!t->stats)
+		return;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (json_object_size(t->stats->maps[fields[i].list]) < DISTINCT_CAP)
+			continue;
+		t->stats_capped = 1;
+		if (!rec)
+			rec = json_copy((json_t *)(uintptr_t)record);
+		if (rec)
+			json_object_del(rec, fields[i].field);
+	}
+	if (cli_stats_add(t->stats, rec ? rec : record))
 		t->nomem = 1;
+	json_decref(rec);
 }
 
 int tui_stats_start(tui *t, int64_t start, int64_t end)
 {
 	cli_stats_free(t->stats);
 	t->stats = NULL;
+	t->stats_capped = 0;
 	t->stats_start = start;
 	t->stats_end = end;
 	t->ix.counted = count;
@@ -72,6 +104,10 @@ int tui_stats_open(tui *t)
 	t->nomem = 0;
 	t->screen = TUI_STATS;
 	snap.source = "Quarantine (read so far)";
+	if (t->stats_capped)
+		tui_add_line(t,
+			     "(a top list stops counting at 2000 distinct values: pps stats counts "
+			     "them all)");
 	cli_stats_lines(&snap, t->cols, unicode, stats_line, t);
 	for (int l = 0; l < CLI_STATS_NLISTS; l++)
 		free(snap.tops[l].items);

@@ -46,6 +46,7 @@ typedef struct tui {
 	int nomem;	  /* a callback ran out of memory */
 	cli_stats *stats; /* the counts of what the view read (Tab) */
 	int64_t stats_start, stats_end;
+	int stats_capped;  /* a top list reached its cap (stats_screen.c) */
 	char message[400]; /* the bottom line: the last action's result or an error */
 	FILE *trace;	   /* PPS_TRIAGE_TRACE */
 	double t0;
