@@ -51,7 +51,13 @@ exec sleep 600
 EOF
 	chmod +x "$T_DIR/view.sh"
 	stop_views
-	tm new-session -d -s v -x "$w" -y "$h" "$T_DIR/view.sh"
+	# A server still going away may take the new session with it: try again then.
+	for _ in 1 2 3; do
+		tm new-session -d -s v -x "$w" -y "$h" "$T_DIR/view.sh" 2>>"$T_DIR/tmux.err" &&
+			sleep 0.2 && tm has-session -t v 2>/dev/null && return 0
+		sleep 0.3
+	done
+	fail "tmux did not start the view: $(cat "$T_DIR/tmux.err")"
 }
 # stop_views: the tmux server gone (kill-server returns before it is).
 stop_views() {
