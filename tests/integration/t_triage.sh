@@ -131,6 +131,15 @@ flow() {
 	keys '?'
 	wait_for "pps triage: keys" && ok || fail "${w}x$h: ? shows the help"
 	screen | grep -qF "release (asks to confirm)" && ok || fail "${w}x$h: the help lists r"
+	# The help screen and pps(1)'s KEYS come from one table: every key of the man page is shown.
+	if [ "$h" -ge 30 ]; then
+		"$PPS" help --man | sed -n '/^\.SH KEYS/,/^\.SH /p' | sed -n 's/^\\fB\(.*\)\\fR$/\1/p' |
+			sed 's/\\-/-/g' >"$T_DIR/keys"
+		[ "$(wc -l <"$T_DIR/keys")" -ge 20 ] && ok || fail "pps(1) KEYS lists the keys"
+		while read -r k; do
+			screen | grep -qF "  $k " && ok || fail "${w}x$h: the help screen lacks '$k' of pps(1)"
+		done <"$T_DIR/keys"
+	fi
 	keys q
 	# Mark three and release them.
 	keys t t t
