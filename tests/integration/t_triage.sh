@@ -253,4 +253,11 @@ expect_out_has "pps: triage needs a terminal: TERM=dumb cannot draw a full-scree
 run "$PPS" triage </dev/null
 expect_rc 2 "no terminal: exit 2"
 expect_err "pps: triage needs a terminal: standard input and output must be a terminal" "no terminal: said"
+mkdir -p "$XDG_CONFIG_HOME/pps"
+printf '[a]\nurl = https://127.0.0.1:9\nusername = admin\npassword = x\n[b]\nurl = https://127.0.0.2:9\nusername = admin\npassword = x\n' \
+	>"$XDG_CONFIG_HOME/pps/config"
+chmod 600 "$XDG_CONFIG_HOME/pps/config"
+run timeout 20 script -qec "env -u PPS_URL -u PPS_USERNAME -u PPS_PASSWORD $PPS --yes --profile a,b triage" /dev/null
+expect_rc 2 "two clusters: exit 2"
+expect_out_has "triage shows one cluster: give one profile to --profile" "two clusters: refused"
 done_testing

@@ -146,6 +146,10 @@ int cmd_triage(cli_ctx *ctx, const cli_args *args)
 		cli_errorf(ctx, "triage needs a terminal: %s", why);
 		return CLI_EXIT_USAGE;
 	}
+	if (ctx->cluster) {
+		cli_errorf(ctx, "triage shows one cluster: give one profile to --profile");
+		return CLI_EXIT_USAGE;
+	}
 	if (ctx->dry_run) {
 		cli_errorf(ctx,
 			   "triage sends requests as keys ask: --dry-run and --curl do not apply");
