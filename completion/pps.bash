@@ -86,6 +86,7 @@ _pps() {
 		fi
 	fi
 	[ "$pre" = - ] && COMPREPLY=($(compgen -W "$cands" -- "$cur"))
+	[ "$pre" = - ] && [ "$cmd" = inspect ] && case $cur in -*|*=*) ;; *) COMPREPLY+=($(compgen -f -- "$cur")) ;; esac
 	# bash replaces only the text after the last '=' or ':' of the word.
 	local head=${cur%"${cur##*[=:]}"}
 	[ -n "$head" ] && COMPREPLY=("${COMPREPLY[@]#"$head"}")

@@ -13,6 +13,7 @@
 #include "cli/exit.h"
 #include "cli/inspect_extract.h"
 #include "cli/render_inspect.h"
+#include "cli/sanitize.h"
 
 #include "util/banned.h"
 
@@ -117,13 +118,17 @@ static int show(struct inspect_run *r, json_t *inspection)
 static int finish_one(struct inspect_run *r, json_t *inspection, const char *key, const char *value)
 {
 	json_t *src = json_object_get(inspection, "source");
+	ppsbuf name = PPSBUF_INIT;
 	int rc;
 
 	if (!json_is_object(src)) {
 		src = json_object();
 		json_object_set_new(inspection, "source", src);
 	}
-	json_object_set_new(src, key, json_string(value));
+	/* A file name need not be UTF-8; JSON text must be (bad bytes become U+FFFD). */
+	if (cli_utf8_lossy(&name, value, strlen(value)) == 0)
+		json_object_set_new(src, key, json_stringn(name.buf, name.len));
+	ppsbuf_release(&name);
 	if (r->extract && cli_extract_done(r->extract, inspection))
 		r->status = CLI_EXIT_FAILURE;
 	rc = show(r, inspection);

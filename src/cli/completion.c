@@ -181,8 +181,17 @@ void cli_gen_bash(FILE *out)
 	      out);
 	config_keys(out);
 	fputs("\" ;;\n\t\t\t\tesac ;;\n\t\t\tesac\n\t\tfi\n\tfi\n"
-	      "\t[ \"$pre\" = - ] && COMPREPLY=($(compgen -W \"$cands\" -- \"$cur\"))\n"
-	      "\t# bash replaces only the text after the last '=' or ':' of the word.\n"
+	      "\t[ \"$pre\" = - ] && COMPREPLY=($(compgen -W \"$cands\" -- \"$cur\"))\n",
+	      out);
+	/* The operands of a command that takes files (inspect FILE...) are file names too. */
+	for (const cli_command *c = cli_command_first(); c; c = cli_command_next(c))
+		if (c->operands)
+			fprintf(out,
+				"\t[ \"$pre\" = - ] && [ \"$cmd\" = %s ] && case $cur in -*|*=*) "
+				";; "
+				"*) COMPREPLY+=($(compgen -f -- \"$cur\")) ;; esac\n",
+				c->name);
+	fputs("\t# bash replaces only the text after the last '=' or ':' of the word.\n"
 	      "\tlocal head=${cur%\"${cur##*[=:]}\"}\n"
 	      "\t[ -n \"$head\" ] && COMPREPLY=(\"${COMPREPLY[@]#\"$head\"}\")\n"
 	      "\tcase ${COMPREPLY[0]:-} in *=) compopt -o nospace 2>/dev/null ;; esac\n"

@@ -171,6 +171,15 @@ static void finish(cli_extract *x, const json_t *meta)
 		goto done;
 	}
 	x->fd = -1;
+	/* A part cut by the decoded size limit has no hashes: half a file is no attachment. */
+	if (!json_is_string(json_object_get(meta, "sha256"))) {
+		unlink(x->tmp.buf);
+		ppsbuf_addf(&line, "pps: attachment %zu not extracted: the inspection cut it short",
+			    x->index + 1);
+		say(x->err, "", line.buf);
+		x->failures++;
+		goto done;
+	}
 	base_name(&base, meta, x->index);
 	if (link_free_name(x, base.buf, &path) != 0) {
 		unlink(x->tmp.buf);

@@ -168,9 +168,10 @@ static int md_body(ppsbuf *b, const json_t *body)
 	while (text && i < n && !rc) {
 		const char *nl = memchr(text + i, '\n', n - i);
 		size_t len = nl ? (size_t)(nl - (text + i)) : n - i;
+		size_t shown = len && text[i + len - 1] == '\r' ? len - 1 : len; /* CRLF */
 
 		ppsbuf_reset(&t);
-		rc = cli_defang(&t, text + i, len) < 0 || ppsbuf_adds(b, "    ") < 0 ||
+		rc = cli_defang(&t, text + i, shown) < 0 || ppsbuf_adds(b, "    ") < 0 ||
 		     cli_sanitize(b, t.buf, t.len, "\t", NULL) < 0 || ppsbuf_addch(b, '\n') < 0;
 		i += len + 1;
 	}

@@ -56,7 +56,9 @@ def boundaries(f):
 
 def charsets(f):
     f.write((HEAD.format("=?x-bogus?B?SGVsbG8=?= =?utf-8?Q?=FF=FE?=") +
-             'Content-Type: multipart/mixed; boundary="c"\r\n\r\n').encode())
+             'Content-Type: multipart/mixed; boundary="c"\r\n\r\n'
+             '--c\r\nContent-Type: text/plain; charset="x-nope"\r\n\r\n').encode())
+    f.write(b"\xff\xfe\xc3\x28 body\r\n")
     for i in range(5000):
         f.write(f'--c\r\nContent-Type: text/plain; charset="x-nope-{i}"\r\n'
                 f'Content-Disposition: attachment; filename*=bogus\'\'%FF%FE{i}.txt\r\n\r\n'.encode())

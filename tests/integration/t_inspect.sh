@@ -119,6 +119,8 @@ expect_out_has "## Attachments"
 expect_out_has "| 1 | invoice.pdf.exe | application/pdf |"
 expect_out_has 'numbers\|q2.txt'
 expect_out_has 'hxxps://login\[.\]evil\[.\]example/verify'
+expect_out_has '    Please settle the attached invoice today: hxxps://login[.]evil[.]example/start'
+expect_out_lacks '\x0d'
 expect_out_lacks "https://"
 expect_eq "$(grep -c $'\x1b' <<<"$OUT")" 0 "escape bytes in markdown"
 
@@ -212,6 +214,13 @@ expect_rc 1 "bad files among good"
 expect_eq "$(wc -l <<<"$OUT")" 2 "the good files inspected"
 expect_err "pps: cannot read '$T_DIR/missing.eml': No such file or directory
 pps: cannot inspect '$T_DIR/dir': Is a directory"
+# a hostile file name: shown escaped on the screen and in the error line
+cp "$INS/plain.eml" "$T_DIR/"$'esc\x1b[31m.eml'
+run "$PPS" inspect "$T_DIR/"$'esc\x1b[31m.eml' "$T_DIR/"$'gone\x1b]0;t\a.eml'
+expect_rc 1 "hostile file names"
+expect_out_has 'esc\x1b[31m.eml'
+expect_err "pps: cannot read '$T_DIR/gone\x1b]0;t\x07.eml': No such file or directory"
+expect_eq "$(printf '%s%s' "$OUT" "$ERR" | grep -c $'\x1b')" 0 "escape bytes from a file name"
 run "$PPS" -o csv inspect "$PHISH"
 expect_rc 2 "-o csv"
 expect_err "pps: -o csv is not an output of inspect: use table, wide, markdown, json or ndjson"
@@ -239,6 +248,12 @@ expect_out_has "== Headers =="
 expect_out_has "== Warnings ("
 w=$(widest "$T_DIR/tty")
 [ "$w" -le 80 ] && ok || fail "a line of $w columns on an 80-column terminal (quarantine)"
+pps_admin --max-download 100 -o json quarantine-message-inspect guid=$G
+expect_rc 0 "a message over --max-download"
+jq -e '[.warnings[].code] | index("size_limit") != null' <<<"$OUT" >/dev/null && ok || fail "--max-download names the cut"
+pps_admin --dry-run quarantine-message-inspect guid=$G
+expect_rc 0 "--dry-run"
+expect_out "GET $SIM_URL/rest/v1/quarantine?guid=$G"
 pps_admin quarantine-message-inspect guid=nope-not-there
 expect_rc 4 "an unknown GUID"
 expect_err "pps: message 'nope-not-there' not found"

@@ -8,10 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "cli/render.h"
+#include "cli/inspect_extract.h"
 #include "cli/render_inspect.h"
 
 static json_t *load(const char *name)
@@ -300,6 +303,83 @@ static void test_inspect__iocs_once_each(void **state)
 	json_decref(j);
 }
 
+/* One attachment through the callback as the library gives it: pieces, then its meta. */
+static void feed(cli_extract *x, size_t index, const char *filename, const char *data, int hashed)
+{
+	json_t *meta = json_pack("{s:s?, s:I, s:s?}", "filename", filename, "size",
+				 (json_int_t)strlen(data), "sha256", hashed ? "00" : NULL);
+	size_t half = strlen(data) / 2;
+
+	assert_non_null(meta);
+	assert_int_equal(cli_extract_piece(x, index, data, half, NULL), 0);
+	assert_int_equal(cli_extract_piece(x, index, data + half, strlen(data) - half, NULL), 0);
+	assert_int_equal(cli_extract_piece(x, index, NULL, 0, meta), 0);
+	json_decref(meta);
+}
+
+static void assert_file(const char *dir, const char *name, const char *want)
+{
+	char path[4096], got[64] = { 0 };
+	struct stat st;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	if (!f)
+		fail_msg("%s was not written", path);
+	assert_int_equal(fread(got, 1, sizeof(got) - 1, f), strlen(want));
+	fclose(f);
+	assert_string_equal(got, want);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+}
+
+static void test_inspect__extract_names_and_cuts(void **state)
+{
+	char dir[] = "/tmp/pps-extract-XXXXXX", sub[4096], cmd[4200];
+	cli_extract *x = NULL;
+	json_t *insp = json_pack("{s:[{}, {}, {}, {}, {}, {}]}", "attachments");
+	FILE *null = fopen("/dev/null", "w");
+	struct stat st;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/a/b", dir);
+	assert_int_equal(cli_extract_new(&x, sub, null, null), 0);
+	assert_int_equal(stat(sub, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	feed(x, 0, "report.pdf", "first", 1);
+	feed(x, 1, "report.pdf", "second", 1);
+	feed(x, 2, "cut.bin", "half of it", 0);
+	feed(x, 3, NULL, "nameless", 1);
+	feed(x, 4, ".profile", "dot", 1);
+	feed(x, 5, "a/../../b", "slash", 1);
+	/* The cut one is a failure, the others written. */
+	assert_int_equal(cli_extract_done(x, insp), 1);
+	assert_file(sub, "report.pdf", "first");
+	assert_file(sub, "report (2).pdf", "second");
+	assert_file(sub, "attachment-4.bin", "nameless");
+	assert_file(sub, "_profile", "dot");
+	assert_file(sub, "attachment-6.bin", "slash");
+	snprintf(cmd, sizeof(cmd), "%s/cut.bin", sub);
+	assert_int_not_equal(access(cmd, F_OK), 0);
+	snprintf(cmd, sizeof(cmd), "%s/report (2).pdf", sub);
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_array_get(json_object_get(insp, "attachments"), 1), "extracted")),
+		cmd);
+	assert_null(json_object_get(json_array_get(json_object_get(insp, "attachments"), 2),
+				    "extracted"));
+	/* Nothing else in the folder: no temporary file left. */
+	snprintf(cmd, sizeof(cmd), "test $(ls -A '%s' | wc -l) -eq 5", sub);
+	assert_int_equal(system(cmd), 0);
+	cli_extract_free(x);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	json_decref(insp);
+	fclose(null);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_inspect__defang),
 		cmocka_unit_test(test_inspect__markdown_escapes),
 		cmocka_unit_test(test_inspect__iocs_once_each),
+		cmocka_unit_test(test_inspect__extract_names_and_cuts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -66,10 +66,13 @@ void pps__filetype_free(struct pps__filetype *ft)
 
 static int has(const void *buf, size_t len, const char *needle)
 {
-	const char *p = buf, *end = p + len;
+	const char *p = buf, *end;
 	size_t n = strlen(needle);
 
-	while (buf && (size_t)(end - p) >= n && (p = memchr(p, needle[0], (size_t)(end - p)))) {
+	if (!buf)
+		return 0;
+	end = p + len;
+	while ((size_t)(end - p) >= n && (p = memchr(p, needle[0], (size_t)(end - p)))) {
 		if ((size_t)(end - p) >= n && !memcmp(p, needle, n))
 			return 1;
 		p++;

@@ -72,29 +72,31 @@ static json_t *addresses_json(InternetAddressList *l)
 	return list;
 }
 
-/* {"value", "raw"} of the header name, with "addresses" for an address field; NULL if absent. */
-static json_t *field(pps__insp *st, GMimeHeaderList *hl, const char *name, int addresses)
+/*
+ * {"value", "raw"} of the header name (value: the raw one with its encoded words decoded),
+ * with "addresses" for an address field (list: GMime's parse of it, or NULL to parse here);
+ * NULL when the message has no such field.
+ */
+static json_t *field(GMimeHeaderList *hl, const char *name, int addresses,
+		     InternetAddressList *list)
 {
 	GMimeHeader *h = g_mime_header_list_get_header(hl, name);
 	const char *raw = h ? g_mime_header_get_raw_value(h) : NULL;
 	char *flat, *value;
 	json_t *f;
 
-	(void)st;
 	if (!raw)
 		return NULL;
 	flat = unfold(raw);
 	f = json_object();
 	if (addresses) {
-		InternetAddressList *l = internet_address_list_parse(NULL, flat);
+		InternetAddressList *own = list ? NULL : internet_address_list_parse(NULL, flat);
 
-		value = l ? internet_address_list_to_string(l, NULL, FALSE) : NULL;
-		json_object_set_new(f, "addresses", addresses_json(l));
-		if (l)
-			g_object_unref(l);
-	} else {
-		value = g_mime_utils_header_decode_text(NULL, flat);
+		json_object_set_new(f, "addresses", addresses_json(list ? list : own));
+		if (own)
+			g_object_unref(own);
 	}
+	value = g_mime_utils_header_decode_text(NULL, flat);
 	pps__insp_set(f, "value", pps__insp_str(value ? value : flat));
 	json_object_set_new(f, "raw", pps__insp_str(flat));
 	g_free(value);
@@ -240,9 +242,9 @@ static json_t *flags_new(json_t *h)
 	return flags;
 }
 
-static json_t *date_field(pps__insp *st, GMimeHeaderList *hl, GMimeMessage *msg)
+static json_t *date_field(GMimeHeaderList *hl, GMimeMessage *msg)
 {
-	json_t *f = field(st, hl, "Date", 0);
+	json_t *f = field(hl, "Date", 0, NULL);
 	GDateTime *dt = g_mime_message_get_date(msg);
 
 	if (!f)
@@ -267,15 +269,16 @@ json_t *pps__insp_headers(pps__insp *st, GMimeMessage *msg)
 	json_t *h = json_object();
 	const char *mid;
 
-	pps__insp_set(h, "from", field(st, hl, "From", 1));
-	pps__insp_set(h, "sender", field(st, hl, "Sender", 1));
-	pps__insp_set(h, "reply_to", field(st, hl, "Reply-To", 1));
-	pps__insp_set(h, "return_path", field(st, hl, "Return-Path", 1));
-	pps__insp_set(h, "to", field(st, hl, "To", 1));
-	pps__insp_set(h, "cc", field(st, hl, "Cc", 1));
-	pps__insp_set(h, "subject", field(st, hl, "Subject", 0));
-	pps__insp_set(h, "date", date_field(st, hl, msg));
-	pps__insp_set(h, "message_id", field(st, hl, "Message-ID", 0));
+	(void)st;
+	pps__insp_set(h, "from", field(hl, "From", 1, g_mime_message_get_from(msg)));
+	pps__insp_set(h, "sender", field(hl, "Sender", 1, g_mime_message_get_sender(msg)));
+	pps__insp_set(h, "reply_to", field(hl, "Reply-To", 1, g_mime_message_get_reply_to(msg)));
+	pps__insp_set(h, "return_path", field(hl, "Return-Path", 1, NULL));
+	pps__insp_set(h, "to", field(hl, "To", 1, g_mime_message_get_to(msg)));
+	pps__insp_set(h, "cc", field(hl, "Cc", 1, g_mime_message_get_cc(msg)));
+	pps__insp_set(h, "subject", field(hl, "Subject", 0, NULL));
+	pps__insp_set(h, "date", date_field(hl, msg));
+	pps__insp_set(h, "message_id", field(hl, "Message-ID", 0, NULL));
 	mid = g_mime_message_get_message_id(msg);
 	if (mid && json_object_get(h, "message_id"))
 		json_object_set_new(json_object_get(h, "message_id"), "value", pps__insp_str(mid));

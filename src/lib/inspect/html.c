@@ -117,7 +117,8 @@ static int element_enter(struct walk *w, GumboElement *el)
 
 static void anchor_close(struct walk *w)
 {
-	pps__insp_url_add(w->st, w->href, strlen(w->href), "html:href", w->anchor->str);
+	if (w->href)
+		pps__insp_url_add(w->st, w->href, strlen(w->href), "html:href", w->anchor->str);
 	g_string_free(w->anchor, TRUE);
 	w->anchor = NULL;
 	w->href = NULL;

@@ -333,7 +333,14 @@ int pps_inspect_buffer(json_t **out, const void *data, size_t len, const pps_ins
 	 * The array borrows the caller's bytes (nothing is copied); it is only read, and freed
 	 * below without its data.
 	 */
-	ba = g_byte_array_new_take((guint8 *)(uintptr_t)data, (gsize)kept);
+	{
+		union {
+			const void *in;
+			guint8 *bytes;
+		} borrow = { data };
+
+		ba = g_byte_array_new_take(borrow.bytes, (gsize)kept);
+	}
 	sha = g_checksum_new(G_CHECKSUM_SHA256);
 	if (len)
 		g_checksum_update(sha, data, (gssize)len);
