@@ -38,6 +38,8 @@ static const cli_arg_spec list_args[] = {
 
 static const char *const email_or_uid[] = { "email", "uid", NULL };
 
+/* The arguments are pasted into string literals and initializers: no parentheses possible. */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define CHANGE_DESCRIPTION(list, verb)                                                         \
 	verb " the user's " list " without losing any other: reads the profile, "              \
 	     "merges, writes the " list " alone, reads it back and starts over (at most 5 "    \
@@ -66,6 +68,8 @@ static const char *const email_or_uid[] = { "email", "uid", NULL };
 			.columns = list_columns,                                               \
 			.rules = list_rules }                                                  \
 	}
+
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 const cli_command cli_commands_lists[] = {
 	CHANGE_COMMAND("user-safelist-add", "Add entries to an end user's safelist",

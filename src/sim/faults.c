@@ -288,7 +288,7 @@ static double next_unit(uint64_t *state)
 void sim_faults_draw(sim_faults *f, sim_fault_draw *out)
 {
 	const sim_fault_spec *s = &f->spec;
-	double u[9];
+	double u[9] = { 0 };
 	/* The ninth draw only with interleave, so that the other faults' seeds draw as before. */
 	size_t n = s->interleave_share > 0 ? 9 : 8;
 
