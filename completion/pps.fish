@@ -134,7 +134,7 @@ complete -c pps -n __fish_use_subcommand -a health -d 'Check the server\'s healt
 complete -c pps -n __fish_use_subcommand -a triage -d 'Review a quarantine in a full-screen terminal view'
 complete -c pps -n '__fish_seen_subcommand_from triage' -a sender= -d 'Envelope sender equals, starts with (foo*), ends with (*foo) or is in a domain (bar.com).'
 complete -c pps -n '__fish_seen_subcommand_from triage' -a recipient= -d 'Envelope recipient; same matching as sender.'
-complete -c pps -n '__fish_seen_subcommand_from triage' -a subject= -d 'Subject starts with (Loan*), ends with (*Loan) or contains (Loan).'
+complete -c pps -n '__fish_seen_subcommand_from triage' -a subject= -d 'Subject starts with (Loan*), ends with (*Loan) or contains (Loan). Without sender, recipient and subject the view asks for subject=* (every message).'
 complete -c pps -n '__fish_seen_subcommand_from triage' -a start_time= -d 'Time from when the view begins: <number> <unit> [ago], now, today, yesterday or ISO-8601.'
 complete -c pps -n '__fish_seen_subcommand_from triage' -a end_time= -d 'Time when the view ends: <number> <unit> [ago], now, today, yesterday or ISO-8601.'
 complete -c pps -n '__fish_seen_subcommand_from triage' -a folder_name= -d 'Quarantine folder; several as a comma list or a JSON array, shown one after the other in the order given.'

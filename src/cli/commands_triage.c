@@ -21,7 +21,8 @@ static const cli_arg_spec triage_args[] = {
 	  .help = "Envelope recipient; same matching as sender." },
 	{ .name = "subject",
 	  CLI_FIELD(pps_quarantine_search_req, subject),
-	  .help = "Subject starts with (Loan*), ends with (*Loan) or contains (Loan)." },
+	  .help = "Subject starts with (Loan*), ends with (*Loan) or contains (Loan). Without "
+		  "sender, recipient and subject the view asks for subject=* (every message)." },
 	{ .name = "start_time",
 	  CLI_FIELD(pps_quarantine_search_req, start),
 	  .def = "24 hours",
@@ -49,18 +50,19 @@ const cli_command cli_commands_triage[] = {
 		.summary = "Review a quarantine in a full-screen terminal view",
 		.description =
 			"Opens a full-screen view of the quarantine: an index of messages (date, "
-			"folder, from, subject, score, size) in the server's order, streamed page "
-			"by "
-			"page as it is read, so that a large folder opens at once; a preview of a "
-			"message (Enter); marks, and the actions of the command line (release, "
-			"delete, move, forward, resubmit, download) on the message under the "
-			"cursor "
-			"or the marked ones, each confirmed and run through the bulk runner with "
-			"its "
-			"journal under $XDG_STATE_HOME/pps/triage/. The keys are listed in KEYS. "
-			"Needs "
-			"a terminal: with TERM=dumb or no terminal on standard input and output it "
-			"exits 2.",
+			"folder, from, subject, score, size) in the server's order, read page by "
+			"page through the walk between key reads, so that a large folder opens at "
+			"once and only the pages near the screen are kept; the preview of a "
+			"message "
+			"(Enter: its inspection and record); the counts of pps stats over what was "
+			"read (Tab); marks, and the actions of the command line (release, delete, "
+			"move, forward, resubmit, the sender to the recipient's block or safe "
+			"list, "
+			"download) on the message under the cursor or the marked ones, each "
+			"confirmed, run as the command runs it and journaled under "
+			"$XDG_STATE_HOME/pps/triage/. The keys are listed in KEYS. Needs a "
+			"terminal: "
+			"with TERM=dumb or no terminal on standard input and output it exits 2.",
 		.args = triage_args,
 		.ops = { PPS_OP_QUARANTINE_SEARCH, PPS_OP_QUARANTINE_ACTION,
 			 PPS_OP_QUARANTINE_DOWNLOAD },
