@@ -259,6 +259,10 @@ static void download(tui *t, const tui_target *v, size_t n, const char *path)
 		char final[4096];
 		int rc;
 
+		if (!v[i].guid) {
+			tui_set_message(t, "out of memory");
+			return;
+		}
 		if (cli_download_open(&s.d, path, v[i].guid, 0, s.err, sizeof(s.err))) {
 			tui_set_message(t, "download '%s': %s", v[i].guid, s.err);
 			return;

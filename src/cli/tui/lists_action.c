@@ -26,7 +26,7 @@ static char *entries_of(const tui_target *v, size_t n, size_t *users)
 		json_t *o;
 		char *line;
 
-		if (!v[i].recipient[0] || !v[i].sender[0])
+		if (!v[i].recipient || !v[i].sender || !v[i].recipient[0] || !v[i].sender[0])
 			continue;
 		o = json_pack("{ss ss}", "email", v[i].recipient, "entry", v[i].sender);
 		line = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
@@ -66,7 +66,7 @@ static void read_journal(tui *t, const char *path, const tui_target *v, size_t n
 			*done += oc == TUI_DONE;
 			for (size_t i = 0; i < n; i++) {
 				tui_tag *g =
-					strcmp(v[i].recipient, user)
+					!v[i].recipient || strcmp(v[i].recipient, user)
 						? NULL
 						: tui_tag_find(t, v[i].folder, v[i].localguid, 1);
 
