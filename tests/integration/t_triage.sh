@@ -190,6 +190,24 @@ expect_eq "$(jq -r '[.Proofpoint.User.Blocklist[].entry] | join(",")' <<<"$OUT")
 	"bad1@phish.example" "b: user1's blocklist holds the sender"
 ls "$XDG_STATE_HOME"/pps/triage/*-blocklist.ndjson >/dev/null 2>&1 && ok ||
 	fail "b: the journal is under the state dir"
+# D: the message under the cursor saved atomically where asked; never over an existing file.
+mkdir -p "$T_DIR/dl"
+keys g D
+wait_for "download to (empty: ./<guid>.eml):" && ok || fail "D: asks the path"
+keys -l "$T_DIR/dl/one.eml"
+keys Enter
+wait_for "download 1 message? (y/N)" && ok || fail "D: asks to confirm"
+keys y
+wait_for "saved '$T_DIR/dl/one.eml'" && ok || fail "D: saved"
+expect_eq "$(stat -c %a "$T_DIR/dl/one.eml")" 600 "D: the file is 0600"
+grep -q "^Subject: " "$T_DIR/dl/one.eml" && ok || fail "D: the file holds the message"
+inode=$(stat -c %i "$T_DIR/dl/one.eml")
+keys D
+wait_for "download to" || fail "D again: asks the path"
+keys -l "$T_DIR/dl/one.eml"
+keys Enter y
+wait_for "download 'Qg000000000000000000000000000001': '" && ok || fail "D: the refusal is said"
+expect_eq "$(stat -c %i "$T_DIR/dl/one.eml")" "$inode" "D: an existing file is not replaced"
 # SIGTERM: the terminal restored, exit 130.
 kill -TERM "$(sed -n 's/.* pid=\([0-9]*\).*/\1/p' "$T_DIR/view.trace" | head -1)"
 wait_rc && ok || fail "SIGTERM ends the view"
