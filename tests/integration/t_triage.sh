@@ -208,6 +208,17 @@ keys -l "$T_DIR/dl/one.eml"
 keys Enter y
 wait_for "download 'Qg000000000000000000000000000001': '" && ok || fail "D: the refusal is said"
 expect_eq "$(stat -c %i "$T_DIR/dl/one.eml")" "$inode" "D: an existing file is not replaced"
+# m: asks the folder, names it in the confirmation, moves through the bulk runner.
+keys m
+wait_for "move to folder:" && ok || fail "m: asks the folder"
+keys -l Phish
+keys Enter
+wait_for "move 1 message to Phish? (y/N)" && ok || fail "m: the confirmation names the folder"
+keys y
+wait_for "move 1: 1 done" && ok || fail "m: moved"
+pps_admin -o json quarantine-messages-list folder_name=Phish subject='Invoice 1 overdue'
+expect_eq "$(jq -r '[.Proofpoint.QuarantinedMessage[].localguid] | join(",")' <<<"$OUT")" "6:6:1001" \
+	"m: the message is in Phish"
 # SIGTERM: the terminal restored, exit 130.
 kill -TERM "$(sed -n 's/.* pid=\([0-9]*\).*/\1/p' "$T_DIR/view.trace" | head -1)"
 wait_rc && ok || fail "SIGTERM ends the view"
@@ -216,7 +227,7 @@ expect_eq "$(cat "$T_DIR/view.after")" "$(cat "$T_DIR/view.before")" "SIGTERM: s
 expect_eq "$(tm display -p -t v '#{alternate_on}')" 0 "SIGTERM: the alternate screen is left"
 # Colour marks a message; NO_COLOR turns it off (tmux capture-pane -e shows the attributes).
 start_view 80 24 "$SIM_URL" folder_name=Quarantine
-wait_for "Invoice 1 overdue" || fail "colour: first screen"
+wait_for "Invoice 2 overdue" || fail "colour: first screen"
 keys t
 wait_for "marked: 1" || fail "colour: marked"
 tm capture-pane -e -p -t v | grep -q $'\e\[[0-9;]*3[0-7]m' && ok || fail "colour: the mark is coloured"
@@ -224,7 +235,7 @@ keys q
 wait_rc || fail "colour: q quits"
 # Ctrl-C: the same, here with NO_COLOR.
 VIEW_ENV=NO_COLOR=1 start_view 80 24 "$SIM_URL" folder_name=Quarantine
-wait_for "Invoice 1 overdue" || fail "ctrl-c: first screen"
+wait_for "Invoice 2 overdue" || fail "ctrl-c: first screen"
 keys t
 wait_for "marked: 1" || fail "NO_COLOR: marked"
 tm capture-pane -e -p -t v | grep -q $'\e\[[0-9;]*3[0-7]m' && fail "NO_COLOR: a colour was drawn" || ok
