@@ -8,6 +8,8 @@ Usage: tests/inspect/gen-hostile.py DIR   (each file is generated, none is kept 
   boundaries.eml parts whose boundaries are broken (never closed, prefixes, garbage)
   charsets.eml   invalid charsets in headers and parts
   big.eml        a 50 MiB message (text, HTML with links, attachments)
+  html_deep.eml  an HTML body of 300,000 nested <div>
+  html_wide.eml  an HTML body of 500,000 elements 500 deep
 """
 import base64
 import os
@@ -82,11 +84,22 @@ def big(f, size=50 << 20):
     f.write(b"--m--\r\n")
 
 
+def html_deep(f, n=300000):
+    f.write(b"Subject: divs\nContent-Type: text/html\n\n" + b"<div>" * n +
+            b'<a href="http://x.example/">x</a>' + b"</div>" * n + b"\n")
+
+
+def html_wide(f):
+    f.write(b"Subject: w\nContent-Type: text/html\n\n" + b"<div>" * 500 + b"<b>x</b>" * 500000 +
+            b"</div>" * 500 + b"\n")
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "."
     os.makedirs(out, exist_ok=True)
     for name, gen in (("nested.eml", nested), ("parts.eml", parts), ("base64.eml", big_base64),
-                      ("boundaries.eml", boundaries), ("charsets.eml", charsets), ("big.eml", big)):
+                      ("boundaries.eml", boundaries), ("charsets.eml", charsets), ("big.eml", big),
+                      ("html_deep.eml", html_deep), ("html_wide.eml", html_wide)):
         with open(os.path.join(out, name), "wb") as f:
             gen(f)
 

@@ -286,6 +286,22 @@ static void test_inspect__bad_charset_and_boundaries_warn(void **state)
 	json_decref(r);
 }
 
+static void test_inspect__filenames_decoded_and_sanitised(void **state)
+{
+	json_t *r = inspect_fixture("names.eml");
+	json_t *atts = json_object_get(r, "attachments");
+
+	(void)state;
+	assert_int_equal(json_array_size(atts), 3);
+	/* RFC 2231 and RFC 2047 decoded; no '/' and no bidi override is left. */
+	assert_string_equal(ti_str(json_array_get(atts, 0), "filename", NULL),
+			    "r\xc3\xa9sum\xc3\xa9.pdf");
+	assert_string_equal(ti_str(json_array_get(atts, 1), "filename", NULL), ".._.._etc_passwd");
+	assert_string_equal(ti_str(json_array_get(atts, 2), "filename", NULL), "invoice_fdp.exe");
+	assert_true(ti_has(json_object_get(json_array_get(atts, 2), "flags"), "executable"));
+	json_decref(r);
+}
+
 /* What the attachment callback saw. */
 struct seen {
 	size_t bytes[4];
@@ -385,6 +401,7 @@ int main(void)
 		cmocka_unit_test(test_inspect__docm_is_macro_capable),
 		cmocka_unit_test(test_inspect__nested_message),
 		cmocka_unit_test(test_inspect__bad_charset_and_boundaries_warn),
+		cmocka_unit_test(test_inspect__filenames_decoded_and_sanitised),
 		cmocka_unit_test(test_inspect__streamed_equals_buffer_and_callback),
 		cmocka_unit_test(test_inspect__options_and_empty),
 	};

@@ -224,6 +224,37 @@ static void test_inspect_limits__50_mib_message(void **state)
 	ppsbuf_release(&b);
 }
 
+/* gumbo pays the depth on each tag: 300,000 nested elements would take minutes unbounded. */
+static void test_inspect_limits__deep_and_wide_html(void **state)
+{
+	ppsbuf b = PPSBUF_INIT;
+	json_t *r;
+	int i;
+
+	(void)state;
+	ppsbuf_adds(&b, HEAD "Subject: html\r\nContent-Type: text/html\r\n\r\n");
+	for (i = 0; i < 300000; i++)
+		ppsbuf_adds(&b, "<div>");
+	ppsbuf_adds(&b, "<a href=\"https://deep.example/\">x</a>");
+	for (i = 0; i < 300000; i++)
+		ppsbuf_adds(&b, "</div>");
+	r = inspect_timed(&b, NULL, "300,000 nested elements");
+	assert_non_null(warning(r, "depth_limit"));
+	json_decref(r);
+
+	ppsbuf_reset(&b);
+	ppsbuf_adds(&b, HEAD "Subject: html\r\nContent-Type: text/html\r\n\r\n");
+	for (i = 0; i < 500; i++)
+		ppsbuf_adds(&b, "<div>");
+	for (i = 0; i < 500000; i++)
+		ppsbuf_adds(&b, "<b>x</b>");
+	r = inspect_timed(&b, NULL, "500,000 elements 500 deep");
+	assert_non_null(warning(r, "truncated"));
+	assert_string_equal(ti_str(r, "body", "type", NULL), "text/html");
+	json_decref(r);
+	ppsbuf_release(&b);
+}
+
 static void test_inspect_limits__each_option_named(void **state)
 {
 	pps_inspect_options o = PPS_INSPECT_OPTIONS_INIT;
@@ -247,6 +278,12 @@ static void test_inspect_limits__each_option_named(void **state)
 
 	o.max_headers = 20;
 	r = inspect_timed(&b, &o, "header limit");
+	assert_non_null(warning(r, "header_limit"));
+	json_decref(r);
+
+	/* Many blocks under the bound each, over it together. */
+	o.max_headers = 1;
+	r = inspect_timed(&b, &o, "header fields in all");
 	assert_non_null(warning(r, "header_limit"));
 	json_decref(r);
 
@@ -293,6 +330,7 @@ int main(void)
 		cmocka_unit_test(test_inspect_limits__broken_boundaries),
 		cmocka_unit_test(test_inspect_limits__invalid_charsets),
 		cmocka_unit_test(test_inspect_limits__50_mib_message),
+		cmocka_unit_test(test_inspect_limits__deep_and_wide_html),
 		cmocka_unit_test(test_inspect_limits__each_option_named),
 	};
 

@@ -14,6 +14,14 @@
 /* The most anchor text kept per link; elements deeper than this are not walked. */
 #define ANCHOR_MAX 1024
 #define DEPTH_MAX  2048
+/*
+ * gumbo checks the open elements on every tag, which costs the nesting depth each time: an
+ * HTML part nested 100,000 deep would take minutes. The HTML given to it ends where an upper
+ * estimate of the depth passes this (linear in the bytes, whatever the input).
+ */
+#define GUMBO_DEPTH 512
+/* The most tags given to gumbo: its tree costs some 200 bytes a node. */
+#define GUMBO_TAGS 100000
 
 struct frame {
 	GumboNode *node;
@@ -181,6 +189,62 @@ static void walk_tree(struct walk *w, GumboNode *root)
 		anchor_close(w);
 }
 
+/* Elements that hold nothing or close themselves: they add no depth that lasts. */
+static int no_depth(const char *name, size_t n)
+{
+	static const char *const names[] = { "br",    "img",	"hr",  "input", "meta",	 "link",
+					     "area",  "base",	"col", "embed", "param", "source",
+					     "track", "wbr",	"p",   "li",	"td",	 "th",
+					     "tr",    "option", "dt",  "dd",	"!",	 NULL };
+	const char *const *p;
+
+	for (p = names; *p; p++)
+		if (strlen(*p) == n && !g_ascii_strncasecmp(name, *p, n))
+			return 1;
+	return 0;
+}
+
+/*
+ * The length of html that gumbo may read: all of it, or up to the tag where an upper estimate
+ * of the nesting (start tags minus end tags, those that add no depth left out) passes
+ * GUMBO_DEPTH (*why "depth"), or the tag past GUMBO_TAGS (*why "tags").
+ */
+static size_t html_bound(const char *html, size_t len, const char **why)
+{
+	size_t i = 0, depth = 0, tags = 0;
+
+	while (i < len) {
+		const char *lt = memchr(html + i, '<', len - i);
+		size_t start, n;
+		int end;
+
+		if (!lt)
+			break;
+		start = (size_t)(lt - html);
+		i = start + 1;
+		end = i < len && html[i] == '/';
+		if (end)
+			i++;
+		for (n = 0; i + n < len && (g_ascii_isalnum(html[i + n]) || html[i + n] == '!');
+		     n++)
+			;
+		if (n && ++tags > GUMBO_TAGS) {
+			*why = "tags";
+			return start;
+		}
+		if (!n || no_depth(html + i, n))
+			continue;
+		if (end)
+			depth -= depth > 0;
+		else if (++depth > GUMBO_DEPTH) {
+			*why = "depth";
+			return start;
+		}
+		i += n;
+	}
+	return len;
+}
+
 char *pps__insp_html(pps__insp *st, const char *html, size_t len)
 {
 	GumboOptions opts = kGumboDefaultOptions;
@@ -188,6 +252,20 @@ char *pps__insp_html(pps__insp *st, const char *html, size_t len)
 	struct walk w = { st, NULL, NULL, NULL, 0 };
 
 	opts.max_errors = 0;
+	{
+		const char *why = NULL;
+		size_t cut = html_bound(html, len, &why);
+
+		if (cut < len && !strcmp(why, "depth"))
+			pps__insp_warn(st, "depth_limit",
+				       "HTML nested more than %d deep: read up to byte %zu",
+				       GUMBO_DEPTH, cut);
+		else if (cut < len)
+			pps__insp_warn(st, "truncated",
+				       "HTML of more than %d tags: read up to byte %zu", GUMBO_TAGS,
+				       cut);
+		len = cut;
+	}
 	out = gumbo_parse_with_options(&opts, html, len);
 	if (!out)
 		return NULL;

@@ -183,13 +183,15 @@ static void state_release(pps__insp *st)
  * How much of the message GMime may read. GMime builds every part and every header field it
  * meets before the walk can count them, so the bounds are applied before: a linear scan of the
  * lines cuts the message at the header field past max_headers in one header block (the
- * message's or a part's: the lines after a line starting with "--" up to an empty line), or at
- * the line starting with "--" past twice max_parts (a part needs its delimiter line, and a
- * closing one at most as many). The cut is named in a warning.
+ * message's or a part's: the lines after a line starting with "--" up to an empty line), at
+ * the field past 100 times max_headers in all blocks, or at the line starting with "--" past
+ * twice max_parts (a part needs its delimiter line, and a closing one at most as many). The
+ * cut is named in a warning.
  */
 static size_t bound(pps__insp *st, const guint8 *d, size_t len)
 {
 	size_t pos = 0, fields = 0, dashes = 0, max_dashes = 2 * (size_t)st->o.max_parts + 64;
+	size_t all = 0, max_all = 100 * (size_t)st->o.max_headers;
 	int in_headers = 1;
 
 	while (pos < len) {
@@ -214,6 +216,13 @@ static size_t bound(pps__insp *st, const guint8 *d, size_t len)
 					       "more than %u header fields in one block: the "
 					       "message was read up to byte %zu",
 					       st->o.max_headers, pos);
+				return pos;
+			} else if (d[pos] != ' ' && d[pos] != '\t' && ++all > max_all) {
+				pps__insp_warn(
+					st, "header_limit",
+					"more than %zu header fields in all: the message was "
+					"read up to byte %zu",
+					max_all, pos);
 				return pos;
 			}
 		}

@@ -48,7 +48,7 @@ typedef struct pps__insp {
 	size_t decoded; /* decoded bytes over all parts */
 	size_t index;	/* next attachment index */
 	int depth_warned, parts_warned, decoded_warned;
-	int canceled; /* the attachment callback asked to stop */
+	int canceled;		  /* the attachment callback asked to stop */
 	struct pps__filetype *ft; /* borrowed from the inspector */
 	GMimeObject *text_part;	  /* the chosen text/plain body, borrowed */
 	GMimeObject *html_part;	  /* the chosen text/html part, borrowed */
