@@ -279,6 +279,16 @@ expect_eq "$("$PPS" -o ndjson audit target=6:6:1003 | jq -r '.outcome' | tail -1
 	"lost: the audit trail says unknown"
 sim_stop
 
+# --- A slow server: the frame comes at once, the rows with the first page. ---
+sim_start --fixture "$T_DIR/f.json" --faults latency=1500ms
+start_view 80 24 "$SIM_URL" folder_name=Quarantine
+wait_for "reading the first page..." 1 && ok || fail "slow: the frame is drawn before the first page"
+screen | grep -q "Invoice" && fail "slow: rows before the first page came" || ok
+wait_for "Invoice 2 overdue" 10 && ok || fail "slow: the first page is drawn"
+keys q
+wait_rc || fail "slow: q quits"
+sim_stop
+
 # --- No terminal to draw on: one line, exit 2. ---
 export PPS_URL=https://127.0.0.1:9 PPS_USERNAME=admin PPS_PASSWORD=admin-pass
 run env TERM=dumb script -qec "$PPS triage" /dev/null

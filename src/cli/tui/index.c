@@ -431,7 +431,7 @@ const tui_row *tui_index_row(tui_index *ix, size_t i)
 	size_t lo = 0, hi;
 
 	while (i >= ix->count) {
-		if (ix->failed || tui_index_more(ix) <= 0)
+		if (ix->failed || ix->no_reads || tui_index_more(ix) <= 0)
 			return NULL;
 	}
 	/* The last page whose first row is at or before i. */
@@ -449,7 +449,7 @@ const tui_row *tui_index_row(tui_index *ix, size_t i)
 	if (lo == ix->npages)
 		return NULL;
 	if (!ix->pages[lo].rows) {
-		int rc = reread(ix, &ix->pages[lo]);
+		int rc = ix->no_reads ? -1 : reread(ix, &ix->pages[lo]);
 
 		if (rc < 0)
 			return NULL;

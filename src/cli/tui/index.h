@@ -54,7 +54,8 @@ typedef struct tui_index {
 	size_t count; /* rows known so far */
 	unsigned long clock;
 	long page_size;
-	int failed; /* the last read failed: errmsg says why */
+	int failed;   /* the last read failed: errmsg says why */
+	int no_reads; /* 1: tui_index_row gives what is kept and reads nothing */
 	char errmsg[300];
 	size_t requests; /* walks made (pages read, counting re-reads) */
 	/* Optional: each record shown, once, as the front reads it (not on a re-read). */

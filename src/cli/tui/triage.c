@@ -83,6 +83,13 @@ static void loop(tui *t)
 {
 	int first = 1;
 
+	/* The frame at once, before the first page is asked for. */
+	getmaxyx(stdscr, t->rows, t->cols);
+	tui_set_message(t, "reading the first page...");
+	t->ix.no_reads = 1;
+	tui_paint(t);
+	t->ix.no_reads = 0;
+	t->message[0] = '\0';
 	while (!t->quit && !stop_signal) {
 		int key;
 
