@@ -147,10 +147,10 @@ static char *entries_text(const tui_target *v, size_t n)
 }
 
 int tui_run_captured(tui *t, const cli_command *cmd, int argc, const char *const *argv,
-		     const char *entries, const char *report, char **outs, char **errs)
+		     char *entries, const char *report, char **outs, char **errs)
 {
 	size_t outlen = 0, errlen = 0;
-	FILE *in = fmemopen((void *)(uintptr_t)entries, strlen(entries), "r");
+	FILE *in = fmemopen(entries, strlen(entries), "r");
 	FILE *out = open_memstream(outs, &outlen), *errf = open_memstream(errs, &errlen);
 	char err[300];
 	cli_args a;

@@ -59,7 +59,7 @@ typedef struct tui_index {
 	char errmsg[300];
 	size_t requests; /* walks made (pages read, counting re-reads) */
 	/* Optional: each record shown, once, as the front reads it (not on a re-read). */
-	void (*counted)(void *ctx, const struct json_t *record);
+	void (*counted)(void *ctx, struct json_t *record);
 	void *counted_ctx;
 } tui_index;
 

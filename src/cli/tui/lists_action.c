@@ -66,7 +66,7 @@ static void read_journal(tui *t, const char *path, const tui_target *v, size_t n
 			*done += oc == TUI_DONE;
 			for (size_t i = 0; i < n; i++) {
 				tui_tag *g =
-					!v[i].recipient || strcmp(v[i].recipient, user)
+					!v[i].recipient || strcmp(v[i].recipient, user) != 0
 						? NULL
 						: tui_tag_find(t, v[i].folder, v[i].localguid, 1);
 

@@ -30,7 +30,7 @@ static const struct {
 	{ CLI_STATS_FOLDERS, "folder" },
 };
 
-static void count(void *ctx, const struct json_t *record)
+static void count(void *ctx, struct json_t *record)
 {
 	tui *t = ctx;
 	json_t *rec = NULL;
@@ -42,7 +42,7 @@ static void count(void *ctx, const struct json_t *record)
 			continue;
 		t->stats_capped = 1;
 		if (!rec)
-			rec = json_copy((json_t *)(uintptr_t)record);
+			rec = json_copy(record);
 		if (rec)
 			json_object_del(rec, fields[i].field);
 	}

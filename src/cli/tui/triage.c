@@ -143,7 +143,7 @@ int cmd_triage(cli_ctx *ctx, const cli_args *args)
 	pps_quarantine_search_req req;
 	struct sigaction old[NCAUGHT];
 	const cli_strlist *folders;
-	const char *why = no_terminal();
+	const char *why = no_terminal(), *no_color;
 	SCREEN *scr;
 	size_t field;
 	struct rusage ru;
@@ -195,7 +195,8 @@ int cmd_triage(cli_ctx *ctx, const cli_args *args)
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	t.color = has_colors() && !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
+	no_color = getenv("NO_COLOR");
+	t.color = has_colors() && !(no_color && *no_color);
 	tui_colors(&t);
 	loop(&t);
 	endwin();

@@ -103,7 +103,7 @@ int tui_journal_path(char *path, size_t len, const char *action);
  * free()), report as --report and no question asked (the view asked). Returns its exit status.
  */
 int tui_run_captured(tui *t, const cli_command *cmd, int argc, const char *const *argv,
-		     const char *entries, const char *report, char **outs, char **errs);
+		     char *entries, const char *report, char **outs, char **errs);
 /* The outcome of its name in a journal or report line ("done", "not_sent"), or TUI_NONE. */
 enum tui_outcome tui_outcome_of(const char *s);
 /* The first line of text without "pps: ", for the bottom line. */
