@@ -255,6 +255,34 @@ static void test_inspect_limits__deep_and_wide_html(void **state)
 	ppsbuf_release(&b);
 }
 
+/* GMime reads parameters in time that grows with their square: 20,000 took 2 s. */
+static void test_inspect_limits__parameters_and_long_fields(void **state)
+{
+	ppsbuf b = PPSBUF_INIT;
+	json_t *r;
+	int i;
+
+	(void)state;
+	ppsbuf_adds(&b, HEAD "Subject: params\r\nContent-Type: text/plain");
+	for (i = 0; i < 200000; i++)
+		ppsbuf_addf(&b, "; p%d=v", i);
+	ppsbuf_adds(&b, "\r\n\r\nbody\r\n");
+	r = inspect_timed(&b, NULL, "200,000 parameters");
+	assert_non_null(warning(r, "header_limit"));
+	assert_string_equal(ti_str(r, "headers", "subject", "value", NULL), "params");
+	json_decref(r);
+
+	ppsbuf_reset(&b);
+	ppsbuf_adds(&b, HEAD "Subject: long\r\nX-Long: ");
+	for (i = 0; i < 300000; i++)
+		ppsbuf_adds(&b, "abcdefgh\r\n ");
+	ppsbuf_adds(&b, "end\r\n\r\nbody\r\n");
+	r = inspect_timed(&b, NULL, "a field of 3 MB");
+	assert_non_null(warning(r, "header_limit"));
+	json_decref(r);
+	ppsbuf_release(&b);
+}
+
 static void test_inspect_limits__each_option_named(void **state)
 {
 	pps_inspect_options o = PPS_INSPECT_OPTIONS_INIT;
@@ -331,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_inspect_limits__invalid_charsets),
 		cmocka_unit_test(test_inspect_limits__50_mib_message),
 		cmocka_unit_test(test_inspect_limits__deep_and_wide_html),
+		cmocka_unit_test(test_inspect_limits__parameters_and_long_fields),
 		cmocka_unit_test(test_inspect_limits__each_option_named),
 	};
 

@@ -20,8 +20,9 @@
  * estimate of the depth passes this (linear in the bytes, whatever the input).
  */
 #define GUMBO_DEPTH 512
-/* The most tags given to gumbo: its tree costs some 200 bytes a node. */
-#define GUMBO_TAGS 100000
+/* The most tags given to gumbo per part (its tree costs some 200 bytes a node) and per message. */
+#define GUMBO_TAGS	   100000
+#define GUMBO_MESSAGE_TAGS 1000000
 
 struct frame {
 	GumboNode *node;
@@ -209,9 +210,10 @@ static int no_depth(const char *name, size_t n)
  * of the nesting (start tags minus end tags, those that add no depth left out) passes
  * GUMBO_DEPTH (*why "depth"), or the tag past GUMBO_TAGS (*why "tags").
  */
-static size_t html_bound(const char *html, size_t len, const char **why)
+static size_t html_bound(const char *html, size_t len, size_t max_tags, const char **why,
+			 size_t *tags_out)
 {
-	size_t i = 0, depth = 0, tags = 0;
+	size_t i = 0, depth = 0, tags = 0, cut = len;
 
 	while (i < len) {
 		const char *lt = memchr(html + i, '<', len - i);
@@ -228,9 +230,10 @@ static size_t html_bound(const char *html, size_t len, const char **why)
 		for (n = 0; i + n < len && (g_ascii_isalnum(html[i + n]) || html[i + n] == '!');
 		     n++)
 			;
-		if (n && ++tags > GUMBO_TAGS) {
+		if (n && ++tags > max_tags) {
 			*why = "tags";
-			return start;
+			cut = start;
+			break;
 		}
 		if (!n || no_depth(html + i, n))
 			continue;
@@ -238,11 +241,13 @@ static size_t html_bound(const char *html, size_t len, const char **why)
 			depth -= depth > 0;
 		else if (++depth > GUMBO_DEPTH) {
 			*why = "depth";
-			return start;
+			cut = start;
+			break;
 		}
 		i += n;
 	}
-	return len;
+	*tags_out = tags;
+	return cut;
 }
 
 char *pps__insp_html(pps__insp *st, const char *html, size_t len)
@@ -254,16 +259,20 @@ char *pps__insp_html(pps__insp *st, const char *html, size_t len)
 	opts.max_errors = 0;
 	{
 		const char *why = NULL;
-		size_t cut = html_bound(html, len, &why);
+		size_t left = GUMBO_MESSAGE_TAGS - MIN(st->html_tags, GUMBO_MESSAGE_TAGS);
+		size_t tags = 0;
+		size_t cut = html_bound(html, len, MIN(left, GUMBO_TAGS), &why, &tags);
 
-		if (cut < len && !strcmp(why, "depth"))
+		st->html_tags += tags;
+		if (cut < len && why && !strcmp(why, "depth"))
 			pps__insp_warn(st, "depth_limit",
 				       "HTML nested more than %d deep: read up to byte %zu",
 				       GUMBO_DEPTH, cut);
 		else if (cut < len)
 			pps__insp_warn(st, "truncated",
-				       "HTML of more than %d tags: read up to byte %zu", GUMBO_TAGS,
-				       cut);
+				       "HTML past %d tags in a part or %d in the message: read up "
+				       "to byte %zu",
+				       GUMBO_TAGS, GUMBO_MESSAGE_TAGS, cut);
 		len = cut;
 	}
 	out = gumbo_parse_with_options(&opts, html, len);

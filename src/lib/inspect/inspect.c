@@ -179,52 +179,94 @@ static void state_release(pps__insp *st)
 	g_free(st->html_text);
 }
 
+/* The longest header field (folded lines included) and the most parameters of a Content-*. */
+#define FIELD_MAX  ((size_t)1 << 20)
+#define PARAMS_MAX 256
+
+/* The state of bound()'s scan. */
+struct scan {
+	size_t fields, all, dashes; /* fields in this block, in all blocks; delimiter lines */
+	size_t start, bytes, semis; /* the field being read: its offset, length, ';' */
+	int in_headers, content;    /* content: a Content-* field, whose parameters GMime reads */
+};
+
+/* One header line (n bytes at pos): 0, or -1 with the cut in *at and its warning said. */
+static int header_line(pps__insp *st, struct scan *s, const guint8 *d, size_t pos, size_t n,
+		       size_t *at)
+{
+	const guint8 *p = d + pos, *end = d + pos + n;
+
+	if (*p != ' ' && *p != '\t') {
+		s->start = pos;
+		s->bytes = s->semis = 0;
+		s->content = n >= 8 && !g_ascii_strncasecmp((const char *)p, "content-", 8);
+		*at = pos;
+		if (++s->fields > st->o.max_headers) {
+			pps__insp_warn(st, "header_limit",
+				       "more than %u header fields in one block: the message was "
+				       "read up to byte %zu",
+				       st->o.max_headers, pos);
+			return -1;
+		}
+		if (++s->all > 100 * (size_t)st->o.max_headers) {
+			pps__insp_warn(st, "header_limit",
+				       "more than %zu header fields in all: the message was read "
+				       "up to byte %zu",
+				       100 * (size_t)st->o.max_headers, pos);
+			return -1;
+		}
+	}
+	s->bytes += n;
+	while (s->content && (p = memchr(p, ';', (size_t)(end - p)))) {
+		s->semis++;
+		p++;
+	}
+	*at = s->start;
+	if (s->bytes > FIELD_MAX || s->semis > PARAMS_MAX) {
+		pps__insp_warn(
+			st, "header_limit",
+			"a header field of more than %s: the message was read up to byte %zu",
+			s->bytes > FIELD_MAX ? "1 MiB" : "256 parameters", s->start);
+		return -1;
+	}
+	return 0;
+}
+
 /*
- * How much of the message GMime may read. GMime builds every part and every header field it
- * meets before the walk can count them, so the bounds are applied before: a linear scan of the
- * lines cuts the message at the header field past max_headers in one header block (the
- * message's or a part's: the lines after a line starting with "--" up to an empty line), at
- * the field past 100 times max_headers in all blocks, or at the line starting with "--" past
- * twice max_parts (a part needs its delimiter line, and a closing one at most as many). The
- * cut is named in a warning.
+ * How much of the message GMime may read. GMime builds every part, header field and parameter
+ * it meets before the walk can count them (and reads parameters in time that grows with their
+ * square), so the bounds are applied before: a linear scan of the lines cuts the message at
+ * the header field past max_headers in one header block (the message's or a part's: the lines
+ * after a line starting with "--" up to an empty line), past 100 times max_headers in all
+ * blocks, at a field longer than 1 MiB or a Content-* field of more than 256 parameters, or at
+ * the line starting with "--" past twice max_parts (a part needs its delimiter line, and a
+ * closing one at most as many). The cut is named in a warning.
  */
 static size_t bound(pps__insp *st, const guint8 *d, size_t len)
 {
-	size_t pos = 0, fields = 0, dashes = 0, max_dashes = 2 * (size_t)st->o.max_parts + 64;
-	size_t all = 0, max_all = 100 * (size_t)st->o.max_headers;
-	int in_headers = 1;
+	size_t pos = 0, at, max_dashes = 2 * (size_t)st->o.max_parts + 64;
+	struct scan s = { 0 };
 
+	s.in_headers = 1;
 	while (pos < len) {
 		const guint8 *nl = memchr(d + pos, '\n', len - pos);
 		size_t end = nl ? (size_t)(nl - d) + 1 : len, n = end - pos;
 
 		if (n >= 2 && d[pos] == '-' && d[pos + 1] == '-') {
-			if (++dashes > max_dashes) {
+			if (++s.dashes > max_dashes) {
 				pps__insp_warn(st, "part_limit",
 					       "more than %u parts: the message was read up to "
 					       "byte %zu",
 					       st->o.max_parts, pos);
 				return pos;
 			}
-			in_headers = 1;
-			fields = 0;
-		} else if (in_headers) {
+			s.in_headers = 1;
+			s.fields = 0;
+		} else if (s.in_headers) {
 			if (n == 1 || (n == 2 && d[pos] == '\r'))
-				in_headers = 0;
-			else if (d[pos] != ' ' && d[pos] != '\t' && ++fields > st->o.max_headers) {
-				pps__insp_warn(st, "header_limit",
-					       "more than %u header fields in one block: the "
-					       "message was read up to byte %zu",
-					       st->o.max_headers, pos);
-				return pos;
-			} else if (d[pos] != ' ' && d[pos] != '\t' && ++all > max_all) {
-				pps__insp_warn(
-					st, "header_limit",
-					"more than %zu header fields in all: the message was "
-					"read up to byte %zu",
-					max_all, pos);
-				return pos;
-			}
+				s.in_headers = 0;
+			else if (header_line(st, &s, d, pos, n, &at))
+				return at;
 		}
 		pos = end;
 	}

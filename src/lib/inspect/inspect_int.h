@@ -49,6 +49,7 @@ typedef struct pps__insp {
 	size_t index;	/* next attachment index */
 	int depth_warned, parts_warned, decoded_warned;
 	int canceled;		  /* the attachment callback asked to stop */
+	size_t html_tags;	  /* tags given to gumbo so far, over all HTML parts */
 	struct pps__filetype *ft; /* borrowed from the inspector */
 	GMimeObject *text_part;	  /* the chosen text/plain body, borrowed */
 	GMimeObject *html_part;	  /* the chosen text/html part, borrowed */
