@@ -21,7 +21,7 @@ _pps() {
 		if [ -n "$skip" ]; then return; fi
 		case $cur in
 		-*) cands=" --output -o --fields --jq --raw-output -r --color --no-headers --sort-by --no-pager --csv-crlf --csv-raw --url --username --password-file --password-stdin --cacert --insecure --proxy --no-proxy --timeout --retries --max-download --profile --config --batch --report --audit --retry-unknown --fail-empty --isolate --confirm-over --yes --all --follow --checkpoint --interval --overlap --output-file --server-cap --dry-run --curl --verbose -v --quiet -q --version --help -h" ;;
-		*) [ -z "$cmd" ] && cands="smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health stats audit inspect quarantine-message-inspect user-safelist-add user-safelist-remove user-safelist-list user-blocklist-add user-blocklist-remove user-blocklist-list help version completion config" ;;
+		*) [ -z "$cmd" ] && cands="smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health inspect quarantine-message-inspect user-safelist-add user-safelist-remove user-safelist-list user-blocklist-add user-blocklist-remove user-blocklist-list audit stats triage help version completion config" ;;
 		esac ;;
 	esac
 	if [ -z "$cands" ] && [ "$pre" = - ] && [ -n "$cmd" ]; then
@@ -42,12 +42,12 @@ _pps() {
 		scan=*) [ "$cmd" = quarantine-message-release ] && cands="scan=true scan=false" ;;
 		append_old_subject=*) [ "$cmd" = quarantine-message-forward ] && cands="append_old_subject=true append_old_subject=false" ;;
 		force=*) [ "$cmd" = quarantine-message-download ] && cands="force=true force=false" ;;
+		iocs=*) [ "$cmd" = inspect ] && cands="iocs=true iocs=false" ;;
+		iocs=*) [ "$cmd" = quarantine-message-inspect ] && cands="iocs=true iocs=false" ;;
+		outcome=*) [ "$cmd" = audit ] && cands="outcome=done outcome=refused outcome=unknown outcome=not_sent" ;;
 		action=*) [ "$cmd" = stats ] && cands="action=accept action=continue action=discard action=redirect action=reject action=retry" ;;
 		by=*) [ "$cmd" = stats ] && cands="by=hour by=day" ;;
 		ascii=*) [ "$cmd" = stats ] && cands="ascii=true ascii=false" ;;
-		outcome=*) [ "$cmd" = audit ] && cands="outcome=done outcome=refused outcome=unknown outcome=not_sent" ;;
-		iocs=*) [ "$cmd" = inspect ] && cands="iocs=true iocs=false" ;;
-		iocs=*) [ "$cmd" = quarantine-message-inspect ] && cands="iocs=true iocs=false" ;;
 		esac
 		if [ -z "$cands" ]; then
 			case $cmd in
@@ -65,8 +65,6 @@ _pps() {
 			delete-user) cands="email= uid=" ;;
 			test) cands="" ;;
 			health) cands="" ;;
-			stats) cands="start_time= end_time= folder_name= sender= recipient= subject= action= virus= attachment= host= by= top= limit= ascii=" ;;
-			audit) cands="since= until= operation= target= outcome= file=" ;;
 			inspect) cands="iocs= extract=" ;;
 			quarantine-message-inspect) cands="guid= iocs= extract=" ;;
 			user-safelist-add) cands="email= uid= entry=" ;;
@@ -75,7 +73,10 @@ _pps() {
 			user-blocklist-add) cands="email= uid= entry=" ;;
 			user-blocklist-remove) cands="email= uid= entry=" ;;
 			user-blocklist-list) cands="email= uid=" ;;
-			help) cands="smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health stats audit inspect quarantine-message-inspect user-safelist-add user-safelist-remove user-safelist-list user-blocklist-add user-blocklist-remove user-blocklist-list help version completion config" ;;
+			audit) cands="since= until= operation= target= outcome= file=" ;;
+			stats) cands="start_time= end_time= folder_name= sender= recipient= subject= action= virus= attachment= host= by= top= limit= ascii=" ;;
+			triage) cands="sender= recipient= subject= start_time= end_time= folder_name=" ;;
+			help) cands="smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health inspect quarantine-message-inspect user-safelist-add user-safelist-remove user-safelist-list user-blocklist-add user-blocklist-remove user-blocklist-list audit stats triage help version completion config" ;;
 			completion) cands="bash zsh fish" ;;
 			config) case ${#pos[@]}:${pos[0]:-} in
 				0:) cands="show profiles set" ;;

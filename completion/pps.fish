@@ -131,38 +131,6 @@ complete -c pps -n '__fish_seen_subcommand_from delete-user' -a email= -d 'Email
 complete -c pps -n '__fish_seen_subcommand_from delete-user' -a uid= -d 'UID of the user.'
 complete -c pps -n __fish_use_subcommand -a test -d 'Check the credentials and every managed module'
 complete -c pps -n __fish_use_subcommand -a health -d 'Check the server\'s health'
-complete -c pps -n __fish_use_subcommand -a stats -d 'Count where the mail goes: per hour or day, top senders and more'
-complete -c pps -n '__fish_seen_subcommand_from stats' -a start_time= -d 'Start of the window: <number> <unit> [ago] (12 hours, 7 days), now, today or yesterday (midnight UTC), or ISO-8601 (without a zone, UTC).'
-complete -c pps -n '__fish_seen_subcommand_from stats' -a end_time= -d 'End of the window (default: now); the same forms as start_time.'
-complete -c pps -n '__fish_seen_subcommand_from stats' -a folder_name= -d 'Counts the quarantine instead of the Smart Search trace: these folders, as a comma list or a JSON array (a folder named twice is counted once); then one of sender, recipient, subject is required and the trace\'s other filters do not apply.'
-complete -c pps -n '__fish_seen_subcommand_from stats' -a sender= -d 'Envelope sender, matched as smart-search (a.b*, *@c.d) or, with folder_name, as quarantine-messages-list (foo*, *foo, bar.com).'
-complete -c pps -n '__fish_seen_subcommand_from stats' -a recipient= -d 'Envelope recipient; matched as sender.'
-complete -c pps -n '__fish_seen_subcommand_from stats' -a subject= -d 'The subject, matched as smart-search or, with folder_name, as quarantine-messages-list.'
-complete -c pps -n '__fish_seen_subcommand_from stats' -a action=accept
-complete -c pps -n '__fish_seen_subcommand_from stats' -a action=continue
-complete -c pps -n '__fish_seen_subcommand_from stats' -a action=discard
-complete -c pps -n '__fish_seen_subcommand_from stats' -a action=redirect
-complete -c pps -n '__fish_seen_subcommand_from stats' -a action=reject
-complete -c pps -n '__fish_seen_subcommand_from stats' -a action=retry
-complete -c pps -n '__fish_seen_subcommand_from stats' -a virus= -d 'Smart Search: comma-separated list of detected virus names.'
-complete -c pps -n '__fish_seen_subcommand_from stats' -a attachment= -d 'Smart Search: comma-separated list of attachment names.'
-complete -c pps -n '__fish_seen_subcommand_from stats' -a host= -d 'Smart Search: the host or IP address of the sender.'
-complete -c pps -n '__fish_seen_subcommand_from stats' -a by=hour
-complete -c pps -n '__fish_seen_subcommand_from stats' -a by=day
-complete -c pps -n '__fish_seen_subcommand_from stats' -a top= -d 'The length of each top list.'
-complete -c pps -n '__fish_seen_subcommand_from stats' -a limit= -d 'The most records counted, over every folder (default: one answer\'s most, 10000, quarantine 1000 per folder; with --all no limit).'
-complete -c pps -n '__fish_seen_subcommand_from stats' -a ascii=true
-complete -c pps -n '__fish_seen_subcommand_from stats' -a ascii=false
-complete -c pps -n __fish_use_subcommand -a audit -d 'List the changes pps made: who did what, when, where, and the outcome'
-complete -c pps -n '__fish_seen_subcommand_from audit' -a since= -d 'Only the requests from this time: <number> <unit> [ago], now, today, yesterday or ISO-8601.'
-complete -c pps -n '__fish_seen_subcommand_from audit' -a until= -d 'Only the requests up to this time (same forms as since).'
-complete -c pps -n '__fish_seen_subcommand_from audit' -a operation= -d 'Only this operation: release, resubmit, forward, move, delete, create-user, modify-user, delete-user, or a list change.'
-complete -c pps -n '__fish_seen_subcommand_from audit' -a target= -d 'Only the requests naming this localguid, GUID, end user, list entry or forward recipient (addresses in any case): who did what to it.'
-complete -c pps -n '__fish_seen_subcommand_from audit' -a outcome=done
-complete -c pps -n '__fish_seen_subcommand_from audit' -a outcome=refused
-complete -c pps -n '__fish_seen_subcommand_from audit' -a outcome=unknown
-complete -c pps -n '__fish_seen_subcommand_from audit' -a outcome=not_sent
-complete -c pps -n '__fish_seen_subcommand_from audit' -a file= -d 'The audit file to read (default: the profile\'s audit, else $XDG_STATE_HOME/pps/audit.ndjson).'
 complete -c pps -n __fish_use_subcommand -a inspect -d 'Inspect saved messages (.eml) without opening them'
 complete -c pps -n '__fish_seen_subcommand_from inspect' -a iocs=true
 complete -c pps -n '__fish_seen_subcommand_from inspect' -a iocs=false
@@ -194,8 +162,47 @@ complete -c pps -n '__fish_seen_subcommand_from user-blocklist-remove' -a entry=
 complete -c pps -n __fish_use_subcommand -a user-blocklist-list -d 'List an end user\'s blocklist'
 complete -c pps -n '__fish_seen_subcommand_from user-blocklist-list' -a email= -d 'Email address of the user (wins over uid).'
 complete -c pps -n '__fish_seen_subcommand_from user-blocklist-list' -a uid= -d 'UID of the user.'
+complete -c pps -n __fish_use_subcommand -a audit -d 'List the changes pps made: who did what, when, where, and the outcome'
+complete -c pps -n '__fish_seen_subcommand_from audit' -a since= -d 'Only the requests from this time: <number> <unit> [ago], now, today, yesterday or ISO-8601.'
+complete -c pps -n '__fish_seen_subcommand_from audit' -a until= -d 'Only the requests up to this time (same forms as since).'
+complete -c pps -n '__fish_seen_subcommand_from audit' -a operation= -d 'Only this operation: release, resubmit, forward, move, delete, create-user, modify-user, delete-user, or a list change.'
+complete -c pps -n '__fish_seen_subcommand_from audit' -a target= -d 'Only the requests naming this localguid, GUID, end user, list entry or forward recipient (addresses in any case): who did what to it.'
+complete -c pps -n '__fish_seen_subcommand_from audit' -a outcome=done
+complete -c pps -n '__fish_seen_subcommand_from audit' -a outcome=refused
+complete -c pps -n '__fish_seen_subcommand_from audit' -a outcome=unknown
+complete -c pps -n '__fish_seen_subcommand_from audit' -a outcome=not_sent
+complete -c pps -n '__fish_seen_subcommand_from audit' -a file= -d 'The audit file to read (default: the profile\'s audit, else $XDG_STATE_HOME/pps/audit.ndjson).'
+complete -c pps -n __fish_use_subcommand -a stats -d 'Count where the mail goes: per hour or day, top senders and more'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a start_time= -d 'Start of the window: <number> <unit> [ago] (12 hours, 7 days), now, today or yesterday (midnight UTC), or ISO-8601 (without a zone, UTC).'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a end_time= -d 'End of the window (default: now); the same forms as start_time.'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a folder_name= -d 'Counts the quarantine instead of the Smart Search trace: these folders, as a comma list or a JSON array (a folder named twice is counted once); then one of sender, recipient, subject is required and the trace\'s other filters do not apply.'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a sender= -d 'Envelope sender, matched as smart-search (a.b*, *@c.d) or, with folder_name, as quarantine-messages-list (foo*, *foo, bar.com).'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a recipient= -d 'Envelope recipient; matched as sender.'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a subject= -d 'The subject, matched as smart-search or, with folder_name, as quarantine-messages-list.'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a action=accept
+complete -c pps -n '__fish_seen_subcommand_from stats' -a action=continue
+complete -c pps -n '__fish_seen_subcommand_from stats' -a action=discard
+complete -c pps -n '__fish_seen_subcommand_from stats' -a action=redirect
+complete -c pps -n '__fish_seen_subcommand_from stats' -a action=reject
+complete -c pps -n '__fish_seen_subcommand_from stats' -a action=retry
+complete -c pps -n '__fish_seen_subcommand_from stats' -a virus= -d 'Smart Search: comma-separated list of detected virus names.'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a attachment= -d 'Smart Search: comma-separated list of attachment names.'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a host= -d 'Smart Search: the host or IP address of the sender.'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a by=hour
+complete -c pps -n '__fish_seen_subcommand_from stats' -a by=day
+complete -c pps -n '__fish_seen_subcommand_from stats' -a top= -d 'The length of each top list.'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a limit= -d 'The most records counted, over every folder (default: one answer\'s most, 10000, quarantine 1000 per folder; with --all no limit).'
+complete -c pps -n '__fish_seen_subcommand_from stats' -a ascii=true
+complete -c pps -n '__fish_seen_subcommand_from stats' -a ascii=false
+complete -c pps -n __fish_use_subcommand -a triage -d 'Review a quarantine in a full-screen terminal view'
+complete -c pps -n '__fish_seen_subcommand_from triage' -a sender= -d 'Envelope sender equals, starts with (foo*), ends with (*foo) or is in a domain (bar.com).'
+complete -c pps -n '__fish_seen_subcommand_from triage' -a recipient= -d 'Envelope recipient; same matching as sender.'
+complete -c pps -n '__fish_seen_subcommand_from triage' -a subject= -d 'Subject starts with (Loan*), ends with (*Loan) or contains (Loan). Without sender, recipient and subject the view asks for subject=* (every message).'
+complete -c pps -n '__fish_seen_subcommand_from triage' -a start_time= -d 'Time from when the view begins: <number> <unit> [ago], now, today, yesterday or ISO-8601.'
+complete -c pps -n '__fish_seen_subcommand_from triage' -a end_time= -d 'Time when the view ends: <number> <unit> [ago], now, today, yesterday or ISO-8601.'
+complete -c pps -n '__fish_seen_subcommand_from triage' -a folder_name= -d 'Quarantine folder; several as a comma list or a JSON array, shown one after the other in the order given.'
 complete -c pps -n __fish_use_subcommand -a 'help version completion config'
-complete -c pps -n '__fish_seen_subcommand_from help' -a 'smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health stats audit inspect quarantine-message-inspect user-safelist-add user-safelist-remove user-safelist-list user-blocklist-add user-blocklist-remove user-blocklist-list help version completion config'
+complete -c pps -n '__fish_seen_subcommand_from help' -a 'smart-search quarantine-messages-list quarantine-message-release quarantine-message-resubmit quarantine-message-forward quarantine-message-move quarantine-message-delete quarantine-message-download get-user create-user modify-user delete-user test health inspect quarantine-message-inspect user-safelist-add user-safelist-remove user-safelist-list user-blocklist-add user-blocklist-remove user-blocklist-list audit stats triage help version completion config'
 complete -c pps -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'
 complete -c pps -n '__fish_seen_subcommand_from config; and not __fish_seen_subcommand_from show profiles set' -a 'show profiles set'
 complete -c pps -n '__fish_seen_subcommand_from config; and __fish_seen_subcommand_from set; and test (count (commandline -opc)) -le 3' -a 'url username password_file cacert insecure proxy timeout retries output server_cap audit audit_syslog audit_syslog_socket '

@@ -26,10 +26,11 @@ static int name_eq(const char *a, const char *b)
 /* The tables, in the order help lists them; each ends with an entry whose name is NULL. */
 static const cli_command *const command_tables[] = {
 	cli_commands,
-	cli_commands_stats,
-	cli_commands_audit,
 	cli_commands_inspect,
 	cli_commands_lists,
+	cli_commands_audit,
+	cli_commands_stats,
+	cli_commands_triage,
 	NULL,
 };
 

@@ -82,12 +82,14 @@ typedef struct cli_command {
 
 /* The table, terminated by an entry with name NULL. */
 extern const cli_command cli_commands[];
-/* The tables of the commands pps adds, one per topic: stats (commands_stats.c); the commands
- * that read what pps recorded locally (commands_audit.c). */
-extern const cli_command cli_commands_stats[];
-extern const cli_command cli_commands_audit[];
+/* The commands of the terminal view: pps triage (commands_triage.c). */
+extern const cli_command cli_commands_triage[];
 /* Inspecting a message: inspect, quarantine-message-inspect (commands_inspect.c). */
 extern const cli_command cli_commands_inspect[];
+/* The tables of the commands pps adds, one per topic: stats (commands_stats.c). */
+extern const cli_command cli_commands_stats[];
+/* The commands that read what pps recorded locally (commands_audit.c). */
+extern const cli_command cli_commands_audit[];
 /* The end users' safe and block list commands (commands_lists.c). */
 extern const cli_command cli_commands_lists[];
 

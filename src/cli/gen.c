@@ -10,6 +10,7 @@
 #include "cli/config.h"
 #include "cli/exit.h"
 #include "cli/options.h"
+#include "cli/tui/triage.h"
 #include "pps/pps.h"
 #include "util/buf.h"
 
@@ -394,6 +395,24 @@ static void man_command(FILE *out, const cli_command *c)
 	fputs("\n.fi\n.RE\n", out);
 }
 
+/* KEYS: the keys of pps triage, from its key table (src/cli/tui/keys.c). */
+static void man_keys(FILE *out)
+{
+	fputs(".SH KEYS\nThe keys of \\fBpps triage\\fR. An action asks to confirm, naming the "
+	      "action and how many messages it takes, and runs as the command line's bulk actions "
+	      "do, its journal under \\fI$XDG_STATE_HOME/pps/triage/\\fR (else "
+	      "\\fI~/.local/state/pps/triage/\\fR); each message's outcome (done, refused, "
+	      "unknown, not sent) is shown in the index.\n",
+	      out);
+	for (unsigned int i = 0; tui_key_name(i); i++) {
+		fputs(".TP\n\\fB", out);
+		roff(out, tui_key_name(i));
+		fputs("\\fR\n", out);
+		roff(out, tui_key_help(i));
+		fputc('\n', out);
+	}
+}
+
 /* ENVIRONMENT, FILES and EXIT STATUS, from the config keys and the exit table. */
 static void man_environment(FILE *out)
 {
@@ -402,7 +421,10 @@ static void man_environment(FILE *out)
 		if (k->env)
 			fprintf(out, "%s\\fB%s\\fR", k == cli_config_keys ? "" : ", ", k->env);
 	fputs("\nUsed when the matching option is not given; they win over the config file.\n"
-	      ".TP\n\\fBNO_COLOR\\fR\nNo ANSI emphasis in tables.\n"
+	      ".TP\n\\fBNO_COLOR\\fR\nNo ANSI emphasis in tables, no colour in pps triage.\n"
+	      ".TP\n\\fBPPS_TRIAGE_TRACE\\fR\nA file pps triage appends a line to at each "
+	      "paint, key and page read, each starting with the milliseconds since it started "
+	      "(for benchmarks).\n"
 	      ".SH FILES\n.TP\n\\fI$XDG_CONFIG_HOME/pps/config\\fR (else "
 	      "\\fI~/.config/pps/config\\fR)\n"
 	      "INI file, one section per profile ([default] unless \\fB\\-\\-profile\\fR); keys ",
@@ -457,6 +479,7 @@ void cli_gen_man(FILE *out)
 		fputs("\n.fi\n.RE\n", out);
 	}
 	man_jobs(out);
+	man_keys(out);
 	cli_gen_man_inspect(out);
 	man_environment(out);
 	fputs(".SH SEE ALSO\n\\fBpps\\-sim\\fR(1), \\fBlibpps\\fR(3)\n", out);

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """An HTTP/1.1 proxy for tests: passes every request on to an upstream pps-sim and drops the
-answer to one request (by default the 2nd request of the 1st client connection): the upstream
+answer to one request (by default the 2nd request of the 1st client connection; with
+--drop-post N the Nth POST): the upstream
 carries it out, the client's connection is then closed without a byte of the answer. With
 --cert/--key it serves TLS to the client. Prints "port N" once it listens; stops on SIGTERM."""
 import argparse
@@ -46,7 +47,13 @@ def serve(client, args, conn_no, lock, counters):
                 return
             with lock:
                 counters["requests"] += 1
-            if conn_no == args.drop_conn and n == args.drop_request:
+            with lock:
+                if req.startswith(b"POST "):
+                    counters["posts"] += 1
+                drop_post = args.drop_post and req.startswith(b"POST ") and \
+                    counters["posts"] == args.drop_post
+            if drop_post or (not args.drop_post and conn_no == args.drop_conn
+                             and n == args.drop_request):
                 # The upstream has carried the request out; the client never hears of it.
                 return
             client.sendall(resp)
@@ -68,6 +75,8 @@ def main():
     p.add_argument("--key")
     p.add_argument("--drop-conn", type=int, default=1)
     p.add_argument("--drop-request", type=int, default=2)
+    p.add_argument("--drop-post", type=int, default=0,
+                   help="drop the answer to the Nth POST of any connection instead")
     args = p.parse_args()
     args.upstream_host, _, port = args.upstream.rpartition(":")
     args.upstream_port = int(port)
@@ -81,7 +90,7 @@ def main():
     ls.listen(16)
     print("port %d" % ls.getsockname()[1], flush=True)
     lock = threading.Lock()
-    counters = {"requests": 0}
+    counters = {"requests": 0, "posts": 0}
     conn_no = 0
     while True:
         c, _ = ls.accept()
