@@ -219,16 +219,6 @@ static void new_id(struct cli_audit *a, cli_audit_id *id)
 	}
 }
 
-/* The current time as UTC ISO 8601 (2026-01-02T03:04:05Z). */
-void cli_audit_now(char buf[32])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static int set_str(json_t *obj, const char *key, const char *s)
 {
 	json_t *v;

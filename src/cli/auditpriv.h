@@ -1,4 +1,7 @@
-/* The audit trail's state, shared by audit.c (the file) and audit_syslog.c (syslog) alone. */
+/*
+ * The audit trail's state, shared by audit.c (the file) and audit_syslog.c (syslog) alone;
+ * audit_time.c holds the clock both use.
+ */
 #ifndef PPS_CLI_AUDITPRIV_H
 #define PPS_CLI_AUDITPRIV_H
 
@@ -23,7 +26,7 @@ struct cli_audit {
 	int syslog_warned;
 };
 
-/* The current time as UTC ISO 8601 (2026-01-02T03:04:05Z). */
+/* The current time as UTC ISO 8601 (2026-01-02T03:04:05Z); audit_time.c. */
 void cli_audit_now(char buf[32]);
 /* Sends one JSON line to the syslog socket as an RFC 5424 message; warns once on failure. */
 void cli_audit_syslog(struct cli_ctx *ctx, const char *json);
