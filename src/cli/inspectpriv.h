@@ -1,6 +1,7 @@
 /*
  * Inside the inspection views (render_inspect*.c, inspect_iocs.c): the line writer that wraps
- * escaped text to a width, and the readers of the inspection's members.
+ * escaped text to a width, and the readers of the inspection's members (render_inspect_lines.c,
+ * which calls none of the views).
  */
 #ifndef PPS_CLI_INSPECTPRIV_H
 #define PPS_CLI_INSPECTPRIV_H
@@ -31,7 +32,12 @@ struct ilines {
  */
 void ilines_text(struct ilines *w, const char *prefix, size_t indent, const char *text, size_t n,
 		 int attr, int maxlines);
-/* The same for a string member of a JSON value (nothing when it is no string). */
+/*
+ * Wraps the escaped text already in w->safe the same way (prefix, indent, attr, maxlines as
+ * above). Returns the lines emitted.
+ */
+int ilines_wrap(struct ilines *w, const char *prefix, size_t indent, int attr, int maxlines);
+/* The same as ilines_text for a string member of a JSON value (nothing when it is no string). */
 void ilines_str(struct ilines *w, const char *prefix, size_t indent, const json_t *v, int attr);
 /* A line of pps's own ASCII text (cut at width). */
 void ilines_plain(struct ilines *w, const char *text, int attr);

@@ -1,58 +1,15 @@
 /*
- * The terminal view's URLs, Attachments and Warnings sections, and defanging. URLs are shown
- * defanged and escaped, never as something a terminal would make a live link of.
+ * The terminal view's URLs, Attachments and Warnings sections. URLs are shown defanged
+ * (cli_defang, render_inspect_lines.c) and escaped, never as something a terminal would make a
+ * live link of.
  */
 #include <jansson.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cli/inspectpriv.h"
 #include "cli/render_inspect.h"
 
 #include "util/banned.h"
-
-/* The length of the web scheme ("https://") at s, and its defanged form in *to; 0 if none. */
-static size_t web_scheme(const char *s, size_t n, const char **to)
-{
-	static const char *const schemes[][2] = {
-		{ "https://", "hxxps://" },
-		{ "http://", "hxxp://" },
-		{ "ftp://", "fxp://" },
-	};
-
-	for (size_t k = 0; k < sizeof(schemes) / sizeof(schemes[0]); k++) {
-		size_t sl = strlen(schemes[k][0]);
-
-		if (n >= sl && strncasecmp(s, schemes[k][0], sl) == 0) {
-			*to = schemes[k][1];
-			return sl;
-		}
-	}
-	return 0;
-}
-
-int cli_defang(ppsbuf *b, const char *url, size_t n)
-{
-	size_t i = 0;
-
-	/* Every web URL in the text, the one a URL Defense link wraps included. */
-	while (i < n) {
-		const char *to;
-		size_t sl = web_scheme(url + i, n - i, &to);
-
-		if (!sl) {
-			if (ppsbuf_addch(b, url[i++]) < 0)
-				return -1;
-			continue;
-		}
-		if (ppsbuf_adds(b, to) < 0)
-			return -1;
-		for (i += sl; i < n && !strchr("/?#\\ \"'<>", url[i]); i++)
-			if (url[i] == '.' ? ppsbuf_adds(b, "[.]") < 0 : ppsbuf_addch(b, url[i]) < 0)
-				return -1;
-	}
-	return 0;
-}
 
 /* "label" + the defanged url as one wrapped entry. */
 static void url_line(struct ilines *w, const char *prefix, size_t indent, const char *label,
