@@ -235,22 +235,6 @@ static GMimeMultipart *multipart(rng *r, const char *subtype)
 	return mp;
 }
 
-static GMimeObject *text_part(const char *subtype, const char *s)
-{
-	GMimeTextPart *t = g_mime_text_part_new_with_subtype(subtype);
-	GMimeStream *st = g_mime_stream_mem_new_with_buffer(s, strlen(s));
-	GMimeDataWrapper *w =
-		g_mime_data_wrapper_new_with_stream(st, GMIME_CONTENT_ENCODING_DEFAULT);
-
-	/* The text is UTF-8 as written here: said, not scanned for. */
-	g_mime_part_set_content(GMIME_PART(t), w);
-	g_object_unref(w);
-	g_object_unref(st);
-	g_mime_text_part_set_charset(t, "utf-8");
-	g_mime_part_set_content_encoding(GMIME_PART(t), GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
-	return GMIME_OBJECT(t);
-}
-
 /* The body: text and HTML as alternatives, under a mixed part with the attachments. */
 static GMimeObject *body(GMimeMessage *msg, rng *r, const struct sim_mail *m)
 {
@@ -261,10 +245,10 @@ static GMimeObject *body(GMimeMessage *msg, rng *r, const struct sim_mail *m)
 	const char *p = m->attach;
 
 	sim_mime_bodies(r, m, &text, &html, &unsub);
-	part = text_part("plain", text->str);
+	part = sim_mime_text_part("plain", text->str);
 	g_mime_multipart_add(alt, part);
 	g_object_unref(part);
-	part = text_part("html", html->str);
+	part = sim_mime_text_part("html", html->str);
 	g_mime_multipart_add(alt, part);
 	g_object_unref(part);
 	g_string_free(text, TRUE);
@@ -297,33 +281,6 @@ static GMimeObject *body(GMimeMessage *msg, rng *r, const struct sim_mail *m)
 		p += n + (p[n] == ',');
 	}
 	return GMIME_OBJECT(mixed);
-}
-
-GMimeMessage *sim_mime_inner(rng *r, const struct sim_mail *m)
-{
-	GMimeMessage *msg = g_mime_message_new(TRUE);
-	GDateTime *t = g_date_time_new_from_unix_utc(m->epoch - 3600 - below(r, 86400));
-	char tok[12], *id, *s;
-	GMimeObject *part;
-
-	sim_mime_token(r, tok, 10, "0123456789abcdef");
-	g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, "Accounts Payable",
-				   "ap@billing-notice.example.org");
-	g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO, NULL, m->from);
-	g_mime_message_set_subject(msg, "Payment details", NULL);
-	g_mime_message_set_date(msg, t);
-	g_date_time_unref(t);
-	id = g_strdup_printf("%s@billing-notice.example.org", tok);
-	g_mime_message_set_message_id(msg, id);
-	g_free(id);
-	s = g_strdup_printf("Please update the payment details before Friday:\r\n"
-			    "https://billing-notice.example.org/pay?ref=%s\r\n",
-			    tok);
-	part = text_part("plain", s);
-	g_free(s);
-	g_mime_message_set_mime_part(msg, part);
-	g_object_unref(part);
-	return msg;
 }
 
 static int write_out(GMimeMessage *msg, ppsbuf *b)

@@ -22,7 +22,11 @@ int sim_mime_bodies(rng *r, const struct sim_mail *m, GString **text, GString **
  * reference); NULL when out of memory. */
 GMimeObject *sim_mime_attachment(rng *r, const struct sim_mail *m, const char *name);
 
-/* mime.c: a small message of its own (for an attached .eml) from sender to rcpt. */
+/* mime_part.c: a text part of subtype ("plain", "html") holding s (UTF-8, quoted-printable);
+ * a new reference. */
+GMimeObject *sim_mime_text_part(const char *subtype, const char *s);
+
+/* mime_part.c: a small message of its own (for an attached .eml) from sender to rcpt. */
 GMimeMessage *sim_mime_inner(rng *r, const struct sim_mail *m);
 
 #endif
