@@ -190,8 +190,7 @@ int cli_run_command(cli_globals *g, const cli_command *cmd, const cli_args *args
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	/* Printing requests needs no password; --curl needs the URL it is to run against. */
 	if (cli_config_load(&s, &g->cfg, (cli_getenv_fn)getenv, stdin, err, sizeof(err)) ||
-	    (have_settings = 1,
-	     !printing && !local && cli_settings_check(&s, err, sizeof(err)))) {
+	    (have_settings = 1, !printing && !local && cli_settings_check(&s, err, sizeof(err)))) {
 		cli_usage_error("%s", err);
 		status = CLI_EXIT_USAGE;
 		goto done;

@@ -392,12 +392,12 @@ static void test_inspect__options_and_empty(void **state)
 /* A URL seen plain first, then wrapped by URL Defense: one entry that keeps the wrapped form. */
 static void test_inspect__plain_then_rewritten_keeps_the_rewrite(void **state)
 {
-	static const char msg[] =
-		"From: a@example.com\r\nTo: b@example.com\r\nSubject: s\r\n"
-		"Content-Type: text/plain\r\n\r\n"
-		"See http://example.com/a and then "
-		"https://urldefense.proofpoint.com/v2/url?u=http-3A__example.com_a&d=D&c=C&r=R&m=M&s=S&e= "
-		"again.\r\n";
+	static const char msg[] = "From: a@example.com\r\nTo: b@example.com\r\nSubject: s\r\n"
+				  "Content-Type: text/plain\r\n\r\n"
+				  "See http://example.com/a and then "
+				  "https://urldefense.proofpoint.com/v2/"
+				  "url?u=http-3A__example.com_a&d=D&c=C&r=R&m=M&s=S&e= "
+				  "again.\r\n";
 	json_t *r = NULL, *urls, *e;
 
 	(void)state;
