@@ -16,10 +16,11 @@ static const char *const audit_columns[] = { "time", "operation", "targets", "ou
 					     "user", "cluster",	  NULL };
 
 static const cli_column_rule audit_rules[] = {
-	{ "time", CLI_COL_FIXED, 0 },	{ "operation", CLI_COL_FIXED, 0 },
-	{ "targets", CLI_COL_TEXT, 3 }, { "outcome", CLI_COL_FIXED, 0 },
-	{ "user", CLI_COL_FIXED, 1 },	{ "cluster", CLI_COL_FIXED, 2 },
-	{ NULL, CLI_COL_TEXT, 0 },
+	/* What was done, to what, with what outcome is read first; the id joins lines only. */
+	{ "time", CLI_COL_FIXED, 3 },	{ "operation", CLI_COL_FIXED, 5 },
+	{ "targets", CLI_COL_TEXT, 4 }, { "outcome", CLI_COL_FIXED, 5 },
+	{ "user", CLI_COL_FIXED, 2 },	{ "cluster", CLI_COL_FIXED, 1 },
+	{ "id", CLI_COL_FIXED, 0 },	{ NULL, CLI_COL_TEXT, 0 },
 };
 
 static const cli_arg_spec audit_args[] = {
