@@ -281,24 +281,6 @@ static json_t *line_of(const struct cli_audit *a, const char *event, const char 
 	return o;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			if (w == 0)
-				errno = EIO;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * Writes line (one write, then fsync) and sends it to syslog. 0, or -1 with errno; a line
  * cut short by a full disk is cut off again so that the file keeps whole lines.
@@ -319,7 +301,7 @@ static int put_line(cli_ctx *ctx, const json_t *line)
 	while (flock(a->fd, LOCK_EX) < 0 && errno == EINTR)
 		;
 	at = lseek(a->fd, 0, SEEK_END);
-	if (write_all(a->fd, b.buf, b.len) || fsync(a->fd)) {
+	if (fs_write_all(a->fd, b.buf, b.len) || fsync(a->fd)) {
 		int e = errno;
 
 		if (at >= 0 && ftruncate(a->fd, at)) {

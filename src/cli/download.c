@@ -65,20 +65,6 @@ int cli_download_check_guid(const char *guid, char *err, size_t errlen)
 	return -1;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /*
  * The final path, its directory ("." when none) and its file name. A default or directory
  * target is named after the GUID; a file path is kept as the user wrote it.
@@ -224,7 +210,7 @@ done:
 int cli_download_write(cli_download *d, const char *data, size_t len, char *err, size_t errlen)
 {
 	if (d->spool ? (len && fwrite(data, 1, len, d->spool) != len)
-		     : write_all(d->fd, data, len) < 0) {
+		     : fs_write_all(d->fd, data, len) < 0) {
 		SAY("cannot write '%s': %s", d->spool ? "a temporary file" : d->tmp.buf,
 		    strerror(errno));
 		return -1;

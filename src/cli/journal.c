@@ -77,24 +77,6 @@ void cli_journal_job(char hex[65], json_t **args_out, const cli_command *cmd, co
 
 /* ------------------------------------------------------------------ the file */
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			if (w == 0)
-				errno = EIO;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int read_all(int fd, ppsbuf *b)
 {
 	char chunk[65536];
@@ -329,7 +311,7 @@ int cli_journal_write(cli_journal *j, json_t *const *lines, size_t n, int sync)
 	}
 	if (rc) {
 		j->write_errno = ENOMEM;
-	} else if (write_all(j->fd, b.buf, b.len) || (sync && fsync(j->fd))) {
+	} else if (fs_write_all(j->fd, b.buf, b.len) || (sync && fsync(j->fd))) {
 		j->write_errno = errno ? errno : EIO;
 		rc = -1;
 	}

@@ -1,4 +1,4 @@
-/* File-system helpers with no PPS knowledge: the missing folders above a path. */
+/* File-system helpers with no PPS knowledge: the missing folders above a path, a whole write. */
 #ifndef PPS_UTIL_FSUTIL_H
 #define PPS_UTIL_FSUTIL_H
 
@@ -12,5 +12,11 @@
  * (or that is not a folder) copied into failed (failedlen bytes, NUL-terminated).
  */
 int fs_make_parents(const char *path, mode_t mode, char *failed, size_t failedlen);
+
+/*
+ * Writes all n bytes of p to fd, again after EINTR and a short write. 0, or -1 with errno set
+ * (EIO when write returned 0).
+ */
+int fs_write_all(int fd, const void *p, size_t n);
 
 #endif
