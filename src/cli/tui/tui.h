@@ -89,6 +89,7 @@ void tui_stats_free(tui *t);
 /* actions.c: the action of key on the message under the cursor or the marked ones. */
 int tui_act(tui *t, int key);
 
+/* run.c: what the actions share (actions.c, lists_action.c). */
 /* The messages an action takes (borrowed): the marked ones after ; or T, else the cursor's. */
 typedef struct tui_target {
 	const char *folder, *localguid, *guid, *sender, *recipient;
