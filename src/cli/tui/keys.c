@@ -1,10 +1,11 @@
 /*
  * The key table of pps triage: one declaration per key (its codes, its name, its help, its
- * handler). The help screen, the man page's KEYS section and the tests read it; nothing else
- * binds a key.
+ * handler). The help screen (made here), the man page's KEYS section and the tests read it;
+ * nothing else binds a key.
  */
 #include <curses.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli/tui/triage.h"
@@ -163,7 +164,7 @@ static int key_preview(tui *t, int key)
 
 	(void)key;
 	if (t->screen != TUI_INDEX) {
-		tui_preview_close(t);
+		tui_lines_close(t);
 		return 0;
 	}
 	r = tui_index_row(&t->ix, t->cursor);
@@ -176,10 +177,10 @@ static int key_help(tui *t, int key)
 {
 	(void)key;
 	if (t->screen == TUI_HELP) {
-		tui_preview_close(t);
+		tui_lines_close(t);
 		return 0;
 	}
-	tui_preview_close(t);
+	tui_lines_close(t);
 	if (tui_help_open(t))
 		tui_set_message(t, "out of memory");
 	return 0;
@@ -190,9 +191,9 @@ static int key_stats(tui *t, int key)
 	int was = t->screen == TUI_STATS;
 
 	(void)key;
-	tui_preview_close(t);
+	tui_lines_close(t);
 	if (!was && tui_stats_open(t)) {
-		tui_preview_close(t);
+		tui_lines_close(t);
 		tui_set_message(t, "out of memory");
 	}
 	return 0;
@@ -203,7 +204,7 @@ static int key_back(tui *t, int key)
 	(void)key;
 	t->on_marked = 0;
 	if (t->screen != TUI_INDEX)
-		tui_preview_close(t);
+		tui_lines_close(t);
 	else
 		t->message[0] = '\0';
 	return 0;
@@ -213,7 +214,7 @@ static int key_quit(tui *t, int key)
 {
 	(void)key;
 	if (t->screen != TUI_INDEX)
-		tui_preview_close(t);
+		tui_lines_close(t);
 	else
 		t->quit = 1;
 	return 0;
@@ -272,6 +273,22 @@ const char *tui_key_name(unsigned int i)
 const char *tui_key_help(unsigned int i)
 {
 	return i < NKEYS ? keys[i].help : NULL;
+}
+
+int tui_help_open(tui *t)
+{
+	int rc = 0;
+
+	t->screen = TUI_HELP;
+	rc |= tui_add_text(t, "pps triage: keys", "");
+	rc |= tui_add_text(t, "", "");
+	for (unsigned int i = 0; tui_key_name(i); i++) {
+		char label[40];
+
+		snprintf(label, sizeof(label), "  %-14s ", tui_key_name(i));
+		rc |= tui_add_text(t, label, tui_key_help(i));
+	}
+	return rc ? -1 : 0;
 }
 
 int tui_key_run(tui *t, int key)

@@ -30,7 +30,7 @@ static const struct {
 	{ CLI_STATS_FOLDERS, "folder" },
 };
 
-static void count(void *ctx, struct json_t *record)
+static void count_record(void *ctx, struct json_t *record)
 {
 	tui *t = ctx;
 	json_t *rec = NULL;
@@ -58,7 +58,7 @@ int tui_stats_start(tui *t, int64_t start, int64_t end)
 	t->stats_capped = 0;
 	t->stats_start = start;
 	t->stats_end = end;
-	t->ix.counted = count;
+	t->ix.counted = count_record;
 	t->ix.counted_ctx = t;
 	return cli_stats_new(&t->stats, 1, start, end, CLI_STATS_BY_AUTO, CLI_STATS_TOP_DEFAULT) ==
 			       0

@@ -63,7 +63,7 @@ static const char *no_terminal(void)
 
 static void release(tui *t)
 {
-	tui_preview_close(t);
+	tui_lines_close(t);
 	tui_index_release(&t->ix);
 	for (size_t i = 0; i < t->ntags; i++) {
 		free(t->tags[i].folder);

@@ -54,6 +54,8 @@ typedef struct tui {
 
 /* keys.c: runs the key's handler; 0 when the key is none of the table's. */
 int tui_key_run(tui *t, int key);
+/* The help screen's lines from the key table. */
+int tui_help_open(tui *t);
 
 /* screen.c */
 /* Starts the colours when t->color (NO_COLOR unset, a terminal that has them). */
@@ -72,13 +74,16 @@ size_t tui_marked(const tui *t);
 double tui_now_ms(const tui *t);
 void tui_trace(tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* lines.c: the lines of the text screens (t->lines), each escaped as it is added. */
+/* Adds "label value" as one line, escaped (a line break in value shown as \x0a). 0 or -1. */
+int tui_add_text(tui *t, const char *label, const char *value);
+/* Adds a line of text (callback form: sets nomem on failure). */
+void tui_add_line(void *t, const char *text);
+/* Frees the lines and goes back to the index. */
+void tui_lines_close(tui *t);
+
 /* preview.c: the preview lines of row (t->lines). 0 or -1. */
 int tui_preview_open(tui *t, const tui_row *row);
-void tui_preview_close(tui *t);
-/* Adds a line of text already escaped (sets nomem on failure). */
-void tui_add_line(void *t, const char *text);
-/* The help screen's lines from the key table. */
-int tui_help_open(tui *t);
 
 /* stats_screen.c: counting what the view reads; the Tab screen. 0 or -1. */
 int tui_stats_start(tui *t, int64_t start, int64_t end);
