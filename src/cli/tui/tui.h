@@ -43,10 +43,14 @@ typedef struct tui {
 	int on_marked; /* ; or T was pressed: the next action takes the marked messages */
 	int color;
 	int quit;
-	int nomem;	  /* a callback ran out of memory */
-	cli_stats *stats; /* the counts of what the view read (Tab) */
+	int nomem;	      /* a callback ran out of memory */
+	enum tui_screen back; /* where the help screen goes back to */
+	cli_stats *stats;     /* the counts of what the view read (the first screen) */
 	int64_t stats_start, stats_end;
 	int stats_capped;  /* a top list reached its cap (stats_screen.c) */
+	int stats_dirty;   /* the counts changed since the statistics screen was drawn */
+	int stats_cols;	   /* the width it was drawn for */
+	int stats_state;   /* the walk's state it was drawn for (stats_screen.c) */
 	char message[400]; /* the bottom line: the last action's result or an error */
 	FILE *trace;	   /* PPS_TRIAGE_TRACE */
 	double t0;
@@ -85,10 +89,12 @@ void tui_lines_close(tui *t);
 /* preview.c: the preview lines of row (t->lines). 0 or -1. */
 int tui_preview_open(tui *t, const tui_row *row);
 
-/* stats_screen.c: counting what the view reads; the Tab screen. 0 or -1. */
+/* stats_screen.c: counting what the view reads; the first screen (Tab). 0 or -1. */
 int tui_stats_start(tui *t, int64_t start, int64_t end);
 int tui_stats_restart(tui *t);
 int tui_stats_open(tui *t);
+/* Draws the statistics screen again when it is shown and its counts, width or walk changed. */
+int tui_stats_refresh(tui *t);
 void tui_stats_free(tui *t);
 
 /* actions.c: the action of key on the message under the cursor or the marked ones. */
