@@ -217,6 +217,13 @@ keys r
 wait_for "r acts on the index's messages: Tab shows the index" && ok ||
 	fail "stats: an action without marks is refused"
 screen | grep -q "(y/N)" && fail "stats: nothing is asked" || ok
+# / on the statistics: they count again what the filter lets through; empty: all again.
+keys /
+wait_for "filter (empty: none):" || fail "stats: / asks the filter"
+keys "Invoice 2" Enter
+wait_for "complete: all 11 messages read" && ok || fail "stats: the filter's 11 messages counted"
+keys / Enter
+wait_for "complete: all 60 messages read" && ok || fail "stats: no filter, all 60 again"
 keys '?'
 wait_for "pps triage: keys" || fail "stats: ? shows the help"
 keys q
