@@ -156,14 +156,15 @@ int tui_stats_open(tui *t)
 int tui_stats_refresh(tui *t)
 {
 	size_t scroll = t->scroll;
-	int rc;
 
 	if (t->screen != TUI_STATS ||
 	    (!t->stats_dirty && t->stats_cols == t->cols && t->stats_state == walk_state(t)))
 		return 0;
 	tui_lines_close(t);
-	rc = tui_stats_open(t);
-	t->screen = TUI_STATS;
+	if (tui_stats_open(t)) {
+		tui_lines_close(t); /* out of memory: the index, which needs none of it */
+		return -1;
+	}
 	t->scroll = t->nlines && scroll >= t->nlines ? t->nlines - 1 : scroll;
-	return rc;
+	return 0;
 }

@@ -93,7 +93,8 @@ int tui_preview_open(tui *t, const tui_row *row);
 int tui_stats_start(tui *t, int64_t start, int64_t end);
 int tui_stats_restart(tui *t);
 int tui_stats_open(tui *t);
-/* Draws the statistics screen again when it is shown and its counts, width or walk changed. */
+/* Draws the statistics screen again when it is shown and its counts, width or walk changed
+ * (out of memory: -1, the index shown). */
 int tui_stats_refresh(tui *t);
 void tui_stats_free(tui *t);
 
