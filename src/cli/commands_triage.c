@@ -49,13 +49,14 @@ const cli_command cli_commands_triage[] = {
 		.name = "triage",
 		.summary = "Review a quarantine in a full-screen terminal view",
 		.description =
-			"Opens a full-screen view of the quarantine: an index of messages (date, "
-			"folder, from, subject, score, size) in the server's order, read page by "
-			"page through the walk between key reads, so that a large folder opens at "
-			"once and only the pages near the screen are kept; the preview of a "
-			"message "
-			"(Enter: its inspection and record); the counts of pps stats over what was "
-			"read (Tab); marks, and the actions of the command line (release, delete, "
+			"Opens a full-screen view of the quarantine on the counts of pps stats "
+			"(the chart per hour or day, the top lists) of the folders as they are "
+			"read, said partial until every page is; Tab switches to the index of "
+			"messages (date, folder, from, subject, score, size) in the server's "
+			"order, read page by page through the walk between key reads, so that a "
+			"large folder opens at once and only the pages near the screen are kept; "
+			"the preview of a message (Enter: its inspection and record); marks, and "
+			"the actions of the command line (release, delete, "
 			"move, forward, resubmit, the sender to the recipient's block or safe "
 			"list, "
 			"download) on the message under the cursor or the marked ones, each "

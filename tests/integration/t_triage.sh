@@ -1,6 +1,7 @@
 # pps triage driven as a person would, in tmux at 80x24 and 120x40 against pps-sim: open two
-# folders, filter, preview, mark three, release them (each exactly once in the emulator's request
-# log and outbox), quit with the terminal restored; a lost answer during a release shows
+# folders on the statistics screen (the chart of both, partial until the walk ends), Tab to the
+# index and back, filter, preview, mark three, release them (each exactly once in the emulator's
+# request log and outbox), quit with the terminal restored; a lost answer during a release shows
 # unknown and nothing is sent twice; SIGTERM restores the terminal; TERM=dumb and no terminal
 # are refused with exit 2; no painted line is wider than the pane.
 # ctest: slow
@@ -104,13 +105,44 @@ posted() { # posted GUID: the release requests the emulator got for GUID
 		jq --arg g "$1" '[.records[] | select(.method == "POST" and ((.body // "") | tostring | contains($g)))] | length'
 }
 
+# chart_lines: the chart's lines on the pane ("2026-12-06 19:00 12 ####").
+chart_lines() { screen | grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:00 +[0-9]+( |$)'; }
+# on_stats: the pane shows the statistics screen, not the index.
+on_stats() {
+	screen | grep -q "Tab:index" && ! screen | grep -qE '^ +date +folder'
+}
+# on_index: the pane shows the index (its title line), not the statistics.
+on_index() { wait_for " date " && ! screen | grep -q "Tab:index"; }
+
 # --- The whole review at 80x24 and at 120x40. ---
 flow() {
 	local w=$1 h=$2 g
 	sim_start --fixture "$T_DIR/f.json"
 	start_view "$w" "$h" "$SIM_URL" folder_name=Quarantine,Phish start_time="1 day"
-	wait_for "Invoice 1 overdue" && ok || fail "${w}x$h: the first screen shows the newest message"
+	# The first screen: the statistics chart of both folders as the walk reads them.
+	wait_for "complete: all 80 messages read" && ok ||
+		fail "${w}x$h: the first screen counts both folders (80)"
+	on_stats && ok || fail "${w}x$h: the first screen is the statistics"
+	screen | grep -qF "80 messages, per hour" && ok || fail "${w}x$h: the chart's headline"
+	[ "$(chart_lines | wc -l)" -ge 10 ] && ok || fail "${w}x$h: the first screen shows the chart"
+	screen | grep -q "Invoice" && fail "${w}x$h: no message row on the statistics" || ok
+	fits "$w" "$h"
+	# The chart's last hours (a page down at 80x24): bars, and their counts add up to 80.
+	[ "$h" -lt 30 ] && keys NPage
+	sleep 0.2
+	[ "$(chart_lines | awk '{ n += $3 } END { print n }')" = 80 ] && ok ||
+		fail "${w}x$h: the chart's hours add up to 80: $(chart_lines | tr '\n' '|')"
+	chart_lines | grep -qE ' [0-9]+ +(#|▏|▎|▍|▌|▋|▊|▉|█)' && ok || fail "${w}x$h: the chart has bars"
+	# Tab: the index; Tab again: the statistics; Tab: the index.
+	keys Tab
+	wait_for "Invoice 1 overdue" && ok || fail "${w}x$h: Tab shows the index, the newest first"
+	on_index && ok || fail "${w}x$h: Tab leaves the statistics"
 	wait_for "/80 " && ok || fail "${w}x$h: the status line counts both folders (80)"
+	keys Tab
+	wait_for "Tab:index" && ok || fail "${w}x$h: Tab again shows the statistics"
+	wait_for "80 messages, per hour" && ok || fail "${w}x$h: the statistics again"
+	keys Tab
+	wait_for "Invoice 1 overdue" && on_index && ok || fail "${w}x$h: Tab back to the index"
 	fits "$w" "$h"
 	screen | grep -q $'\x1b' && fail "${w}x$h: an escape reached the pane" || ok
 	screen | grep -qF 'Reset \x1b[2J3' && ok || fail "${w}x$h: the escape is shown escaped"
@@ -172,7 +204,32 @@ flow 120 40
 # --- Resize: 80x24 to 120x40 and back, the view follows; b; SIGTERM and Ctrl-C. ---
 sim_start --fixture "$T_DIR/f.json"
 start_view 80 24 "$SIM_URL" folder_name=Quarantine
-wait_for "Invoice 1 overdue" || fail "resize: first screen"
+wait_for "complete: all 60 messages read" || fail "resize: first screen"
+tm resize-window -t v -x 120 -y 40
+sleep 0.5
+fits 120 40
+screen | grep -q "^2[0-9-]* [0-9:]* *[0-9]* [^ ]\{60,\}" && ok || fail "resize: the chart widens to 120"
+tm resize-window -t v -x 80 -y 24
+sleep 0.5
+fits 80 24
+# An action on the statistics, where no message is shown, is refused; ? and q come back there.
+keys r
+wait_for "r acts on the index's messages: Tab shows the index" && ok ||
+	fail "stats: an action without marks is refused"
+screen | grep -q "(y/N)" && fail "stats: nothing is asked" || ok
+# / on the statistics: they count again what the filter lets through; empty: all again.
+keys /
+wait_for "filter (empty: none):" || fail "stats: / asks the filter"
+keys "Invoice 2" Enter
+wait_for "complete: all 11 messages read" && ok || fail "stats: the filter's 11 messages counted"
+keys / Enter
+wait_for "complete: all 60 messages read" && ok || fail "stats: no filter, all 60 again"
+keys '?'
+wait_for "pps triage: keys" || fail "stats: ? shows the help"
+keys q
+wait_for "Tab:index" && on_stats && ok || fail "stats: q leaves the help for the statistics"
+keys Tab
+wait_for "Invoice 1 overdue" || fail "resize: Tab shows the index"
 tm resize-window -t v -x 120 -y 40
 sleep 0.5
 fits 120 40
@@ -227,7 +284,9 @@ expect_eq "$(cat "$T_DIR/view.after")" "$(cat "$T_DIR/view.before")" "SIGTERM: s
 expect_eq "$(tm display -p -t v '#{alternate_on}')" 0 "SIGTERM: the alternate screen is left"
 # Colour marks a message; NO_COLOR turns it off (tmux capture-pane -e shows the attributes).
 start_view 80 24 "$SIM_URL" folder_name=Quarantine
-wait_for "Invoice 2 overdue" || fail "colour: first screen"
+wait_for "messages read" || fail "colour: first screen"
+keys Tab
+wait_for "Invoice 2 overdue" || fail "colour: the index"
 keys t
 wait_for "marked: 1" || fail "colour: marked"
 tm capture-pane -e -p -t v | grep -q $'\e\[[0-9;]*3[0-7]m' && ok || fail "colour: the mark is coloured"
@@ -235,7 +294,9 @@ keys q
 wait_rc || fail "colour: q quits"
 # Ctrl-C: the same, here with NO_COLOR.
 VIEW_ENV=NO_COLOR=1 start_view 80 24 "$SIM_URL" folder_name=Quarantine
-wait_for "Invoice 2 overdue" || fail "ctrl-c: first screen"
+wait_for "messages read" || fail "ctrl-c: first screen"
+keys Tab
+wait_for "Invoice 2 overdue" || fail "ctrl-c: the index"
 keys t
 wait_for "marked: 1" || fail "NO_COLOR: marked"
 tm capture-pane -e -p -t v | grep -q $'\e\[[0-9;]*3[0-7]m' && fail "NO_COLOR: a colour was drawn" || ok
@@ -258,7 +319,9 @@ for _ in $(seq 1 100); do
 done
 SIM_CACERT=
 start_view 80 24 "http://127.0.0.1:$PROXY_PORT" folder_name=Quarantine
-wait_for "Invoice 1 overdue" || fail "lost: first screen"
+wait_for "messages read" || fail "lost: first screen"
+keys Tab
+wait_for "Invoice 1 overdue" || fail "lost: the index"
 keys t t t T r
 wait_for "release 3 messages? (y/N)" || fail "lost: confirmation"
 keys y
@@ -279,14 +342,22 @@ expect_eq "$("$PPS" -o ndjson audit target=6:6:1003 | jq -r '.outcome' | tail -1
 	"lost: the audit trail says unknown"
 sim_stop
 
-# --- A slow server: the frame comes at once, the rows with the first page. ---
+# --- A slow server: the frame comes at once, the counts grow page by page, partial until the
+# walk ends; q on the statistics quits. ---
 sim_start --fixture "$T_DIR/f.json" --faults latency=1500ms
-start_view 80 24 "$SIM_URL" folder_name=Quarantine
+start_view 80 24 "$SIM_URL" folder_name=Quarantine,Phish
 wait_for "reading the first page..." 1 && ok || fail "slow: the frame is drawn before the first page"
-screen | grep -q "Invoice" && fail "slow: rows before the first page came" || ok
-wait_for "Invoice 2 overdue" 10 && ok || fail "slow: the first page is drawn"
+screen | grep -q "partial: 0 messages read so far, still reading" && ok ||
+	fail "slow: the empty count is said partial"
+screen | grep -q "messages, per hour" && fail "slow: a chart before the first page came" || ok
+wait_for "partial: 60 messages read so far, still reading" 10 && ok ||
+	fail "slow: the first page (Quarantine) is counted, said partial"
+screen | grep -qF "Quarantine (partial)" && ok || fail "slow: the headline says partial"
+screen | grep -qF "60 messages, per hour" && ok || fail "slow: the chart of the first page"
+wait_for "complete: all 80 messages read" 15 && ok || fail "slow: the counts grow to both folders"
 keys q
-wait_rc || fail "slow: q quits"
+wait_rc && ok || fail "slow: q on the statistics quits"
+expect_eq "$(cat "$T_DIR/view.rc")" 0 "slow: exit 0"
 sim_stop
 
 # --- No terminal to draw on: one line, exit 2. ---

@@ -1,10 +1,11 @@
 /*
  * The key table of pps triage: one declaration per key (its codes, its name, its help, its
- * handler). The help screen, the man page's KEYS section and the tests read it; nothing else
- * binds a key.
+ * handler). The help screen (made here), the man page's KEYS section and the tests read it;
+ * nothing else binds a key.
  */
 #include <curses.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli/tui/triage.h"
@@ -107,7 +108,7 @@ static int key_filter(tui *t, int key)
 	char text[200] = "";
 
 	(void)key;
-	if (t->screen != TUI_INDEX)
+	if (t->screen != TUI_INDEX && t->screen != TUI_STATS)
 		return 0;
 	if (!tui_prompt(t, "filter (empty: none): ", text, sizeof(text)))
 		return 0;
@@ -154,6 +155,11 @@ static int key_on_marked(tui *t, int key)
 
 static int key_action(tui *t, int key)
 {
+	/* The statistics show no message: an action there takes the marked ones only. */
+	if (t->screen == TUI_STATS && !t->on_marked) {
+		tui_set_message(t, "%c acts on the index's messages: Tab shows the index", key);
+		return 0;
+	}
 	return tui_act(t, key);
 }
 
@@ -163,7 +169,7 @@ static int key_preview(tui *t, int key)
 
 	(void)key;
 	if (t->screen != TUI_INDEX) {
-		tui_preview_close(t);
+		tui_lines_close(t);
 		return 0;
 	}
 	r = tui_index_row(&t->ix, t->cursor);
@@ -172,29 +178,47 @@ static int key_preview(tui *t, int key)
 	return 0;
 }
 
+/* Shows the statistics screen (the index when memory runs out). */
+static void show_stats(tui *t)
+{
+	tui_lines_close(t);
+	if (tui_stats_open(t)) {
+		tui_lines_close(t);
+		tui_set_message(t, "out of memory");
+	}
+}
+
+/* Leaves the help screen for the screen it was opened from. */
+static void leave_help(tui *t)
+{
+	if (t->back == TUI_STATS)
+		show_stats(t);
+	else
+		tui_lines_close(t);
+}
+
 static int key_help(tui *t, int key)
 {
 	(void)key;
 	if (t->screen == TUI_HELP) {
-		tui_preview_close(t);
+		leave_help(t);
 		return 0;
 	}
-	tui_preview_close(t);
+	t->back = t->screen == TUI_STATS ? TUI_STATS : TUI_INDEX;
+	tui_lines_close(t);
 	if (tui_help_open(t))
 		tui_set_message(t, "out of memory");
 	return 0;
 }
 
+/* Tab: the statistics and the index, one then the other. */
 static int key_stats(tui *t, int key)
 {
-	int was = t->screen == TUI_STATS;
-
 	(void)key;
-	tui_preview_close(t);
-	if (!was && tui_stats_open(t)) {
-		tui_preview_close(t);
-		tui_set_message(t, "out of memory");
-	}
+	if (t->screen == TUI_STATS)
+		tui_lines_close(t);
+	else
+		show_stats(t);
 	return 0;
 }
 
@@ -203,7 +227,7 @@ static int key_back(tui *t, int key)
 	(void)key;
 	t->on_marked = 0;
 	if (t->screen != TUI_INDEX)
-		tui_preview_close(t);
+		tui_lines_close(t);
 	else
 		t->message[0] = '\0';
 	return 0;
@@ -212,8 +236,10 @@ static int key_back(tui *t, int key)
 static int key_quit(tui *t, int key)
 {
 	(void)key;
-	if (t->screen != TUI_INDEX)
-		tui_preview_close(t);
+	if (t->screen == TUI_HELP)
+		leave_help(t);
+	else if (t->screen == TUI_PREVIEW)
+		tui_lines_close(t);
 	else
 		t->quit = 1;
 	return 0;
@@ -255,7 +281,10 @@ static const tui_key keys[] = {
 	  "download the raw message to a file (asks the path; never overwrites)",
 	  key_action },
 	{ { '\n', KEY_ENTER, '\r' }, "Enter", "preview the message; again: back", key_preview },
-	{ { '\t' }, "Tab", "statistics of the messages read so far; again: back", key_stats },
+	{ { '\t' },
+	  "Tab",
+	  "statistics of the messages read so far (the first screen) or the index",
+	  key_stats },
 	{ { '?' }, "?", "this help; again: back", key_help },
 	{ { 27 }, "Esc", "back to the index; cancels ; and a question", key_back },
 	{ { CTRL('l') }, "Ctrl-L", "redraw the screen", key_redraw },
@@ -272,6 +301,22 @@ const char *tui_key_name(unsigned int i)
 const char *tui_key_help(unsigned int i)
 {
 	return i < NKEYS ? keys[i].help : NULL;
+}
+
+int tui_help_open(tui *t)
+{
+	int rc = 0;
+
+	t->screen = TUI_HELP;
+	rc |= tui_add_text(t, "pps triage: keys", "");
+	rc |= tui_add_text(t, "", "");
+	for (unsigned int i = 0; tui_key_name(i); i++) {
+		char label[40];
+
+		snprintf(label, sizeof(label), "  %-14s ", tui_key_name(i));
+		rc |= tui_add_text(t, label, tui_key_help(i));
+	}
+	return rc ? -1 : 0;
 }
 
 int tui_key_run(tui *t, int key)

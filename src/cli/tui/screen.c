@@ -131,7 +131,7 @@ static void paint_status(tui *t)
 		if (r)
 			ppsbuf_addf(&b, "  %s", r->localguid);
 	}
-	ppsbuf_adds(&b, "  ?:help");
+	ppsbuf_adds(&b, t->screen == TUI_STATS ? "  Tab:index  ?:help" : "  ?:help");
 	cli_sanitize(&esc, b.buf, b.len, NULL, NULL);
 	move(t->rows - 2, 0);
 	attron(A_REVERSE);

@@ -1,6 +1,8 @@
 /*
- * The statistics screen of pps triage (Tab): the picture of pps stats (stats_view.h) over the
- * messages the view has read so far, counted as the walk's front reads them.
+ * The statistics screen of pps triage, its first screen (Tab switches to the index and back):
+ * the picture of pps stats (stats_view.h) over the messages the view has read so far, counted
+ * as the walk's front reads them, and drawn again as each page adds to the counts; its first
+ * line says whether the count is still partial.
  */
 #include <jansson.h>
 #include <langinfo.h>
@@ -30,7 +32,7 @@ static const struct {
 	{ CLI_STATS_FOLDERS, "folder" },
 };
 
-static void count(void *ctx, struct json_t *record)
+static void count_record(void *ctx, struct json_t *record)
 {
 	tui *t = ctx;
 	json_t *rec = NULL;
@@ -48,6 +50,7 @@ static void count(void *ctx, struct json_t *record)
 	}
 	if (cli_stats_add(t->stats, rec ? rec : record))
 		t->nomem = 1;
+	t->stats_dirty = 1;
 	json_decref(rec);
 }
 
@@ -58,7 +61,8 @@ int tui_stats_start(tui *t, int64_t start, int64_t end)
 	t->stats_capped = 0;
 	t->stats_start = start;
 	t->stats_end = end;
-	t->ix.counted = count;
+	t->stats_dirty = 1;
+	t->ix.counted = count_record;
 	t->ix.counted_ctx = t;
 	return cli_stats_new(&t->stats, 1, start, end, CLI_STATS_BY_AUTO, CLI_STATS_TOP_DEFAULT) ==
 			       0
@@ -82,6 +86,34 @@ static void stats_line(void *ctx, const char *text)
 	tui_add_line(ctx, text);
 }
 
+/* Where the walk is: 0 still reading, 1 every folder read, 2 stopped by a failure. */
+static int walk_state(const tui *t)
+{
+	return t->ix.failed ? 2 : t->ix.ended ? 1 : 0;
+}
+
+/* The first line: how much of the folders the counts cover. */
+static int add_coverage(tui *t, unsigned long long total)
+{
+	char line[200];
+
+	switch (walk_state(t)) {
+	case 1:
+		snprintf(line, sizeof(line), "complete: all %llu message%s read", total,
+			 total == 1 ? "" : "s");
+		break;
+	case 2:
+		snprintf(line, sizeof(line),
+			 "partial: reading stopped after %llu message%s (the bottom line says why)",
+			 total, total == 1 ? "" : "s");
+		break;
+	default:
+		snprintf(line, sizeof(line), "partial: %llu message%s read so far, still reading",
+			 total, total == 1 ? "" : "s");
+	}
+	return tui_add_text(t, line, "");
+}
+
 int tui_stats_open(tui *t)
 {
 	cli_stats snap;
@@ -103,13 +135,36 @@ int tui_stats_open(tui *t)
 	}
 	t->nomem = 0;
 	t->screen = TUI_STATS;
-	snap.source = "Quarantine (read so far)";
+	t->stats_dirty = 0;
+	t->stats_cols = t->cols;
+	t->stats_state = walk_state(t);
+	snap.source = walk_state(t) == 1 ? "Quarantine" : "Quarantine (partial)";
+	if (add_coverage(t, snap.total))
+		t->nomem = 1;
 	if (t->stats_capped)
 		tui_add_line(t,
 			     "(a top list stops counting at 2000 distinct values: pps stats counts "
 			     "them all)");
-	cli_stats_lines(&snap, t->cols, unicode, stats_line, t);
+	/* Nothing read yet: no picture (it would say the window has no message). */
+	if (snap.total || walk_state(t) != 0)
+		cli_stats_lines(&snap, t->cols, unicode, stats_line, t);
 	for (int l = 0; l < CLI_STATS_NLISTS; l++)
 		free(snap.tops[l].items);
 	return t->nomem ? -1 : 0;
+}
+
+int tui_stats_refresh(tui *t)
+{
+	size_t scroll = t->scroll;
+
+	if (t->screen != TUI_STATS ||
+	    (!t->stats_dirty && t->stats_cols == t->cols && t->stats_state == walk_state(t)))
+		return 0;
+	tui_lines_close(t);
+	if (tui_stats_open(t)) {
+		tui_lines_close(t); /* out of memory: the index, which needs none of it */
+		return -1;
+	}
+	t->scroll = t->nlines && scroll >= t->nlines ? t->nlines - 1 : scroll;
+	return 0;
 }

@@ -2,6 +2,7 @@
  * pps triage: the terminal (refused without one, set up with ncursesw, always restored: on q,
  * Ctrl-C, SIGTERM, SIGHUP), the loop of key reads, and the walk's next page read between them
  * when no key waits, so that the view is drawn from the first page on and stays responsive.
+ * It opens on the statistics of what is read (stats_screen.c); Tab shows the index.
  */
 #include <curses.h>
 #include <locale.h>
@@ -63,7 +64,7 @@ static const char *no_terminal(void)
 
 static void release(tui *t)
 {
-	tui_preview_close(t);
+	tui_lines_close(t);
 	tui_index_release(&t->ix);
 	for (size_t i = 0; i < t->ntags; i++) {
 		free(t->tags[i].folder);
@@ -78,26 +79,43 @@ static void release(tui *t)
 		fclose(t->trace);
 }
 
-/* The loop: paint, then a key, or (none waiting) the walk's next page. */
+/* Draws the statistics screen again when it is shown and its counts changed; then paints. */
+static void paint(tui *t)
+{
+	if (tui_stats_refresh(t))
+		tui_set_message(t, "out of memory");
+	tui_paint(t);
+}
+
+/*
+ * The loop: paint, then a key, or (none waiting) the walk's next page. The first screen is the
+ * statistics, growing with each page read.
+ */
 static void loop(tui *t)
 {
+	static const char reading[] = "reading the first page...";
 	int first = 1;
 
-	/* The frame at once, before the first page is asked for. */
+	/* The frame at once, before the first page is asked for; said until it came. */
 	getmaxyx(stdscr, t->rows, t->cols);
-	tui_set_message(t, "reading the first page...");
+	if (tui_stats_open(t))
+		tui_lines_close(t);
+	tui_set_message(t, "%s", reading);
 	t->ix.no_reads = 1;
-	tui_paint(t);
+	paint(t);
 	t->ix.no_reads = 0;
-	t->message[0] = '\0';
 	while (!t->quit && !stop_signal) {
 		int key;
 
 		getmaxyx(stdscr, t->rows, t->cols);
-		tui_paint(t);
+		paint(t);
 		if (first && t->ix.count) {
 			tui_trace(t, "first-screen rows=%zu", t->ix.count);
 			first = 0;
+		}
+		if (t->ix.requests && !strcmp(t->message, reading)) {
+			t->message[0] = '\0'; /* a page was read: painted again without it */
+			continue;
 		}
 		timeout(t->ix.ended || t->ix.failed ? -1 : 0);
 		key = getch();

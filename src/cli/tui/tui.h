@@ -43,10 +43,14 @@ typedef struct tui {
 	int on_marked; /* ; or T was pressed: the next action takes the marked messages */
 	int color;
 	int quit;
-	int nomem;	  /* a callback ran out of memory */
-	cli_stats *stats; /* the counts of what the view read (Tab) */
+	int nomem;	      /* a callback ran out of memory */
+	enum tui_screen back; /* where the help screen goes back to */
+	cli_stats *stats;     /* the counts of what the view read (the first screen) */
 	int64_t stats_start, stats_end;
 	int stats_capped;  /* a top list reached its cap (stats_screen.c) */
+	int stats_dirty;   /* the counts changed since the statistics screen was drawn */
+	int stats_cols;	   /* the width it was drawn for */
+	int stats_state;   /* the walk's state it was drawn for (stats_screen.c) */
 	char message[400]; /* the bottom line: the last action's result or an error */
 	FILE *trace;	   /* PPS_TRIAGE_TRACE */
 	double t0;
@@ -54,6 +58,8 @@ typedef struct tui {
 
 /* keys.c: runs the key's handler; 0 when the key is none of the table's. */
 int tui_key_run(tui *t, int key);
+/* The help screen's lines from the key table. */
+int tui_help_open(tui *t);
 
 /* screen.c */
 /* Starts the colours when t->color (NO_COLOR unset, a terminal that has them). */
@@ -72,23 +78,30 @@ size_t tui_marked(const tui *t);
 double tui_now_ms(const tui *t);
 void tui_trace(tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* lines.c: the lines of the text screens (t->lines), each escaped as it is added. */
+/* Adds "label value" as one line, escaped (a line break in value shown as \x0a). 0 or -1. */
+int tui_add_text(tui *t, const char *label, const char *value);
+/* Adds a line of text (callback form: sets nomem on failure). */
+void tui_add_line(void *t, const char *text);
+/* Frees the lines and goes back to the index. */
+void tui_lines_close(tui *t);
+
 /* preview.c: the preview lines of row (t->lines). 0 or -1. */
 int tui_preview_open(tui *t, const tui_row *row);
-void tui_preview_close(tui *t);
-/* Adds a line of text already escaped (sets nomem on failure). */
-void tui_add_line(void *t, const char *text);
-/* The help screen's lines from the key table. */
-int tui_help_open(tui *t);
 
-/* stats_screen.c: counting what the view reads; the Tab screen. 0 or -1. */
+/* stats_screen.c: counting what the view reads; the first screen (Tab). 0 or -1. */
 int tui_stats_start(tui *t, int64_t start, int64_t end);
 int tui_stats_restart(tui *t);
 int tui_stats_open(tui *t);
+/* Draws the statistics screen again when it is shown and its counts, width or walk changed
+ * (out of memory: -1, the index shown). */
+int tui_stats_refresh(tui *t);
 void tui_stats_free(tui *t);
 
 /* actions.c: the action of key on the message under the cursor or the marked ones. */
 int tui_act(tui *t, int key);
 
+/* run.c: what the actions share (actions.c, lists_action.c). */
 /* The messages an action takes (borrowed): the marked ones after ; or T, else the cursor's. */
 typedef struct tui_target {
 	const char *folder, *localguid, *guid, *sender, *recipient;
