@@ -120,5 +120,13 @@ fresh
 echo '#include <magic.h>' >>"$tmp/tree/src/sim/main.c"
 check 1 "libmagic in the emulator"
 
+fresh
+echo '#include <ncurses.h>' >>"$tmp/tree/src/cli/cmd_inspect.c"
+check 1 "ncursesw outside the terminal view's folder"
+
+fresh
+echo '#include <ncursesw/curses.h>' >>"$tmp/tree/src/lib/search.c"
+check 1 "ncursesw in the library"
+
 echo "t_layers: $((checks - fails)) passed, $fails failed"
 [ "$fails" -eq 0 ]
