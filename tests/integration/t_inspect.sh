@@ -278,6 +278,14 @@ G=$(ls "$T_DIR/walk" | sed -n 's/^ticket-\(.*\)\.md$/\1/p')
 [ -s "$T_DIR/walk/iocs-$G.ndjson" ] && ok || fail "the walk-through's indicators"
 grep -q '^== Headers ==' "$T_DIR/walk/walk.out" && ok || fail "the walk-through's inspection"
 grep -q 'deleted message' "$T_DIR/walk/walk.out" && ok || fail "the walk-through's delete"
+# The walk-through's one change left its intent and its outcome in the audit trail, and the
+# inspections (which change nothing) left nothing.
+AUD="${XDG_STATE_HOME:-$HOME/.local/state}/pps/audit.ndjson"
+expect_eq "$(jq -r '[.event, .operation, .outcome // "-"] | join(" ")' "$AUD" 2>/dev/null)" \
+	"intent delete -
+outcome delete done" "the walk-through's audit trail: the delete's intent and outcome"
+run "$PPS" audit target="$(jq -r 'select(.event == "intent") | .localguids[0]' "$AUD")" -o ndjson --fields operation,outcome
+expect_out '{"operation":"delete","outcome":"done"}' "pps audit target= names the walk-through's delete"
 sim_stop
 
 done_testing
