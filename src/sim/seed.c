@@ -75,7 +75,7 @@ int sim_seed(sim_store *st, long n, int64_t now, char *err, size_t errlen)
 		snprintf(err, errlen, "seed: cannot add the end users");
 		goto done;
 	}
-	if (sim_seeder_run(sd, sim_seeder_add) < 0) {
+	if (sim_seeder_run(sd, sim_seeder_add, sim_seeder_build_mail) < 0) {
 		snprintf(err, errlen, "seed: cannot add the messages");
 		goto done;
 	}

@@ -58,6 +58,7 @@ static inline const char *domain_of(const char *addr)
 }
 
 struct sim_seed_batch;
+struct sim_mail;
 
 /* Prebuilt pools and the reusable record: one allocation set for the whole run. */
 struct seeder {
@@ -104,16 +105,29 @@ void sim_seeder_pools(struct seeder *sd);
 /* The end users' profiles into the store. 0 or -1. */
 int sim_seeder_users(struct seeder *sd);
 
-/* seed_batch.c: the quarantined part of the message being batched, then its record (which
- * completes it). 0 or -1. */
+/* The raw text of message m drawn from a PRNG seeded with seed (what sim_mime_build makes of
+ * it) into out. 0 or -1. */
+int sim_seeder_build_mail(ppsbuf *out, uint64_t seed, const struct sim_mail *m);
+typedef int (*sim_seeder_mail_fn)(ppsbuf *out, uint64_t seed, const struct sim_mail *m);
+
+/*
+ * seed_batch.c: the raw text of the message being batched is built later by the pipeline from
+ * seed and m (copied): its quarantined row is then added with no raw text, and its record's
+ * Message_Size is SIM_SEED_SIZE_LATER until the text's length is known. 0 or -1.
+ */
+#define SIM_SEED_SIZE_LATER "-"
+int sim_seed_batch_mail(struct sim_seed_batch *b, uint64_t seed, const struct sim_mail *m);
+/* The quarantined part of the message being batched, then its record (which completes it).
+ * 0 or -1. */
 int sim_seed_batch_quarantine(struct sim_seed_batch *b, const sim_qmsg *m);
 int sim_seed_batch_record(struct sim_seed_batch *b, const json_t *rec, int64_t epoch);
 /* Builds message i (one of the demo's when demo) dated at (0: drawn) into sd's batch; 0 or -1. */
 typedef int (*sim_seeder_add_fn)(struct seeder *sd, long i, int demo, int64_t at);
 /*
- * Adds the seed's n messages, each built by add on the generator thread; the caller holds the
- * transaction. (The builder is handed in so that the pipeline knows nothing of messages.)
+ * Adds the seed's n messages, each drawn by add on the generator thread and its raw text, when
+ * it has one, built by mail on any of the pipeline's threads; the caller holds the transaction.
+ * (The builders are handed in so that the pipeline knows nothing of messages.)
  */
-int sim_seeder_run(struct seeder *sd, sim_seeder_add_fn add);
+int sim_seeder_run(struct seeder *sd, sim_seeder_add_fn add, sim_seeder_mail_fn mail);
 
 #endif

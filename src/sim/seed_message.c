@@ -403,7 +403,15 @@ static void set_delivery(struct seeder *sd, const struct draft *d)
 	set(sd, SIM_F_MESSAGE_ID, angled);
 }
 
-/* The raw text of the message d into out. 0 or -1. */
+int sim_seeder_build_mail(ppsbuf *out, uint64_t seed, const struct sim_mail *m)
+{
+	rng mr = { seed };
+
+	return sim_mime_build(out, &mr, m);
+}
+
+/* The raw text of the message d into out, or, when out is NULL, into the batch to be built
+ * later (its size is then SIM_SEED_SIZE_LATER). 0 or -1. */
 static int build_raw(struct seeder *sd, const struct draft *d, ppsbuf *out)
 {
 	const struct sim_mail mail = { .k = d->k,
@@ -419,9 +427,10 @@ static int build_raw(struct seeder *sd, const struct draft *d, ppsbuf *out)
 				       .attach = d->attach };
 	/* The message's text draws from a PRNG of its own, seeded by one draw of the seed's, so
 	 * that what it chooses leaves the records' stream as it is. */
-	rng mr = { rng_next(&sd->r) };
+	uint64_t seed = rng_next(&sd->r);
 
-	return sim_mime_build(out, &mr, &mail);
+	return out ? sim_seeder_build_mail(out, seed, &mail)
+		   : sim_seed_batch_mail(sd->batch, seed, &mail);
 }
 
 /* The quarantined copy: its raw text (whose length is the message's size, into size) and its
@@ -432,9 +441,13 @@ static int add_quarantined(struct seeder *sd, const struct draft *d, char *size,
 	char hostip[112], score[8], localguid[48], *status;
 	int rc;
 
-	if (build_raw(sd, d, &sd->raw))
+	/* In the seed's pipeline the text is built later, on any of its threads. */
+	if (build_raw(sd, d, sd->batch ? NULL : &sd->raw))
 		return -1;
-	snprintf(size, len, "%zu", sd->raw.len);
+	if (sd->batch)
+		snprintf(size, len, "%s", SIM_SEED_SIZE_LATER);
+	else
+		snprintf(size, len, "%zu", sd->raw.len);
 	/* Live messages number their dbase_id apart from the seeded ones. */
 	snprintf(localguid, sizeof(localguid), "%d:%d:%ld", d->folder + 1,
 		 1 + (int)((d->epoch / 86400) % 16),
@@ -453,8 +466,8 @@ static int add_quarantined(struct seeder *sd, const struct draft *d, char *size,
 	m.host_ip = hostip;
 	m.messageid = d->mid;
 	m.processingserver = below(&sd->r, 2) ? "pps1." INTERNAL : "pps2." INTERNAL;
-	m.raw = sd->raw.buf;
-	m.raw_len = sd->raw.len;
+	m.raw = sd->batch ? NULL : sd->raw.buf;
+	m.raw_len = sd->batch ? 0 : sd->raw.len;
 	m.status = status = sim_qstatus_initial(d->epoch);
 	rc = !status	 ? -1
 	     : sd->batch ? sim_seed_batch_quarantine(sd->batch, &m)
