@@ -12,6 +12,8 @@
 /* Bytes of an attachment kept for the file type; bytes read at a time. */
 #define HEAD_MAX 8192
 #define CHUNK	 65536
+/* A part larger than the 25 MiB that common mail services take is named in a warning. */
+#define LARGE_PART ((size_t)25 << 20)
 
 #define PATH_MAX_ ((size_t)512)
 
@@ -267,6 +269,11 @@ static void attachment(pps__insp *st, GMimeObject *obj, const char *path, int ne
 	pps__insp_set(m, "declared_type", pps__insp_str(declared));
 	pps__insp_set(m, "detected_type", pps__insp_str(detected));
 	json_object_set_new(m, "size", json_integer((json_int_t)a->size));
+	/* Inspected whole all the same; mail services refuse parts this large. */
+	if (a->size > LARGE_PART)
+		pps__insp_warn(st, "large_part",
+			       "part %s holds %zu MiB: more than mail services take (25 MiB)", path,
+			       a->size >> 20);
 	json_object_set_new(m, "md5", checksum_json(a->md5, a->cut));
 	json_object_set_new(m, "sha1", checksum_json(a->sha1, a->cut));
 	json_object_set_new(m, "sha256", checksum_json(a->sha256, a->cut));
