@@ -26,7 +26,7 @@ static int print_profile(cli_ctx *ctx, pps_response *resp, const char *fallback)
 		rc = CLI_EXIT_OK;
 	else if (ctx->render.format == CLI_FMT_RAW)
 		rc = cli_print_body(ctx, resp);
-	else if (json_array_size(resp->records) == 0)
+	else if (!resp || json_array_size(resp->records) == 0)
 		rc = cli_print_message(ctx, fallback);
 	else
 		rc = cli_print_records(ctx, resp->records);

@@ -67,13 +67,13 @@ typedef struct cli_command {
 	const char *verb;    /* past tense for bulk counts: released */
 	const char *example; /* one example command line */
 	cli_handler run;
-	pps_qaction action; /* the quarantine action of an action command */
-	int reference;	    /* 1: also known as proofpoint-pps-<name> */
 	/* The words that are no name=value (files: "FILE... | -"), as usage shows them; NULL: none.
 	 */
 	const char *operands;
-	int local; /* 1: reads local input only: no server settings, no client */
 	cli_output_spec out;
+	pps_qaction action; /* the quarantine action of an action command */
+	int reference;	    /* 1: also known as proofpoint-pps-<name> */
+	int local;	    /* 1: reads local input only: no server settings, no client */
 	/* 1: --dry-run still reads (GET) to show what would change; only writes are left out. */
 	int dry_run_reads;
 } cli_command;

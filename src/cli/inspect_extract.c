@@ -53,6 +53,8 @@ int cli_extract_new(cli_extract **out, const char *dir, FILE *notes, FILE *err)
 	struct stat st;
 
 	*out = NULL;
+	if (x)
+		x->fd = -1; /* no temporary file open yet: a failure below closes nothing */
 	if (!x || !(x->dir = strdup(dir)) || !(x->written = json_object()) ||
 	    ppsbuf_addf(&path, "%s/", dir) < 0) {
 		fprintf(err, "pps: out of memory\n");

@@ -241,17 +241,20 @@ int cli_jobs_check(const cli_ctx *ctx, const cli_args *a, int interval_given, in
 			return 0;
 		return -1;
 	}
-	if (stats && (j->follow || j->checkpoint || j->output))
-		snprintf(err, errlen,
-			 "stats counts a window once: --follow, --checkpoint and --output-file do "
-			 "not apply");
-	else if (stats && fmt == CLI_FMT_RAW)
-		snprintf(err, errlen,
-			 "stats prints a chart (-o table), json, ndjson or csv: not "
-			 "-o raw");
-	else if (stats)
-		return 0;
-	else if (!search)
+	if (stats) {
+		if (j->follow || j->checkpoint || j->output)
+			snprintf(err, errlen,
+				 "stats counts a window once: --follow, --checkpoint and "
+				 "--output-file do not apply");
+		else if (fmt == CLI_FMT_RAW)
+			snprintf(
+				err, errlen,
+				"stats prints a chart (-o table), json, ndjson or csv: not -o raw");
+		else
+			return 0;
+		return -1;
+	}
+	if (!search)
 		snprintf(err, errlen,
 			 "%s works with smart-search%s quarantine-messages-list%s only", flag,
 			 j->all ? "," : " and", j->all ? " and stats" : "");

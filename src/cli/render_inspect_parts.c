@@ -51,7 +51,7 @@ static void flag_list(struct ilines *w, const json_t *flags, const char *skip)
 	{
 		const char *name = json_string_value(f);
 
-		if (name && (!skip || strcmp(name, skip)))
+		if (name && (!skip || strcmp(name, skip) != 0))
 			ilines_text(w, "   ! ", 5, iflag_words(name), strlen(iflag_words(name)),
 				    CLI_INSPECT_FLAG, 1);
 	}
