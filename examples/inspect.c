@@ -8,6 +8,8 @@
  *   cc inspect.c $(pkg-config --cflags --libs pps) -o inspect
  *   ./inspect message.eml
  *   PPS_URL=https://127.0.0.1:10000 PPS_USERNAME=api PPS_PASSWORD=secret ./inspect guid=G
+ *
+ * deb-check-args: inspect.c
  */
 #include <stdio.h>
 #include <stdlib.h>
