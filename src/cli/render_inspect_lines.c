@@ -150,8 +150,13 @@ void ilines_heading(struct ilines *w, const char *title)
 		ppsbuf_reset(&w->line);
 		emit(w, CLI_INSPECT_TEXT);
 	}
+	size_t dw = 0;
+
+	/* A title may carry the message's words (the body's type and charset): escaped. */
 	ppsbuf_reset(&w->safe);
-	if (ppsbuf_addf(&w->safe, "== %s ==", title) < 0) {
+	if (ppsbuf_adds(&w->safe, "== ") < 0 ||
+	    cli_add_display(&w->safe, title, strlen(title), &dw) < 0 ||
+	    ppsbuf_adds(&w->safe, " ==") < 0) {
 		w->oom = 1;
 		return;
 	}
