@@ -88,9 +88,8 @@ static int before_put(void *p, const json_t *list, unsigned int attempt)
 {
 	struct lrun *r = p;
 	const cli_ulist_user *u = r->user;
-	json_t *line;
-
 	cli_audit_req a = CLI_AUDIT_REQ_INIT;
+	json_t *line;
 
 	(void)list;
 	if (r->journal_failed || r->audit_failed || cli_stop_signal())
@@ -112,7 +111,11 @@ static int before_put(void *p, const json_t *list, unsigned int attempt)
 			 cli_journal_string(cli_ulist_user_id(u)), "user",
 			 cli_journal_string(cli_ulist_user_id(u)), r->remove ? "remove" : "add",
 			 strings(u->entries, u->n));
-	return journal_line(r, line) ? 1 : 0;
+	if (journal_line(r, line) == 0)
+		return 0;
+	/* The report could not take the intent: the PUT stays here, and the audit says so. */
+	(void)cli_audit_outcome(r->ctx, &r->audit_id, CLI_AUDIT_NOT_SENT, 0, NULL);
+	return 1;
 }
 
 /* The PUT of attempt was answered (code 0) or failed (PPS_EUNKNOWN: its answer was lost). */
