@@ -178,16 +178,17 @@ static GByteArray *pdf(const char *title)
 	return g_bytes_unref_to_array(g_string_free_to_bytes(s));
 }
 
-/* A PE32 program's headers: the DOS stub, "PE", an i386 file header, a GUI optional header. */
+/* A PE32 program's headers: the MS-DOS header and its message, "PE", an i386 file header, a GUI
+ * optional header. */
 static GByteArray *exe(void)
 {
-	static const char stub[] = "This program cannot be run in DOS mode.\r\r\n$";
+	static const char dos_message[] = "This program cannot be run in DOS mode.\r\r\n$";
 	static const guint8 pe[4] = { 'P', 'E', 0, 0 };
 	guint8 b[512] = { 'M', 'Z', 0x90 };
 	GByteArray *out = g_byte_array_sized_new(sizeof(b));
 
 	b[0x3C] = 0x80;
-	memcpy(b + 0x4E, stub, sizeof(stub) - 1);
+	memcpy(b + 0x4E, dos_message, sizeof(dos_message) - 1);
 	memcpy(b + 0x80, pe, sizeof(pe));
 	b[0x84] = 0x4C; /* i386 */
 	b[0x85] = 0x01;
