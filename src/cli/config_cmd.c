@@ -21,6 +21,7 @@
 #include "cli/render.h"
 #include "cli/sanitize.h"
 #include "util/buf.h"
+#include "util/fsutil.h"
 
 #include "util/banned.h"
 
@@ -426,34 +427,16 @@ static int lines_set(struct lines *l, const char *profile, const char *key, cons
 	return 0;
 }
 
-/* Makes the missing parent folders of path (mode 0700). */
-static int make_parents(const char *path)
-{
-	char *copy = strdup(path);
-	int rc = 0;
-
-	if (!copy)
-		return -1;
-	for (char *p = copy + 1; *p && rc == 0; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(copy, 0700) != 0 && errno != EEXIST)
-			rc = -1;
-		*p = '/';
-	}
-	free(copy);
-	return rc;
-}
-
 /* Writes l to path atomically: a 0600 temporary file beside it, synced, renamed over it. */
 static int lines_write(const struct lines *l, const char *path)
 {
 	ppsbuf tmp = PPSBUF_INIT;
 	FILE *f = NULL;
+	char failed[4096];
 	int fd, rc = -1, saved;
 
-	if (make_parents(path) < 0 || ppsbuf_addf(&tmp, "%s.XXXXXX", path) < 0)
+	if (fs_make_parents(path, 0700, failed, sizeof(failed)) < 0 ||
+	    ppsbuf_addf(&tmp, "%s.XXXXXX", path) < 0)
 		return -1;
 	fd = mkstemp(tmp.buf);
 	if (fd < 0) {
